@@ -1,0 +1,1 @@
+"""Liaocheng legal-advisor directory: roster (YAML) in, static site out."""

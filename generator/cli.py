@@ -1,0 +1,119 @@
+"""The command line: the only module that parses arguments or prints.
+
+    python -m generator validate [DATA_DIR] [--strict] [--format text|json]
+    python -m generator stats [DATA_DIR] [--format text|json]
+
+Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import unicodedata
+from typing import Callable, Sequence
+
+from .build import read_roster
+from .problems import errors, format_json, format_text
+from .stats import Row, coverage
+
+DEFAULT_DATA = "data"
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, n: int, right: bool = False) -> str:
+    space = " " * max(0, n - width(text))
+    return space + text if right else text + space
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    out = []
+    for r in [header, *rows]:
+        out.append("  ".join(pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    return "\n".join(out)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    checked = read_roster(args.data_dir)
+    problems = checked.problems
+    if args.format == "json":
+        print(format_json(problems))
+    elif problems:
+        print(format_text(problems))
+    else:
+        r = coverage(checked.roster).total
+        print(f"{args.data_dir}: no problems ({r.townships} townships, {r.villages} villages, "
+              f"{len(checked.roster.advisors)} advisors)")
+    failed = errors(problems) or (args.strict and problems)
+    return 1 if failed else 0
+
+
+def _cells(r: Row) -> list[str]:
+    return [r.name, str(r.townships), str(r.villages), str(r.covered), str(r.gaps), str(r.advisors), r.percent_text]
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    checked = read_roster(args.data_dir)
+    cov = coverage(checked.roster)
+    if args.format == "json":
+        def row(r: Row) -> dict[str, object]:
+            return {"id": r.id, "name": r.name, "townships": r.townships, "villages": r.villages,
+                    "covered": r.covered, "gaps": r.gaps, "advisors": r.advisors, "percent": round(r.percent, 2)}
+        print(json.dumps({
+            "total": row(cov.total) | {"units": len(cov.counties)},
+            "units": [row(r) | {"townships": [row(t) for t in cov.townships[r.id]]} for r in cov.counties],
+        }, ensure_ascii=False, indent=2))
+    else:
+        head = ["单位", "乡镇", "村居", "已覆盖", "空白", "顾问", "覆盖率"]
+        t = cov.total
+        print(f"{t.name}：{len(cov.counties)} 个县级单位，{t.townships} 个乡镇（街道），"
+              f"{t.villages} 个村居，{t.advisors} 名顾问；全覆盖 {t.covered}/{t.villages} = {t.percent_text}")
+        print()
+        print(table(head, [_cells(r) for r in cov.counties] + [_cells(t)]))
+        for r in cov.counties:
+            print(f"\n{r.name}")
+            print(table(["乡镇", *head[1:]], [_cells(x) for x in cov.townships[r.id]]))
+    n_err = len(errors(checked.problems))
+    if n_err:
+        print(f"note: the roster has {n_err} error(s); run 'python -m generator validate {args.data_dir}' to see them",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m generator", description="Liaocheng legal-advisor directory: check the roster, report coverage.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    v = sub.add_parser("validate", help="check the roster and list every problem")
+    v.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    v.add_argument("--strict", action="store_true", help="fail on warnings too")
+    v.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    v.set_defaults(func=cmd_validate)
+    s = sub.add_parser("stats", help="coverage (全覆盖) per unit and township")
+    s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    s.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: one line, not a traceback
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        print(f"internal error: {type(exc).__name__}: {exc}. This is a bug in the generator, not in your "
+              "roster; please report it with the command you ran.", file=sys.stderr)
+        return 3

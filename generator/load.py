@@ -1,0 +1,291 @@
+"""Reading the roster: the only code that opens files under ``data/``.
+
+``load_documents`` parses every roster file into a tree of :class:`Node` values that
+remember their 1-based line and column, reporting files that cannot be read (not
+UTF-8, bad YAML, duplicate keys) as problems instead of raising. ``build_roster``
+turns parsed documents into the model, taking published fields only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .model import (
+    Advisor,
+    Centre,
+    County,
+    Organization,
+    Programme,
+    Roster,
+    Township,
+    Village,
+    Workstation,
+)
+from .problems import Problem
+from .schema import REGIONS_DIR, ROSTER_FILES, fields
+
+try:  # libyaml is ten times faster at this scale; pure Python is the fallback
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A YAML value with its position.
+
+    ``value`` is a ``str``/``int``/``float``/``bool``/``None`` scalar, a ``list`` of
+    nodes, or a ``dict`` of key → node (keys as text); for mappings ``keys`` holds the
+    position of each key, so problems about a key point at the key.
+    """
+
+    value: Any
+    line: int
+    column: int
+    keys: dict[str, tuple[int, int]] | None = None
+
+    def get(self, key: str) -> Node | None:
+        return self.value.get(key) if isinstance(self.value, dict) else None
+
+    def text(self, key: str) -> str | None:
+        """The scalar under ``key`` as text (numbers too: staff write codes unquoted)."""
+        node = self.get(key)
+        return scalar_text(node) if node is not None else None
+
+
+def scalar_text(node: Node) -> str | None:
+    v = node.value
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        return None
+    return str(v).strip()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed roster file: its display path, kind of record, and root node."""
+
+    path: str
+    record: str
+    root: Node | None
+
+
+@dataclass
+class Documents:
+    data_dir: Path
+    items: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def of(self, record: str) -> Iterator[Document]:
+        return (d for d in self.items if d.record == record and d.root is not None)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, first: tuple[int, int], again: tuple[int, int]) -> None:
+        self.key, self.first, self.again = key, first, again
+
+
+def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]]) -> Node:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.ScalarNode):
+        return Node(constructor.construct_object(node), line, col)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(n, constructor, problems) for n in node.value], line, col)
+    assert isinstance(node, yaml.MappingNode)
+    values: dict[str, Node] = {}
+    keys: dict[str, tuple[int, int]] = {}
+    for key_node, value_node in node.value:
+        key_value = constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+        key = str(key_value) if key_value is not None else "?"
+        where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if key in keys:
+            problems.append((key, keys[key], where))
+            continue
+        keys[key] = where
+        values[key] = _convert(value_node, constructor, problems)
+    return Node(values, line, col, keys)
+
+
+def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one file's bytes safely; never raises for bad input."""
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad and Excel write a BOM: accept it
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = ""
+        try:
+            raw.decode("gbk")
+            hint = " It looks like GBK, which Excel and Notepad use for Chinese;"
+        except UnicodeDecodeError:
+            pass
+        msg = (
+            f"expected UTF-8 text, found byte 0x{raw[exc.start]:02X} that is not UTF-8.{hint}"
+            " save the file as 'UTF-8' (in Notepad: Save As → Encoding → UTF-8)"
+        )
+        return None, [Problem(path, line, column, "error", "", msg, "not-utf8")]
+    loader = _Loader(text)
+    try:
+        composed = loader.get_single_node()
+        dupes: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+        root = _convert(composed, loader, dupes) if composed is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        msg = f"expected valid YAML, found a syntax error: {what}; check indentation and quotes near here"
+        return None, [Problem(path, line, col, "error", "", msg, "yaml-syntax")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, 1, 1, "error", "", f"expected valid YAML: {exc}", "yaml-syntax")]
+    finally:
+        loader.dispose()
+    problems = [
+        Problem(
+            path, again[0], again[1], "error", key,
+            f"duplicate key '{key}' (first at line {first[0]}, column {first[1]}); "
+            "YAML would silently keep only the last: delete or merge one of them",
+            "duplicate-key",
+        )
+        for key, first, again in dupes
+    ]
+    return root, problems
+
+
+def region_files(data_dir: Path) -> list[Path]:
+    """Township files, in a stable order: ``regions/<unit>/<code>-<name>.yaml``."""
+    base = data_dir / REGIONS_DIR
+    return sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_documents(data_dir: Path | str) -> Documents:
+    """Parse every roster file under ``data_dir``; problems instead of exceptions."""
+    data_dir = Path(data_dir)
+    docs = Documents(data_dir)
+    if not data_dir.is_dir():
+        docs.problems.append(Problem(
+            display_path(data_dir), 0, 0, "error", "",
+            "expected a roster folder, found nothing there; pass the folder that holds programme.yaml",
+            "missing-file",
+        ))
+        return docs
+    wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
+    wanted += [(p, "township-file") for p in region_files(data_dir)]
+    for path, record in wanted:
+        shown = display_path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            docs.problems.append(Problem(
+                shown, 0, 0, "error", "",
+                f"expected the file {path.name} (the roster's {record.replace('-file', '')} list), found none",
+                "missing-file",
+            ))
+            continue
+        root, problems = parse_yaml(raw, shown)
+        docs.problems.extend(problems)
+        docs.items.append(Document(shown, record, root))
+    return docs
+
+
+# --- the model, from documents (published fields only) ---------------------------
+
+def _records(doc: Document, key: str) -> Iterator[Node]:
+    assert doc.root is not None
+    seq = doc.root.get(key)
+    if seq is not None and isinstance(seq.value, list):
+        yield from (n for n in seq.value if isinstance(n.value, dict))
+
+
+def _published(node: Node | None, record: str) -> dict[str, Any]:
+    """Text of the published scalar fields of ``node``; private fields are dropped here."""
+    out: dict[str, Any] = {}
+    if node is None or not isinstance(node.value, dict):
+        return out
+    for name, spec in fields(record).items():
+        child = node.get(name)
+        if spec.private or child is None or spec.kind.startswith(("record", "refs")):
+            continue
+        out[name] = child.value if spec.kind in ("bool", "int") else scalar_text(child)
+    return out
+
+
+def build_roster(docs: Documents) -> Roster:
+    """The model, built leniently: malformed records are skipped (the validator names them)."""
+    prog = next(docs.of("programme"), None)
+    p = _published(prog.root if prog else None, "programme")
+    programme = Programme(
+        name=p.get("name") or "",
+        city=p.get("city") or "",
+        province=p.get("province") or "",
+        hotline=p.get("hotline") or "12348",
+        local_hotline=p.get("local_hotline") or "",
+        base_url=(p.get("base_url") or "").rstrip("/") + "/",
+        sample=bool(p.get("sample", False)),
+        max_villages_per_advisor=p.get("max_villages_per_advisor") if isinstance(p.get("max_villages_per_advisor"), int) else 6,
+        coverage_gap=p.get("coverage_gap") or "error",
+    )
+    counties = []
+    for doc in docs.of("counties-file"):
+        for n in _records(doc, "counties"):
+            c = _published(n, "county")
+            ce = _published(n.get("centre"), "centre")
+            centre = Centre(**{k: ce.get(k) or "" for k in ("name", "address", "phone", "hours")})
+            if c.get("id"):
+                counties.append(County(id=c["id"], name=c.get("name") or "", kind=c.get("kind") or "county",
+                                       code=c.get("code"), centre=centre))
+    organizations = [
+        Organization(**{**{"township": None, "address": None, "phone": None}, **o})
+        for doc in docs.of("organizations-file")
+        for o in (_published(n, "organization") for n in _records(doc, "organizations"))
+        if all(o.get(k) for k in ("id", "name", "kind", "county"))
+    ]
+    advisors = [
+        Advisor(**a)
+        for doc in docs.of("advisors-file")
+        for a in (_published(n, "advisor") for n in _records(doc, "advisors"))
+        if all(a.get(k) for k in ("id", "name", "role", "organization", "phone"))
+    ]
+    townships = []
+    for doc in docs.of("township-file"):
+        assert doc.root is not None
+        tnode = doc.root.get("township")
+        t = _published(tnode, "township")
+        if not t.get("code") or tnode is None:
+            continue
+        team_node = tnode.get("team")
+        team = tuple(
+            s for s in (scalar_text(m) for m in (team_node.value if team_node and isinstance(team_node.value, list) else []))
+            if s
+        )
+        ws = _published(tnode.get("workstation"), "workstation")
+        villages = tuple(
+            Village(code=v["code"], name=v.get("name") or "", township=t["code"],
+                    advisor=v.get("advisor") or None, studio=v.get("studio") or None)
+            for v in (_published(n, "village") for n in _records(doc, "villages"))
+            if v.get("code")
+        )
+        townships.append(Township(
+            code=t["code"], name=t.get("name") or "", county=t.get("county") or "",
+            workstation=Workstation(**{k: ws.get(k) or "" for k in ("address", "phone", "hours")}),
+            team=team, villages=villages,
+        ))
+    return Roster(
+        programme=programme,
+        counties=tuple(counties),
+        organizations=tuple(sorted(organizations, key=lambda o: o.id)),
+        advisors=tuple(sorted(advisors, key=lambda a: a.id)),
+        townships=tuple(sorted(townships, key=lambda t: t.code)),
+    )

@@ -1,0 +1,181 @@
+"""The domain model: frozen records of the programme, with the lookups pages need.
+
+Only published fields exist here. Words follow the glossary in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+#: Official suffixes that make village names long without telling them apart.
+VILLAGE_SUFFIXES = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
+
+ROLE_NAMES = {"lawyer": "律师", "legal-worker": "法律服务工作者", "judicial-officer": "司法所工作人员"}
+ORGANIZATION_KIND_NAMES = {
+    "law-firm": "律师事务所",
+    "legal-service-office": "法律服务所",
+    "judicial-office": "司法所",
+    "notary": "公证处",
+    "appraisal": "司法鉴定机构",
+    "legal-aid": "法律援助中心",
+}
+
+
+def short_village_name(name: str) -> str:
+    """古城社区居委会 → 古城社区; 王庄村委会 → 王庄村; 前董村 → 前董村."""
+    for suffix in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith("社区"):
+                return stem + "社区"
+            if suffix.startswith("村"):
+                return stem if stem.endswith("村") else stem + "村"
+            return stem
+    return name
+
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    city: str
+    province: str
+    hotline: str
+    local_hotline: str
+    base_url: str
+    sample: bool = False
+    max_villages_per_advisor: int = 6
+    coverage_gap: str = "error"
+
+
+@dataclass(frozen=True)
+class Centre:
+    name: str
+    address: str
+    phone: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class County:
+    id: str
+    name: str
+    kind: str
+    code: str | None
+    centre: Centre
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    kind: str
+    county: str
+    township: str | None = None
+    address: str | None = None
+    phone: str | None = None
+
+    @property
+    def kind_name(self) -> str:
+        return ORGANIZATION_KIND_NAMES.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Advisor:
+    id: str
+    name: str
+    role: str
+    organization: str
+    phone: str
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Workstation:
+    address: str
+    phone: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class Village:
+    code: str
+    name: str
+    township: str
+    advisor: str | None
+    studio: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        return short_village_name(self.name)
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str
+    name: str
+    county: str
+    workstation: Workstation
+    team: tuple[str, ...]
+    villages: tuple[Village, ...]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The whole programme, with indexes built once."""
+
+    programme: Programme
+    counties: tuple[County, ...]
+    organizations: tuple[Organization, ...]
+    advisors: tuple[Advisor, ...]
+    townships: tuple[Township, ...]
+    county: dict[str, County] = field(init=False, repr=False, compare=False)
+    organization: dict[str, Organization] = field(init=False, repr=False, compare=False)
+    advisor: dict[str, Advisor] = field(init=False, repr=False, compare=False)
+    township: dict[str, Township] = field(init=False, repr=False, compare=False)
+    village: dict[str, Village] = field(init=False, repr=False, compare=False)
+    townships_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
+    villages_of: dict[str, list[Village]] = field(init=False, repr=False, compare=False)
+    teams_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("county", {c.id: c for c in self.counties})
+        put("organization", {o.id: o for o in self.organizations})
+        put("advisor", {a.id: a for a in self.advisors})
+        put("township", {t.code: t for t in self.townships})
+        put("village", {v.code: v for t in self.townships for v in t.villages})
+        townships_of: dict[str, list[Township]] = defaultdict(list)
+        villages_of: dict[str, list[Village]] = defaultdict(list)
+        teams_of: dict[str, list[Township]] = defaultdict(list)
+        for t in self.townships:
+            townships_of[t.county].append(t)
+            for v in t.villages:
+                if v.advisor:
+                    villages_of[v.advisor].append(v)
+            for member in t.team:
+                teams_of[member].append(t)
+        put("townships_of", dict(townships_of))
+        put("villages_of", dict(villages_of))
+        put("teams_of", dict(teams_of))
+
+    @property
+    def villages(self) -> list[Village]:
+        return [v for t in self.townships for v in t.villages]
+
+    def county_of(self, township: Township) -> County | None:
+        return self.county.get(township.county)
+
+
+_PHONE_DIGITS = re.compile(r"\D")
+
+
+def tel_uri(phone: str) -> str:
+    """``tel:`` target for a one-tap call: digits only (0635-12348 → tel:063512348)."""
+    return "tel:" + _PHONE_DIGITS.sub("", phone)

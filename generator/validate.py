@@ -1,0 +1,276 @@
+"""Validation: every problem in a parsed roster, as a sorted list; never raises.
+
+One pass checks each document against the schema (fields, types, formats) and
+collects ids and references with their positions; then the cross-checks run over
+what was collected: duplicate ids, dangling references, codes nested under their
+parents, coverage (every village has an advisor) and advisor load.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from .load import Document, Documents, Node, scalar_text
+from .problems import Level, Problem, sort_problems
+from .schema import Field, fields
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+LANDLINE = re.compile(r"0\d{2,3}-(\d{7,8}|1\d{4})(-\d{1,5})?")  # 0635-8888888, 0635-12348, ext.
+SERVICE = re.compile(r"1\d{2,4}|[48]00-?\d{3}-?\d{4}")  # 12348, 110, 400-xxx-xxxx
+ID_TEXT = re.compile(r"[A-Za-z0-9_-]+")
+URL = re.compile(r"https?://[^\s/?#]+(/[^\s]*)?")
+CODE_LENGTH = {"code6": 6, "code9": 9, "code12": 12}
+WHAT = {"code6": "county", "code9": "township", "code12": "village"}
+
+
+def did_you_mean(word: str, candidates: Any) -> str:
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def describe(value: Any) -> str:
+    """How a found value reads in a message: 'a list', "text 'abc'", 'nothing'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    return f"'{value}'"
+
+
+def id_card_ok(text: str) -> bool:
+    """ISO 7064 MOD 11-2 check digit of the 18-character resident ID number."""
+    if not re.fullmatch(r"\d{17}[\dXx]", text):
+        return False
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(text[:17], weights))
+    return "10X98765432"[total % 11] == text[17].upper()
+
+
+@dataclass
+class Seen:
+    """An id, code or reference met during the schema pass, with where it was."""
+
+    value: str
+    doc: Document
+    node: Node
+    path: str
+    owner: Node | None = None  # the record holding it
+
+
+@dataclass
+class Checker:
+    problems: list[Problem] = field(default_factory=list)
+    ids: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
+    refs: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
+
+    def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
+               at_key: str | None = None) -> None:
+        line, col = node.line, node.column
+        if at_key and node.keys and at_key in node.keys:
+            line, col = node.keys[at_key]
+        self.problems.append(Problem(doc.path, line, col, level, path, message, code))
+
+    # -- the schema pass -------------------------------------------------------
+
+    def record(self, doc: Document, node: Node, record: str, path: str) -> None:
+        if not isinstance(node.value, dict):
+            self.report(doc, node, "error", path or record, f"expected a mapping of {record} fields, found {describe(node.value)}", "wrong-type")
+            return
+        spec = fields(record)
+        for key in node.value:
+            if key not in spec:
+                hint = did_you_mean(key, spec) or f" (known fields: {', '.join(spec)})"
+                self.report(doc, node, "error", join(path, key), f"unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
+        for name, f in spec.items():
+            child = node.get(name)
+            where = join(path, name)
+            if child is None:
+                if f.required:
+                    self.report(doc, node, "error", where, f"missing required field '{name}' ({kind_words(f)}); add it to this {record}", "missing-field")
+                continue
+            if child.value is None or child.value == "":
+                if f.required:
+                    self.report(doc, child, "error", where, f"expected {kind_words(f)}, found an empty value; fill it in", "empty-value")
+                elif f.kind.startswith("ref:"):
+                    self.refs[f.kind[4:]].append(Seen("", doc, child, where, node))
+                continue
+            self.value(doc, child, f, where, node, record)
+
+    def value(self, doc: Document, node: Node, f: Field, path: str, owner: Node, record: str) -> None:
+        kind, v = f.kind, node.value
+        if kind.startswith("record:"):
+            self.record(doc, node, kind[7:], path)
+            return
+        if kind.startswith(("records:", "refs:")):
+            if not isinstance(v, list):
+                self.report(doc, node, "error", path, f"expected a list ({kind_words(f)}), found {describe(v)}; start each item with '- '", "wrong-type")
+                return
+            for i, item in enumerate(v):
+                item_path = f"{path}[{i}]"
+                if kind.startswith("records:"):
+                    self.record(doc, item, kind[8:], item_path)
+                elif (text := self.scalar(doc, item, item_path, "an advisor id")) is not None:
+                    self.refs[kind[5:]].append(Seen(text, doc, item, item_path, owner))
+            return
+        if kind == "bool":
+            if not isinstance(v, bool):
+                self.report(doc, node, "error", path, f"expected true or false, found {describe(v)}", "wrong-type")
+            return
+        if kind == "int":
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                self.report(doc, node, "error", path, f"expected a whole number ≥ 1, found {describe(v)}", "wrong-type")
+            return
+        text = self.scalar(doc, node, path, kind_words(f), private=f.private)
+        if text is None:
+            return
+        shown = "a value (private, not shown)" if f.private else f"'{text}'"
+        if kind in CODE_LENGTH:
+            n = CODE_LENGTH[kind]
+            if not (len(text) == n and text.isdigit()):
+                self.report(doc, node, "error", path, f"expected a {n}-digit {WHAT[kind]} code (统计用区划代码), found {shown} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
+            if record in ("township", "village"):  # a county's id, not its code, is its key
+                self.ids[record].append(Seen(text, doc, node, path, owner))
+        elif kind == "id":
+            if not ID_TEXT.fullmatch(text):
+                self.report(doc, node, "error", path, f"expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {shown}", "bad-id")
+            self.ids[record].append(Seen(text, doc, node, path, owner))
+        elif kind == "phone":
+            if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):
+                self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0635-8888888) or a service number (12348), found {shown}; write digits with one '-' after the area code", "bad-phone")
+        elif kind == "url":
+            if not URL.fullmatch(text):
+                self.report(doc, node, "error", path, f"expected an absolute web address such as https://example.org/, found {shown}", "bad-url")
+        elif kind == "id-card":
+            if not id_card_ok(text):
+                self.report(doc, node, "error", path, f"expected an 18-character resident ID number with a valid check digit, found {shown} of {len(text)} characters; check it against the card", "bad-id-card")
+        elif kind == "choice":
+            if text not in f.choices:
+                self.report(doc, node, "error", path, f"expected one of {', '.join(f.choices)}, found {shown}{did_you_mean(text, f.choices)}", "bad-choice")
+        elif kind.startswith("ref:"):
+            self.refs[kind[4:]].append(Seen(text, doc, node, path, owner))
+
+    def scalar(self, doc: Document, node: Node, path: str, expected: str, private: bool = False) -> str | None:
+        text = scalar_text(node)
+        if text is None:
+            found = "a yes/no value" if private and isinstance(node.value, bool) else describe(node.value)
+            self.report(doc, node, "error", path, f"expected {expected}, found {found}", "wrong-type")
+        return text
+
+    # -- cross-checks ------------------------------------------------------------
+
+    def duplicates(self) -> None:
+        for record, seen in self.ids.items():
+            first: dict[str, Seen] = {}
+            for s in seen:
+                if s.value in first:
+                    f = first[s.value]
+                    self.report(s.doc, s.node, "error", s.path, f"duplicate {record} id '{s.value}', first used at {f.doc.path}:{f.node.line}:{f.node.column}; give each {record} its own id", "duplicate-id")
+                else:
+                    first[s.value] = s
+
+    def references(self) -> None:
+        for target, refs in self.refs.items():
+            known = {s.value for s in self.ids.get(target, [])}
+            for r in refs:
+                if r.value and r.value not in known:
+                    self.report(r.doc, r.node, "error", r.path, f"no {target} '{r.value}'{did_you_mean(r.value, known)}; use an id from the {target} list or add the {target}", f"unknown-{target}")
+
+    def nesting(self) -> None:
+        """Village codes start with their township's; township codes with their county's."""
+        county_codes = {s.value: (s.owner.text("code") if s.owner else None) for s in self.ids.get("county", [])}
+        townships = {id(s.doc): s.value for s in self.ids.get("township", [])}
+        for s in self.ids.get("village", []):
+            tcode = townships.get(id(s.doc))
+            if tcode and len(s.value) == 12 and not s.value.startswith(tcode):
+                self.report(s.doc, s.node, "error", s.path, f"expected a village code starting with its township's code {tcode}, found '{s.value}'; move the village to its own township's file or correct the code", "village-outside-township")
+        for r in self.refs.get("county", []):
+            if r.owner is None or "township" not in r.path:
+                continue
+            ccode = county_codes.get(r.value)
+            tcode = r.owner.text("code")
+            if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
+                self.report(r.doc, r.node, "error", r.path, f"township {tcode} cannot belong to county {r.value} (code {ccode}): its code does not start with {ccode}; pick its own county or a development zone", "township-outside-county")
+            folder = PurePath(r.doc.path).parent.name
+            if r.value and folder and folder != "regions" and folder.split("-")[0] != r.value:
+                self.report(r.doc, r.node, "warning", r.path, f"the township belongs to '{r.value}' but its file is in the folder '{folder}'; move the file to the folder of unit '{r.value}' so staff find it", "misplaced-township")
+
+    def coverage(self, gap_level: Level, limit: int) -> None:
+        served: Counter[str] = Counter()
+        for r in self.refs.get("advisor", []):
+            if ".advisor" not in r.path:
+                continue
+            if r.value:
+                served[r.value] += 1
+        villages_with_ref = {id(r.owner) for r in self.refs.get("advisor", []) if r.value and ".advisor" in r.path}
+        for s in self.ids.get("village", []):
+            if id(s.owner) not in villages_with_ref:
+                name = s.owner.text("name") if s.owner else ""
+                at = s.owner.get("advisor") if s.owner else None
+                self.report(s.doc, at or s.owner or s.node, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"village {s.value} {name or ''} has no advisor: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
+        in_team = {r.value for r in self.refs.get("advisor", []) if ".team" in r.path}
+        for s in self.ids.get("advisor", []):
+            n = served.get(s.value, 0)
+            if n > limit:
+                self.report(s.doc, s.node, "warning", s.path, f"advisor '{s.value}' serves {n} villages, more than the limit of {limit} (max_villages_per_advisor); share some with another advisor", "advisor-overloaded")
+            if n == 0 and s.value not in in_team:
+                self.report(s.doc, s.node, "warning", s.path, f"advisor '{s.value}' serves no village and is in no township team; assign them or remove the record", "advisor-idle")
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def kind_words(f: Field) -> str:
+    k = f.kind
+    words = {
+        "text": "text", "id": "an id", "phone": "a phone number", "url": "a web address",
+        "bool": "true or false", "int": "a whole number", "id-card": "an ID-card number",
+        "choice": "one of " + ", ".join(f.choices),
+    }
+    if k in words:
+        return words[k]
+    if k in CODE_LENGTH:
+        return f"a {CODE_LENGTH[k]}-digit code"
+    if k.startswith("ref:"):
+        return f"a {k[4:]} id"
+    if k.startswith("refs:"):
+        return f"a list of {k[5:]} ids"
+    if k.startswith("records:"):
+        return f"a list of {k[8:]} records"
+    return f"a {k[7:]} record"
+
+
+def validate_roster(docs: Documents) -> list[Problem]:
+    """Every problem in the parsed roster, sorted by file and position."""
+    checker = Checker(problems=list(docs.problems))
+    gap_level: Level = "error"
+    limit = 6
+    unreadable = {p.file for p in docs.problems}
+    for doc in docs.items:
+        if doc.root is None:
+            if doc.path not in unreadable:
+                checker.problems.append(Problem(doc.path, 1, 1, "error", "", f"expected {doc.record.replace('-file', '')} data, found an empty file", "empty-value"))
+            continue
+        checker.record(doc, doc.root, doc.record, "")
+        if doc.record == "programme" and isinstance(doc.root.value, dict):
+            if doc.root.text("coverage_gap") == "warning":
+                gap_level = "warning"
+            n = doc.root.get("max_villages_per_advisor")
+            if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool) and n.value >= 1:
+                limit = n.value
+    checker.duplicates()
+    checker.references()
+    checker.nesting()
+    checker.coverage(gap_level, limit)
+    return sort_problems(checker.problems)
