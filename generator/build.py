@@ -1,13 +1,23 @@
-"""The pipeline both front ends run: load → validate → (render → write)."""
+"""The pipeline both front ends run: load → validate → render → write.
+
+The MkDocs plugin calls these steps from its events; everything here also runs
+without MkDocs (the plugin stays thin, see DESIGN.md).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import jinja2
+
 from .load import build_roster, load_documents
-from .model import Roster
+from .model import Roster, tel_uri
+from .output import gzip_bytes, write_files
+from .pages import SERVICES, Site, data_page_urls, environment, find_assets, sitemap
 from .problems import Problem, errors
+from .stats import coverage
 from .validate import validate_roster
 
 
@@ -27,3 +37,44 @@ def read_roster(data_dir: Path | str) -> Checked:
     """Load and validate ``data_dir``. The roster is built leniently even when it has errors."""
     docs = load_documents(data_dir)
     return Checked(build_roster(docs), validate_roster(docs))
+
+
+@lru_cache(maxsize=1)
+def _markdown_env() -> jinja2.Environment:
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["tel"] = tel_uri
+    return env
+
+
+def figures(roster: Roster) -> dict[str, object]:
+    """What hand-written pages may use: ``{{ programme.hotline }}``, ``{{ total.villages }}``…"""
+    cov = coverage(roster)
+    return {
+        "programme": roster.programme,
+        "total": cov.total,
+        "units": [(roster.county[r.id], r, cov.townships[r.id]) for r in cov.counties],
+        "services": SERVICES,
+        "advisors": len(roster.advisors),
+    }
+
+
+def fill_markdown(markdown: str, roster: Roster) -> str:
+    """Hand-written Markdown is a Jinja template over :func:`figures`."""
+    return _markdown_env().from_string(markdown).render(**figures(roster))
+
+
+def markdown_pages(roster: Roster, templates: Path = Path("overrides/data")) -> list[tuple[str, str]]:
+    """Pages that go through MkDocs but are made from the roster: the statistics page."""
+    stats = (templates / "stats.md").read_text(encoding="utf-8")
+    return [("stats/index.md", stats)]
+
+
+def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str) -> int:
+    """Render every data page into ``out`` (a site MkDocs built), with the sitemap."""
+    s = Site(roster, environment(overrides / "data"), find_assets(out), site_name)
+    count = write_files(out, s.pages())
+    existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]
+    urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
+    xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
+    write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
+    return count

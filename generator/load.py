@@ -145,8 +145,11 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [exc.context, exc.problem]))
-        msg = f"expected valid YAML, found a syntax error: {what}; check indentation and quotes near here"
+        what = exc.problem or "a syntax error"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            cm = exc.context_mark
+            what += f" ({exc.context.replace('while ', '')} started at line {cm.line + 1}, column {cm.column + 1})"
+        msg = f"expected valid YAML, found: {what}; check indentation, quotes and brackets near here"
         return None, [Problem(path, line, col, "error", "", msg, "yaml-syntax")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, 1, 1, "error", "", f"expected valid YAML: {exc}", "yaml-syntax")]
@@ -155,8 +158,8 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     problems = [
         Problem(
             path, again[0], again[1], "error", key,
-            f"duplicate key '{key}' (first at line {first[0]}, column {first[1]}); "
-            "YAML would silently keep only the last: delete or merge one of them",
+            f"expected each key once in a mapping, found '{key}' again (first at line {first[0]}, "
+            f"column {first[1]}); YAML would silently keep only the last: delete or merge one of them",
             "duplicate-key",
         )
         for key, first, again in dupes
@@ -193,6 +196,7 @@ def load_documents(data_dir: Path | str) -> Documents:
                 f"expected the file {path.name} (the roster's {record.replace('-file', '')} list), found none",
                 "missing-file",
             ))
+            docs.items.append(Document(shown, record, None))
             continue
         root, problems = parse_yaml(raw, shown)
         docs.problems.extend(problems)

@@ -28,9 +28,29 @@ CODE_LENGTH = {"code6": 6, "code9": 9, "code12": 12}
 WHAT = {"code6": "county", "code9": "township", "code12": "village"}
 
 
+def edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: typos, including swapped neighbours, cost 1."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 def did_you_mean(word: str, candidates: Any) -> str:
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    """The closest candidate by typing distance (ties: by similarity), if it is close."""
+    best = min(
+        ((edits(word, c), -difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates),
+        default=None,
+    )
+    if best is None or best[0] > max(1, len(word) // 3):
+        return ""
+    return f" (did you mean '{best[2]}'?)"
 
 
 def describe(value: Any) -> str:
@@ -91,13 +111,13 @@ class Checker:
         for key in node.value:
             if key not in spec:
                 hint = did_you_mean(key, spec) or f" (known fields: {', '.join(spec)})"
-                self.report(doc, node, "error", join(path, key), f"unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
+                self.report(doc, node, "error", join(path, key), f"expected a {record} field, found unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
         for name, f in spec.items():
             child = node.get(name)
             where = join(path, name)
             if child is None:
                 if f.required:
-                    self.report(doc, node, "error", where, f"missing required field '{name}' ({kind_words(f)}); add it to this {record}", "missing-field")
+                    self.report(doc, node, "error", where, f"expected a field '{name}' ({kind_words(f)}) in this {record}, found none; add it", "missing-field")
                 continue
             if child.value is None or child.value == "":
                 if f.required:
@@ -175,16 +195,18 @@ class Checker:
             for s in seen:
                 if s.value in first:
                     f = first[s.value]
-                    self.report(s.doc, s.node, "error", s.path, f"duplicate {record} id '{s.value}', first used at {f.doc.path}:{f.node.line}:{f.node.column}; give each {record} its own id", "duplicate-id")
+                    self.report(s.doc, s.node, "error", s.path, f"expected a unique {record} id, found '{s.value}' again (first used at {f.doc.path}:{f.node.line}:{f.node.column}); give each {record} its own id", "duplicate-id")
                 else:
                     first[s.value] = s
 
-    def references(self) -> None:
+    def references(self, unreadable: set[str]) -> None:
         for target, refs in self.refs.items():
+            if DEFINED_IN[target] in unreadable:
+                continue  # the unreadable file is the problem; its ids are simply unknown
             known = {s.value for s in self.ids.get(target, [])}
             for r in refs:
                 if r.value and r.value not in known:
-                    self.report(r.doc, r.node, "error", r.path, f"no {target} '{r.value}'{did_you_mean(r.value, known)}; use an id from the {target} list or add the {target}", f"unknown-{target}")
+                    self.report(r.doc, r.node, "error", r.path, f"expected an existing {target} id, found '{r.value}', which no {target} has{did_you_mean(r.value, known)}; use an existing id or add the {target}", f"unknown-{target}")
 
     def nesting(self) -> None:
         """Village codes start with their township's; township codes with their county's."""
@@ -200,12 +222,12 @@ class Checker:
             ccode = county_codes.get(r.value)
             tcode = r.owner.text("code")
             if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
-                self.report(r.doc, r.node, "error", r.path, f"township {tcode} cannot belong to county {r.value} (code {ccode}): its code does not start with {ccode}; pick its own county or a development zone", "township-outside-county")
+                self.report(r.doc, r.node, "error", r.path, f"expected a township of county {r.value}, whose codes start with {ccode}, found township code {tcode}; pick the township's own county or a development zone", "township-outside-county")
             folder = PurePath(r.doc.path).parent.name
             if r.value and folder and folder != "regions" and folder.split("-")[0] != r.value:
-                self.report(r.doc, r.node, "warning", r.path, f"the township belongs to '{r.value}' but its file is in the folder '{folder}'; move the file to the folder of unit '{r.value}' so staff find it", "misplaced-township")
+                self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
 
-    def coverage(self, gap_level: Level, limit: int) -> None:
+    def coverage(self, gap_level: Level, limit: int, unreadable: set[str]) -> None:
         served: Counter[str] = Counter()
         for r in self.refs.get("advisor", []):
             if ".advisor" not in r.path:
@@ -217,14 +239,22 @@ class Checker:
             if id(s.owner) not in villages_with_ref:
                 name = s.owner.text("name") if s.owner else ""
                 at = s.owner.get("advisor") if s.owner else None
-                self.report(s.doc, at or s.owner or s.node, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"village {s.value} {name or ''} has no advisor: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
+                self.report(s.doc, at or s.owner or s.node, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
         in_team = {r.value for r in self.refs.get("advisor", []) if ".team" in r.path}
         for s in self.ids.get("advisor", []):
             n = served.get(s.value, 0)
             if n > limit:
-                self.report(s.doc, s.node, "warning", s.path, f"advisor '{s.value}' serves {n} villages, more than the limit of {limit} (max_villages_per_advisor); share some with another advisor", "advisor-overloaded")
-            if n == 0 and s.value not in in_team:
-                self.report(s.doc, s.node, "warning", s.path, f"advisor '{s.value}' serves no village and is in no township team; assign them or remove the record", "advisor-idle")
+                self.report(s.doc, s.node, "warning", s.path, f"expected at most {limit} villages per advisor (max_villages_per_advisor), found '{s.value}' serving {n} villages; share some with another advisor", "advisor-overloaded")
+            if n == 0 and s.value not in in_team and "township-file" not in unreadable:
+                self.report(s.doc, s.node, "warning", s.path, f"expected every advisor to serve a village or a township team, found '{s.value}' doing neither; assign them or remove the record", "advisor-idle")
+
+
+DEFINED_IN = {
+    "county": "counties-file",
+    "organization": "organizations-file",
+    "advisor": "advisors-file",
+    "township": "township-file",
+}
 
 
 def join(path: str, key: str) -> str:
@@ -256,7 +286,7 @@ def validate_roster(docs: Documents) -> list[Problem]:
     checker = Checker(problems=list(docs.problems))
     gap_level: Level = "error"
     limit = 6
-    unreadable = {p.file for p in docs.problems}
+    unreadable = {p.file for p in docs.problems}  # already reported: no second message
     for doc in docs.items:
         if doc.root is None:
             if doc.path not in unreadable:
@@ -270,7 +300,8 @@ def validate_roster(docs: Documents) -> list[Problem]:
             if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool) and n.value >= 1:
                 limit = n.value
     checker.duplicates()
-    checker.references()
+    not_read = {doc.record for doc in docs.items if doc.root is None}
+    checker.references(not_read)
     checker.nesting()
-    checker.coverage(gap_level, limit)
+    checker.coverage(gap_level, limit, not_read)
     return sort_problems(checker.problems)

@@ -1,0 +1,232 @@
+"""Rendering the data pages: villages, advisors, townships, counties, and the sitemap.
+
+Pure functions from the model to ``(path, html)`` pairs, through Jinja2 templates
+in ``overrides/data/``. These thousands of uniform pages skip the Markdown and
+theme pipeline (see DESIGN.md) but share the theme's stylesheets and header.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+from markupsafe import Markup
+
+from .model import Advisor, County, Roster, Township, Village, tel_uri
+from .stats import coverage
+
+#: The eight citizen services and the slugs of their guides under content/guides/.
+SERVICES: tuple[tuple[str, str], ...] = (
+    ("找律师", "lawyer"),
+    ("找法工", "legal-worker"),
+    ("寻鉴定", "appraisal"),
+    ("学法律", "learn"),
+    ("办公证", "notary"),
+    ("求法援", "legal-aid"),
+    ("要调解", "mediation"),
+    ("考司考", "exam"),
+)
+
+
+def village_url(code: str) -> str:
+    return f"v/{code}/"
+
+
+def township_url(code: str) -> str:
+    return f"t/{code}/"
+
+
+def county_url(id_: str) -> str:
+    return f"c/{id_}/"
+
+
+def advisor_url(id_: str) -> str:
+    return f"a/{id_}/"
+
+
+def print_url(township_code: str) -> str:
+    return f"print/{township_code}/"
+
+
+def phone_text(phone: str) -> str:
+    """Grouped for reading aloud: 13905350001 → 139 0535 0001."""
+    if re.fullmatch(r"1\d{10}", phone):
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return phone
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Theme files every data page links, as paths relative to the site root."""
+
+    stylesheets: tuple[str, ...]
+    favicon: str = "assets/images/favicon.png"
+
+
+def find_assets(site_dir: Path) -> Assets:
+    """The theme's hashed stylesheets as MkDocs copied them, then ours."""
+    css = site_dir / "assets" / "stylesheets"
+    found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
+    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ("assets/stylesheets/directory.css",))
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["tel"] = tel_uri
+    env.filters["phone"] = phone_text
+    env.filters["jsonld"] = lambda d: Markup(json.dumps(d, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+    return env
+
+
+class Site:
+    """What every page needs: the roster, the templates, the theme assets."""
+
+    def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str) -> None:
+        self.roster = roster
+        self.env = env
+        self.assets = assets
+        self.site_name = site_name
+        self.programme = roster.programme
+
+    def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
+        depth = path.count("/")
+        root = "../" * depth if depth else "./"
+        html = self.env.get_template(template).render(
+            root=root,
+            canonical=self.programme.base_url + path,
+            programme=self.programme,
+            site_name=self.site_name,
+            assets=self.assets,
+            services=SERVICES,
+            roster=self.roster,
+            **context,
+        )
+        return path + "index.html", html
+
+    # -- context builders: logic here, layout in templates --------------------
+
+    def organization_of(self, advisor: Advisor) -> Any:
+        return self.roster.organization.get(advisor.organization)
+
+    def team(self, township: Township) -> list[Advisor]:
+        return [self.roster.advisor[m] for m in township.team if m in self.roster.advisor]
+
+    def contact_points(self) -> list[dict[str, str]]:
+        p = self.programme
+        points = [{"@type": "ContactPoint", "telephone": p.hotline, "contactType": "12348公共法律服务热线"}]
+        if p.local_hotline:
+            points.append({"@type": "ContactPoint", "telephone": p.local_hotline, "contactType": "12348公共法律服务热线（本地）"})
+        return points
+
+    def place(self, village: Village | None, township: Township, county: County | None) -> dict[str, Any]:
+        area: dict[str, Any] = {"@type": "AdministrativeArea", "name": county.name} if county else {}
+        t = {"@type": "AdministrativeArea", "name": township.name, "identifier": township.code, "containedInPlace": area}
+        if village is None:
+            return t
+        return {"@type": "AdministrativeArea", "name": village.short_name, "identifier": village.code, "containedInPlace": t}
+
+    def person(self, advisor: Advisor) -> dict[str, Any]:
+        org = self.organization_of(advisor)
+        return {
+            "@type": "Person",
+            "name": advisor.name,
+            "jobTitle": advisor.role_name,
+            "telephone": advisor.phone,
+            "worksFor": {"@type": "Organization", "name": org.name} if org else None,
+            "contactPoint": {"@type": "ContactPoint", "telephone": advisor.phone, "contactType": "村居法律顾问"},
+        }
+
+    def service(self, name: str, url: str, area: Any, provider: Any) -> dict[str, Any]:
+        p = self.programme
+        return {
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "name": name,
+            "serviceType": "村居法律顾问",
+            "url": p.base_url + url,
+            "areaServed": area,
+            "provider": provider,
+            "serviceOperator": {"@type": "GovernmentOrganization", "name": f"{p.city}司法局", "contactPoint": self.contact_points()},
+            "availableChannel": [
+                {"@type": "ServiceChannel", "name": "12348公共法律服务热线", "servicePhone": cp} for cp in self.contact_points()
+            ],
+        }
+
+    # -- pages ------------------------------------------------------------------
+
+    def village_page(self, village: Village) -> tuple[str, str]:
+        township = self.roster.township[village.township]
+        county = self.roster.county_of(township)
+        advisor = self.roster.advisor.get(village.advisor or "")
+        url = village_url(village.code)
+        ld = self.service(
+            f"{village.short_name}村居法律顾问", url, self.place(village, township, county),
+            self.person(advisor) if advisor else None,
+        )
+        return self.render(
+            "village.html", url, village=village, township=township, county=county, advisor=advisor,
+            organization=self.organization_of(advisor) if advisor else None, team=self.team(township), jsonld=ld,
+        )
+
+    def advisor_page(self, advisor: Advisor) -> tuple[str, str]:
+        villages = self.roster.villages_of.get(advisor.id, [])
+        url = advisor_url(advisor.id)
+        areas = [self.place(v, self.roster.township[v.township], self.roster.county_of(self.roster.township[v.township])) for v in villages]
+        ld = self.service(f"{advisor.name}（村居法律顾问）", url, areas, self.person(advisor))
+        served = [(v, self.roster.township[v.township]) for v in villages]
+        return self.render(
+            "advisor.html", url, advisor=advisor, organization=self.organization_of(advisor),
+            served=served, teams=self.roster.teams_of.get(advisor.id, []), jsonld=ld,
+        )
+
+    def township_page(self, township: Township) -> tuple[str, str]:
+        county = self.roster.county_of(township)
+        rows = [(v, self.roster.advisor.get(v.advisor or "")) for v in township.villages]
+        return self.render(
+            "township.html", township_url(township.code), township=township, county=county,
+            team=self.team(township), rows=rows,
+        )
+
+    def county_page(self, county: County, rows: Any) -> tuple[str, str]:
+        return self.render(
+            "county.html", county_url(county.id), county=county,
+            townships=self.roster.townships_of.get(county.id, []), rows=rows,
+        )
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        cov = coverage(self.roster)
+        for county in self.roster.counties:
+            yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
+        for township in self.roster.townships:
+            yield self.township_page(township)
+            for village in township.villages:
+                yield self.village_page(village)
+        for advisor in self.roster.advisors:
+            yield self.advisor_page(advisor)
+
+
+def data_page_urls(roster: Roster) -> list[str]:
+    """Every data page's URL path, for the sitemap."""
+    urls = [county_url(c.id) for c in roster.counties]
+    urls += [township_url(t.code) for t in roster.townships]
+    urls += [village_url(v.code) for v in roster.villages]
+    urls += [advisor_url(a.id) for a in roster.advisors]
+    return urls
+
+
+def sitemap(base_url: str, paths: list[str]) -> str:
+    """A sitemap without <lastmod>: dates would make two builds differ."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{base_url}{p}</loc></url>" for p in sorted(set(paths))]
+    lines.append("</urlset>\n")
+    return "\n".join(lines)

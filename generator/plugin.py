@@ -1,0 +1,84 @@
+"""The MkDocs plugin: the only module that imports mkdocs. Kept thin on purpose.
+
+``mkdocs build`` → on_config reads and validates the roster (a bad roster stops the
+build before anything is written) and stages the output beside ``site/``; hand-written
+pages in ``content/`` go through MkDocs with the roster's figures; on_post_build
+renders the data pages with :mod:`generator.build` and swaps the staged folder in.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+
+from . import build
+from .build import read_roster
+from .model import Roster
+from .output import clear, staging_dir, swap_in
+from .problems import format_text
+
+log = logging.getLogger("mkdocs.plugins.roster")
+
+
+class RosterConfig(base.Config):
+    data_dir = c.Type(str, default="data")
+
+
+class RosterPlugin(BasePlugin[RosterConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.roster: Roster | None = None
+        self.target: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        data_dir = Path(config.config_file_path).parent / self.config.data_dir
+        checked = read_roster(data_dir)
+        if not checked.ok:
+            raise PluginError("the roster has errors; the site was not built:\n" + format_text(checked.problems))
+        for p in checked.problems:
+            log.warning(p.format())
+        self.roster = checked.roster
+        config.site_url = config.site_url or checked.roster.programme.base_url
+        if self.command == "build":  # serve builds into its own temporary folder
+            self.target = Path(config.site_dir)
+            staging = staging_dir(self.target)
+            clear(staging)
+            config.site_dir = str(staging)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.roster is not None
+        for path, text in build.markdown_pages(self.roster):
+            files.append(File.generated(config, path, content=text))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.roster is not None
+        return build.fill_markdown(markdown, self.roster)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.roster is not None
+        out = Path(config.site_dir)
+        count = build.write_data_pages(self.roster, out, Path(config.theme.custom_dir or "overrides"), config.site_name)
+        log.info(f"roster: wrote {count} data pages")
+        if self.target is not None:
+            swap_in(out, self.target)
+            config.site_dir = str(self.target)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.target is not None:
+            clear(staging_dir(self.target))
+
+

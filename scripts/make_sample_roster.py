@@ -1,0 +1,737 @@
+#!/usr/bin/env python3
+"""Build the full-scale synthetic sample roster for Liaocheng's legal-advisor programme.
+
+一乡镇一团队、一村居一顾问 — the divisions (counties, townships, villages) are real and come
+from the 2019 statistical division list; every person, phone number, address, ID-card number
+and organization trade name is synthetic.
+
+Usage:
+    python scripts/make_sample_roster.py [--divisions CSV] [--out DATA_DIR]
+
+Defaults: ``../shared/data/divisions/liaocheng-2019.csv`` relative to the repo root (the
+parent of this script's folder) and ``data/`` in the repo root.
+
+The script deletes and rewrites only the files it owns inside the out dir
+(programme.yaml, counties.yaml, organizations.yaml, advisors.yaml, regions/).
+Same input -> byte-identical output: one seeded ``random.Random(20191231)``, everything
+sorted, no timestamps.  Standard library + PyYAML only (PyYAML is used to verify the
+hand-emitted YAML).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import datetime
+import math
+import random
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+SEED = 20191231
+HEADER = "# 示例数据（合成）：由 scripts/make_sample_roster.py 生成，人名和电话均为虚构。"
+
+TOTAL_ADVISORS = 1874
+MAX_VILLAGES = 6
+N_LAW_FIRMS = 41
+N_SERVICE_OFFICES = 69
+SPECIAL_TOWNSHIP = "371502400"  # 香江管委会: no judicial office, advisors from 东昌府区 law firms
+SPECIAL_ADVISORS = 2
+SPECIAL_TEAM = 3
+
+PROGRAMME = {
+    "name": "一乡镇一团队、一村居一顾问",
+    "city": "聊城市",
+    "province": "山东省",
+    "hotline": "12348",
+    "local_hotline": "0635-12348",
+    "base_url": "https://fw.lc.example/",
+    "sample": True,
+    "max_villages_per_advisor": MAX_VILLAGES,
+}
+
+ZONES = [
+    ("kaifaqu", "聊城经济技术开发区"),
+    ("gaoxinqu", "聊城高新技术产业开发区"),
+    ("dujiaqu", "江北水城旅游度假区"),
+]
+ZONE_TOWNSHIPS = {
+    "371502008": "kaifaqu",  # 北城街道
+    "371502009": "kaifaqu",  # 东城街道
+    "371502010": "kaifaqu",  # 蒋官屯街道
+    "371502202": "kaifaqu",  # 广平乡
+    "371502108": "gaoxinqu",  # 许营镇
+    "371502110": "gaoxinqu",  # 顾官屯镇
+    "371502203": "gaoxinqu",  # 韩集乡
+    "371502011": "dujiaqu",  # 李海务街道
+    "371502107": "dujiaqu",  # 于集镇
+    "371502109": "dujiaqu",  # 朱老庄镇
+}
+ZONE_REGION_CODE = "371502"  # ID-card region code used for the zones
+
+CENTRE_HOURS = "周一至周五 9:00—12:00，13:30—17:30"
+WORKSTATION_HOURS = "周一至周五 9:00—17:00"
+
+# Village-name suffixes, longest first.  The first five are the ones the brief names; the rest
+# cover irregular names in the 2019 list (居居民委员会 is a typo in the source data).
+VILLAGE_SUFFIXES = [
+    "社区居居民委员会",
+    "社区居民委员会",
+    "社区居委会",
+    "村民委员会",
+    "居民委员会",
+    "村委会",
+    "居委会",
+    "村委",
+]
+
+# Surnames with rough relative frequencies (per mille of the population, rounded).
+SURNAMES = [
+    ("王", 72), ("张", 70), ("李", 69), ("刘", 54), ("陈", 45), ("杨", 32), ("赵", 23),
+    ("黄", 22), ("周", 21), ("吴", 20), ("徐", 17), ("孙", 16), ("马", 15), ("朱", 13),
+    ("胡", 13), ("郭", 12), ("何", 12), ("高", 12), ("林", 11), ("罗", 11), ("郑", 10),
+    ("梁", 10), ("谢", 8), ("宋", 8), ("唐", 8), ("许", 7), ("韩", 7), ("冯", 7), ("邓", 7),
+    ("曹", 7), ("彭", 6), ("曾", 6), ("肖", 6), ("田", 6), ("董", 6), ("袁", 5), ("潘", 5),
+    ("于", 5), ("蒋", 5), ("蔡", 5), ("余", 5), ("杜", 5), ("叶", 4), ("程", 4), ("苏", 4),
+    ("魏", 4), ("吕", 4), ("丁", 4), ("任", 4), ("沈", 4), ("姚", 4), ("卢", 4), ("姜", 4),
+    ("崔", 4), ("钟", 3), ("谭", 3), ("陆", 3), ("汪", 3), ("范", 3), ("金", 3), ("石", 3),
+    ("廖", 3), ("贾", 3), ("夏", 3), ("韦", 3), ("付", 3), ("方", 3), ("白", 3), ("邹", 3),
+    ("孟", 3), ("熊", 3), ("秦", 3), ("邱", 3), ("江", 3), ("尹", 3), ("薛", 3), ("闫", 3),
+    ("段", 2), ("雷", 2), ("侯", 2), ("龙", 2), ("史", 2), ("陶", 2), ("黎", 2), ("贺", 2),
+    ("顾", 2), ("毛", 2), ("郝", 2), ("龚", 2), ("邵", 2), ("万", 2), ("钱", 2), ("严", 2),
+    ("覃", 1), ("武", 2), ("戴", 2), ("莫", 1), ("孔", 2), ("向", 1), ("汤", 1),
+]
+
+# Common given-name characters (about 150), split so that a name matches the sex encoded in
+# the synthetic ID-card number (odd 17th digit = male).
+GIVEN_MALE = (
+    "伟强磊军洋勇杰涛明超刚鹏辉建飞鑫波斌宇浩凯健俊帆帅旭宁龙林亮成兵峰国庆文志新利东"
+    "永立博轩宏振鹤翔彬岩松柏森卓越庭锋德胜福昌荣民力学兴泽培源光云天金元航海阳晨正远"
+    "平华坤毅诚瑞凡"
+)
+GIVEN_FEMALE = (
+    "芳娜敏静丽艳娟秀霞桂英玉兰萍红欣佳琳雪梅燕春丹清晓婷颖倩琪雯慧瑶蕾晶莉媛璐琦月冬"
+    "冰洁蓉珊菲薇妍楠梦思然涵子平华艺萌露娇雅凤"
+)
+
+ROAD_STEMS = [
+    "振兴", "建设", "文化", "人民", "新华", "和平", "长江", "黄河", "民生", "育才", "花园",
+    "东风", "兴业", "富民", "幸福", "光明", "胜利", "团结", "繁荣", "利民", "迎春", "朝阳",
+    "向阳", "健康", "府前", "商业", "工业", "学府", "滨河", "青年", "红星", "友谊",
+]
+ROAD_KINDS = ["路", "路", "路", "街", "大街", "大道"]
+
+TRADE_CHAR_A = "正明诚信德衡博睿嘉泰鼎恒华舜岳凤儒弘昊铭瀚宸景鲁齐泓卓"
+TRADE_CHAR_B = "信源远达和诚正理平安泽宇润通晟汇衡邦誉盛康宁元"
+
+NOTES = [
+    "擅长婚姻家庭纠纷调解",
+    "擅长土地承包经营纠纷",
+    "擅长劳动争议和工伤赔偿",
+    "兼任人民调解委员会委员",
+    "每月第一个周三到村坐班",
+    "2019年新聘",
+    "联系前请先发短信",
+    "可提供手语沟通",
+    "擅长农村宅基地纠纷",
+    "兼任法律援助值班律师",
+    "熟悉农民工欠薪维权",
+    "擅长合同纠纷",
+]
+ASSESSMENTS = [("优秀", 25), ("称职", 65), ("基本称职", 10)]
+
+MOBILE_PREFIXES = [str(p) for p in list(range(130, 140)) + list(range(150, 160)) + list(range(180, 190))]
+
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CHECK = "10X98765432"
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0635-\d{7}$")
+ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
+
+# ---------------------------------------------------------------------------------------------
+# YAML emitting (hand-rolled, then verified by loading it back)
+# ---------------------------------------------------------------------------------------------
+
+QUOTED_KEYS = {
+    "id", "code", "county", "phone", "hotline", "local_hotline",
+    "organization", "advisor", "id_card", "team",
+}
+YAML11_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
+ASCII_PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9._/:-]*")
+
+
+def quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def plain_ok(s: str) -> bool:
+    if not s or s != s.strip() or "\n" in s or "\t" in s:
+        return False
+    if ": " in s or " #" in s or s.endswith(":"):
+        return False
+    if ord(s[0]) > 127:
+        return True
+    return bool(ASCII_PLAIN_RE.fullmatch(s)) and s.lower() not in YAML11_WORDS
+
+
+def scalar(v, force_quote: bool) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return quote(v) if force_quote or not plain_ok(v) else v
+    raise TypeError(f"cannot emit {type(v).__name__}")
+
+
+def emit_map(d: dict, ind: int, out: list[str]) -> None:
+    pad = " " * ind
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.append(f"{pad}{k}:")
+            emit_map(v, ind + 2, out)
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            out.append(f"{pad}{k}:")
+            for item in v:
+                start = len(out)
+                emit_map(item, ind + 4, out)
+                out[start] = " " * (ind + 2) + "- " + out[start][ind + 4:]
+        elif isinstance(v, list):
+            out.append(f"{pad}{k}: [" + ", ".join(scalar(x, k in QUOTED_KEYS) for x in v) + "]")
+        else:
+            out.append(f"{pad}{k}: {scalar(v, k in QUOTED_KEYS)}")
+
+
+def dump(doc: dict) -> str:
+    out = [HEADER]
+    emit_map(doc, 0, out)
+    return "\n".join(out) + "\n"
+
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+
+def write_yaml(path: Path, doc: dict) -> int:
+    text = dump(doc)
+    back = yaml.load(text, Loader=_Loader)
+    assert back == doc, f"YAML round trip changed {path}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(data)
+    return len(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def village_short(name: str) -> tuple[str, bool]:
+    """Short name of a village and whether it is a (urban) community."""
+    for suffix in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = name[: -len(suffix)]
+            return base, suffix.startswith("社区") or suffix.startswith("居")
+    return name, name.endswith("社区")
+
+
+def studio_for(name: str) -> str:
+    short, community = village_short(name)
+    if community and not short.endswith("社区"):
+        short += "社区"
+    return short + "党群服务中心"
+
+
+def id_check_digit(first17: str) -> str:
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def apportion(total: int, weights: dict, lo: dict, hi: dict) -> dict:
+    """Largest-remainder apportionment of ``total`` over keys (in dict order) within bounds."""
+    wsum = sum(weights.values())
+    quota = {k: total * w / wsum for k, w in weights.items()}
+    alloc = {k: min(hi[k], max(lo[k], math.floor(q))) for k, q in quota.items()}
+    keys = list(weights)
+    while sum(alloc.values()) < total:
+        k = max((k for k in keys if alloc[k] < hi[k]), key=lambda k: (quota[k] - alloc[k], -keys.index(k)))
+        alloc[k] += 1
+    while sum(alloc.values()) > total:
+        k = min((k for k in keys if alloc[k] > lo[k]), key=lambda k: (quota[k] - alloc[k], keys.index(k)))
+        alloc[k] -= 1
+    return alloc
+
+
+class Synth:
+    """All random draws go through one seeded generator, in a fixed order."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.used_phones: set[str] = set()
+        self.used_ids: set[str] = set()
+        self._surnames = [s for s, _ in SURNAMES]
+        self._cum = []
+        acc = 0
+        for _, w in SURNAMES:
+            acc += w
+            self._cum.append(acc)
+
+    def landline(self, first: str | None = None) -> str:
+        while True:
+            head = first or str(self.rng.choice("2345678"))
+            p = "0635-" + head + "".join(str(self.rng.randrange(10)) for _ in range(6))
+            if p not in self.used_phones:
+                self.used_phones.add(p)
+                return p
+
+    def mobile(self) -> str:
+        while True:
+            p = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if p not in self.used_phones:
+                self.used_phones.add(p)
+                return p
+
+    def name(self, male: bool) -> str:
+        surname = self.rng.choices(self._surnames, cum_weights=self._cum)[0]
+        pool = GIVEN_MALE if male else GIVEN_FEMALE
+        n = 1 if self.rng.random() < 0.3 else 2
+        return surname + "".join(self.rng.choice(pool) for _ in range(n))
+
+    def road(self) -> str:
+        return self.rng.choice(ROAD_STEMS) + self.rng.choice(ROAD_KINDS)
+
+    def street_address(self, place: str) -> str:
+        return f"{place}{self.road()}{self.rng.randint(1, 399)}号"
+
+    def id_card(self, region: str, male: bool) -> str:
+        start = datetime.date(1965, 1, 1).toordinal()
+        end = datetime.date(1995, 12, 31).toordinal()
+        while True:
+            born = datetime.date.fromordinal(self.rng.randint(start, end))
+            seq = 2 * self.rng.randint(0, 498) + (1 if male else 2)  # 001..997 odd / 002..998 even
+            first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+            card = first17 + id_check_digit(first17)
+            if card not in self.used_ids:
+                self.used_ids.add(card)
+                return card
+
+
+# ---------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------
+
+
+def read_divisions(path: Path):
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    counties: dict[str, str] = {}
+    townships: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: r["village_code"]):
+        counties.setdefault(r["county_code"], r["county_name"])
+        t = townships.setdefault(
+            r["township_code"],
+            {"code": r["township_code"], "name": r["township_name"], "county": r["county_code"], "villages": []},
+        )
+        t["villages"].append({"code": r["village_code"], "name": r["village_name"]})
+    return dict(sorted(counties.items())), dict(sorted(townships.items()))
+
+
+def build(divisions: Path):
+    syn = Synth(SEED)
+    rng = syn.rng
+    counties, townships = read_divisions(divisions)
+
+    # --- units -----------------------------------------------------------------------------
+    units: dict[str, dict] = {}
+    for code, name in counties.items():
+        units[code] = {"id": code, "code": code, "name": name, "kind": "county", "region": code}
+    for uid, name in ZONES:
+        units[uid] = {"id": uid, "name": name, "kind": "zone", "region": ZONE_REGION_CODE}
+    for t in townships.values():
+        t["unit"] = ZONE_TOWNSHIPS.get(t["code"], t["county"])
+        assert t["unit"] in units
+    unit_towns = {u: [t for t in townships.values() if t["unit"] == u] for u in units}
+    unit_villages = {u: sum(len(t["villages"]) for t in ts) for u, ts in unit_towns.items()}
+
+    counties_doc = []
+    for u in units.values():
+        entry = {"id": u["id"]}
+        if "code" in u:
+            entry["code"] = u["code"]
+        entry["name"] = u["name"]
+        entry["kind"] = u["kind"]
+        entry["centre"] = {
+            "name": f"{u['name']}公共法律服务中心",
+            "address": syn.street_address(u["name"]),
+            "phone": syn.landline(),
+            "hours": CENTRE_HOURS,
+        }
+        counties_doc.append(entry)
+
+    # --- organizations ------------------------------------------------------------------------
+    orgs: list[dict] = []
+    trade_names: set[str] = set()
+
+    def trade_name() -> str:
+        while True:
+            a, b = rng.choice(TRADE_CHAR_A), rng.choice(TRADE_CHAR_B)
+            if a != b and a + b not in trade_names:
+                trade_names.add(a + b)
+                return a + b
+
+    def org(oid, name, kind, unit, address, township=None):
+        o = {"id": oid, "name": name, "kind": kind, "county": unit}
+        if township:
+            o["township"] = township
+        o |= {"address": address, "phone": syn.landline()}
+        orgs.append(o)
+        return o
+
+    lf_alloc = apportion(
+        N_LAW_FIRMS, unit_villages, {u: 2 for u in units}, {u: N_LAW_FIRMS for u in units}
+    )
+    law_firms: dict[str, list[str]] = {}
+    n = 0
+    for u in units:
+        law_firms[u] = []
+        for _ in range(lf_alloc[u]):
+            n += 1
+            oid = f"LF{n:03d}"
+            address = syn.street_address(units[u]["name"]) + f"{rng.randint(2, 12)}楼"
+            org(oid, f"山东{trade_name()}律师事务所", "law-firm", u, address)
+            law_firms[u].append(oid)
+
+    eligible = {u: [t for t in ts if t["code"] != SPECIAL_TOWNSHIP] for u, ts in unit_towns.items()}
+    ls_alloc = apportion(
+        N_SERVICE_OFFICES,
+        {u: len(ts) for u, ts in eligible.items()},
+        {u: 1 for u in units},
+        {u: len(ts) for u, ts in eligible.items()},
+    )
+    service_offices: dict[str, list[str]] = {}
+    own_office: dict[str, str] = {}
+    n = 0
+    for u in units:
+        service_offices[u] = []
+        # legal service offices sit in the unit's largest townships
+        hosts = sorted(eligible[u], key=lambda t: (-len(t["villages"]), t["code"]))[: ls_alloc[u]]
+        for t in sorted(hosts, key=lambda t: t["code"]):
+            n += 1
+            oid = f"LS{n:03d}"
+            org(oid, f"{t['name']}法律服务所", "legal-service-office", u, syn.street_address(t["name"]), t["code"])
+            service_offices[u].append(oid)
+            own_office[t["code"]] = oid
+
+    judicial_office: dict[str, str] = {}
+    n = 0
+    for t in townships.values():
+        if t["code"] == SPECIAL_TOWNSHIP:
+            continue
+        n += 1
+        oid = f"JO{n:03d}"
+        seat = "办事处" if t["name"].endswith("街道") else "人民政府"
+        org(oid, f"{t['name']}司法所", "judicial-office", t["unit"], f"{t['name']}{seat}院内", t["code"])
+        judicial_office[t["code"]] = oid
+
+    official = [u for u in units if units[u]["kind"] == "county"]
+    for i, u in enumerate(official, 1):
+        org(f"NO{i:03d}", f"{units[u]['name']}公证处", "notary", u, syn.street_address(units[u]["name"]))
+    for i, u in enumerate(official, 1):
+        org(f"LA{i:03d}", f"{units[u]['name']}法律援助中心", "legal-aid", u,
+            counties_doc[official.index(u)]["centre"]["address"])
+    for i, u in enumerate(["371502", "371502", "371581"], 1):
+        org(f"AP{i:03d}", f"聊城{trade_name()}司法鉴定所", "appraisal", u, syn.street_address(units[u]["name"]))
+
+    # --- advisors per township ----------------------------------------------------------------
+    normal = [t for t in townships.values() if t["code"] != SPECIAL_TOWNSHIP]
+    budget = TOTAL_ADVISORS - SPECIAL_ADVISORS
+    n_total = sum(len(t["villages"]) for t in normal)
+    for t in normal:
+        nv = len(t["villages"])
+        t["k_lo"] = max(3, math.ceil(nv / MAX_VILLAGES))
+        t["k_hi"] = nv
+        assert t["k_lo"] <= t["k_hi"], t["code"]
+        t["k"] = min(t["k_hi"], max(t["k_lo"], math.floor(nv * budget / n_total + 0.5)))
+    by_size = sorted(normal, key=lambda t: (-len(t["villages"]), t["code"]))
+    while (diff := sum(t["k"] for t in normal) - budget) != 0:
+        step = -1 if diff > 0 else 1
+        moved = False
+        for t in by_size:
+            if diff == 0:
+                break
+            if t["k_lo"] <= t["k"] + step <= t["k_hi"]:
+                t["k"] += step
+                diff += step
+                moved = True
+        assert moved, "cannot reach the advisor total"
+    special = townships[SPECIAL_TOWNSHIP]
+    special["k"] = SPECIAL_ADVISORS
+
+    # lawyers of each unit are spread over its law firms: a shuffled deck, dealt in order
+    lawyer_deck: dict[str, list[str]] = {}
+
+    def next_law_firm(u: str) -> str:
+        if not lawyer_deck.get(u):
+            deck = list(law_firms[u])
+            rng.shuffle(deck)
+            lawyer_deck[u] = deck
+        return lawyer_deck[u].pop()
+
+    advisors: list[dict] = []
+    adv_by_id: dict[str, dict] = {}
+    regions: list[tuple[dict, dict]] = []
+    for t in townships.values():
+        k = t["k"]
+        u = t["unit"]
+        if t["code"] == SPECIAL_TOWNSHIP:
+            slots = [("lawyer", next_law_firm(u)) for _ in range(k)]
+        else:
+            j = max(1, math.floor(0.20 * k + 0.5))
+            lw = math.floor(0.45 * k + 0.5)
+            w = k - j - lw
+            assert w >= 1
+            slots = [("judicial-officer", judicial_office[t["code"]])] * j
+            slots += [("lawyer", next_law_firm(u)) for _ in range(lw)]
+            for _ in range(w):
+                own = own_office.get(t["code"])
+                slots.append(("legal-worker", own or rng.choice(service_offices[u])))
+            rng.shuffle(slots)
+        villages = t["villages"]
+        nv = len(villages)
+        t["advisors"] = []
+        out_villages = []
+        for i, (role, oid) in enumerate(slots):
+            aid = f"A{len(advisors) + 1:04d}"
+            a = {"id": aid, "role": role, "organization": oid, "unit": u, "township": t["code"], "villages": []}
+            advisors.append(a)
+            adv_by_id[aid] = a
+            t["advisors"].append(a)
+            for v in villages[(i * nv) // k: ((i + 1) * nv) // k]:
+                a["villages"].append(v["code"])
+                out_villages.append({
+                    "code": v["code"],
+                    "name": v["name"],
+                    "advisor": aid,
+                    "studio": studio_for(v["name"]),
+                })
+        t["out_villages"] = out_villages
+
+    # --- teams ----------------------------------------------------------------------------------
+    for t in normal:
+        nv = len(t["villages"])
+        size = max(3, min(8, t["k"], 2 + nv // 15))
+        pool = t["advisors"]
+        team = [rng.choice([a for a in pool if a["role"] == "judicial-officer"])]
+        for role in ("lawyer", "legal-worker"):
+            cands = [a for a in pool if a["role"] == role]
+            if cands and len(team) < size:
+                team.append(rng.choice(cands))
+        rest = [a for a in pool if a not in team]
+        team += rng.sample(rest, size - len(team))
+        t["team"] = sorted(a["id"] for a in team)
+    # 香江管委会: its own advisors plus the judicial officer of a neighbouring 东昌府区 street
+    neighbours = [
+        t for t in normal if t["unit"] == special["unit"] and t["name"].endswith("街道")
+    ]
+    helper_town = rng.choice(neighbours)
+    helper = rng.choice([a for a in helper_town["advisors"] if a["role"] == "judicial-officer"])
+    team = [a["id"] for a in special["advisors"]] + [helper["id"]]
+    assert len(team) == SPECIAL_TEAM
+    special["team"] = sorted(team)
+
+    # --- personal details (in id order) ---------------------------------------------------------
+    assessment_values = [a for a, _ in ASSESSMENTS]
+    assessment_weights = [w for _, w in ASSESSMENTS]
+    out_advisors = []
+    for a in advisors:
+        unit = units[a["unit"]]
+        town = townships[a["township"]]
+        male = rng.random() < 0.6
+        entry = {
+            "id": a["id"],
+            "name": syn.name(male),
+            "role": a["role"],
+            "organization": a["organization"],
+            "phone": syn.mobile(),
+            "id_card": syn.id_card(unit["region"], male),
+        }
+        if rng.random() < 0.5:
+            entry["home_address"] = (
+                syn.street_address(unit["name"])
+                + f"{rng.randint(1, 30)}号楼{rng.randint(1, 4)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
+            )
+        else:
+            v = rng.choice(town["villages"])
+            short, community = village_short(v["name"])
+            if community:
+                tail = ("" if short.endswith("社区") else "社区") + f"{rng.randint(1, 20)}号楼{rng.randint(1, 4)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
+            else:
+                tail = ("" if short.endswith("村") else "村") + f"{rng.randint(1, 300)}号"
+            entry["home_address"] = f"{unit['name']}{town['name']}{short}{tail}"
+        if rng.random() < 0.10:
+            entry["notes"] = rng.choice(NOTES)
+        if rng.random() < 0.60:
+            entry["assessment"] = rng.choices(assessment_values, weights=assessment_weights)[0]
+        a["entry"] = entry
+        out_advisors.append(entry)
+
+    # --- workstations and region documents --------------------------------------------------------
+    places = ["便民服务中心二楼", "便民服务中心一楼", "综合服务中心一楼", "综治中心二楼"]
+    for t in townships.values():
+        ws = {
+            "address": f"{t['name']}{rng.choice(places)}",
+            "phone": syn.landline("8"),
+            "hours": WORKSTATION_HOURS,
+        }
+        doc = {
+            "township": {
+                "code": t["code"],
+                "name": t["name"],
+                "county": t["unit"],
+                "workstation": ws,
+                "team": t["team"],
+            },
+            "villages": t["out_villages"],
+        }
+        regions.append((t, doc))
+
+    return {
+        "units": units,
+        "townships": townships,
+        "counties_doc": counties_doc,
+        "orgs": orgs,
+        "advisors": advisors,
+        "out_advisors": out_advisors,
+        "regions": regions,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks and summary
+# ---------------------------------------------------------------------------------------------
+
+
+def check_and_summarize(r: dict) -> None:
+    units, townships, orgs, advisors = r["units"], r["townships"], r["orgs"], r["advisors"]
+    n_villages = sum(len(t["villages"]) for t in townships.values())
+    kinds = collections.Counter(o["kind"] for o in orgs)
+    roles = collections.Counter(a["role"] for a in advisors)
+    org_by_id = {o["id"]: o for o in orgs}
+
+    assert len(units) == 11, len(units)
+    assert len(townships) == 136, len(townships)
+    assert n_villages == 6363, n_villages
+    assert len(advisors) == TOTAL_ADVISORS, len(advisors)
+    assert [a["id"] for a in advisors] == [f"A{i:04d}" for i in range(1, TOTAL_ADVISORS + 1)]
+    assert kinds["law-firm"] == 41 and kinds["legal-service-office"] == 69 and kinds["judicial-office"] == 135, kinds
+    assert len(org_by_id) == len(orgs)
+    for u in units:
+        assert sum(1 for o in orgs if o["kind"] == "law-firm" and o["county"] == u) >= 2, u
+
+    in_team = collections.Counter(aid for t in townships.values() for aid in t["team"])
+    served = collections.Counter()
+    for t in townships.values():
+        codes = [v["code"] for v in t["out_villages"]]
+        assert codes == [v["code"] for v in t["villages"]], t["code"]
+        for v in t["out_villages"]:
+            served[v["advisor"]] += 1
+        team = t["team"]
+        assert len(set(team)) == len(team)
+        if t["code"] == SPECIAL_TOWNSHIP:
+            assert len(team) == SPECIAL_TEAM
+        else:
+            assert 3 <= len(team) <= 8, (t["code"], team)
+            own = {a["id"] for a in t["advisors"]}
+            assert set(team) <= own, t["code"]
+            assert any(
+                org_by_id[r["advisors"][int(aid[1:]) - 1]["organization"]]["name"] == f"{t['name']}司法所"
+                for aid in team
+            ), t["code"]
+    for a in advisors:
+        nv = served[a["id"]]
+        assert (1 <= nv <= MAX_VILLAGES) or (nv == 0 and in_team[a["id"]]), a["id"]
+        assert nv == len(a["villages"])
+        o = org_by_id[a["organization"]]
+        expected = {"law-firm": "lawyer", "legal-service-office": "legal-worker", "judicial-office": "judicial-officer"}
+        assert expected[o["kind"]] == a["role"], a["id"]
+        assert o["county"] == a["unit"], a["id"]
+        if a["role"] == "judicial-officer":
+            assert o["name"] == townships[a["township"]]["name"] + "司法所"
+    assert sum(served.values()) == n_villages
+
+    phones = [a["entry"]["phone"] for a in advisors]
+    landlines = [o["phone"] for o in orgs] + [c["centre"]["phone"] for c in r["counties_doc"]]
+    landlines += [doc["township"]["workstation"]["phone"] for _, doc in r["regions"]]
+    assert all(MOBILE_RE.match(p) for p in phones)
+    assert all(p[:3] in MOBILE_PREFIXES for p in phones)
+    assert all(LANDLINE_RE.match(p) for p in landlines)
+    everything = phones + landlines
+    assert len(set(everything)) == len(everything), "phone numbers not distinct"
+    cards = [a["entry"]["id_card"] for a in advisors]
+    assert len(set(cards)) == len(cards)
+    for c, a in zip(cards, advisors):
+        assert ID_CARD_RE.match(c) and id_check_digit(c[:17]) == c[17], c
+        assert c[:6] == units[a["unit"]]["region"]
+        born = datetime.date(int(c[6:10]), int(c[10:12]), int(c[12:14]))
+        assert 1965 <= born.year <= 1995
+
+    vals = [served[a["id"]] for a in advisors]
+    teams = [len(t["team"]) for t in townships.values()]
+    dist = collections.Counter(vals)
+    print(f"units: {len(units)} ({sum(1 for u in units.values() if u['kind'] == 'county')} counties + "
+          f"{sum(1 for u in units.values() if u['kind'] == 'zone')} zones)")
+    print(f"townships: {len(townships)}   villages: {n_villages}")
+    print(f"advisors: {len(advisors)}  " + "  ".join(
+        f"{role}={roles[role]} ({100 * roles[role] / len(advisors):.1f}%)"
+        for role in ("lawyer", "legal-worker", "judicial-officer")))
+    print("organizations: " + "  ".join(f"{k}={kinds[k]}" for k in (
+        "law-firm", "legal-service-office", "judicial-office", "notary", "legal-aid", "appraisal")))
+    print(f"villages per advisor: min={min(vals)} max={max(vals)} mean={n_villages / len(advisors):.2f}  "
+          + "distribution " + " ".join(f"{k}:{dist[k]}" for k in sorted(dist)))
+    print(f"team size: min={min(teams)} max={max(teams)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    repo = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--divisions", type=Path, default=repo.parent / "shared" / "data" / "divisions" / "liaocheng-2019.csv")
+    ap.add_argument("--out", type=Path, default=repo / "data")
+    args = ap.parse_args(argv)
+
+    r = build(args.divisions)
+    check_and_summarize(r)
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("programme.yaml", "counties.yaml", "organizations.yaml", "advisors.yaml"):
+        (out / name).unlink(missing_ok=True)
+    if (out / "regions").exists():
+        shutil.rmtree(out / "regions")
+
+    size = 0
+    size += write_yaml(out / "programme.yaml", dict(PROGRAMME))
+    size += write_yaml(out / "counties.yaml", {"counties": r["counties_doc"]})
+    size += write_yaml(out / "organizations.yaml", {"organizations": r["orgs"]})
+    size += write_yaml(out / "advisors.yaml", {"advisors": r["out_advisors"]})
+    units = r["units"]
+    for t, doc in r["regions"]:
+        u = units[t["unit"]]
+        path = out / "regions" / f"{u['id']}-{u['name']}" / f"{t['code']}-{t['name']}.yaml"
+        assert not path.exists(), path
+        size += write_yaml(path, doc)
+    n_files = 4 + len(r["regions"])
+    print(f"wrote {n_files} files, {size:,} bytes, to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

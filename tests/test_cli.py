@@ -1,0 +1,98 @@
+"""The command line as staff and CI use it: exit codes, formats, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from roster_edit import SAMPLE, SMALL, copy_roster, edit
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_validate_sample_exits_0() -> None:
+    r = run("validate", str(SAMPLE))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no problems" in r.stdout and "6363 villages" in r.stdout
+
+
+def test_validate_defaults_to_data_folder() -> None:
+    r = run("validate", cwd=SAMPLE.parent)
+    assert r.returncode == 0 and r.stdout.startswith("data: no problems")
+
+
+def test_broken_roster_exits_1_with_every_problem(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
+    edit(root, "371502102-堂邑镇.yaml", "advisor: A0004", "advisor: A0040")
+    (root / "counties.yaml").write_bytes("counties:\n  - id: 东昌府\n".encode("gbk"))
+    r = run("validate", "data", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr + r.stdout
+    lines = r.stdout.splitlines()
+    assert any(l.startswith("data/advisors.yaml:") and "[bad-phone]" in l for l in lines)
+    assert any(l.startswith("data/regions/371502-东昌府区/371502102-堂邑镇.yaml:13:14: error: villages[0].advisor:") for l in lines)
+    assert any(l.startswith("data/counties.yaml:2:9: error:") and "[not-utf8]" in l for l in lines)
+    assert not any("[unknown-county]" in l for l in lines)  # no cascade from the unreadable file
+    assert lines[-1] == "3 errors, 0 warnings"
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
+    assert main(["validate", str(root), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert [p["code"] for p in problems] == ["bad-phone"]
+    assert set(problems[0]) == {"file", "line", "column", "level", "field", "message", "code"}
+
+
+def test_strict_fails_on_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 2")
+    assert main(["validate", str(root)]) == 0
+    assert main(["validate", str(root), "--strict"]) == 1
+    assert "[advisor-overloaded]" in capsys.readouterr().out
+
+
+def test_missing_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    r = run("validate", str(tmp_path / "nope"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "expected a roster folder" in r.stdout
+
+
+def test_stats_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "11 个县级单位，136 个乡镇（街道），6363 个村居" in out and "全覆盖 6363/6363 = 100%" in out
+    assert "聊城经济技术开发区" in out and "香江管委会" in out
+    assert main(["stats", str(SAMPLE), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"] | {} == data["total"] and data["total"]["units"] == 11
+    assert sum(len(u["townships"]) for u in data["units"]) == 136
+    assert data["total"]["gaps"] == 0 and data["total"]["percent"] == 100
+
+
+def test_stats_shows_gaps_without_rounding_them_away(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "371502001-古楼街道.yaml", "advisor: A0002\n", "advisor:\n")
+    assert main(["stats", str(root)]) == 1  # the gap is an error: stats says so, still reports
+    out = capsys.readouterr().out
+    assert "全覆盖 8/9 = 88.89%" in out
+
+
+def test_usage_error_exits_2() -> None:
+    r = run("validat")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    readme = (SMALL.parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in ("validate", "stats"):
+        assert f"python -m generator {command}" in readme

@@ -1,0 +1,41 @@
+"""The shipped sample roster: full programme scale, clean, and exactly what its script makes."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.build import read_roster
+from generator.stats import coverage
+from roster_edit import SAMPLE
+
+ROOT = SAMPLE.parent
+
+
+def test_sample_is_clean_and_full_scale() -> None:
+    checked = read_roster(SAMPLE)
+    assert checked.problems == []
+    roster = checked.roster
+    total = coverage(roster).total
+    assert (len(roster.counties), total.townships, total.villages, total.gaps) == (11, 136, 6363, 0)
+    assert len(roster.advisors) == 1874
+    kinds = [o.kind for o in roster.organizations]
+    assert (kinds.count("law-firm"), kinds.count("legal-service-office"), kinds.count("judicial-office")) == (41, 69, 135)
+    assert {len(vs) for vs in roster.villages_of.values()} <= set(range(1, 7))
+    assert all(3 <= len(t.team) <= 8 for t in roster.townships)
+    assert sum(1 for v in roster.villages if v.short_name.startswith("王庄")) >= 28
+
+
+def test_committed_sample_matches_its_script(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_roster.py"), "--out", str(out)],
+                   check=True, capture_output=True)
+    cmp = filecmp.dircmp(SAMPLE, out)
+    stack, differ = [cmp], []
+    while stack:
+        c = stack.pop()
+        differ += [f"{c.left}/{n}" for n in c.diff_files + c.left_only + c.right_only]
+        stack += c.subdirs.values()
+    assert differ == [], "data/ is stale: run python scripts/make_sample_roster.py"
