@@ -16,6 +16,7 @@ from typing import Any, Iterator
 import jinja2
 from markupsafe import Markup
 
+from . import cards
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
 
@@ -63,7 +64,7 @@ def phone_text(phone: str) -> str:
 class Assets:
     """Theme files every data page links, as paths relative to the site root."""
 
-    stylesheets: tuple[str, ...]
+    stylesheets: tuple[str, ...] = ()
     favicon: str = "assets/images/favicon.png"
 
 
@@ -162,6 +163,26 @@ class Site:
             ],
         }
 
+    # -- print sheets and cards ---------------------------------------------------
+
+    def print_html(self, items: list[cards.Card], title: str, path: str = "", single: bool = False,
+                   inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
+        pages = [[(c, (0, 0))] for c in items] if single else [
+            [(c, cards.slot_mm(i)) for i, c in enumerate(sheet)] for sheet in cards.sheets(items)
+        ]
+        return self.render(
+            "print.html", path, title=title, pages=pages, count=len(items), single=single,
+            marks=cards.cut_marks(), inline_css=inline_css, back_link=back_link,
+        )
+
+    def print_pages(self, township: Township) -> Iterator[tuple[str, str]]:
+        """The township's sheet at /print/<township>/ and each village's card at /print/<village>/."""
+        items = [cards.card_for(self.roster, v) for v in township.villages]
+        yield self.print_html(items, township.name, print_url(township.code), back_link=township_url(township.code))
+        for card in items:
+            yield self.print_html([card], f"{card.village.short_name}（{township.name}）", print_url(card.village.code),
+                                  single=True, back_link=village_url(card.village.code))
+
     # -- pages ------------------------------------------------------------------
 
     def village_page(self, village: Village) -> tuple[str, str]:
@@ -203,16 +224,33 @@ class Site:
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
         )
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        cov = coverage(self.roster)
-        for county in self.roster.counties:
-            yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
-        for township in self.roster.townships:
+    def tasks(self) -> list[tuple[str, str]]:
+        """The site cut into independent pieces of similar size, to render in parallel."""
+        tasks = [("counties", "")]
+        tasks += [("township", t.code) for t in self.roster.townships]
+        ids = [a.id for a in self.roster.advisors]
+        tasks += [("advisors", ",".join(ids[i : i + 400])) for i in range(0, len(ids), 400)]
+        return tasks
+
+    def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
+        kind, key = task
+        if kind == "counties":
+            cov = coverage(self.roster)
+            for county in self.roster.counties:
+                yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
+        elif kind == "township":
+            township = self.roster.township[key]
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
-        for advisor in self.roster.advisors:
-            yield self.advisor_page(advisor)
+            yield from self.print_pages(township)
+        elif kind == "advisors":
+            for id_ in key.split(","):
+                yield self.advisor_page(self.roster.advisor[id_])
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        for task in self.tasks():
+            yield from self.pages_for(task)
 
 
 def data_page_urls(roster: Roster) -> list[str]:
@@ -221,7 +259,7 @@ def data_page_urls(roster: Roster) -> list[str]:
     urls += [township_url(t.code) for t in roster.townships]
     urls += [village_url(v.code) for v in roster.villages]
     urls += [advisor_url(a.id) for a in roster.advisors]
-    return urls
+    return urls  # print pages are for staff, not search engines
 
 
 def sitemap(base_url: str, paths: list[str]) -> str:

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route
 
 TESTS_DIR = Path(__file__).resolve().parent
 NODE_MODULES = TESTS_DIR / "node" / "node_modules"
@@ -42,7 +43,9 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 
 #: Chrome flags for Lighthouse's own launch (chrome-launcher adds a temporary profile and its
 #: own defaults, --disable-background-networking among them).
-LIGHTHOUSE_CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+LIGHTHOUSE_CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+)
 
 #: The Lighthouse categories, by their ids in the JSON report.
 LIGHTHOUSE_CATEGORIES: tuple[str, ...] = ("performance", "accessibility", "best-practices", "seo")
@@ -74,7 +77,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".xml": "application/xml",
     }
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ANN401 (base class)
         """Drop the access log."""
 
 
@@ -83,7 +86,7 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ANN401
         """Ignore dropped connections (browsers cancel requests); report anything else."""
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError):
@@ -104,26 +107,28 @@ def serve(folder: Path) -> Iterator[str]:
     handler = partial(_QuietHandler, directory=str(folder))
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve {folder}", daemon=True
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name=f"serve {folder}",
+        daemon=True,
     )
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
 
 
-def launch(playwright: Playwright, **kwargs: Any) -> Browser:
+def launch(playwright: Playwright, **kwargs: Any) -> Browser:  # noqa: ANN401
     """Launch Debian's headless Chromium with :data:`CHROMIUM_ARGS`."""
     return playwright.chromium.launch(
         executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True, **kwargs
     )
 
 
-def phone_context(browser: Browser, **kwargs: Any) -> BrowserContext:
+def phone_context(browser: Browser, **kwargs: Any) -> BrowserContext:  # noqa: ANN401
     """A new context that emulates a phone: 390×844 CSS px at 3×, touch, Chinese locale."""
     options: dict[str, Any] = {
         "viewport": dict(PHONE_VIEWPORT),
@@ -166,7 +171,7 @@ class RequestLog:
         if block_foreign is not None:
             allowed = _origin(block_foreign)
 
-            def _abort_foreign(route: Any) -> None:
+            def _abort_foreign(route: Route) -> None:
                 url = route.request.url
                 if urlsplit(url).scheme in self.LOCAL_SCHEMES or _origin(url) == allowed:
                     route.fallback()
@@ -217,7 +222,8 @@ def axe_violations(page: Page, tags: Sequence[str] = ("wcag2a", "wcag2aa")) -> l
         raise FileNotFoundError(f"{AXE_JS} is missing: run sh tests/setup.sh")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_JS))
-    return page.evaluate(_AXE_RUN, list(tags))
+    violations: list[dict[str, Any]] = page.evaluate(_AXE_RUN, list(tags))
+    return violations
 
 
 def lighthouse(url: str, out_dir: Path, *, timeout: float = 240) -> dict[str, float]:
@@ -242,10 +248,16 @@ def lighthouse(url: str, out_dir: Path, *, timeout: float = 240) -> dict[str, fl
         "--form-factor=mobile",
         f"--chrome-flags={LIGHTHOUSE_CHROME_FLAGS}",
     ]
-    env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    proc = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    # chrome-launcher makes its temporary profile under TMPDIR, and Chromium leaves an empty
+    # org.chromium.Chromium.* folder there at every launch: give it a TMPDIR of its own and remove
+    # it afterwards. Keep that path short: Chromium's SingletonSocket (a Unix socket, at most
+    # 107 bytes of path) lives in it, and under a deep pytest tmp_path Chromium fails to start
+    # ("Unable to connect to Chrome").
+    with tempfile.TemporaryDirectory(prefix="lh-", ignore_cleanup_errors=True) as tmp_dir:
+        env = {**os.environ, "CHROME_PATH": CHROMIUM, "TMPDIR": tmp_dir}
+        proc = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
     if proc.returncode != 0 or not report_path.is_file():
         tail = "\n".join(proc.stderr.strip().splitlines()[-30:])
         raise RuntimeError(f"lighthouse exited {proc.returncode} for {url}:\n{tail}")
@@ -299,4 +311,4 @@ def overflows(page: Page) -> bool:
     if viewport is None:
         raise ValueError("overflows() needs a page with a fixed viewport")
     scroll_width, inner_width = page.evaluate(_WIDTHS)
-    return scroll_width > viewport["width"] or inner_width > viewport["width"]
+    return bool(scroll_width > viewport["width"] or inner_width > viewport["width"])

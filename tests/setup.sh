@@ -28,7 +28,7 @@ done
 if [ -n "$missing" ]; then
     log "apt-get install$missing"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $APT_PACKAGES \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES \
         >/dev/null
 else
     log "apt packages already installed"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -28,7 +30,10 @@ ICON_SVG = (
 
 def page_html(body: str, head: str = HEAD) -> str:
     """A complete zh-CN document around ``body``."""
-    return f'<!doctype html>\n<html lang="zh-CN">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'
+    return (
+        f'<!doctype html>\n<html lang="zh-CN">\n<head>\n{head}\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 CLEAN_BODY = """<main>
@@ -83,7 +88,7 @@ def test_serve_content_types(tmp_path: Path) -> None:
 class _FakeTarget:
     """Stands in for a Page: RequestLog only calls ``on``."""
 
-    def on(self, event: str, handler: object) -> None:
+    def on(self, event: str, handler: Callable[[Any], None]) -> None:
         self.handler = handler
 
 
@@ -105,7 +110,7 @@ def test_request_log_foreign_logic() -> None:
         "http://localhost:8123/other-host.js",
         "https://cdn.example.com/font.woff2",
     ):
-        target.handler(_Req(url))  # type: ignore[attr-defined]
+        target.handler(_Req(url))
     assert log.foreign("http://127.0.0.1:8123") == [
         "http://127.0.0.1:9999/other-port.js",
         "https://127.0.0.1:8123/other-scheme.js",
@@ -207,7 +212,7 @@ def test_no_overflow_on_normal_page(phone: Page, tmp_path: Path) -> None:
 def test_lighthouse_clean_page(tmp_path: Path) -> None:
     head = (
         HEAD
-        + '\n<meta name="description" content="聊城市一村居一法律顾问名录：查找您所在村居的法律顾问。">'
+        + '\n<meta name="description" content="聊城市村居法律顾问名录：查找您村居的法律顾问。">'
         + '\n<link rel="icon" href="/favicon.svg" type="image/svg+xml">'
     )
     site = write_site(

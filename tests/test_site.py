@@ -50,7 +50,7 @@ def test_village_page(built: Path) -> None:
     assert "古楼街道便民服务中心二楼" in text and "东昌府区公共法律服务中心" in text and "东昌府区柳园南路10号" in text
     for slug in GUIDES:
         assert f'href="../../guides/{slug}/"' in html
-    assert 'href="../../print/371502001/#v371502001003"' in html
+    assert 'href="../../print/371502001003/"' in html
     assert "示例数据" in text
 
 
@@ -131,6 +131,7 @@ def test_sitemap_lists_every_page_without_dates(built: Path) -> None:
     for url in ("v/371502010003/", "t/371502102/", "c/kaifaqu/", "a/A0003/", "guides/exam/", "stats/"):
         assert f"<loc>https://fw.lc.example/{url}</loc>" in xml
     assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1  # + guides, home, stats
+    assert "/print/" not in xml  # sheets are for staff, not search engines
 
 
 def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:

@@ -1,0 +1,245 @@
+"""The search index: one compact JSON file (``search.json``) that the header search loads.
+
+Owns what the browser needs to find a village, township, county-level unit, advisor or
+content page by characters, pinyin, initials or phone digits, and nothing else: no private
+field, no precomputed pinyin per entry. Names are stored once; a syllable → characters map
+(``py``) covers only the characters that occur in indexed names and titles, so that
+``assets/javascripts/search.js`` derives full pinyin and initials itself (every reading of a
+polyphonic character counts). Output is deterministic: fixed order, sorted keys, no timestamps.
+
+Layout (``v`` is the format version; indexes are positions in the lists)::
+
+    {"v": 1,
+     "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"},
+     "kinds": ["县（市、区）", "功能区"],   # county kinds, by county[2]
+     "roles": ["律师", ...],                 # advisor roles, by advisor[3]
+     "ends": ["社区居民委员会", ..., "村"],  # name endings a query may omit (王庄 finds 王庄村)
+     "strip": ["社区居民委员会", ...],       # official suffixes a query may carry (王庄村民委员会)
+     "tails": ["", "委会", ...],             # official name = short name + tail
+     "counties":  [[id, name, kind], ...],
+     "townships": [[code, name, county], ...],
+     "villages":  [[code after the township's, short name, tail, township, advisor|null], ...],
+     "advisors":  [[id, name, phone, role, township|null], ...],
+     "pages":     [[url, title, text], ...],
+     "py": {"wang": "王汪", ...}}
+
+A village whose official name does not start with its short name carries the official name
+as a sixth element.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterable
+
+from pypinyin import Style, pinyin
+
+from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
+from .pages import advisor_url, county_url, township_url, village_url
+
+FORMAT_VERSION = 1
+
+COUNTY_KINDS = {"county": "县（市、区）", "zone": "功能区"}
+
+#: Endings a searcher may leave out: 王庄 is as exact as 王庄村, 堂邑 as 堂邑镇.
+NAME_ENDINGS: tuple[str, ...] = tuple(
+    sorted(set(VILLAGE_SUFFIXES) | {"社区", "村", "街道", "镇", "乡"}, key=lambda s: (-len(s), s))
+)
+
+_LATIN = re.compile(r"[a-z]+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    """A hand-written page to search: its URL path from the site root, title and plain text."""
+
+    url: str
+    title: str
+    text: str
+
+
+def readings(chars: Iterable[str]) -> dict[str, list[str]]:
+    """Toneless pinyin readings of each CJK character, every reading of polyphonic ones.
+
+    ``ü`` is written ``v`` (as phone keyboards type it) and also ``u`` (吕 → lv, lu).
+    Characters pypinyin does not know get no reading and match only as themselves.
+    """
+    out: dict[str, list[str]] = {}
+    for ch in sorted(set(chars)):
+        if ch.isascii():
+            continue
+        found: list[str] = []
+        for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+            for variant in (r, r.replace("v", "u")):
+                if _LATIN.fullmatch(variant) and variant not in found:
+                    found.append(variant)
+        if found:
+            out[ch] = found
+    return out
+
+
+def syllable_map(chars: Iterable[str]) -> dict[str, str]:
+    """The readings inverted, syllable → characters: smaller than character → syllables."""
+    inverted: dict[str, list[str]] = {}
+    for ch, rs in readings(chars).items():
+        for r in rs:
+            inverted.setdefault(r, []).append(ch)
+    return {r: "".join(chs) for r, chs in sorted(inverted.items())}
+
+
+def _index_of(values: list[str], value: str) -> int:
+    if value not in values:
+        values.append(value)
+    return values.index(value)
+
+
+def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
+    """The index as plain data (see the module docstring for its layout)."""
+    county_pos = {c.id: i for i, c in enumerate(roster.counties)}
+    township_pos = {t.code: i for i, t in enumerate(roster.townships)}
+    advisor_pos = {a.id: i for i, a in enumerate(roster.advisors)}
+    kinds = list(COUNTY_KINDS.values())
+    roles = list(ROLE_NAMES.values())
+    tails: list[str] = [""]
+
+    counties = [[c.id, c.name, _index_of(kinds, COUNTY_KINDS.get(c.kind, c.kind))] for c in roster.counties]
+    townships = [[t.code, t.name, county_pos.get(t.county)] for t in roster.townships]
+    villages: list[list[Any]] = []
+    for t in roster.townships:
+        for v in t.villages:
+            if not v.code.startswith(t.code):
+                raise ValueError(f"village {v.code} is outside township {t.code}")
+            short = v.short_name
+            entry: list[Any] = [v.code[len(t.code):], short, 0, township_pos[t.code], advisor_pos.get(v.advisor or "")]
+            if v.name.startswith(short):
+                entry[2] = _index_of(tails, v.name[len(short):])
+            else:
+                entry.append(v.name)
+            villages.append(entry)
+
+    def served(advisor_id: str) -> int | None:
+        first = roster.villages_of.get(advisor_id) or []
+        if first:
+            return township_pos[first[0].township]
+        teams = roster.teams_of.get(advisor_id) or []
+        return township_pos[teams[0].code] if teams else None
+
+    advisors = [
+        [a.id, a.name, a.phone, _index_of(roles, ROLE_NAMES.get(a.role, a.role)), served(a.id)]
+        for a in roster.advisors
+    ]
+    page_rows = [[p.url, p.title, p.text] for p in pages]
+
+    names = [c[1] for c in counties] + [t[1] for t in townships] + [a[1] for a in advisors]
+    names += [v[1] + tails[v[2]] if len(v) == 5 else v[1] + v[5] for v in villages]
+    names += [p[1] for p in page_rows]
+    return {
+        "v": FORMAT_VERSION,
+        "url": {
+            "village": village_url("{}"),
+            "township": township_url("{}"),
+            "county": county_url("{}"),
+            "advisor": advisor_url("{}"),
+        },
+        "kinds": kinds,
+        "roles": roles,
+        "ends": list(NAME_ENDINGS),
+        "strip": sorted(VILLAGE_SUFFIXES, key=lambda s: (-len(s), s)),
+        "tails": tails,
+        "counties": counties,
+        "townships": townships,
+        "villages": villages,
+        "advisors": advisors,
+        "pages": page_rows,
+        "py": syllable_map("".join(names)),
+    }
+
+
+def search_index(roster: Roster, pages: Iterable[ContentPage]) -> bytes:
+    """``search.json``: compact, UTF-8, deterministic bytes."""
+    data = search_data(roster, pages)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+# -- content pages, read back from the HTML that MkDocs wrote ---------------------------
+
+
+class _ArticleText(HTMLParser):
+    """Collects the text of the first ``<article>`` and of its first ``<h1>``."""
+
+    SKIP = frozenset({"script", "style", "template", "svg"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # nesting inside <article>
+        self.done = False
+        self.skipping = 0
+        self.in_h1 = False
+        self.title: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        if tag == "article":
+            self.depth += 1
+        elif self.depth and tag in self.SKIP:
+            self.skipping += 1
+        elif self.depth and tag == "h1" and not self.title:
+            self.in_h1 = True
+        if self.depth and tag in {"p", "li", "br", "h1", "h2", "h3", "h4", "td", "th", "dt", "dd", "div", "section"}:
+            self.text.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.done:
+            return
+        if tag == "article" and self.depth:
+            self.depth -= 1
+            self.done = not self.depth
+        elif self.depth and tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        elif tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth or self.skipping or self.done:
+            return
+        if self.in_h1:
+            self.title.append(data)
+        else:
+            self.text.append(data)
+
+
+def page_text(document: str) -> tuple[str, str]:
+    """The ``(title, plain text)`` of a built page's ``<article>``, whitespace collapsed."""
+    parser = _ArticleText()
+    parser.feed(document)
+    parser.close()
+    title = _SPACE.sub(" ", html.unescape("".join(parser.title))).strip()
+    text = _SPACE.sub(" ", "".join(parser.text)).strip()
+    return title, text
+
+
+def read_content_pages(site_dir: Path) -> list[ContentPage]:
+    """The pages MkDocs built in ``site_dir`` (those with its generator tag), in URL order.
+
+    Called before the data pages are written; the generator tag tells MkDocs' pages apart
+    from ours in any case.
+    """
+    found: list[ContentPage] = []
+    for path in sorted(site_dir.rglob("index.html")):
+        document = path.read_text(encoding="utf-8")
+        if '<meta name="generator" content="mkdocs-' not in document:
+            continue
+        url = path.parent.relative_to(site_dir).as_posix()
+        url = "" if url == "." else url + "/"
+        title, text = page_text(document)
+        if title:
+            found.append(ContentPage(url, title, text))
+    return sorted(found, key=lambda p: (p.url.count("/"), p.url))
