@@ -18,8 +18,9 @@ import jinja2
 from .load import build_roster, load_documents
 from .model import Roster, tel_uri
 from .output import gzip_bytes, write_files
-from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, sitemap
+from .pages import SERVICES, Assets, Site, advisor_url, county_url, data_page_urls, environment, find_assets, sitemap, township_url, village_url
 from .problems import Problem, errors
+from .search import read_content_pages, search_index
 from .stats import coverage
 from .validate import validate_roster
 
@@ -93,6 +94,8 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     dominate: about 1 ms each); the output does not depend on the split.
     """
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
+    makers = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
+    write_files(out, [("search.json", search_index(roster, read_content_pages(out), makers))])
     args = (roster, overrides / "data", find_assets(out), site_name, out)
     workers = workers or min(4, os.cpu_count() or 1)
     tasks = Site(*args[:4]).tasks()

@@ -66,13 +66,15 @@ class Assets:
 
     stylesheets: tuple[str, ...] = ()
     favicon: str = "assets/images/favicon.png"
+    scripts: tuple[str, ...] = ()  # loaded with defer at the end of <body>
 
 
 def find_assets(site_dir: Path) -> Assets:
     """The theme's hashed stylesheets as MkDocs copied them, then ours."""
     css = site_dir / "assets" / "stylesheets"
     found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
-    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ("assets/stylesheets/directory.css",))
+    ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css")
+    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",))
 
 
 def environment(templates: Path) -> jinja2.Environment:

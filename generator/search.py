@@ -21,7 +21,8 @@ Layout (``v`` is the format version; indexes are positions in the lists)::
      "villages":  [[code after the township's, short name, tail, township, advisor|null], ...],
      "advisors":  [[id, name, phone, role, township|null], ...],
      "pages":     [[url, title, text], ...],
-     "py": {"wang": "王汪", ...}}
+     "py": {"wang": "王汪", ...},            # each character's most common reading
+     "py2": {"yu": "王", ...}}               # its other readings
 
 A village whose official name does not start with its short name carries the official name
 as a sixth element.
@@ -35,14 +36,19 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from pypinyin import Style, pinyin
 
 from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
-from .pages import advisor_url, county_url, township_url, village_url
 
 FORMAT_VERSION = 1
+
+#: The page kinds whose URL the browser makes from an id: ``urls[kind](id)`` gives the path.
+#: The URL functions live in :mod:`generator.pages` and are passed in (modules of one floor
+#: do not import each other, see DESIGN.md).
+URL_KINDS: tuple[str, ...] = ("village", "township", "county", "advisor")
+UrlMakers = Mapping[str, Callable[[str], str]]
 
 COUNTY_KINDS = {"county": "县（市、区）", "zone": "功能区"}
 
@@ -65,10 +71,11 @@ class ContentPage:
 
 
 def readings(chars: Iterable[str]) -> dict[str, list[str]]:
-    """Toneless pinyin readings of each CJK character, every reading of polyphonic ones.
+    """Toneless pinyin readings of each CJK character, the most common first.
 
-    ``ü`` is written ``v`` (as phone keyboards type it) and also ``u`` (吕 → lv, lu).
-    Characters pypinyin does not know get no reading and match only as themselves.
+    Polyphonic characters get every reading pypinyin knows; ``ü`` is written ``v`` (as phone
+    keyboards type it) and, as a further reading, ``u`` (吕 → lv, lu). Characters pypinyin
+    does not know get no reading and match only as themselves.
     """
     out: dict[str, list[str]] = {}
     for ch in sorted(set(chars)):
@@ -84,13 +91,16 @@ def readings(chars: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def syllable_map(chars: Iterable[str]) -> dict[str, str]:
-    """The readings inverted, syllable → characters: smaller than character → syllables."""
-    inverted: dict[str, list[str]] = {}
+def syllable_maps(chars: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The readings inverted, syllable → characters (smaller than character → syllables):
+    one map for each character's most common reading, one for its other readings, which
+    the browser ranks a little lower (王 is wang, and only rarely yu)."""
+    first: dict[str, list[str]] = {}
+    other: dict[str, list[str]] = {}
     for ch, rs in readings(chars).items():
-        for r in rs:
-            inverted.setdefault(r, []).append(ch)
-    return {r: "".join(chs) for r, chs in sorted(inverted.items())}
+        for i, r in enumerate(rs):
+            (other if i else first).setdefault(r, []).append(ch)
+    return ({r: "".join(c) for r, c in sorted(first.items())}, {r: "".join(c) for r, c in sorted(other.items())})
 
 
 def _index_of(values: list[str], value: str) -> int:
@@ -99,7 +109,7 @@ def _index_of(values: list[str], value: str) -> int:
     return values.index(value)
 
 
-def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
+def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -> dict[str, Any]:
     """The index as plain data (see the module docstring for its layout)."""
     county_pos = {c.id: i for i, c in enumerate(roster.counties)}
     township_pos = {t.code: i for i, t in enumerate(roster.townships)}
@@ -139,14 +149,10 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
     names = [c[1] for c in counties] + [t[1] for t in townships] + [a[1] for a in advisors]
     names += [v[1] + tails[v[2]] if len(v) == 5 else v[1] + v[5] for v in villages]
     names += [p[1] for p in page_rows]
+    py, py2 = syllable_maps("".join(names))
     return {
         "v": FORMAT_VERSION,
-        "url": {
-            "village": village_url("{}"),
-            "township": township_url("{}"),
-            "county": county_url("{}"),
-            "advisor": advisor_url("{}"),
-        },
+        "url": {kind: urls[kind]("{}") for kind in URL_KINDS},
         "kinds": kinds,
         "roles": roles,
         "ends": list(NAME_ENDINGS),
@@ -157,13 +163,17 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
         "villages": villages,
         "advisors": advisors,
         "pages": page_rows,
-        "py": syllable_map("".join(names)),
+        "py": py,
+        "py2": py2,
     }
 
 
-def search_index(roster: Roster, pages: Iterable[ContentPage]) -> bytes:
-    """``search.json``: compact, UTF-8, deterministic bytes."""
-    data = search_data(roster, pages)
+def search_index(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -> bytes:
+    """``search.json``: compact, UTF-8, deterministic bytes.
+
+    ``urls`` maps each of :data:`URL_KINDS` to the function that makes that page's URL.
+    """
+    data = search_data(roster, pages, urls)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
