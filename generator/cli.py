@@ -2,6 +2,7 @@
 
     python -m generator validate [DATA_DIR] [--strict] [--format text|json]
     python -m generator stats [DATA_DIR] [--format text|json]
+    python -m generator cards (--township CODE | --county ID | --all | --villages FILE) -o OUT.pdf
 
 Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of ours.
 """
@@ -15,7 +16,10 @@ import sys
 import unicodedata
 from typing import Callable, Sequence
 
-from .build import read_roster
+from pathlib import Path
+
+from .build import print_documents, read_roster
+from .cards import SelectionError, read_village_list, select_villages, write_pdf
 from .problems import errors, format_json, format_text
 from .stats import Row, coverage
 
@@ -87,6 +91,36 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cards(args: argparse.Namespace) -> int:
+    checked = read_roster(args.data)
+    if not checked.ok:
+        print(format_text(checked.problems))
+        print("no cards printed: fix the roster first", file=sys.stderr)
+        return 1
+    try:
+        codes = read_village_list(args.villages) if args.villages else None
+        villages = select_villages(checked.roster, township=args.township, county=args.county,
+                                   all_villages=args.all, codes=codes)
+    except (SelectionError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if not villages:
+        print("error: the selection has no villages", file=sys.stderr)
+        return 1
+    documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages)
+
+    def progress(done: int, total: int, label: str) -> None:
+        print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
+
+    try:
+        write_pdf(documents, args.output, progress)
+    except (FileNotFoundError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: {len(villages)} cards")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description="Liaocheng legal-advisor directory: check the roster, report coverage.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -99,6 +133,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     s.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     s.set_defaults(func=cmd_stats)
+    c = sub.add_parser("cards", help="print 便民服务卡 to a PDF: A4 sheets of ten, with cut marks")
+    which = c.add_mutually_exclusive_group(required=True)
+    which.add_argument("--township", metavar="CODE", help="one township's villages (9-digit code)")
+    which.add_argument("--county", metavar="ID", help="one county-level unit's villages")
+    which.add_argument("--all", action="store_true", help="every village of the programme")
+    which.add_argument("--villages", metavar="FILE", type=Path, help="a file of village codes, one per line (a reprint list)")
+    c.add_argument("-o", "--output", metavar="OUT.pdf", type=Path, required=True, help="the PDF to write")
+    c.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    c.add_argument("--overrides", default="overrides", metavar="DIR", help="theme folder with data/print.html (default: overrides)")
+    c.set_defaults(func=cmd_cards)
     return p
 
 

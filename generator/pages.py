@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -167,22 +167,24 @@ class Site:
 
     # -- print sheets and cards ---------------------------------------------------
 
-    def print_html(self, items: list[cards.Card], title: str, path: str = "", single: bool = False,
+    def print_html(self, groups: Sequence[Sequence[cards.Card]], title: str, path: str = "", single: bool = False,
                    inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
-        pages = [[(c, (0, 0))] for c in items] if single else [
-            [(c, cards.slot_mm(i)) for i, c in enumerate(sheet)] for sheet in cards.sheets(items)
-        ]
+        """Sheets of ten cards (each group starting on a new sheet), or one card alone."""
+        if single:
+            pages = [[(c, (0.0, 0.0))] for group in groups for c in group]
+        else:
+            pages = [[(c, cards.slot_mm(i)) for i, c in enumerate(sheet)] for group in groups for sheet in cards.sheets(group)]
         return self.render(
-            "print.html", path, title=title, pages=pages, count=len(items), single=single,
+            "print.html", path, title=title, pages=pages, count=sum(map(len, groups)), single=single,
             marks=cards.cut_marks(), inline_css=inline_css, back_link=back_link,
         )
 
     def print_pages(self, township: Township) -> Iterator[tuple[str, str]]:
         """The township's sheet at /print/<township>/ and each village's card at /print/<village>/."""
         items = [cards.card_for(self.roster, v) for v in township.villages]
-        yield self.print_html(items, township.name, print_url(township.code), back_link=township_url(township.code))
+        yield self.print_html([items], township.name, print_url(township.code), back_link=township_url(township.code))
         for card in items:
-            yield self.print_html([card], f"{card.village.short_name}（{township.name}）", print_url(card.village.code),
+            yield self.print_html([[card]], f"{card.village.short_name}（{township.name}）", print_url(card.village.code),
                                   single=True, back_link=village_url(card.village.code))
 
     # -- pages ------------------------------------------------------------------

@@ -1,0 +1,162 @@
+"""便民服务卡: QR codes, print sheets and PDFs, checked by decoding what is printed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cards
+from generator.build import read_roster
+from raster import dark_runs, decode_qr, page_info, rasterize, text_in
+from roster_edit import SAMPLE, SMALL
+
+ROOT = SAMPLE.parent
+PT_PER_MM = 72 / 25.4
+
+
+def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
+    url = "https://fw.lc.example/v/371502001001/"
+    m = cards.qr_modules(url)
+    n = len(m)
+    assert n == 29 + 2 * cards.QUIET_ZONE  # version 3 for a 37-character URL
+    for i in range(cards.QUIET_ZONE):
+        assert not any(m[i]) and not any(m[-1 - i]) and not any(row[i] or row[-1 - i] for row in m)
+    svg = cards.qr_svg(url, "二维码")
+    assert " id=" not in svg and f'viewBox="0 0 {n} {n}"' in svg
+    # the printed symbol, quiet zone excluded, is at least 20 mm wide
+    assert cards.QR_MM * 29 / n >= 20
+
+
+def test_cut_marks_stay_in_the_margins() -> None:
+    for x1, y1, x2, y2 in cards.cut_marks():
+        for x, y in ((x1, y1), (x2, y2)):
+            inside = cards.MARGIN_MM[0] < x < 210 - cards.MARGIN_MM[0] and cards.MARGIN_MM[1] < y < 297 - cards.MARGIN_MM[1]
+            assert not inside
+
+
+def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
+    roster = read_roster(SMALL).roster
+    with pytest.raises(cards.SelectionError, match="371502999"):
+        cards.select_villages(roster, township="371502999")
+    with pytest.raises(cards.SelectionError, match="kaifaqu"):
+        cards.select_villages(roster, county="nowhere")
+    listing = tmp_path / "reprint.txt"
+    listing.write_text("# reprint\n371502010002\n\n37150201000\n", encoding="utf-8")
+    with pytest.raises(cards.SelectionError, match=r"reprint.txt:4: expected a 12-digit village code, found '37150201000'"):
+        cards.read_village_list(listing)
+
+
+def run_cards(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_cli_refuses_unknown_township(tmp_path: Path) -> None:
+    r = run_cards("--township", "371502999", "-o", str(tmp_path / "x.pdf"))
+    assert r.returncode == 1 and "no township with code '371502999'" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.fixture(scope="module")
+def township_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """道口铺街道: 31 villages → 4 A4 pages, the last with one card."""
+    out = tmp_path_factory.mktemp("cards") / "daokoupu.pdf"
+    r = run_cards("--township", "371502005", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "[1/1] 31 cards, 道口铺街道" in r.stderr
+    roster = read_roster(SAMPLE).roster
+    return out, [v.code for v in roster.township["371502005"].villages]
+
+
+@pytest.mark.slow
+def test_township_pdf_pages_are_a4(township_pdf: tuple[Path, list[str]]) -> None:
+    pdf, codes = township_pdf
+    pages, w, h = page_info(pdf)
+    assert pages == -(-len(codes) // 10) == 4
+    assert abs(w - 210 * PT_PER_MM) < 1.5 and abs(h - 297 * PT_PER_MM) < 1.5
+
+
+@pytest.mark.slow
+def test_every_qr_decodes_once_on_its_own_card(township_pdf: tuple[Path, list[str]], tmp_path: Path) -> None:
+    pdf, codes = township_pdf
+    roster = read_roster(SAMPLE).roster
+    seen: list[str] = []
+    for page in range(1, 5):
+        image = rasterize(pdf, page, 150, tmp_path)
+        on_page = codes[(page - 1) * 10 : page * 10]
+        whole = decode_qr(tmp_path / f"p{page}.pgm")
+        assert sorted(whole) == sorted(f"https://fw.lc.example/v/{c}/" for c in on_page)
+        for slot, code in enumerate(on_page):
+            x, y = cards.slot_mm(slot)
+            crop = image.crop_pgm(image.px(x), image.px(y), image.px(90), image.px(54), tmp_path / f"c{page}-{slot}.pgm")
+            payloads = decode_qr(crop)
+            assert payloads == [f"https://fw.lc.example/v/{code}/"], (page, slot)
+            printed = text_in(pdf, page, x, y, 90, 54)
+            assert roster.village[code].short_name in printed and code in printed
+            seen += payloads
+    assert len(seen) == len(set(seen)) == len(codes)
+
+
+@pytest.mark.slow
+def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]], tmp_path: Path) -> None:
+    pdf, _ = township_pdf
+    image = rasterize(pdf, 1, 300, tmp_path)
+    # vertical cut marks in the top margin, horizontal ones in the left margin
+    xs = [(a + b) / 2 for a, b in dark_runs(image.row(image.px(5)))]
+    ys = [(a + b) / 2 for a, b in dark_runs(image.column(image.px(5)))]
+    assert len(xs) == 3 and len(ys) == 6
+    widths = [image.mm(b - a) for a, b in zip(xs, xs[1:])]
+    heights = [image.mm(b - a) for a, b in zip(ys, ys[1:])]
+    assert all(abs(w - 90) <= 0.5 for w in widths), widths
+    assert all(abs(h - 54) <= 0.5 for h in heights), heights
+    assert abs(image.mm(xs[0]) - cards.MARGIN_MM[0]) <= 0.5 and abs(image.mm(ys[0]) - cards.MARGIN_MM[1]) <= 0.5
+    # the QR symbol (dark modules only) of the first card is at least 20 mm wide: measured
+    # through its top finder patterns, which are dark at both edges of the symbol
+    x0, y0 = cards.slot_mm(0)
+    module = cards.QR_MM / 37
+    band = image.row(image.px(y0 + 4 + (cards.QUIET_ZONE + 0.5) * module))[image.px(x0 + 55) : image.px(x0 + 90)]
+    runs = dark_runs(band)
+    assert image.mm(runs[-1][1] - runs[0][0]) >= 20
+
+
+@pytest.mark.slow
+def test_single_card_pdf_is_card_sized(tmp_path: Path) -> None:
+    listing = tmp_path / "one.txt"
+    listing.write_text("371502107253\n", encoding="utf-8")  # 白堌堆村
+    out = tmp_path / "one.pdf"
+    r = run_cards("--villages", str(listing), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert page_info(out)[0] == 1
+    assert "白堌堆村" in text_in(out, 1, 0, 0, 210, 297)
+
+
+@pytest.mark.slow
+def test_all_cards_of_a_reprint_list_keep_its_order(tmp_path: Path) -> None:
+    listing = tmp_path / "reprint.txt"
+    codes = ["371502203236", "371502001001", "371502107253"]
+    listing.write_text("\n".join(codes) + "\n", encoding="utf-8")
+    out = tmp_path / "reprint.pdf"
+    assert run_cards("--villages", str(listing), "-o", str(out)).returncode == 0
+    image = rasterize(out, 1, 150, tmp_path)
+    for slot, code in enumerate(codes):
+        x, y = cards.slot_mm(slot)
+        crop = image.crop_pgm(image.px(x), image.px(y), image.px(90), image.px(54), tmp_path / f"s{slot}.pgm")
+        assert decode_qr(crop) == [f"https://fw.lc.example/v/{code}/"]
+
+
+def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
+    from sites import mkdocs_build, project
+
+    folder = project(tmp_path / "p", SMALL)
+    assert mkdocs_build(folder).returncode == 0
+    sheet = (folder / "site" / "print" / "371502001" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', sheet)
+    assert len(ids) == len(set(ids)) and sheet.count('class="card"') == 3
+    assert sheet.count("<svg class=\"qr\"") == 3 and sheet.count('class="marks"') == 1
+    single = (folder / "site" / "print" / "371502102003" / "index.html").read_text(encoding="utf-8")
+    assert "堌堆村" in single and 'class="single"' in single
+    township = (folder / "site" / "t" / "371502001" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../print/371502001/"' in township
