@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from browser import launch, phone_context
+from roster_edit import SMALL
+from sites import mkdocs_build, project
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +35,12 @@ def phone(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built by `mkdocs build` from the small hand-made roster, once per run."""
+    folder = project(tmp_path_factory.mktemp("small-site"), SMALL)
+    r = mkdocs_build(folder)
+    assert r.returncode == 0, r.stderr
+    return folder / "site"
