@@ -7,7 +7,7 @@
   const input = form.querySelector('input');
   const root = form.dataset.index.replace(/search\.json$/, '');
   const MAX = 10;
-  const el = (tag, cls) => { const e = document.createElement(tag); if (cls) e.className = cls; return e; };
+  const el = (tag, cls) => Object.assign(document.createElement(tag), { className: cls || '' });
   const panel = el('div', 'dir-search__panel');
   const status = el('p', 'dir-search__status');
   const list = el('ul', 'dir-search__list');
@@ -19,7 +19,7 @@
   form.append(panel);
   input.setAttribute('aria-controls', list.id);
 
-  // Entries: {k kind, n name, s second line, u url, m names, c context, p phone, d code, t text}.
+  // Entries: k kind, n name, s 2nd line, u url, m names, c context, p phone, d code, t text.
   let E = null, STRIP = [], loading = null;
 
   function build(x) {
@@ -126,15 +126,16 @@
     const digits = q.replace(/-/g, '');
     if (/^\d{3,}$/.test(digits)) return { q: digits, digits: true };
     const t = { q, qs: Array.from(q), latin: /[a-z]/.test(q), seen: new Map() };
-    t.all = [t];  // 王庄村民委员会 is also tried as 王庄
+    t.one = [t];
+    t.all = [t];  // for villages, 王庄村民委员会 is also tried as 王庄
     for (const s of STRIP) if (q.endsWith(s) && q.length > s.length) { t.all.push(term(q.slice(0, -s.length))); break; }
     return t;
   }
 
-  function best(ms, t) {
+  function best(ms, ts) {
     let b = -1;
     for (const m of ms) {
-      for (const u of t.all) { const x = tier(m, u); if (x >= 0 && (b < 0 || x < b)) b = x; }
+      for (const u of ts) { const x = tier(m, u); if (x >= 0 && (b < 0 || x < b)) b = x; }
     }
     return b;
   }
@@ -145,7 +146,7 @@
       if (e.d && t.q.length >= 6 && e.d.startsWith(t.q)) return e.d === t.q ? 0 : 4;
       return -1;
     }
-    const b = best(e.m, t);
+    const b = best(e.m, e.k === 2 ? t.all : t.one);
     if (b >= 0 || !e.t) return b;
     return tier(e.t, t);
   }
@@ -154,7 +155,7 @@
   function context(e, t) {
     if (t.digits) return false;
     for (const m of e.c) {
-      if (!t.seen.has(m)) t.seen.set(m, best([m], t) >= 0);
+      if (!t.seen.has(m)) t.seen.set(m, best([m], t.one) >= 0);
       if (t.seen.get(m)) return true;
     }
     return false;
@@ -192,18 +193,16 @@
     if (!q) { panel.hidden = true; list.textContent = ''; return; }
     if (!E) { say('正在载入搜索数据…'); load(); return; }
     const r = search(q);
-    const frag = document.createDocumentFragment();
+    list.textContent = '';
     for (const e of r.top) {
       const li = el('li'), a = el('a'), n = el('span', 'dir-search__name'), s = el('span', 'dir-search__sub');
       a.href = e.u;
       n.textContent = e.n;
       s.textContent = e.k === 4 ? snippet(e, r.terms) : e.s;
       a.append(n, s);
-      frag.append(li);
       li.append(a);
+      list.append(li);
     }
-    list.textContent = '';
-    list.append(frag);
     say(r.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
       : r.count > MAX ? `找到 ${r.count} 个，显示前 ${MAX} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
         : `找到 ${r.count} 个。`);

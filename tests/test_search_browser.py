@@ -1,0 +1,281 @@
+"""The header search in Debian's Chromium at phone size, on the full sample site.
+
+The site is built once for this module; one village page is loaded once and a table of
+queries made from the real division names (data/, from the 2019 statistical divisions of
+Liaocheng) is typed into its header search, each expecting a page among the first five
+results. Timings are measured by bench/search.py, never here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from browser import RequestLog, axe_violations, overflows, phone_context, serve
+from generator.build import read_roster
+from roster_edit import SAMPLE
+from sites import mkdocs_build, project
+
+pytestmark = pytest.mark.slow
+
+ROSTER = read_roster(SAMPLE).roster
+VILLAGE_PAGE = "/v/371502102201/"  # 南街村, 堂邑镇
+GUIDE_PAGE = "/guides/legal-aid/"
+RESULTS = ".dir-search__list a"
+
+
+# -- expected pages, looked up by name in the sample roster ----------------------------------
+
+
+def villages(short: str, township: str | None = None) -> tuple[str, ...]:
+    found = tuple(
+        f"/v/{v.code}/" for v in ROSTER.villages
+        if v.short_name == short and (township is None or ROSTER.township[v.township].name == township)
+    )
+    assert found, f"no village {short} {township or ''} in the sample"
+    return found
+
+
+def township(name: str) -> tuple[str, ...]:
+    found = tuple(f"/t/{t.code}/" for t in ROSTER.townships if t.name == name)
+    assert len(found) == 1, name
+    return found
+
+
+def county(name: str) -> tuple[str, ...]:
+    found = tuple(f"/c/{c.id}/" for c in ROSTER.counties if c.name == name)
+    assert len(found) == 1, name
+    return found
+
+
+def advisor(id_: str) -> tuple[str, ...]:
+    assert id_ in ROSTER.advisor
+    return (f"/a/{id_}/",)
+
+
+def phone_fragment(id_: str, digits: int) -> str:
+    """The last ``digits`` digits of the advisor's phone, checked to be theirs alone."""
+    fragment = ROSTER.advisor[id_].phone[-digits:]
+    assert [a.id for a in ROSTER.advisors if fragment in a.phone.replace("-", "")] == [id_]
+    return fragment
+
+
+@dataclass(frozen=True)
+class Query:
+    """Type ``text``; one of ``expect`` must be among the first five results.
+
+    ``first``: the first result must be one of ``expect``; ``every``: all of ``expect`` must
+    be among the first five.
+    """
+
+    text: str
+    expect: tuple[str, ...]
+    first: bool = False
+    every: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+QDC = villages("前董村")  # two villages called 前董村, in two townships of 茌平区
+QUERIES: tuple[Query, ...] = (
+    # villages by characters, with and without the official suffix
+    Query("前董村", QDC, first=True, every=True),
+    Query("前董村委会", QDC, first=True, every=True),
+    Query("前董村村民委员会", QDC, first=True, every=True),  # another suffix than the official one
+    Query("前董", QDC, first=True, every=True),
+    Query("古城社区", villages("古城社区"), first=True),
+    Query("古城社区居委会", villages("古城社区"), first=True),
+    Query("迟庞庄村民委员会", villages("迟庞庄村"), first=True),
+    Query("王庄村民委员会", villages("王庄村"), first=True),
+    Query("王庄 沙镇", villages("王庄村", "沙镇镇"), first=True),  # 28 villages called 王庄: add the township
+    # full pinyin, initials, mixed
+    Query("qiandongcun", QDC, first=True, every=True),
+    Query("qdc", QDC, every=True),
+    Query("wangzhuang", villages("王庄村")),
+    Query("wz", villages("王庄村")),
+    Query("wangzhuang shazhen", villages("王庄村", "沙镇镇"), first=True),
+    Query("wz 沙镇", villages("王庄村", "沙镇镇"), first=True),
+    Query("王zhuang 沙镇", villages("王庄村", "沙镇镇"), first=True),
+    Query("lvzhuang", villages("吕庄村")),
+    # near-homophones: 余庄 and 玉庄 in one township are both yuzhuang
+    Query("yuzhuang 大王寨", villages("余庄村", "大王寨镇") + villages("玉庄村", "大王寨镇"), every=True),
+    Query("yuzhuang", villages("于庄村") + villages("余庄村") + villages("玉庄村")),
+    # rare characters from the real data
+    Query("堌", villages("白堌堆村") + villages("前黄堌屯村"), every=True),
+    Query("白堌堆村委会", villages("白堌堆村"), first=True),
+    Query("baigudui", villages("白堌堆村"), first=True),
+    Query("窎", villages("吴窎村"), first=True),
+    Query("wudiao", villages("吴窎村"), first=True),
+    # townships and county-level units
+    Query("堂邑镇", township("堂邑镇"), first=True),
+    Query("堂邑", township("堂邑镇"), first=True),
+    Query("tangyizhen", township("堂邑镇"), first=True),
+    Query("tyz", township("堂邑镇"), first=True),
+    Query("王庄集镇", township("王庄集镇"), first=True),
+    Query("东昌府区", county("东昌府区"), first=True),
+    Query("dongchangfu", county("东昌府区"), first=True),
+    Query("冠县", county("冠县"), first=True),
+    Query("茌平", county("茌平区"), first=True),
+    Query("chiping", county("茌平区"), first=True),
+    Query("临清", county("临清市"), first=True),
+    Query("聊城经济技术开发区", county("聊城经济技术开发区"), first=True),
+    # advisors by name and by digits of their phone
+    Query("吴龙成", advisor("A0001"), first=True),
+    Query("wulongcheng", advisor("A0001"), first=True),
+    Query(phone_fragment("A0001", 5), advisor("A0001"), first=True),
+    Query(phone_fragment("A0002", 6), advisor("A0002"), first=True),
+    Query("132 4535 6775", advisor("A0001"), first=True),  # as printed on the pages
+    # statistical codes
+    Query("371502102201", ("/v/371502102201/",), first=True),
+    Query("371502102", township("堂邑镇"), first=True),
+    # content pages
+    Query("法律援助", ("/guides/legal-aid/",), first=True),
+    Query("求法援", ("/guides/legal-aid/",), first=True),
+    Query("qiufayuan", ("/guides/legal-aid/",), first=True),
+    Query("公证", ("/guides/notary/",)),
+    Query("覆盖率", ("/stats/",)),
+)
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The full sample site, built once, served on 127.0.0.1."""
+    folder = project(tmp_path_factory.mktemp("sample"), SAMPLE)
+    run = mkdocs_build(folder)
+    assert run.returncode == 0, run.stderr
+    with serve(folder / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def searching(browser: Browser, site_url: str) -> Iterator[tuple[Page, RequestLog]]:
+    """A village page at 390×844 whose search index is loaded, shared by the query table."""
+    context = phone_context(browser)
+    log = RequestLog(context, block_foreign=site_url)
+    page = context.new_page()
+    page.goto(site_url + VILLAGE_PAGE)
+    ready(page)
+    yield page, log
+    context.close()
+
+
+def ready(page: Page) -> None:
+    """Tap the box, type one character, and wait until the index is loaded and answered."""
+    page.tap("#dir-q")
+    page.keyboard.type("王")
+    page.wait_for_selector(RESULTS)
+
+
+def results(page: Page, text: str) -> list[str]:
+    """Fill the box (an ``input`` event; matching is synchronous) and return the result paths."""
+    page.fill("#dir-q", text)
+    hrefs: list[str] = page.eval_on_selector_all(RESULTS, "as => as.map(a => new URL(a.href).pathname)")
+    return hrefs
+
+
+# -- tests -----------------------------------------------------------------------------------
+
+
+def test_query_table_is_large_enough() -> None:
+    assert len(QUERIES) >= 30 and len({q.text for q in QUERIES}) == len(QUERIES)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_query_finds_the_page(searching: tuple[Page, RequestLog], query: Query) -> None:
+    page, _ = searching
+    found = results(page, query.text)
+    top = found[:5]
+    assert any(u in top for u in query.expect), f"{query.text!r}: none of {query.expect} in {top}"
+    if query.first:
+        assert found[0] in query.expect, f"{query.text!r}: first result {found[0]}, expected one of {query.expect}"
+    if query.every:
+        missing = [u for u in query.expect if u not in top]
+        assert not missing, f"{query.text!r}: {missing} not in the first five {top}"
+
+
+def test_results_tell_identical_names_apart(searching: tuple[Page, RequestLog]) -> None:
+    page, _ = searching
+    results(page, "前董村")
+    lines = page.eval_on_selector_all(RESULTS, "as => as.map(a => a.innerText.replace(/\\s+/g, ' '))")
+    assert lines == ["前董村 温陈街道 · 茌平区 · 顾问 白晨松", "前董村 冯官屯镇 · 茌平区 · 顾问 王琪芳"]
+    assert page.inner_text(".dir-search__status") == "找到 2 个。"
+    results(page, "法律援助")
+    assert "法律援助" in page.inner_text(".dir-search__list li:first-child .dir-search__sub")
+
+
+def test_no_request_leaves_the_site_and_the_index_loads_once(searching: tuple[Page, RequestLog], site_url: str) -> None:
+    page, log = searching
+    results(page, "wangzhuang")
+    assert log.foreign(site_url) == []
+    assert [u for u in log.urls if u.endswith("search.json")] == [site_url + "/search.json"]
+
+
+def test_results_pass_axe_and_fit_a_phone(searching: tuple[Page, RequestLog]) -> None:
+    page, _ = searching
+    results(page, "wz")
+    assert page.is_visible(".dir-search__panel")
+    assert axe_violations(page) == []
+    assert not overflows(page)
+    boxes = page.eval_on_selector_all(RESULTS, "as => as.map(a => a.getBoundingClientRect().height)")
+    assert len(boxes) == 10 and min(boxes) >= 44
+    sizes = page.eval_on_selector_all(
+        "#dir-q, .dir-search__name, .dir-search__sub, .dir-search__status",
+        "es => es.map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert min(sizes) >= 16
+    assert page.eval_on_selector("#dir-q", "e => e.getBoundingClientRect().height") >= 44
+    page.set_viewport_size({"width": 360, "height": 740})
+    try:
+        assert not overflows(page)
+    finally:
+        page.set_viewport_size({"width": 390, "height": 844})
+
+
+def test_search_keeps_working_offline(searching: tuple[Page, RequestLog]) -> None:
+    page, _ = searching
+    page.context.set_offline(True)
+    try:
+        assert results(page, "吴窎村") == list(villages("吴窎村"))
+        assert results(page, "dongchangfu")[0] == county("东昌府区")[0]
+    finally:
+        page.context.set_offline(False)
+
+
+def test_guide_page_header_search_opens_a_result(phone: Page, site_url: str) -> None:
+    """Material's pages carry the same box; typing key by key and one tap open the page."""
+    log = RequestLog(phone.context, block_foreign=site_url)
+    phone.goto(site_url + GUIDE_PAGE)
+    phone.tap("#dir-q")
+    phone.keyboard.type("chiping", delay=20)  # Material's own keys (p, n: previous, next page) must not fire
+    phone.wait_for_selector(RESULTS)
+    assert phone.url == site_url + GUIDE_PAGE
+    assert axe_violations(phone) == []
+    assert not overflows(phone)
+    phone.tap(RESULTS)
+    phone.wait_for_url(site_url + county("茌平区")[0])
+    assert "茌平区" in phone.inner_text("h1")
+    assert log.foreign(site_url) == []
+
+
+def test_enter_opens_the_first_result_and_escape_closes(phone: Page, site_url: str) -> None:
+    phone.goto(site_url + "/")
+    ready(phone)
+    phone.fill("#dir-q", "堂邑镇")
+    phone.keyboard.press("Escape")  # closes the list (and Chromium empties a search box)
+    assert phone.is_hidden(".dir-search__panel")
+    phone.fill("#dir-q", "堂邑镇")
+    phone.tap("main")  # a tap outside closes it too, and a tap on the box reopens it
+    assert phone.is_hidden(".dir-search__panel")
+    phone.tap("#dir-q")
+    assert phone.is_visible(".dir-search__panel")
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(re.escape(site_url + township("堂邑镇")[0]) + "$"))
