@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from generator import cards
 from generator.build import read_roster
@@ -29,6 +30,23 @@ def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     assert " id=" not in svg and f'viewBox="0 0 {n} {n}"' in svg
     # the printed symbol, quiet zone excluded, is at least 20 mm wide
     assert cards.QR_MM * 29 / n >= 20
+
+
+@pytest.mark.parametrize("url", [
+    "https://fw.lc.example/v/371502001001/",
+    "https://fw.lc.example/v/371526109228/",
+    "https://a-much-longer-host-name.example.gov.cn/v/371502001001/",
+    "https://example.org/" + "x" * 180,  # version 7 and up carry version bits too
+])
+def test_fast_mask_choice_matches_qrcode(url: str) -> None:
+    """Our mask search gives exactly the symbol qrcode's own (slow) search gives."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=cards.QUIET_ZONE, box_size=1)
+    reference.add_data(url)
+    reference.make(fit=True)
+    assert cards.qr_modules(url) == reference.get_matrix()
 
 
 def test_cut_marks_stay_in_the_margins() -> None:
@@ -123,14 +141,37 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
 
 
 @pytest.mark.slow
-def test_single_card_pdf_is_card_sized(tmp_path: Path) -> None:
-    listing = tmp_path / "one.txt"
-    listing.write_text("371502107253\n", encoding="utf-8")  # 白堌堆村
+def test_single_card_page_prints_card_sized(small_site: Path, tmp_path: Path) -> None:
+    """/print/<village>/ prints one 90 × 54 mm page from Chromium."""
     out = tmp_path / "one.pdf"
-    r = run_cards("--villages", str(listing), "-o", str(out))
-    assert r.returncode == 0, r.stderr
-    assert page_info(out)[0] == 1
-    assert "白堌堆村" in text_in(out, 1, 0, 0, 210, 297)
+    cards.print_pdf(small_site / "print" / "371502102003" / "index.html", out, cards.find_chromium())
+    pages, w, h = page_info(out)
+    assert pages == 1
+    assert abs(w / PT_PER_MM - 90) <= 0.5 and abs(h / PT_PER_MM - 54) <= 0.5, (w / PT_PER_MM, h / PT_PER_MM)
+    image = rasterize(out, 1, 300, tmp_path)
+    assert decode_qr(tmp_path / "p1.pgm") == ["https://fw.lc.example/v/371502102003/"]
+    assert "堌堆村" in text_in(out, 1, 0, 0, 90, 54)
+    assert image.width == image.px(90)
+
+
+@pytest.mark.slow
+def test_rare_characters_print_with_a_real_cjk_font(small_site: Path, browser: Browser) -> None:
+    """堌 and 窎 must come from Noto CJK, not a fallback that prints boxes."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    cdp = page.context.new_cdp_session(page)
+    checked = 0
+    for code in ("371502102003", "371502010003"):
+        target = small_site / "print" / code / "index.html"
+        page.goto(target.as_uri())
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]  # enables the DOM agent
+        cdp.send("CSS.enable")
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".card-village"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert fonts and all("Noto Sans CJK" in f["familyName"] for f in fonts), fonts
+        checked += 1
+    page.close()
+    assert checked == 2
 
 
 @pytest.mark.slow
