@@ -92,7 +92,17 @@ def test_usage_error_exits_2() -> None:
     assert r.returncode == 2 and "invalid choice" in r.stderr
 
 
-def test_every_command_is_documented_in_readme() -> None:
+def test_every_command_and_option_is_documented_in_readme() -> None:
+    import argparse
+
+    from generator.cli import parser
+
     readme = (SMALL.parents[2] / "README.md").read_text(encoding="utf-8")
-    for command in ("validate", "stats"):
-        assert f"python -m generator {command}" in readme
+    sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) == {"validate", "stats", "cards"}
+    for name, command in sub.choices.items():
+        assert f"python -m generator {name}" in readme
+        for action in command._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"{name} {option} is not in README.md"
