@@ -144,11 +144,10 @@ def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -
         [a.id, a.name, a.phone, _index_of(roles, ROLE_NAMES.get(a.role, a.role)), served(a.id)]
         for a in roster.advisors
     ]
-    page_rows = [[p.url, p.title, p.text] for p in pages]
+    page_list = list(pages)
 
-    names = [c[1] for c in counties] + [t[1] for t in townships] + [a[1] for a in advisors]
-    names += [v[1] + tails[v[2]] if len(v) == 5 else v[1] + v[5] for v in villages]
-    names += [p[1] for p in page_rows]
+    names = [c.name for c in roster.counties] + [t.name for t in roster.townships] + [a.name for a in roster.advisors]
+    names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
     py, py2 = syllable_maps("".join(names))
     return {
         "v": FORMAT_VERSION,
@@ -162,7 +161,7 @@ def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -
         "townships": townships,
         "villages": villages,
         "advisors": advisors,
-        "pages": page_rows,
+        "pages": [[p.url, p.title, p.text] for p in page_list],
         "py": py,
         "py2": py2,
     }
@@ -244,9 +243,10 @@ def read_content_pages(site_dir: Path) -> list[ContentPage]:
     """
     found: list[ContentPage] = []
     for path in sorted(site_dir.rglob("index.html")):
+        with path.open("rb") as f:  # the tag is in <head>: data pages are skipped unread
+            if b'<meta name="generator" content="mkdocs-' not in f.read(8192):
+                continue
         document = path.read_text(encoding="utf-8")
-        if '<meta name="generator" content="mkdocs-' not in document:
-            continue
         url = path.parent.relative_to(site_dir).as_posix()
         url = "" if url == "." else url + "/"
         title, text = page_text(document)
