@@ -114,7 +114,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
 
 
 def print_documents(roster: Roster, villages: list[Village], overrides: Path, by_township: bool = True,
-                    sheets_per_document: int = 40) -> list[tuple[str, str]]:
+                    backs: bool = False, sheets_per_document: int = 40) -> list[tuple[str, str]]:
     """Standalone print HTML for ``villages``, cut into documents of about 40 sheets.
 
     With ``by_township``, each township starts on a new sheet (staff hand out cards
@@ -135,7 +135,7 @@ def print_documents(roster: Roster, villages: list[Village], overrides: Path, by
         if batch:
             first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
             label = f"{sum(map(len, batch))} cards, {first}" + (f" – {last}" if by_township and last != first else "")
-            html = site.print_html([[cards.card_for(roster, v) for v in g] for g in batch], "便民服务卡", inline_css=css)[1]
+            html = site.print_html([[cards.card_for(roster, v) for v in g] for g in batch], "便民服务卡", inline_css=css, backs=backs)[1]
             documents.append((label, html))
             batch.clear()
 

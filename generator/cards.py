@@ -172,6 +172,12 @@ def slot_mm(index: int) -> tuple[float, float]:
     return MARGIN_MM[0] + col * CARD_MM[0], MARGIN_MM[1] + row * CARD_MM[1]
 
 
+def mirrored(index: int) -> int:
+    """The slot behind slot ``index`` when the sheet is turned over its long edge."""
+    row, col = divmod(index, COLUMNS)
+    return row * COLUMNS + (COLUMNS - 1 - col)
+
+
 def cut_marks() -> list[tuple[float, float, float, float]]:
     """Cut-mark lines (x1, y1, x2, y2 in mm), in the margins, 3 mm clear of the cards."""
     gap = 3.0

@@ -2,7 +2,7 @@
 
     python -m generator validate [DATA_DIR] [--strict] [--format text|json]
     python -m generator stats [DATA_DIR] [--format text|json]
-    python -m generator cards (--township CODE | --county ID | --all | --villages FILE) -o OUT.pdf
+    python -m generator cards (--township CODE | --county ID | --all | --villages FILE) [--back] -o OUT.pdf
 
 Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of ours.
 """
@@ -107,7 +107,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if not villages:
         print("error: the selection has no villages", file=sys.stderr)
         return 1
-    documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages)
+    documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
+                                 backs=args.back)
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
@@ -140,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="every village of the programme")
     which.add_argument("--villages", metavar="FILE", type=Path, help="a file of village codes, one per line (a reprint list)")
     c.add_argument("-o", "--output", metavar="OUT.pdf", type=Path, required=True, help="the PDF to write")
+    c.add_argument("--back", action="store_true", help="follow each sheet by a sheet of backs (eight services), for duplex printing")
     c.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     c.add_argument("--overrides", default="overrides", metavar="DIR", help="theme folder with data/print.html (default: overrides)")
     c.set_defaults(func=cmd_cards)

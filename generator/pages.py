@@ -106,6 +106,7 @@ class Site:
         root = "../" * depth if depth else "./"
         html = self.env.get_template(template).render(
             root=root,
+            path=path,
             canonical=self.programme.base_url + path,
             programme=self.programme,
             site_name=self.site_name,
@@ -168,16 +169,29 @@ class Site:
     # -- print sheets and cards ---------------------------------------------------
 
     def print_html(self, groups: Sequence[Sequence[cards.Card]], title: str, path: str = "", single: bool = False,
-                   inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
-        """Sheets of ten cards (each group starting on a new sheet), or one card alone."""
+                   inline_css: str | None = None, back_link: str | None = None, backs: bool = False) -> tuple[str, str]:
+        """Sheets of ten cards (each group starting on a new sheet), or one card alone.
+
+        With ``backs``, each sheet is followed by a sheet of card backs, mirrored left to
+        right so that long-edge duplex printing puts each back behind its front.
+        """
+        pages: list[tuple[str, list[tuple[cards.Card | None, tuple[float, float]]]]] = []
         if single:
-            pages = [[(c, (0.0, 0.0))] for group in groups for c in group]
-        else:
-            pages = [[(c, cards.slot_mm(i)) for i, c in enumerate(sheet)] for group in groups for sheet in cards.sheets(group)]
+            pages = [("front", [(c, (0.0, 0.0))]) for group in groups for c in group]
+        for sheet in ([] if single else [s for group in groups for s in cards.sheets(group)]):
+            pages.append(("front", [(c, cards.slot_mm(i)) for i, c in enumerate(sheet)]))
+            if backs:
+                pages.append(("back", [(None, cards.slot_mm(cards.mirrored(i))) for i in range(len(sheet))]))
         return self.render(
             "print.html", path, title=title, pages=pages, count=sum(map(len, groups)), single=single,
             marks=cards.cut_marks(), inline_css=inline_css, back_link=back_link,
         )
+
+    def backs_page(self) -> tuple[str, str]:
+        """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
+        pages = [("back", [(None, cards.slot_mm(i)) for i in range(cards.PER_SHEET)])]
+        return self.render("print.html", "print/back/", title="背面（八项服务）", pages=pages, count=cards.PER_SHEET,
+                           single=False, marks=cards.cut_marks(), inline_css=None, back_link="")
 
     def print_pages(self, township: Township) -> Iterator[tuple[str, str]]:
         """The township's sheet at /print/<township>/ and each village's card at /print/<village>/."""
@@ -239,6 +253,7 @@ class Site:
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
+            yield self.backs_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})

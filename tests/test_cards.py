@@ -201,3 +201,20 @@ def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
     assert "堌堆村" in single and 'class="single"' in single
     township = (folder / "site" / "t" / "371502001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../print/371502001/"' in township
+
+
+@pytest.mark.slow
+def test_backs_follow_each_sheet_mirrored_for_duplex(tmp_path: Path) -> None:
+    out = tmp_path / "duplex.pdf"
+    r = run_cards("--township", "371502004", "--back", "-o", str(out))  # 湖西街道: 7 villages
+    assert r.returncode == 0, r.stderr
+    assert page_info(out)[0] == 2
+    x, y = cards.slot_mm(6)  # the seventh card: row 4, left …
+    assert "找律师" not in text_in(out, 2, x, y, 90, 54)
+    mx, my = cards.slot_mm(cards.mirrored(6))  # … has its back at row 4, right
+    assert "找律师" in text_in(out, 2, mx, my, 90, 54) and "12348" in text_in(out, 2, mx, my, 90, 54)
+
+
+def test_site_has_a_sheet_of_backs(small_site: Path) -> None:
+    html = (small_site / "print" / "back" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="card card-back"') == 10 and "要调解" in html
