@@ -14,12 +14,9 @@ from sites import mkdocs_build, project, tree_digest
 GUIDES = ("lawyer", "legal-worker", "appraisal", "learn", "notary", "legal-aid", "mediation", "exam")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = project(tmp_path_factory.mktemp("small"), SMALL)
-    r = mkdocs_build(folder)
-    assert r.returncode == 0, r.stderr
-    return folder / "site"
+@pytest.fixture
+def built(small_site: Path) -> Path:
+    return small_site
 
 
 def page(site: Path, url: str) -> str:
