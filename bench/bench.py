@@ -44,6 +44,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="build into this folder and keep it")
     args = ap.parse_args()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=ROOT, check=True, capture_output=True)
+    validate = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         site = (args.keep or Path(tmp) / "site").resolve()
         start = time.perf_counter()
@@ -59,6 +62,7 @@ def main() -> int:
         sizes = [p.stat().st_size for p in villages]
         median_page = max(villages, key=lambda p: -abs(p.stat().st_size - statistics.median(sizes)))
         fv, loaded = first_view_bytes(site, median_page)
+        print(f"validate (python -m generator validate) {validate:5.2f} s  budget < 3 s")
         print(f"full build (mkdocs build)   {wall:8.2f} s wall        budget ≤ 15 s")
         print(f"peak memory                 {peak_mb:8.0f} MB          budget ≤ 1024 MB")
         print(f"files                       {len(files):8d}")
