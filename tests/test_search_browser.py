@@ -11,75 +11,100 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build import read_roster
+from generator.model import Roster
 from roster_edit import SAMPLE
 from sites import mkdocs_build, project
 
 pytestmark = pytest.mark.slow
 
-ROSTER = read_roster(SAMPLE).roster
 VILLAGE_PAGE = "/v/371502102201/"  # 南街村, 堂邑镇
 GUIDE_PAGE = "/guides/legal-aid/"
 RESULTS = ".dir-search__list a"
 
 
-# -- expected pages, looked up by name in the sample roster ----------------------------------
+# -- expected pages, looked up by name in the sample roster when a test runs -----------------
 
 
-def villages(short: str, township: str | None = None) -> tuple[str, ...]:
-    found = tuple(
-        f"/v/{v.code}/" for v in ROSTER.villages
-        if v.short_name == short and (township is None or ROSTER.township[v.township].name == township)
-    )
-    assert found, f"no village {short} {township or ''} in the sample"
-    return found
+@lru_cache(maxsize=1)
+def sample() -> Roster:
+    return read_roster(SAMPLE).roster
 
 
-def township(name: str) -> tuple[str, ...]:
-    found = tuple(f"/t/{t.code}/" for t in ROSTER.townships if t.name == name)
-    assert len(found) == 1, name
-    return found
+@dataclass(frozen=True)
+class Pages:
+    """Pages named in the table, resolved to URL paths only when a test runs (not at collection)."""
+
+    kind: str  # village, township, county, advisor or path
+    name: str
+    township: str | None = None
+
+    def paths(self) -> tuple[str, ...]:
+        r = sample()
+        if self.kind == "village":
+            found = tuple(f"/v/{v.code}/" for v in r.villages if v.short_name == self.name
+                          and (self.township is None or r.township[v.township].name == self.township))
+        elif self.kind == "township":
+            found = tuple(f"/t/{t.code}/" for t in r.townships if t.name == self.name)
+        elif self.kind == "county":
+            found = tuple(f"/c/{c.id}/" for c in r.counties if c.name == self.name)
+        elif self.kind == "advisor":
+            found = (f"/a/{self.name}/",) if self.name in r.advisor else ()
+        else:
+            found = (self.name,)
+        assert found and (self.kind in {"village", "path"} or len(found) == 1), f"{self} is not in the sample as expected"
+        return found
 
 
-def county(name: str) -> tuple[str, ...]:
-    found = tuple(f"/c/{c.id}/" for c in ROSTER.counties if c.name == name)
-    assert len(found) == 1, name
-    return found
+def villages(short: str, township: str | None = None) -> Pages:
+    return Pages("village", short, township)
 
 
-def advisor(id_: str) -> tuple[str, ...]:
-    assert id_ in ROSTER.advisor
-    return (f"/a/{id_}/",)
+def township(name: str) -> Pages:
+    return Pages("township", name)
 
 
-def phone_fragment(id_: str, digits: int) -> str:
-    """The last ``digits`` digits of the advisor's phone, checked to be theirs alone."""
-    fragment = ROSTER.advisor[id_].phone[-digits:]
-    assert [a.id for a in ROSTER.advisors if fragment in a.phone.replace("-", "")] == [id_]
-    return fragment
+def county(name: str) -> Pages:
+    return Pages("county", name)
+
+
+def advisor(id_: str) -> Pages:
+    return Pages("advisor", id_)
+
+
+def path(url: str) -> Pages:
+    return Pages("path", url)
+
+
+#: Digits of advisors' phones typed as queries, with whose phone they are (theirs alone).
+PHONE_FRAGMENTS = {"56775": "A0001", "774507": "A0002"}
 
 
 @dataclass(frozen=True)
 class Query:
-    """Type ``text``; one of ``expect`` must be among the first five results.
+    """Type ``text``; one of the ``expect`` pages must be among the first five results.
 
-    ``first``: the first result must be one of ``expect``; ``every``: all of ``expect`` must
-    be among the first five.
+    ``first``: the first result must be one of them; ``every``: all of them must be among the
+    first five.
     """
 
     text: str
-    expect: tuple[str, ...]
+    expect: Pages | tuple[Pages, ...]
     first: bool = False
     every: bool = False
 
     def __str__(self) -> str:
         return self.text
+
+    def paths(self) -> tuple[str, ...]:
+        pages = self.expect if isinstance(self.expect, tuple) else (self.expect,)
+        return tuple(p for pages_ in pages for p in pages_.paths())
 
 
 QDC = villages("前董村")  # two villages called 前董村, in two townships of 茌平区
@@ -104,10 +129,10 @@ QUERIES: tuple[Query, ...] = (
     Query("王zhuang 沙镇", villages("王庄村", "沙镇镇"), first=True),
     Query("lvzhuang", villages("吕庄村")),
     # near-homophones: 余庄 and 玉庄 in one township are both yuzhuang
-    Query("yuzhuang 大王寨", villages("余庄村", "大王寨镇") + villages("玉庄村", "大王寨镇"), every=True),
-    Query("yuzhuang", villages("于庄村") + villages("余庄村") + villages("玉庄村")),
+    Query("yuzhuang 大王寨", (villages("余庄村", "大王寨镇"), villages("玉庄村", "大王寨镇")), every=True),
+    Query("yuzhuang", (villages("于庄村"), villages("余庄村"), villages("玉庄村"))),
     # rare characters from the real data
-    Query("堌", villages("白堌堆村") + villages("前黄堌屯村"), every=True),
+    Query("堌", (villages("白堌堆村"), villages("前黄堌屯村")), every=True),
     Query("白堌堆村委会", villages("白堌堆村"), first=True),
     Query("baigudui", villages("白堌堆村"), first=True),
     Query("窎", villages("吴窎村"), first=True),
@@ -128,18 +153,17 @@ QUERIES: tuple[Query, ...] = (
     # advisors by name and by digits of their phone
     Query("吴龙成", advisor("A0001"), first=True),
     Query("wulongcheng", advisor("A0001"), first=True),
-    Query(phone_fragment("A0001", 5), advisor("A0001"), first=True),
-    Query(phone_fragment("A0002", 6), advisor("A0002"), first=True),
+    *(Query(digits, advisor(id_), first=True) for digits, id_ in PHONE_FRAGMENTS.items()),
     Query("132 4535 6775", advisor("A0001"), first=True),  # as printed on the pages
     # statistical codes
-    Query("371502102201", ("/v/371502102201/",), first=True),
+    Query("371502102201", path("/v/371502102201/"), first=True),
     Query("371502102", township("堂邑镇"), first=True),
     # content pages
-    Query("法律援助", ("/guides/legal-aid/",), first=True),
-    Query("求法援", ("/guides/legal-aid/",), first=True),
-    Query("qiufayuan", ("/guides/legal-aid/",), first=True),
-    Query("公证", ("/guides/notary/",)),
-    Query("覆盖率", ("/stats/",)),
+    Query("法律援助", path("/guides/legal-aid/"), first=True),
+    Query("求法援", path("/guides/legal-aid/"), first=True),
+    Query("qiufayuan", path("/guides/legal-aid/"), first=True),
+    Query("公证", path("/guides/notary/")),
+    Query("覆盖率", path("/stats/")),
 )
 
 
@@ -189,16 +213,22 @@ def test_query_table_is_large_enough() -> None:
     assert len(QUERIES) >= 30 and len({q.text for q in QUERIES}) == len(QUERIES)
 
 
+def test_phone_fragments_belong_to_one_advisor_each() -> None:
+    for digits, id_ in PHONE_FRAGMENTS.items():
+        assert [a.id for a in sample().advisors if digits in a.phone.replace("-", "")] == [id_]
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=str)
 def test_query_finds_the_page(searching: tuple[Page, RequestLog], query: Query) -> None:
     page, _ = searching
+    expect = query.paths()
     found = results(page, query.text)
     top = found[:5]
-    assert any(u in top for u in query.expect), f"{query.text!r}: none of {query.expect} in {top}"
+    assert any(u in top for u in expect), f"{query.text!r}: none of {expect} in {top}"
     if query.first:
-        assert found[0] in query.expect, f"{query.text!r}: first result {found[0]}, expected one of {query.expect}"
+        assert found[0] in expect, f"{query.text!r}: first result {found[0]}, expected one of {expect}"
     if query.every:
-        missing = [u for u in query.expect if u not in top]
+        missing = [u for u in expect if u not in top]
         assert not missing, f"{query.text!r}: {missing} not in the first five {top}"
 
 
@@ -244,8 +274,8 @@ def test_search_keeps_working_offline(searching: tuple[Page, RequestLog]) -> Non
     page, _ = searching
     page.context.set_offline(True)
     try:
-        assert results(page, "吴窎村") == list(villages("吴窎村"))
-        assert results(page, "dongchangfu")[0] == county("东昌府区")[0]
+        assert results(page, "吴窎村") == list(villages("吴窎村").paths())
+        assert results(page, "dongchangfu")[0] == county("东昌府区").paths()[0]
     finally:
         page.context.set_offline(False)
 
@@ -261,7 +291,7 @@ def test_guide_page_header_search_opens_a_result(phone: Page, site_url: str) -> 
     assert axe_violations(phone) == []
     assert not overflows(phone)
     phone.tap(RESULTS)
-    phone.wait_for_url(site_url + county("茌平区")[0])
+    phone.wait_for_url(site_url + county("茌平区").paths()[0])
     assert "茌平区" in phone.inner_text("h1")
     assert log.foreign(site_url) == []
 
@@ -278,4 +308,4 @@ def test_enter_opens_the_first_result_and_escape_closes(phone: Page, site_url: s
     phone.tap("#dir-q")
     assert phone.is_visible(".dir-search__panel")
     phone.keyboard.press("Enter")
-    phone.wait_for_url(re.compile(re.escape(site_url + township("堂邑镇")[0]) + "$"))
+    phone.wait_for_url(re.compile(re.escape(site_url + township("堂邑镇").paths()[0]) + "$"))
