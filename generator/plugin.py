@@ -50,7 +50,11 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         for p in checked.problems:
             log.warning(p.format())
         self.roster = checked.roster
-        config.site_url = config.site_url or checked.roster.programme.base_url
+        programme = checked.roster.programme
+        config.site_url = config.site_url or programme.base_url
+        # Material's templates read these: the roster is their one source
+        config.extra["hotline"] = programme.hotline
+        config.extra["sample"] = programme.sample
         if self.command == "build":  # serve builds into its own temporary folder
             self.target = Path(config.site_dir)
             staging = staging_dir(self.target)

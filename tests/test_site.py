@@ -144,3 +144,12 @@ def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     assert tree_digest(folder / "site") == first
     assert sorted(p.name for p in folder.iterdir()) == ["content", "data", "mkdocs.yml", "overrides", "site"]
+
+
+def test_real_roster_has_no_sample_banner(tmp_path: Path) -> None:
+    folder = project(tmp_path / "p", SMALL)
+    edit(folder / "data", "programme.yaml", "sample: true", "sample: false")
+    assert mkdocs_build(folder).returncode == 0
+    for url in ("", "v/371502001001", "guides/lawyer"):
+        assert "示例数据" not in page(folder / "site", url)
+    assert 'href="tel:12348"' in page(folder / "site", "guides/lawyer")  # the header's hotline
