@@ -15,11 +15,24 @@ from pathlib import Path
 
 import jinja2
 
-from .load import build_roster, load_documents
 from . import cards
+from .load import build_roster, load_documents
 from .model import Roster, Village, tel_uri
 from .output import gzip_bytes, write_files
-from .pages import SERVICES, Assets, Site, advisor_url, county_url, data_page_urls, environment, find_assets, sitemap, township_url, village_url
+from .pages import (
+    SERVICES,
+    Assets,
+    Site,
+    advisor_url,
+    county_url,
+    data_page_urls,
+    environment,
+    find_assets,
+    page_tasks,
+    sitemap,
+    township_url,
+    village_url,
+)
 from .problems import Problem, errors
 from .search import read_content_pages, search_index
 from .stats import coverage
@@ -99,7 +112,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     write_files(out, [("search.json", search_index(roster, read_content_pages(out), makers))])
     args = (roster, overrides / "data", find_assets(out), site_name, out)
     workers = workers or min(4, os.cpu_count() or 1)
-    tasks = Site(*args[:4]).tasks()
+    tasks = page_tasks(roster)
     if workers == 1:
         _start_worker(*args)
         count = sum(map(_render, tasks))

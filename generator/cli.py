@@ -14,9 +14,8 @@ import json
 import logging
 import sys
 import unicodedata
-from typing import Callable, Sequence
-
 from pathlib import Path
+from typing import Callable, Sequence
 
 from .build import print_documents, read_roster
 from .cards import SelectionError, read_village_list, select_villages, write_pdf

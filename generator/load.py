@@ -238,7 +238,7 @@ def build_roster(docs: Documents) -> Roster:
         local_hotline=p.get("local_hotline") or "",
         base_url=(p.get("base_url") or "").rstrip("/") + "/",
         sample=bool(p.get("sample", False)),
-        max_villages_per_advisor=p.get("max_villages_per_advisor") if isinstance(p.get("max_villages_per_advisor"), int) else 6,
+        max_villages_per_advisor=limit if isinstance(limit := p.get("max_villages_per_advisor"), int) else 6,
         coverage_gap=p.get("coverage_gap") or "error",
     )
     counties = []

@@ -242,14 +242,6 @@ class Site:
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
         )
 
-    def tasks(self) -> list[tuple[str, str]]:
-        """The site cut into independent pieces of similar size, to render in parallel."""
-        tasks = [("counties", "")]
-        tasks += [("township", t.code) for t in self.roster.townships]
-        ids = [a.id for a in self.roster.advisors]
-        tasks += [("advisors", ",".join(ids[i : i + 400])) for i in range(0, len(ids), 400)]
-        return tasks
-
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
@@ -268,8 +260,17 @@ class Site:
                 yield self.advisor_page(self.roster.advisor[id_])
 
     def pages(self) -> Iterator[tuple[str, str]]:
-        for task in self.tasks():
+        for task in page_tasks(self.roster):
             yield from self.pages_for(task)
+
+
+def page_tasks(roster: Roster) -> list[tuple[str, str]]:
+    """The site cut into independent pieces of similar size, to render in parallel."""
+    tasks = [("counties", "")]
+    tasks += [("township", t.code) for t in roster.townships]
+    ids = [a.id for a in roster.advisors]
+    tasks += [("advisors", ",".join(ids[i : i + 400])) for i in range(0, len(ids), 400)]
+    return tasks
 
 
 def data_page_urls(roster: Roster) -> list[str]:

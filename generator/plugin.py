@@ -19,7 +19,6 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-
 from . import build
 from .build import read_roster
 from .model import Roster
