@@ -98,12 +98,13 @@ class _DuplicateKey(Exception):
         self.key, self.first, self.again = key, first, again
 
 
-def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]]) -> Node:
+def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]],
+             path: str = "") -> Node:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode):
         return Node(constructor.construct_object(node), line, col)
     if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(n, constructor, problems) for n in node.value], line, col)
+        return Node([_convert(n, constructor, problems, f"{path}[{i}]") for i, n in enumerate(node.value)], line, col)
     assert isinstance(node, yaml.MappingNode)
     values: dict[str, Node] = {}
     keys: dict[str, tuple[int, int]] = {}
@@ -111,11 +112,12 @@ def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[
         key_value = constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
         key = str(key_value) if key_value is not None else "?"
         where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        at = f"{path}.{key}" if path else key
         if key in keys:
-            problems.append((key, keys[key], where))
+            problems.append((at, keys[key], where))
             continue
         keys[key] = where
-        values[key] = _convert(value_node, constructor, problems)
+        values[key] = _convert(value_node, constructor, problems, at)
     return Node(values, line, col, keys)
 
 
@@ -158,7 +160,7 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     problems = [
         Problem(
             path, again[0], again[1], "error", key,
-            f"expected each key once in a mapping, found '{key}' again (first at line {first[0]}, "
+            f"expected each key once in a mapping, found '{key.rsplit('.', 1)[-1]}' again (first at line {first[0]}, "
             f"column {first[1]}); YAML would silently keep only the last: delete or merge one of them",
             "duplicate-key",
         )

@@ -111,7 +111,7 @@ class Checker:
         for key in node.value:
             if key not in spec:
                 hint = did_you_mean(key, spec) or f" (known fields: {', '.join(spec)})"
-                self.report(doc, node, "error", join(path, key), f"expected a {record} field, found unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
+                self.report(doc, node, "error", join(path, key), f"expected a known {record} field, found unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
         for name, f in spec.items():
             child = node.get(name)
             where = join(path, name)

@@ -106,3 +106,23 @@ def test_every_command_and_option_is_documented_in_readme() -> None:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"{name} {option} is not in README.md"
+
+
+def test_five_faults_in_a_copy_of_the_sample_roster(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path, SAMPLE)
+    town = "371502102-堂邑镇.yaml"
+    lines = {
+        "bad-phone": edit(root, "advisors.yaml", "phone: '13245356775'", "phone: '1324535677'"),
+        "unknown-field": edit(root, "advisors.yaml", "    role: lawyer\n", "    rloe: lawyer\n"),
+        "unknown-advisor": edit(root, town, "advisor: 'A0154'", "advisor: 'A9154'"),
+        "bad-code": edit(root, town, "code: '371502102201'", "code: '3715021022010'"),
+        "duplicate-key": edit(root, "counties.yaml", "    kind: county\n", "    kind: county\n    kind: county\n") + 1,
+    }
+    r = run("validate", "data", cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    out = r.stdout.splitlines()
+    for code, line in lines.items():
+        hits = [l for l in out if l.endswith(f"[{code}]")]
+        assert hits, code
+        assert f":{line}:" in hits[0] and "expected" in hits[0] and "found" in hits[0], hits[0]
+    assert out[-1] == "6 errors, 0 warnings"  # the misspelt key also leaves "role" missing
