@@ -254,11 +254,12 @@ CHROMIUM_FLAGS = (
 )
 
 
-def print_pdf(html: Path, pdf: Path, chromium: str) -> None:
+def print_pdf(html: Path, pdf: Path, chromium: str, fragment: str = "") -> None:
     """One HTML file to PDF with headless Chromium (A4 or card size from its @page rule)."""
+    url = html.as_uri() + (f"#{fragment}" if fragment else "")
     with tempfile.TemporaryDirectory() as profile:
         run = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.as_uri()],
+            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", url],
             capture_output=True, text=True, timeout=600,
         )
     if run.returncode != 0 or not pdf.exists():

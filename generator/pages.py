@@ -168,22 +168,22 @@ class Site:
 
     # -- print sheets and cards ---------------------------------------------------
 
-    def print_html(self, groups: Sequence[Sequence[cards.Card]], title: str, path: str = "", single: bool = False,
+    def print_html(self, groups: Sequence[Sequence[cards.Card]], title: str, path: str = "",
                    inline_css: str | None = None, back_link: str | None = None, backs: bool = False) -> tuple[str, str]:
-        """Sheets of ten cards (each group starting on a new sheet), or one card alone.
+        """Sheets of ten cards, each group starting on a new sheet.
 
         With ``backs``, each sheet is followed by a sheet of card backs, mirrored left to
-        right so that long-edge duplex printing puts each back behind its front.
+        right so that long-edge duplex printing puts each back behind its front. One card
+        alone is the same page opened at ``#v<village code>``: the stylesheet then shows
+        and prints only that card, on a 90 × 54 mm page.
         """
         pages: list[tuple[str, list[tuple[cards.Card | None, tuple[float, float]]]]] = []
-        if single:
-            pages = [("front", [(c, (0.0, 0.0))]) for group in groups for c in group]
-        for sheet in ([] if single else [s for group in groups for s in cards.sheets(group)]):
+        for sheet in (s for group in groups for s in cards.sheets(group)):
             pages.append(("front", [(c, cards.slot_mm(i)) for i, c in enumerate(sheet)]))
             if backs:
                 pages.append(("back", [(None, cards.slot_mm(cards.mirrored(i))) for i in range(len(sheet))]))
         return self.render(
-            "print.html", path, title=title, pages=pages, count=sum(map(len, groups)), single=single,
+            "print.html", path, title=title, pages=pages, count=sum(map(len, groups)),
             marks=cards.cut_marks(), inline_css=inline_css, back_link=back_link,
         )
 
@@ -191,15 +191,12 @@ class Site:
         """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
         pages = [("back", [(None, cards.slot_mm(i)) for i in range(cards.PER_SHEET)])]
         return self.render("print.html", "print/back/", title="背面（八项服务）", pages=pages, count=cards.PER_SHEET,
-                           single=False, marks=cards.cut_marks(), inline_css=None, back_link="")
+                           marks=cards.cut_marks(), inline_css=None, back_link="")
 
-    def print_pages(self, township: Township) -> Iterator[tuple[str, str]]:
-        """The township's sheet at /print/<township>/ and each village's card at /print/<village>/."""
+    def print_page(self, township: Township) -> tuple[str, str]:
+        """The township's sheets at /print/<township>/ (one card: /print/<township>/#v<village>)."""
         items = [cards.card_for(self.roster, v) for v in township.villages]
-        yield self.print_html([items], township.name, print_url(township.code), back_link=township_url(township.code))
-        for card in items:
-            yield self.print_html([[card]], f"{card.village.short_name}（{township.name}）", print_url(card.village.code),
-                                  single=True, back_link=village_url(card.village.code))
+        return self.print_html([items], township.name, print_url(township.code), back_link=township_url(township.code))
 
     # -- pages ------------------------------------------------------------------
 
@@ -254,7 +251,7 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
-            yield from self.print_pages(township)
+            yield self.print_page(township)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])

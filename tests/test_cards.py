@@ -141,10 +141,10 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
 
 
 @pytest.mark.slow
-def test_single_card_page_prints_card_sized(small_site: Path, tmp_path: Path) -> None:
-    """/print/<village>/ prints one 90 × 54 mm page from Chromium."""
+def test_single_card_prints_card_sized(small_site: Path, tmp_path: Path) -> None:
+    """/print/<township>/#v<village> prints that card alone on one 90 × 54 mm page."""
     out = tmp_path / "one.pdf"
-    cards.print_pdf(small_site / "print" / "371502102003" / "index.html", out, cards.find_chromium())
+    cards.print_pdf(small_site / "print" / "371502102" / "index.html", out, cards.find_chromium(), fragment="v371502102003")
     pages, w, h = page_info(out)
     assert pages == 1
     assert abs(w / PT_PER_MM - 90) <= 0.5 and abs(h / PT_PER_MM - 54) <= 0.5, (w / PT_PER_MM, h / PT_PER_MM)
@@ -161,12 +161,12 @@ def test_rare_characters_print_with_a_real_cjk_font(small_site: Path, browser: B
     page.emulate_media(media="print")
     cdp = page.context.new_cdp_session(page)
     checked = 0
-    for code in ("371502102003", "371502010003"):
-        target = small_site / "print" / code / "index.html"
+    for township, code in (("371502102", "371502102003"), ("371502010", "371502010003")):
+        target = small_site / "print" / township / "index.html"
         page.goto(target.as_uri())
         root = cdp.send("DOM.getDocument")["root"]["nodeId"]  # enables the DOM agent
         cdp.send("CSS.enable")
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".card-village"})["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": f"#v{code} .card-village"})["nodeId"]
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         assert fonts and all("Noto Sans CJK" in f["familyName"] for f in fonts), fonts
         checked += 1
@@ -197,8 +197,7 @@ def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
     ids = re.findall(r'\sid="([^"]+)"', sheet)
     assert len(ids) == len(set(ids)) and sheet.count('class="card"') == 3
     assert sheet.count("<svg class=\"qr\"") == 3 and sheet.count('class="marks"') == 1
-    single = (folder / "site" / "print" / "371502102003" / "index.html").read_text(encoding="utf-8")
-    assert "堌堆村" in single and 'class="single"' in single
+    assert not (folder / "site" / "print" / "371502102003").exists()  # one card: the sheet at #v<code>
     township = (folder / "site" / "t" / "371502001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../print/371502001/"' in township
 

@@ -47,7 +47,7 @@ def test_village_page(built: Path) -> None:
     assert "古楼街道便民服务中心二楼" in text and "东昌府区公共法律服务中心" in text and "东昌府区柳园南路10号" in text
     for slug in GUIDES:
         assert f'href="../../guides/{slug}/"' in html
-    assert 'href="../../print/371502001003/"' in html
+    assert 'href="../../print/371502001/#v371502001003"' in html
     assert "示例数据" in text
 
 
