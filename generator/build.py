@@ -76,14 +76,14 @@ def figures(roster: Roster) -> dict[str, object]:
     }
 
 
-def fill_markdown(markdown: str, roster: Roster) -> str:
-    """Hand-written Markdown is a Jinja template over :func:`figures`."""
-    return _markdown_env().from_string(markdown).render(**figures(roster))
+def fill_markdown(markdown: str, context: dict[str, object]) -> str:
+    """Hand-written Markdown is a Jinja template over :func:`figures` (computed once per build)."""
+    return _markdown_env().from_string(markdown).render(**context)
 
 
-def markdown_pages(roster: Roster, templates: Path = Path("overrides/data")) -> list[tuple[str, str]]:
+def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
     """Pages that go through MkDocs but are made from the roster: the statistics page."""
-    stats = (templates / "stats.md").read_text(encoding="utf-8")
+    stats = (overrides / "data" / "stats.md").read_text(encoding="utf-8")
     return [("stats/index.md", stats)]
 
 

@@ -36,6 +36,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.roster: Roster | None = None
+        self.figures: dict[str, object] = {}
         self.target: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -49,6 +50,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         for p in checked.problems:
             log.warning(p.format())
         self.roster = checked.roster
+        self.figures = build.figures(checked.roster)
         programme = checked.roster.programme
         config.site_url = config.site_url or programme.base_url
         # Material's templates read these: the roster is their one source
@@ -62,19 +64,17 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.roster is not None
-        for path, text in build.markdown_pages(self.roster):
+        for path, text in build.markdown_pages(_overrides(config)):
             files.append(File.generated(config, path, content=text))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        assert self.roster is not None
-        return build.fill_markdown(markdown, self.roster)
+        return build.fill_markdown(markdown, self.figures)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.roster is not None
         out = Path(config.site_dir)
-        count = build.write_data_pages(self.roster, out, Path(config.theme.custom_dir or "overrides"), config.site_name)
+        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name)
         log.info(f"roster: wrote {count} data pages")
         if self.target is not None:
             swap_in(out, self.target)
@@ -85,3 +85,6 @@ class RosterPlugin(BasePlugin[RosterConfig]):
             clear(staging_dir(self.target))
 
 
+def _overrides(config: MkDocsConfig) -> Path:
+    """The theme's custom_dir (absolute: MkDocs resolves it against mkdocs.yml)."""
+    return Path(config.theme.custom_dir or Path(config.config_file_path).parent / "overrides")
