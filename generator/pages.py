@@ -256,10 +256,6 @@ class Site:
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
 
-    def pages(self) -> Iterator[tuple[str, str]]:
-        for task in page_tasks(self.roster):
-            yield from self.pages_for(task)
-
 
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:
     """The site cut into independent pieces of similar size, to render in parallel."""
