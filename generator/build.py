@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,20 +106,23 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     """Render every data page into ``out`` (a site MkDocs built), with the sitemap.
 
     Pages are independent, so they render in one process per core (QR codes
-    dominate: about 1 ms each); the output does not depend on the split.
+    dominate: about 2 ms each); the output does not depend on the split.
     """
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     makers = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
     write_files(out, [("search.json", search_index(roster, read_content_pages(out), makers))])
     args = (roster, overrides / "data", find_assets(out), site_name, out)
-    workers = workers or min(4, os.cpu_count() or 1)
+    # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
+    # cannot fork at all: render in-process there
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    workers = workers or (min(4, os.cpu_count() or 1) if can_fork else 1)
     tasks = page_tasks(roster)
     if workers == 1:
         _start_worker(*args)
         count = sum(map(_render, tasks))
     else:
-        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker, initargs=args) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                 initargs=args) as pool:
             count = sum(pool.map(_render, tasks))
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
