@@ -140,7 +140,7 @@ class Checker:
                 item_path = f"{path}[{i}]"
                 if kind.startswith("records:"):
                     self.record(doc, item, kind[8:], item_path)
-                elif (text := self.scalar(doc, item, item_path, "an advisor id")) is not None:
+                elif (text := self.scalar(doc, item, item_path, f"a {kind[5:]} id")) is not None:
                     self.refs[kind[5:]].append(Seen(text, doc, item, item_path, owner))
             return
         if kind == "bool":
@@ -217,8 +217,8 @@ class Checker:
             if tcode and len(s.value) == 12 and not s.value.startswith(tcode):
                 self.report(s.doc, s.node, "error", s.path, f"expected a village code starting with its township's code {tcode}, found '{s.value}'; move the village to its own township's file or correct the code", "village-outside-township")
         for r in self.refs.get("county", []):
-            if r.owner is None or "township" not in r.path:
-                continue
+            if r.owner is None or r.path != "township.county":
+                continue  # organizations name a county too
             ccode = county_codes.get(r.value)
             tcode = r.owner.text("code")
             if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
@@ -228,19 +228,15 @@ class Checker:
                 self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
 
     def coverage(self, gap_level: Level, limit: int, unreadable: set[str]) -> None:
-        served: Counter[str] = Counter()
-        for r in self.refs.get("advisor", []):
-            if ".advisor" not in r.path:
-                continue
-            if r.value:
-                served[r.value] += 1
-        villages_with_ref = {id(r.owner) for r in self.refs.get("advisor", []) if r.value and ".advisor" in r.path}
+        village_refs = [r for r in self.refs.get("advisor", []) if r.value and r.path.endswith(".advisor")]
+        served = Counter(r.value for r in village_refs)
+        covered = {id(r.owner) for r in village_refs}
         for s in self.ids.get("village", []):
-            if id(s.owner) not in villages_with_ref:
+            if id(s.owner) not in covered:
                 name = s.owner.text("name") if s.owner else ""
                 at = s.owner.get("advisor") if s.owner else None
                 self.report(s.doc, at or s.owner or s.node, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
-        in_team = {r.value for r in self.refs.get("advisor", []) if ".team" in r.path}
+        in_team = {r.value for r in self.refs.get("advisor", []) if r.path.startswith("township.team[")}
         for s in self.ids.get("advisor", []):
             n = served.get(s.value, 0)
             if n > limit:
