@@ -77,6 +77,15 @@ def find_assets(site_dir: Path) -> Assets:
     return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",))
 
 
+def _without_none(value: Any) -> Any:
+    """JSON-LD leaves a property out rather than saying null (a village without an advisor)."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -87,7 +96,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["tel"] = tel_uri
     env.filters["phone"] = phone_text
-    env.filters["jsonld"] = lambda d: Markup(json.dumps(d, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+    env.filters["jsonld"] = lambda d: Markup(json.dumps(_without_none(d), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
     return env
 
 

@@ -153,3 +153,16 @@ def test_real_roster_has_no_sample_banner(tmp_path: Path) -> None:
     for url in ("", "v/371502001001", "guides/lawyer"):
         assert "示例数据" not in page(folder / "site", url)
     assert 'href="tel:12348"' in page(folder / "site", "guides/lawyer")  # the header's hotline
+
+
+def test_a_gap_tolerated_as_a_warning_still_builds_honest_pages(tmp_path: Path) -> None:
+    folder = project(tmp_path / "p", SMALL)
+    edit(folder / "data", "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 3\ncoverage_gap: warning")
+    edit(folder / "data", "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+    r = mkdocs_build(folder)
+    assert r.returncode == 0, r.stderr  # a warning (mkdocs -q hides warnings)
+    html = page(folder / "site", "v/371502001003")
+    assert "本村暂未配备法律顾问" in text_of(html) and 'href="tel:12348"' in html
+    ld = jsonld(html)
+    assert "provider" not in ld and "null" not in json.dumps(ld)
+    assert "全覆盖" in page(folder / "site", "stats") and "88.89%" in page(folder / "site", "stats")
