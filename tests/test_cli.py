@@ -126,3 +126,11 @@ def test_five_faults_in_a_copy_of_the_sample_roster(tmp_path: Path) -> None:
         assert hits, code
         assert f":{line}:" in hits[0] and "expected" in hits[0] and "found" in hits[0], hits[0]
     assert out[-1] == "6 errors, 0 warnings"  # the misspelt key also leaves "role" missing
+
+
+def test_readme_opens_with_the_two_commands_ci_runs() -> None:
+    root = SMALL.parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    commands = [line.strip() for line in readme.splitlines()[:12] if line.startswith("    ")]
+    assert commands == ["python3 -m pip install -e . && mkdocs build", "sh tests/setup.sh && python3 -m pytest"]
+    assert (root / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + commands[1])
