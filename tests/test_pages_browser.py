@@ -84,3 +84,14 @@ def test_lighthouse_on_a_village_page(base_url: str, tmp_path: Path) -> None:
     assert scores["best-practices"] >= 0.95, failures
     assert scores["seo"] >= 0.95, failures
     assert 0 <= scores["performance"] <= 1  # a timing: measured and reported by bench/, not asserted
+
+
+@pytest.mark.parametrize("path", ["print/371502102/", "print/371502102/#v371502102003", "print/back/"])
+def test_print_pages_are_accessible_and_fit_a_phone(path: str, base_url: str, phone: Page) -> None:
+    log = RequestLog(phone, block_foreign=base_url)
+    phone.goto(f"{base_url}/{path}")
+    assert log.foreign(base_url) == []
+    assert axe_violations(phone) == []
+    assert not overflows(phone)
+    visible = phone.locator(".card:visible")
+    assert visible.count() == (1 if "#" in path else 3 if path != "print/back/" else 10)
