@@ -20,20 +20,7 @@ from . import cards
 from .load import build_roster, load_documents
 from .model import Roster, Village, tel_uri
 from .output import gzip_bytes, write_files
-from .pages import (
-    SERVICES,
-    Assets,
-    Site,
-    advisor_url,
-    county_url,
-    data_page_urls,
-    environment,
-    find_assets,
-    page_tasks,
-    sitemap,
-    township_url,
-    village_url,
-)
+from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
 from .search import read_content_pages, search_index
 from .stats import coverage
@@ -109,8 +96,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     dominate: about 2 ms each); the output does not depend on the split.
     """
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    makers = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
-    write_files(out, [("search.json", search_index(roster, read_content_pages(out), makers))])
+    write_files(out, [("search.json", search_index(roster, read_content_pages(out)))])
     args = (roster, overrides / "data", find_assets(out), site_name, out)
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there

@@ -24,6 +24,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 from .model import Advisor, County, Roster, Township, Village
+from .urls import village_url
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ class Card:
 
 def card_for(roster: Roster, village: Village) -> Card:
     township = roster.township[village.township]
-    url = f"{roster.programme.base_url}v/{village.code}/"
+    url = roster.programme.base_url + village_url(village.code)
     return Card(
         village=village,
         township=township,

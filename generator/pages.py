@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import cards
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
+from .urls import BY_KIND, advisor_url, county_url, print_url, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -31,26 +32,6 @@ SERVICES: tuple[tuple[str, str], ...] = (
     ("要调解", "mediation"),
     ("考司考", "exam"),
 )
-
-
-def village_url(code: str) -> str:
-    return f"v/{code}/"
-
-
-def township_url(code: str) -> str:
-    return f"t/{code}/"
-
-
-def county_url(id_: str) -> str:
-    return f"c/{id_}/"
-
-
-def advisor_url(id_: str) -> str:
-    return f"a/{id_}/"
-
-
-def print_url(township_code: str) -> str:
-    return f"print/{township_code}/"
 
 
 def phone_text(phone: str) -> str:
@@ -96,6 +77,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["tel"] = tel_uri
     env.filters["phone"] = phone_text
+    env.globals.update({f"{kind}_url": make for kind, make in BY_KIND.items()}, print_url=print_url)
     env.filters["jsonld"] = lambda d: Markup(json.dumps(_without_none(d), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
     return env
 

@@ -36,19 +36,15 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable
 
 from pypinyin import Style, pinyin
 
 from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
+from .urls import BY_KIND
 
 FORMAT_VERSION = 1
 
-#: The page kinds whose URL the browser makes from an id: ``urls[kind](id)`` gives the path.
-#: The URL functions live in :mod:`generator.pages` and are passed in (modules of one floor
-#: do not import each other, see DESIGN.md).
-URL_KINDS: tuple[str, ...] = ("village", "township", "county", "advisor")
-UrlMakers = Mapping[str, Callable[[str], str]]
 
 COUNTY_KINDS = {"county": "县（市、区）", "zone": "功能区"}
 
@@ -109,7 +105,7 @@ def _index_of(values: list[str], value: str) -> int:
     return values.index(value)
 
 
-def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -> dict[str, Any]:
+def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
     """The index as plain data (see the module docstring for its layout)."""
     county_pos = {c.id: i for i, c in enumerate(roster.counties)}
     township_pos = {t.code: i for i, t in enumerate(roster.townships)}
@@ -151,7 +147,7 @@ def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -
     py, py2 = syllable_maps("".join(names))
     return {
         "v": FORMAT_VERSION,
-        "url": {kind: urls[kind]("{}") for kind in URL_KINDS},
+        "url": {kind: make("{}") for kind, make in BY_KIND.items()},
         "kinds": kinds,
         "roles": roles,
         "ends": list(NAME_ENDINGS),
@@ -167,12 +163,9 @@ def search_data(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -
     }
 
 
-def search_index(roster: Roster, pages: Iterable[ContentPage], urls: UrlMakers) -> bytes:
-    """``search.json``: compact, UTF-8, deterministic bytes.
-
-    ``urls`` maps each of :data:`URL_KINDS` to the function that makes that page's URL.
-    """
-    data = search_data(roster, pages, urls)
+def search_index(roster: Roster, pages: Iterable[ContentPage]) -> bytes:
+    """``search.json``: compact, UTF-8, deterministic bytes."""
+    data = search_data(roster, pages)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 

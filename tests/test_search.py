@@ -15,11 +15,9 @@ import pytest
 
 from generator.build import read_roster
 from generator.model import Roster
-from generator.pages import advisor_url, county_url, township_url, village_url
 from generator.search import ContentPage, page_text, readings, search_data, search_index
 from roster_edit import SAMPLE, SMALL
 
-URLS = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
 GUIDE = ContentPage("guides/legal-aid/", "求法援 (法律援助)", "法律援助，是国家为经济困难的群众……免费提供法律咨询。")
 
 #: The issue's budget for the index on the full sample roster.
@@ -34,7 +32,7 @@ def roster(folder: Path) -> Roster:
 
 
 def index(folder: Path) -> dict[str, Any]:
-    return json.loads(search_index(roster(folder), [GUIDE], URLS))
+    return json.loads(search_index(roster(folder), [GUIDE]))
 
 
 def decode_villages(data: dict[str, Any]) -> list[tuple[str, str, str, str | None]]:
@@ -104,7 +102,7 @@ def test_readings_write_u_umlaut_as_v_and_u() -> None:
 
 
 def test_no_private_field_reaches_the_index() -> None:
-    raw = search_index(roster(SMALL), [GUIDE], URLS).decode("utf-8")
+    raw = search_index(roster(SMALL), [GUIDE]).decode("utf-8")
     assert "SENTINEL" not in raw
     assert "371502198001010018" not in raw  # the ID-card number of A0001
     assert "studio" not in raw and "党群服务中心" not in raw  # studios are on the pages, not searched
@@ -112,8 +110,8 @@ def test_no_private_field_reaches_the_index() -> None:
 
 def test_index_is_deterministic() -> None:
     r = roster(SMALL)
-    first = search_index(r, [GUIDE], URLS)
-    assert search_index(r, [GUIDE], URLS) == first
+    first = search_index(r, [GUIDE])
+    assert search_index(r, [GUIDE]) == first
     assert first == json.dumps(json.loads(first), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -128,7 +126,7 @@ def test_page_text_takes_the_article() -> None:
 @pytest.mark.slow
 def test_full_sample_index_fits_the_budget() -> None:
     """On the full sample roster (6,363 villages, 1,874 advisors) the index stays under 200 KB gzip."""
-    raw = search_index(roster(SAMPLE), [GUIDE], URLS)
+    raw = search_index(roster(SAMPLE), [GUIDE])
     assert len(gzip.compress(raw, 9)) <= BUDGET_GZIP
     data = json.loads(raw)
     r = roster(SAMPLE)
@@ -138,5 +136,5 @@ def test_full_sample_index_fits_the_budget() -> None:
 
 
 def test_search_data_is_plain_json_data() -> None:
-    data = search_data(roster(SMALL), [], URLS)
+    data = search_data(roster(SMALL), [])
     assert json.loads(json.dumps(data)) == data and data["pages"] == []
