@@ -8,7 +8,6 @@ PDFs are printed by headless Chromium from the same HTML the site serves.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -25,8 +24,6 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from .model import Advisor, County, Roster, Township, Village
 from .urls import village_url
-
-log = logging.getLogger(__name__)
 
 CARD_MM = (90.0, 54.0)
 A4_MM = (210.0, 297.0)

@@ -20,7 +20,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import build
-from .build import read_roster
 from .model import Roster
 from .output import clear, staging_dir, swap_in
 from .problems import format_text
@@ -44,7 +43,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         data_dir = Path(config.config_file_path).parent / self.config.data_dir
-        checked = read_roster(data_dir)
+        checked = build.read_roster(data_dir)
         if not checked.ok:
             raise PluginError("the roster has errors; the site was not built:\n" + format_text(checked.problems))
         for p in checked.problems:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, phone_context, serve
+from browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, serve
 
 pytestmark = pytest.mark.slow
 

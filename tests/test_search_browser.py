@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 
 from browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build import read_roster
