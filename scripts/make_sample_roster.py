@@ -8,8 +8,8 @@ and organization trade name is synthetic.
 Usage:
     python scripts/make_sample_roster.py [--divisions CSV] [--out DATA_DIR]
 
-Defaults: ``../shared/data/divisions/liaocheng-2019.csv`` relative to the repo root (the
-parent of this script's folder) and ``data/`` in the repo root.
+Defaults: ``scripts/divisions/liaocheng-2019.csv`` (the real 2019 division list, committed
+with its source and licence) and ``data/`` in the repo root.
 
 The script deletes and rewrites only the files it owns inside the out dir
 (programme.yaml, counties.yaml, organizations.yaml, advisors.yaml, regions/).
@@ -703,7 +703,7 @@ def check_and_summarize(r: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     repo = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--divisions", type=Path, default=repo.parent / "shared" / "data" / "divisions" / "liaocheng-2019.csv")
+    ap.add_argument("--divisions", type=Path, default=repo / "scripts" / "divisions" / "liaocheng-2019.csv")
     ap.add_argument("--out", type=Path, default=repo / "data")
     args = ap.parse_args(argv)
 
