@@ -54,6 +54,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         config.site_url = config.site_url or programme.base_url
         # Material's templates read these: the roster is their one source
         config.extra["hotline"] = programme.hotline
+        config.extra["local_hotline"] = programme.local_hotline
         config.extra["sample"] = programme.sample
         if self.command == "build":  # serve builds into its own temporary folder
             self.target = Path(config.site_dir)
@@ -68,7 +69,12 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return build.fill_markdown(markdown, self.figures)
+        context = {**self.figures, "site_name": config.site_name}
+        # the front matter's description is a template too: pages name the city from the roster
+        for key in ("title", "description"):
+            if isinstance(value := page.meta.get(key), str) and "{" in value:
+                page.meta[key] = build.fill_markdown(value, context)
+        return build.fill_markdown(markdown, context)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.roster is not None

@@ -1,0 +1,58 @@
+"""Any city, any province: nothing about Liaocheng lives outside data/, content/ and mkdocs.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roster_edit import SMALL, copy_roster
+from sites import mkdocs_build, project
+
+#: Liaocheng's facts and another city's (Baoding, Hebei) in their place.
+OTHER_CITY = {"聊城": "保定", "0635": "0312", "山东": "河北", "fw.lc.example": "fw.bd.example"}
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".js", ".css", ".svg", ".txt", ".webmanifest"}
+
+
+def as_other_city(text: str) -> str:
+    for old, new in OTHER_CITY.items():
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def other_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("other-city")
+    roster = copy_roster(tmp / "roster", SMALL)
+    for path in roster.rglob("*.yaml"):
+        path.write_text(as_other_city(path.read_text(encoding="utf-8")), encoding="utf-8")
+    folder = project(tmp / "project", roster)
+    config = folder / "mkdocs.yml"  # the site's name and description are the city's own config
+    config.write_text(as_other_city(config.read_text(encoding="utf-8")), encoding="utf-8")
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+def test_no_page_names_another_city(other_site: Path) -> None:
+    found = {}
+    for path in sorted(other_site.rglob("*")):
+        if path.suffix in TEXT_SUFFIXES:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            hits = [word for word in OTHER_CITY if word in text]
+            if hits:
+                found[str(path.relative_to(other_site))] = hits
+    assert found == {}
+
+
+def test_pages_name_the_roster_city(other_site: Path) -> None:
+    home = (other_site / "index.html").read_text(encoding="utf-8")
+    assert "保定村居法律顾问" in home and "0312-12348" in home
+    guide = (other_site / "guides" / "lawyer" / "index.html").read_text(encoding="utf-8")
+    assert "0312-12348" in guide
+    village = next((other_site / "v").iterdir()) / "index.html"
+    assert "0312-12348" in village.read_text(encoding="utf-8")
+    stats = (other_site / "stats" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="保定市村居法律顾问全覆盖统计' in stats
+    legal_aid = (other_site / "guides" / "legal-aid" / "index.html").read_text(encoding="utf-8")
+    assert "河北省人民政府" in legal_aid
