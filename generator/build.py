@@ -24,6 +24,7 @@ from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_ass
 from .problems import Problem, errors
 from .search import read_content_pages, search_index
 from .stats import coverage
+from .urls import SEARCH_INDEX, template_globals
 from .validate import validate_roster
 
 
@@ -49,6 +50,7 @@ def read_roster(data_dir: Path | str) -> Checked:
 def _markdown_env() -> jinja2.Environment:
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["tel"] = tel_uri
+    env.globals.update(template_globals())
     return env
 
 
@@ -96,7 +98,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     dominate: about 2 ms each); the output does not depend on the split.
     """
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    write_files(out, [("search.json", search_index(roster, read_content_pages(out)))])
+    write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
     args = (roster, overrides / "data", find_assets(out), site_name, out)
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import cards
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import BY_KIND, advisor_url, county_url, print_url, township_url, village_url
+from .urls import advisor_url, county_url, print_url, template_globals, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -77,7 +77,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["tel"] = tel_uri
     env.filters["phone"] = phone_text
-    env.globals.update({f"{kind}_url": make for kind, make in BY_KIND.items()}, print_url=print_url)
+    env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: Markup(json.dumps(_without_none(d), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
     return env
 

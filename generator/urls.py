@@ -27,5 +27,20 @@ def print_url(township_code: str) -> str:
     return f"print/{township_code}/"
 
 
+def guide_url(slug: str) -> str:
+    return f"guides/{slug}/"
+
+
+GUIDES = "guides/"  # the index of the eight service guides
+STATS = "stats/"  # the coverage statistics
+SEARCH_INDEX = "search.json"
+
 #: The page kinds whose URL the search box makes from an id.
 BY_KIND = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
+
+
+def template_globals() -> dict[str, object]:
+    """What every template may call or read to write a link: the one source of the site's URLs."""
+    makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
+    return {**makers, "print_url": print_url, "guide_url": guide_url,
+            "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX}
