@@ -1,21 +1,29 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures.
+
+Playwright is imported only inside the browser fixtures, so that the pure-Python tests
+collect and run on a machine without it (``pytest -m "not slow"`` needs no browser).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from browser import launch, phone_context
 from roster_edit import SMALL
 from sites import mkdocs_build, project
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
     """One Playwright driver for the whole run."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         yield playwright
 
@@ -23,6 +31,8 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium, launched once per run."""
+    from browser import launch
+
     browser = launch(playwright_instance)
     yield browser
     browser.close()
@@ -31,6 +41,8 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """A new page in a fresh phone-sized context (390×844 at 3×, touch, zh-CN)."""
+    from browser import phone_context
+
     context = phone_context(browser)
     page = context.new_page()
     yield page

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from generator.build import read_roster
 from generator.stats import coverage
 from roster_edit import SAMPLE
@@ -14,6 +16,7 @@ from roster_edit import SAMPLE
 ROOT = SAMPLE.parent
 
 
+@pytest.mark.slow
 def test_sample_is_clean_and_full_scale() -> None:
     checked = read_roster(SAMPLE)
     assert checked.problems == []
@@ -28,6 +31,7 @@ def test_sample_is_clean_and_full_scale() -> None:
     assert sum(1 for v in roster.villages if v.short_name.startswith("王庄")) >= 28
 
 
+@pytest.mark.slow
 def test_committed_sample_matches_its_script(tmp_path: Path) -> None:
     out = tmp_path / "data"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_roster.py"), "--out", str(out)],
