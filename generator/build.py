@@ -6,8 +6,10 @@ without MkDocs (the plugin stays thin, see DESIGN.md).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -80,8 +82,28 @@ def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
 _worker: tuple[Site, Path] | None = None  # per worker process: set once by _start_worker
 
 
-def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to end this worker when the build's process ends, even by SIGKILL."""
+    # the default action, not the parent's handler: a handler that raises would be caught by
+    # the pool's worker loop as a task's failure, and the worker would live on
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        return
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path,
+                  parent: int | None = None) -> None:
     global _worker
+    if parent is not None:
+        _die_with_parent(parent)
     _worker = (Site(roster, environment(templates), assets, site_name), out)
 
 
@@ -110,8 +132,12 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         count = sum(map(_render, tasks))
     else:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                 initargs=args) as pool:
-            count = sum(pool.map(_render, tasks))
+                                 initargs=(*args, os.getpid())) as pool:
+            try:
+                count = sum(pool.map(_render, tasks))
+            except BaseException:  # interrupted: do not render the rest before exiting
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

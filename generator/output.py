@@ -1,21 +1,42 @@
-"""Writing the output folder: atomically (all or nothing) and deterministically.
+"""Writing the output folder: exclusively, atomically (all or nothing) and deterministically.
 
-A build writes into a staging folder beside the target and swaps it in only when
-everything succeeded, so a failed build never leaves a half-written site.
+A build takes an exclusive lock beside the target (``.site.lock``), writes into a staging
+folder beside it, and swaps the staging folder in with one atomic exchange only when
+everything succeeded: a failed or killed build never leaves a half-written site, and two
+builds into the same folder never interleave (the second waits for the first).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import gzip
+import logging
 import os
 import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+#: How long a second build waits for the first before giving up with a message.
+LOCK_WAIT_SECONDS = 15 * 60
+
+
+class OutputBusy(Exception):
+    """Another build held the output folder's lock for longer than we waited."""
 
 
 def staging_dir(target: Path) -> Path:
     """The sibling folder a build of ``target`` writes into before the swap."""
     return target.with_name(f".{target.name}.staging")
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
 
 
 def clear(path: Path) -> None:
@@ -25,14 +46,115 @@ def clear(path: Path) -> None:
         path.unlink()
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the system or file system cannot (not Linux, an old kernel, a file
+    system without the flag); the caller then falls back to two renames.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging``; the old tree is removed only after the swap."""
+    """Replace ``target`` by ``staging``; the old tree is removed only after the swap.
+
+    With an existing target, one atomic exchange puts the new site in place and the old one
+    at ``staging``: at no moment is there no site. Where exchange is impossible, the fallback
+    renames the old site aside and the new one in: a crash between the two renames leaves
+    the old site whole at ``.<name>.old``.
+    """
+    if target.is_dir() and not target.is_symlink() and exchange(staging, target):
+        clear(staging)  # now the old site
+        return
     old = target.with_name(f".{target.name}.old")
     clear(old)
-    if target.exists():
+    if target.exists() or target.is_symlink():
         os.replace(target, old)
     os.replace(staging, target)
     clear(old)
+
+
+@dataclass
+class Publication:
+    """One build's exclusive right to ``target``: hold it from staging to swap.
+
+    ``begin`` takes the lock and prepares an empty staging folder; ``publish`` swaps it in,
+    ``abandon`` throws it away; both release the lock. The lock is an ``flock`` on a file
+    beside the target, so the kernel releases it when the process dies, however it dies.
+    """
+
+    target: Path
+    staging: Path
+    fd: int | None
+
+    @classmethod
+    def begin(cls, target: Path, wait: float = LOCK_WAIT_SECONDS) -> Publication:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock(fd, target, wait)
+        except BaseException:
+            os.close(fd)
+            raise
+        staging = staging_dir(target)
+        clear(staging)  # left by a build that was killed
+        staging.mkdir()
+        return cls(target, staging, fd)
+
+    def publish(self) -> None:
+        try:
+            swap_in(self.staging, self.target)
+        finally:
+            self.release()
+
+    def abandon(self) -> None:
+        if self.fd is None:  # published or abandoned already: the staging folder may be another build's now
+            return
+        try:
+            clear(self.staging)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the flock
+            self.fd = None
+
+
+def _lock(fd: int, target: Path, wait: float) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    log.warning(f"another build is writing {target}; waiting for it to finish (up to {wait / 60:.0f} minutes)")
+    deadline = time.monotonic() + wait
+    while True:
+        time.sleep(0.2)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise OutputBusy(
+                    f"another build has been writing {target} for over {wait / 60:.0f} minutes "
+                    f"(lock {lock_path(target).name}); wait for it or stop it, then build again"
+                ) from None
 
 
 def write_files(root: Path, files: Iterable[tuple[str, str | bytes]]) -> int:

@@ -8,7 +8,11 @@ renders the data pages with :mod:`generator.build` and swaps the staged folder i
 
 from __future__ import annotations
 
+import atexit
 import logging
+import signal
+import sys
+import threading
 from pathlib import Path
 
 from mkdocs.config import base
@@ -21,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from . import build
 from .model import Roster
-from .output import clear, staging_dir, swap_in
+from .output import Publication
 from .problems import format_text
 
 log = logging.getLogger("mkdocs.plugins.roster")
@@ -36,7 +40,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         self.command = "build"
         self.roster: Roster | None = None
         self.figures: dict[str, object] = {}
-        self.target: Path | None = None
+        self.publication: Publication | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -57,10 +61,11 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         config.extra["local_hotline"] = programme.local_hotline
         config.extra["sample"] = programme.sample
         if self.command == "build":  # serve builds into its own temporary folder
-            self.target = Path(config.site_dir)
-            staging = staging_dir(self.target)
-            clear(staging)
-            config.site_dir = str(staging)
+            # exclusive: a second build into the same folder waits for this one to swap
+            self.publication = Publication.begin(Path(config.site_dir))
+            atexit.register(self.publication.abandon)  # killed by SIGTERM: no staging left behind
+            _exit_on_sigterm()
+            config.site_dir = str(self.publication.staging)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -81,13 +86,21 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         out = Path(config.site_dir)
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name)
         log.info(f"roster: wrote {count} data pages")
-        if self.target is not None:
-            swap_in(out, self.target)
-            config.site_dir = str(self.target)
+        if self.publication is not None:
+            self.publication.publish()
+            config.site_dir = str(self.publication.target)
+            self.publication = None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.target is not None:
-            clear(staging_dir(self.target))
+        if self.publication is not None:
+            self.publication.abandon()
+            self.publication = None
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM (CI cancelling a job, ``kill``) into a normal exit, so cleanup runs."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _overrides(config: MkDocsConfig) -> Path:

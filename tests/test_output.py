@@ -1,0 +1,135 @@
+"""Writing the output folder: one build at a time, one atomic swap, nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.output import OutputBusy, Publication, exchange, lock_path, staging_dir, swap_in
+from roster_edit import SAMPLE, SMALL
+from sites import project
+
+
+def site_with(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_swap_exchanges_in_one_step(tmp_path: Path) -> None:
+    target = site_with(tmp_path / "site", "old")
+    staging = site_with(tmp_path / ".site.staging", "new")
+    assert exchange(staging, target)  # Linux: renameat2 works on this file system
+    assert (target / "index.html").read_text() == "new" and (staging / "index.html").read_text() == "old"
+    swap_in(site_with(tmp_path / "next", "newer"), target)
+    assert (target / "index.html").read_text() == "newer"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.staging", "site"]  # old copy left by the first exchange
+
+
+def test_swap_into_nothing(tmp_path: Path) -> None:
+    swap_in(site_with(tmp_path / "staging", "new"), tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_second_publication_waits_then_gives_up(tmp_path: Path) -> None:
+    first = Publication.begin(tmp_path / "site")
+    with pytest.raises(OutputBusy, match="another build"):
+        Publication.begin(tmp_path / "site", wait=0.5)
+    first.abandon()
+    second = Publication.begin(tmp_path / "site", wait=0.5)
+    site_with(second.staging / "v", "x")
+    second.publish()
+    assert (tmp_path / "site" / "v" / "index.html").exists()
+    assert not staging_dir(tmp_path / "site").exists()
+
+
+def test_abandon_after_publish_leaves_the_next_build_alone(tmp_path: Path) -> None:
+    first = Publication.begin(tmp_path / "site")
+    first.publish()
+    second = Publication.begin(tmp_path / "site")
+    first.abandon()  # what the first build's atexit hook does when its process ends
+    assert second.staging.is_dir()
+    second.abandon()
+
+
+def mkdocs(folder: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_build_waits_for_the_lock_and_never_interleaves(tmp_path: Path) -> None:
+    folder = project(tmp_path, SMALL)
+    held = Publication.begin(folder / "site")  # as if another build were running
+    build = mkdocs(folder)
+    time.sleep(4)  # long enough for an unlocked build of the small roster to finish
+    assert build.poll() is None, "the build went ahead while another held the folder"
+    assert not (folder / "site").exists()
+    held.abandon()
+    _, err = build.communicate(timeout=120)
+    assert build.returncode == 0, err
+    assert "another build is writing" in err
+    assert (folder / "site" / "index.html").exists() and (folder / "site" / "assets").is_dir()
+
+
+def test_two_builds_at_once_leave_one_whole_site(tmp_path: Path) -> None:
+    folder = project(tmp_path, SMALL)
+    builds = [mkdocs(folder) for _ in range(2)]
+    for b in builds:
+        _, err = b.communicate(timeout=180)
+        assert b.returncode == 0, err
+    site = folder / "site"
+    assert (site / "index.html").exists() and (site / "search.json").exists() and (site / "assets").is_dir()
+    assert len(list((site / "v").iterdir())) == 9
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [lock_path(site).name]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_build_takes_its_workers_and_keeps_the_old_site(tmp_path: Path, sig: signal.Signals) -> None:
+    folder = project(tmp_path, SAMPLE)
+    (folder / "site").mkdir()
+    (folder / "site" / "index.html").write_text("the published site", encoding="utf-8")
+    build = mkdocs(folder)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = children(build.pid)
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build never started its render workers"
+    os.kill(build.pid, sig)
+    build.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(alive(w) for w in workers), "render workers outlived the build"
+    assert (folder / "site" / "index.html").read_text(encoding="utf-8") == "the published site"
+    if sig == signal.SIGTERM:
+        assert not staging_dir(folder / "site").exists()
