@@ -15,10 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 import jinja2
 
 from . import cards
+from .escape import html_text, markdown_text
 from .load import build_roster, load_documents
 from .model import Roster, Village, tel_uri
 from .output import gzip_bytes, write_files
@@ -48,9 +50,11 @@ def read_roster(data_dir: Path | str) -> Checked:
     return Checked(build_roster(docs), validate_roster(docs))
 
 
-@lru_cache(maxsize=1)
-def _markdown_env() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+@lru_cache(maxsize=2)
+def _fill_env(finalize: Callable[[Any], str]) -> jinja2.Environment:
+    # every value is escaped for where it lands: roster names are text, never markup
+    env = jinja2.Environment(autoescape=False, finalize=finalize, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
     env.filters["tel"] = tel_uri
     env.globals.update(template_globals())
     return env
@@ -69,8 +73,14 @@ def figures(roster: Roster) -> dict[str, object]:
 
 
 def fill_markdown(markdown: str, context: dict[str, object]) -> str:
-    """Hand-written Markdown is a Jinja template over :func:`figures` (computed once per build)."""
-    return _markdown_env().from_string(markdown).render(**context)
+    """Hand-written Markdown is a Jinja template over :func:`figures` (computed once per build);
+    every value is escaped for Markdown and HTML at once."""
+    return _fill_env(markdown_text).from_string(markdown).render(**context)
+
+
+def fill_text(template: str, context: dict[str, object]) -> str:
+    """A front-matter value (title, description), which the theme prints into HTML unescaped."""
+    return _fill_env(html_text).from_string(template).render(**context)
 
 
 def markdown_pages(overrides: Path) -> list[tuple[str, str]]:

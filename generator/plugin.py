@@ -78,7 +78,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         # the front matter's description is a template too: pages name the city from the roster
         for key in ("title", "description"):
             if isinstance(value := page.meta.get(key), str) and "{" in value:
-                page.meta[key] = build.fill_markdown(value, context)
+                page.meta[key] = build.fill_text(value, context)
         return build.fill_markdown(markdown, context)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

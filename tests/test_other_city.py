@@ -56,3 +56,27 @@ def test_pages_name_the_roster_city(other_site: Path) -> None:
     assert '<meta name="description" content="保定市村居法律顾问全覆盖统计' in stats
     legal_aid = (other_site / "guides" / "legal-aid" / "index.html").read_text(encoding="utf-8")
     assert "河北省人民政府" in legal_aid
+
+
+HOSTILE = {
+    "programme.yaml": ("name: 一乡镇一团队、一村居一顾问", "name: '[点我](javascript:alert(1))<img src=x onerror=alert(2)>'"),
+    "counties.yaml": ("name: 东昌府区", "name: '东昌府区<script>alert(3)</script>*强调*'"),
+}
+
+
+def test_roster_text_in_hand_written_pages_is_text(tmp_path: Path) -> None:
+    roster = copy_roster(tmp_path / "roster", SMALL)
+    for name, (old, new) in HOSTILE.items():
+        path = roster / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    folder = project(tmp_path / "project", roster)
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    for url in ("index.html", "stats/index.html", "guides/index.html"):
+        html = (folder / "site" / url).read_text(encoding="utf-8")
+        assert "<script>alert" not in html
+        assert 'href="javascript:' not in html and "<img src=x" not in html and "<em>强调</em>" not in html
+    home = (folder / "site" / "index.html").read_text(encoding="utf-8")
+    assert "&#91;点我&#93;&#40;javascript:alert&#40;1&#41;&#41;" in home  # shown as the text typed

@@ -1,0 +1,46 @@
+"""Output encoding: how roster text is made safe for each format it lands in.
+
+One rule: roster values reach output only through the escaping of that format. HTML and
+XML go through Jinja2's autoescape (``markupsafe``); this module covers the formats that
+autoescape does not: Markdown filled from the roster, and JSON inside ``<script>``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup, escape
+
+#: Characters that Markdown (with attr_list, tables and md_in_html) reads as syntax, written
+#: as numeric character references: Markdown leaves references alone, browsers show the
+#: character, and the same text is safe both in Markdown paragraphs and inside raw HTML.
+_MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#!|<>&\"'~="}
+_LINE_BREAKS = {ord("\n"): " ", ord("\r"): " ", 0x2028: " ", 0x2029: " "}
+
+
+def markdown_text(value: Any) -> str:
+    """A value as literal text in Markdown (and in the raw HTML Markdown passes through).
+
+    ``[x](javascript:…)`` stays text, ``<script>`` stays text, and a value cannot start a
+    new block: line breaks become spaces. ``Markup`` (already safe HTML) passes unchanged.
+    """
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    return str(value).translate(_LINE_BREAKS).translate(_MARKDOWN)
+
+
+def html_text(value: Any) -> str:
+    """A value as text inside HTML, for places that take a plain string (front matter)."""
+    return str(escape(value))
+
+
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_for_script(data: Any) -> Markup:
+    """Compact JSON that is safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))
