@@ -76,10 +76,6 @@ class Organization:
     address: str | None = None
     phone: str | None = None
 
-    @property
-    def kind_name(self) -> str:
-        return ORGANIZATION_KIND_NAMES.get(self.kind, self.kind)
-
 
 @dataclass(frozen=True)
 class Advisor:

@@ -26,7 +26,6 @@ class Field:
     required: bool = True
     private: bool = False
     choices: tuple[str, ...] = ()
-    help: str = ""
 
 
 ROLES = ("lawyer", "legal-worker", "judicial-officer")
@@ -45,10 +44,10 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("name", "text"),
         Field("city", "text"),
         Field("province", "text"),
-        Field("hotline", "phone", help="the service number, 12348"),
-        Field("local_hotline", "phone", help="the hotline with the city's area code, 0635-12348"),
-        Field("base_url", "url", help="where the site is published; printed in every QR code"),
-        Field("sample", "bool", required=False, help="true for synthetic data: the site says 示例数据"),
+        Field("hotline", "phone"),
+        Field("local_hotline", "phone"),
+        Field("base_url", "url"),
+        Field("sample", "bool", required=False),
         Field("max_villages_per_advisor", "int", required=False),
         Field("coverage_gap", "choice", required=False, choices=("error", "warning")),
     ),
@@ -57,7 +56,8 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("id", "id"),
         Field("name", "text"),
         Field("kind", "choice", choices=COUNTY_KINDS),
-        Field("code", "code6", required=False, help="official code; development zones have none"),
+        # development zones have no official code, so the id, not the code, is the key
+        Field("code", "code6", required=False),
         Field("centre", "record:centre"),
     ),
     "centre": (
@@ -107,7 +107,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
     "village": (
         Field("code", "code12"),
         Field("name", "text"),
-        Field("advisor", "ref:advisor", required=False, help="empty means a coverage gap"),
+        Field("advisor", "ref:advisor", required=False),  # none is a coverage gap, not a format error
         Field("studio", "text", required=False),
     ),
 }
@@ -125,8 +125,3 @@ REGIONS_DIR = "regions"
 
 def fields(record: str) -> dict[str, Field]:
     return {f.name: f for f in RECORDS[record]}
-
-
-def private_fields() -> set[tuple[str, str]]:
-    """(record, field) pairs that must never reach the site."""
-    return {(r, f.name) for r, fs in RECORDS.items() for f in fs if f.private}
