@@ -9,9 +9,10 @@ turns parsed documents into the model, taking published fields only.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -27,7 +28,17 @@ from .model import (
     Workstation,
 )
 from .problems import Problem
-from .schema import REGIONS_DIR, ROSTER_FILES, fields
+from .schema import (
+    REGIONS_DIR,
+    ROSTER_FILES,
+    TOWNSHIP_FILE,
+    Count,
+    Flag,
+    Record,
+    Records,
+    Refs,
+    fields,
+)
 
 try:  # libyaml is ten times faster at this scale; pure Python is the fallback
     _Loader: type = yaml.CSafeLoader
@@ -187,7 +198,7 @@ def load_documents(data_dir: Path | str) -> Documents:
         ))
         return docs
     wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
-    wanted += [(p, "township-file") for p in region_files(data_dir)]
+    wanted += [(p, TOWNSHIP_FILE) for p in region_files(data_dir)]
     for path, record in wanted:
         shown = display_path(path)
         try:
@@ -222,9 +233,15 @@ def _published(node: Node | None, record: str) -> dict[str, Any]:
         return out
     for name, spec in fields(record).items():
         child = node.get(name)
-        if spec.private or child is None or spec.kind.startswith(("record", "refs")):
+        if spec.private or child is None:
             continue
-        out[name] = child.value if spec.kind in ("bool", "int") else scalar_text(child)
+        match spec.kind:
+            case Record() | Records() | Refs():
+                continue  # nested values: the caller reads them where it needs them
+            case Flag() | Count():
+                out[name] = child.value
+            case _:
+                out[name] = scalar_text(child)
     return out
 
 
@@ -253,7 +270,7 @@ def build_roster(docs: Documents) -> Roster:
                 counties.append(County(id=c["id"], name=c.get("name") or "", kind=c.get("kind") or "county",
                                        code=c.get("code"), centre=centre))
     organizations = [
-        Organization(**{**{"township": None, "address": None, "phone": None}, **o})
+        Organization(**{"township": None, "address": None, "phone": None, **o})
         for doc in docs.of("organizations-file")
         for o in (_published(n, "organization") for n in _records(doc, "organizations"))
         if all(o.get(k) for k in ("id", "name", "kind", "county"))
@@ -265,7 +282,7 @@ def build_roster(docs: Documents) -> Roster:
         if all(a.get(k) for k in ("id", "name", "role", "organization", "phone"))
     ]
     townships = []
-    for doc in docs.of("township-file"):
+    for doc in docs.of(TOWNSHIP_FILE):
         assert doc.root is not None
         tnode = doc.root.get("township")
         t = _published(tnode, "township")

@@ -12,6 +12,7 @@ from roster_edit import copy_roster, edit
 
 from generator.build import read_roster
 from generator.problems import CODES, Problem, format_text
+from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
@@ -134,6 +135,19 @@ def test_private_values_never_appear_in_messages(tmp_path: Path) -> None:
     problems = read_roster(root).problems
     assert {p.code for p in problems} == {"bad-id-card", "wrong-type"}
     assert not any("3715021980010100" in p.format() or "SENTINEL" in p.format() for p in problems)
+
+
+def test_schema_kinds_point_at_records_that_exist() -> None:
+    """Every nested record type is defined; every reference targets a keyed record with a code of its own."""
+    for record, fs in RECORDS.items():
+        assert sum(f.key for f in fs) <= 1, record
+        for f in fs:
+            match f.kind:
+                case Record(name) | Records(name):
+                    assert name in RECORDS, (record, f.name)
+                case Ref(target) | Refs(target):
+                    assert any(k.key for k in RECORDS[target]), (record, f.name)
+                    assert target in DEFINED_IN and f"unknown-{target}" in CODES, (record, f.name)
 
 
 def test_problem_rejects_undocumented_codes() -> None:
