@@ -1,6 +1,8 @@
 """The domain model: frozen records of the programme, with the lookups pages need.
 
-Only published fields exist here. Words follow the glossary in DESIGN.md.
+Only published fields exist here. Words follow the glossary in DESIGN.md. This module
+also owns the closed vocabularies (roles, kinds of organization and of county-level
+unit, with their Chinese names) that the schema takes its choices from.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 #: Official suffixes that make village names long without telling them apart.
 VILLAGE_SUFFIXES = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
 
+COUNTY_KIND_NAMES = {"county": "县（市、区）", "zone": "功能区"}
 ROLE_NAMES = {"lawyer": "律师", "legal-worker": "法律服务工作者", "judicial-officer": "司法所工作人员"}
 ORGANIZATION_KIND_NAMES = {
     "law-firm": "律师事务所",

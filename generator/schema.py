@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, ROLE_NAMES
+
 # --- kinds of field ------------------------------------------------------------------
 # Scalars are read as text (staff write codes and numbers unquoted); Flag and Count are
 # the only kinds whose YAML type matters, and Record/Records/Refs hold nested values.
@@ -105,17 +107,6 @@ class Records:
     name: str
 
 
-ROLES = ("lawyer", "legal-worker", "judicial-officer")
-ORGANIZATION_KINDS = (
-    "law-firm",
-    "legal-service-office",
-    "judicial-office",
-    "notary",
-    "appraisal",
-    "legal-aid",
-)
-COUNTY_KINDS = ("county", "zone")
-
 #: Kinds whose value is one scalar, checked as text.
 TextKind = Text | Id | Code | Phone | Url | IdCard | Choice | Ref
 Kind = TextKind | Flag | Count | Refs | Record | Records
@@ -153,7 +144,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
     "county": (
         Field("id", Id(), key=True),
         Field("name", Text()),
-        Field("kind", Choice(COUNTY_KINDS)),
+        Field("kind", Choice(tuple(COUNTY_KIND_NAMES))),
         # development zones have no official code, so the id, not the code, is the key
         Field("code", Code(6, "county"), required=False),
         Field("centre", Record("centre")),
@@ -168,7 +159,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
     "organization": (
         Field("id", Id(), key=True),
         Field("name", Text()),
-        Field("kind", Choice(ORGANIZATION_KINDS)),
+        Field("kind", Choice(tuple(ORGANIZATION_KIND_NAMES))),
         Field("county", Ref("county")),
         Field("township", Ref("township"), required=False),
         Field("address", Text(), required=False),
@@ -178,7 +169,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
     "advisor": (
         Field("id", Id(), key=True),
         Field("name", Text()),
-        Field("role", Choice(ROLES)),
+        Field("role", Choice(tuple(ROLE_NAMES))),
         Field("organization", Ref("organization")),
         Field("phone", Phone()),
         Field("id_card", IdCard(), required=False, private=True),
