@@ -3,7 +3,9 @@
 ``load_documents`` parses every roster file into a tree of :class:`Node` values that
 remember their 1-based line and column, reporting files that cannot be read (not
 UTF-8, bad YAML, duplicate keys) as problems instead of raising. ``build_roster``
-turns parsed documents into the model, taking published fields only.
+turns parsed documents into the model, taking published fields only;
+``read_programme`` reads the programme's settings, for the model and for the
+validator's policy alike, so both read them one way.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .schema import (
     REGIONS_DIR,
     ROSTER_FILES,
     TOWNSHIP_FILE,
+    Choice,
     Count,
     Flag,
     Record,
@@ -245,21 +248,34 @@ def _published(node: Node | None, record: str) -> dict[str, Any]:
     return out
 
 
-def build_roster(docs: Documents) -> Roster:
-    """The model, built leniently: malformed records are skipped (the validator names them)."""
+def read_programme(docs: Documents) -> Programme:
+    """The programme's settings, as the site shows them and the validator applies them.
+
+    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``) its kind does
+    not accept is left out, so :class:`Programme`'s default stands; the validator reports
+    the value itself.
+    """
     prog = next(docs.of("programme"), None)
     p = _published(prog.root if prog else None, "programme")
-    programme = Programme(
+    settings: dict[str, Any] = {
+        name: p[name]
+        for name, spec in fields("programme").items()
+        if isinstance(spec.kind, (Flag, Count, Choice)) and name in p and spec.kind.accepts(p[name])
+    }
+    return Programme(
         name=p.get("name") or "",
         city=p.get("city") or "",
         province=p.get("province") or "",
         hotline=p.get("hotline") or "12348",
         local_hotline=p.get("local_hotline") or "",
         base_url=(p.get("base_url") or "").rstrip("/") + "/",
-        sample=bool(p.get("sample", False)),
-        max_villages_per_advisor=limit if isinstance(limit := p.get("max_villages_per_advisor"), int) else 6,
-        coverage_gap=p.get("coverage_gap") or "error",
+        **settings,
     )
+
+
+def build_roster(docs: Documents) -> Roster:
+    """The model, built leniently: malformed records are skipped (the validator names them)."""
+    programme = read_programme(docs)
     counties = []
     for doc in docs.of("counties-file"):
         for n in _records(doc, "counties"):

@@ -11,6 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .problems import Level
+
 #: Official suffixes that make village names long without telling them apart.
 VILLAGE_SUFFIXES = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
 
@@ -41,6 +43,12 @@ def short_village_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Programme:
+    """The programme's settings.
+
+    The defaults of ``sample``, ``max_villages_per_advisor`` and ``coverage_gap`` are
+    stated here only: the loader leaves out a value it cannot accept, so they apply.
+    """
+
     name: str
     city: str
     province: str
@@ -49,7 +57,7 @@ class Programme:
     base_url: str
     sample: bool = False
     max_villages_per_advisor: int = 6
-    coverage_gap: str = "error"
+    coverage_gap: Level = "error"  # the level of an uncovered-village problem
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, assert_never
 
-from .load import Document, Documents, Node, scalar_text
+from .load import Document, Documents, Node, read_programme, scalar_text
+from .model import Programme
 from .problems import Level, Problem, sort_problems
 from .schema import (
     DEFINED_IN,
@@ -255,7 +256,7 @@ class Checker:
             if r.value and folder and folder != REGIONS_DIR and folder.split("-")[0] != r.value:
                 self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
 
-    def coverage(self, gap_level: Level, limit: int, not_read: set[str]) -> None:
+    def coverage(self, programme: Programme, not_read: set[str]) -> None:
         """Every village has an advisor; no advisor serves more than the programme allows, or nothing."""
         advisor_refs = self.refs.get("advisor", [])
         village_refs = [r for r in advisor_refs if r.value and (r.record, r.field) == ("village", "advisor")]
@@ -265,8 +266,9 @@ class Checker:
             if id(s.owner) not in covered:
                 name = s.owner.text("name")
                 at = s.owner.get("advisor")
-                self.report(s.doc, at or s.owner, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
+                self.report(s.doc, at or s.owner, programme.coverage_gap, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
         in_team = {r.value for r in advisor_refs if (r.record, r.field) == ("township", "team")}
+        limit = programme.max_villages_per_advisor
         for s in self.ids.get("advisor", []):
             n = served.get(s.value, 0)
             if n > limit:
@@ -314,8 +316,6 @@ def kind_words(f: Field) -> str:
 def validate_roster(docs: Documents) -> list[Problem]:
     """Every problem in the parsed roster, sorted by file and position."""
     checker = Checker(problems=list(docs.problems))
-    gap_level: Level = "error"
-    limit = 6
     unreadable = {p.file for p in docs.problems}  # already reported: no second message
     for doc in docs.items:
         if doc.root is None:
@@ -323,15 +323,9 @@ def validate_roster(docs: Documents) -> list[Problem]:
                 checker.problems.append(Problem(doc.path, 1, 1, "error", "", f"expected {doc.record.replace('-file', '')} data, found an empty file", "empty-value"))
             continue
         checker.record(doc, doc.root, doc.record, "")
-        if doc.record == "programme" and isinstance(doc.root.value, dict):
-            if doc.root.text("coverage_gap") == "warning":
-                gap_level = "warning"
-            n = doc.root.get("max_villages_per_advisor")
-            if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool) and n.value >= 1:
-                limit = n.value
     checker.duplicates()
     not_read = {doc.record for doc in docs.items if doc.root is None}  # record types of files without content
     checker.references(not_read)
     checker.nesting()
-    checker.coverage(gap_level, limit, not_read)
+    checker.coverage(read_programme(docs), not_read)
     return sort_problems(checker.problems)

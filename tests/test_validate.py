@@ -118,6 +118,28 @@ def test_warnings_are_warnings_and_gaps_errors(tmp_path: Path) -> None:
     assert {p.level for p in read_roster(root).problems} == {"warning"}
 
 
+@pytest.mark.parametrize(("settings", "limit", "gap", "sample"), [
+    ("sample: true\nmax_villages_per_advisor: 3", 3, "error", True),
+    ("max_villages_per_advisor: 1\ncoverage_gap: warning", 1, "warning", False),
+    ("max_villages_per_advisor: 2\ncoverage_gap: warnin", 2, "error", False),
+    ("max_villages_per_advisor: 0", 6, "error", False),
+    ("max_villages_per_advisor: 'x'", 6, "error", False),
+    ("sample: 'yes'\nmax_villages_per_advisor: true", 6, "error", False),
+])
+def test_validator_applies_the_programme_the_model_holds(settings: str, limit: int, gap: str, sample: bool,
+                                                         tmp_path: Path) -> None:
+    """One reading of the policy: invalid values are reported and fall back to the model's defaults."""
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "sample: true\nmax_villages_per_advisor: 3", settings)
+    CASES["uncovered-village"][0](root)
+    checked = read_roster(root)
+    programme = checked.roster.programme
+    assert (programme.max_villages_per_advisor, programme.coverage_gap, programme.sample) == (limit, gap, sample)
+    overloaded = {a for a, vs in checked.roster.villages_of.items() if len(vs) > limit}
+    assert {p.message.split("'")[1] for p in checked.problems if p.code == "advisor-overloaded"} == overloaded
+    assert {p.level for p in checked.problems if p.code == "uncovered-village"} == {gap}
+
+
 def test_five_faults_reported_in_one_run(tmp_path: Path) -> None:
     root = copy_roster(tmp_path)
     chosen = ["unknown-field", "bad-phone", "unknown-advisor", "bad-code", "duplicate-key"]
