@@ -73,6 +73,7 @@ class Node:
 
 
 def scalar_text(node: Node) -> str | None:
+    """A scalar as trimmed text (numbers too); None for yes/no, nothing, lists and mappings."""
     v = node.value
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
         return None
@@ -90,11 +91,14 @@ class Document:
 
 @dataclass
 class Documents:
+    """Every roster file of a folder, parsed, with the problems of the files that could not be read."""
+
     data_dir: Path
     items: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def of(self, record: str) -> Iterator[Document]:
+        """The readable documents of one record type."""
         return (d for d in self.items if d.record == record and d.root is not None)
 
 
@@ -107,13 +111,9 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, first: tuple[int, int], again: tuple[int, int]) -> None:
-        self.key, self.first, self.again = key, first, again
-
-
 def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]],
              path: str = "") -> Node:
+    """A composed YAML node as a :class:`Node`; a repeated key keeps its first value and goes to ``problems``."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode):
         return Node(constructor.construct_object(node), line, col)
@@ -223,6 +223,7 @@ def load_documents(data_dir: Path | str) -> Documents:
 # --- the model, from documents (published fields only) ---------------------------
 
 def _records(doc: Document, key: str) -> Iterator[Node]:
+    """The mappings in the list under ``key``; anything else there is the validator's to report."""
     assert doc.root is not None
     seq = doc.root.get(key)
     if seq is not None and isinstance(seq.value, list):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, assert_never
+from typing import assert_never
 
 from .load import Document, Documents, Node, read_programme, scalar_text
 from .model import Programme
@@ -62,7 +63,7 @@ def edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def did_you_mean(word: str, candidates: Any) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """The closest candidate by typing distance (ties: by similarity), if it is close."""
     best = min(
         ((edits(word, c), -difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates),
@@ -73,7 +74,7 @@ def did_you_mean(word: str, candidates: Any) -> str:
     return f" (did you mean '{best[2]}'?)"
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """How a found value reads in a message: 'a list', "text 'abc'", 'nothing'."""
     if value is None:
         return "nothing"
@@ -120,6 +121,7 @@ class Checker:
 
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
+        """Add a problem at ``node``, or at its key ``at_key`` (a problem about a key points at the key)."""
         line, col = node.line, node.column
         if at_key and node.keys and at_key in node.keys:
             line, col = node.keys[at_key]
@@ -128,6 +130,7 @@ class Checker:
     # -- the schema pass -------------------------------------------------------
 
     def record(self, doc: Document, node: Node, record: str, path: str) -> None:
+        """Check a mapping as a ``record``: unknown, missing and empty fields, then each value."""
         if not isinstance(node.value, dict):
             self.report(doc, node, "error", path or record, f"expected a mapping of {record} fields, found {describe(node.value)}", "wrong-type")
             return
@@ -152,6 +155,7 @@ class Checker:
             self.value(doc, child, f, where, node, record)
 
     def value(self, doc: Document, node: Node, f: Field, path: str, owner: Node, record: str) -> None:
+        """Check a non-empty value of field ``f`` of ``owner`` (a ``record``); collect keys and references."""
         kind, v = f.kind, node.value
         match kind:
             case Record(name):
@@ -210,6 +214,7 @@ class Checker:
                 assert_never(kind)
 
     def scalar(self, doc: Document, node: Node, path: str, expected: str, private: bool = False) -> str | None:
+        """The value as text, or None after reporting that it is a list, mapping or yes/no instead."""
         text = scalar_text(node)
         if text is None:
             found = "a yes/no value" if private and isinstance(node.value, bool) else describe(node.value)
@@ -219,6 +224,7 @@ class Checker:
     # -- cross-checks ------------------------------------------------------------
 
     def duplicates(self) -> None:
+        """Each key once per record type; later uses point back at the first."""
         for record, seen in self.ids.items():
             first: dict[str, Seen] = {}
             for s in seen:
@@ -229,6 +235,7 @@ class Checker:
                     first[s.value] = s
 
     def references(self, not_read: set[str]) -> None:
+        """Every reference names an existing key, unless the file defining its target could not be read."""
         for target, refs in self.refs.items():
             if DEFINED_IN[target] in not_read:
                 continue  # the unreadable file is the problem; its ids are simply unknown
