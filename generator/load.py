@@ -3,15 +3,18 @@
 ``load_documents`` parses every roster file into a tree of :class:`Node` values that
 remember their 1-based line and column, reporting files that cannot be read (not
 UTF-8, bad YAML, duplicate keys) as problems instead of raising. ``build_roster``
-turns parsed documents into the model, taking published fields only.
+turns parsed documents into the model, taking published fields only;
+``read_programme`` reads the programme's settings, for the model and for the
+validator's policy alike, so both read them one way.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -27,7 +30,18 @@ from .model import (
     Workstation,
 )
 from .problems import Problem
-from .schema import REGIONS_DIR, ROSTER_FILES, fields
+from .schema import (
+    REGIONS_DIR,
+    ROSTER_FILES,
+    TOWNSHIP_FILE,
+    Choice,
+    Count,
+    Flag,
+    Record,
+    Records,
+    Refs,
+    fields,
+)
 
 try:  # libyaml is ten times faster at this scale; pure Python is the fallback
     _Loader: type = yaml.CSafeLoader
@@ -59,6 +73,7 @@ class Node:
 
 
 def scalar_text(node: Node) -> str | None:
+    """A scalar as trimmed text (numbers too); None for yes/no, nothing, lists and mappings."""
     v = node.value
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
         return None
@@ -76,11 +91,14 @@ class Document:
 
 @dataclass
 class Documents:
+    """Every roster file of a folder, parsed, with the problems of the files that could not be read."""
+
     data_dir: Path
     items: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def of(self, record: str) -> Iterator[Document]:
+        """The readable documents of one record type."""
         return (d for d in self.items if d.record == record and d.root is not None)
 
 
@@ -93,13 +111,9 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, first: tuple[int, int], again: tuple[int, int]) -> None:
-        self.key, self.first, self.again = key, first, again
-
-
 def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]],
              path: str = "") -> Node:
+    """A composed YAML node as a :class:`Node`; a repeated key keeps its first value and goes to ``problems``."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode):
         return Node(constructor.construct_object(node), line, col)
@@ -187,7 +201,7 @@ def load_documents(data_dir: Path | str) -> Documents:
         ))
         return docs
     wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
-    wanted += [(p, "township-file") for p in region_files(data_dir)]
+    wanted += [(p, TOWNSHIP_FILE) for p in region_files(data_dir)]
     for path, record in wanted:
         shown = display_path(path)
         try:
@@ -209,6 +223,7 @@ def load_documents(data_dir: Path | str) -> Documents:
 # --- the model, from documents (published fields only) ---------------------------
 
 def _records(doc: Document, key: str) -> Iterator[Node]:
+    """The mappings in the list under ``key``; anything else there is the validator's to report."""
     assert doc.root is not None
     seq = doc.root.get(key)
     if seq is not None and isinstance(seq.value, list):
@@ -222,27 +237,46 @@ def _published(node: Node | None, record: str) -> dict[str, Any]:
         return out
     for name, spec in fields(record).items():
         child = node.get(name)
-        if spec.private or child is None or spec.kind.startswith(("record", "refs")):
+        if spec.private or child is None:
             continue
-        out[name] = child.value if spec.kind in ("bool", "int") else scalar_text(child)
+        match spec.kind:
+            case Record() | Records() | Refs():
+                continue  # nested values: the caller reads them where it needs them
+            case Flag() | Count():
+                out[name] = child.value
+            case _:
+                out[name] = scalar_text(child)
     return out
 
 
-def build_roster(docs: Documents) -> Roster:
-    """The model, built leniently: malformed records are skipped (the validator names them)."""
+def read_programme(docs: Documents) -> Programme:
+    """The programme's settings, as the site shows them and the validator applies them.
+
+    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``) its kind does
+    not accept is left out, so :class:`Programme`'s default stands; the validator reports
+    the value itself.
+    """
     prog = next(docs.of("programme"), None)
     p = _published(prog.root if prog else None, "programme")
-    programme = Programme(
+    settings: dict[str, Any] = {
+        name: p[name]
+        for name, spec in fields("programme").items()
+        if isinstance(spec.kind, (Flag, Count, Choice)) and name in p and spec.kind.accepts(p[name])
+    }
+    return Programme(
         name=p.get("name") or "",
         city=p.get("city") or "",
         province=p.get("province") or "",
         hotline=p.get("hotline") or "12348",
         local_hotline=p.get("local_hotline") or "",
         base_url=(p.get("base_url") or "").rstrip("/") + "/",
-        sample=bool(p.get("sample", False)),
-        max_villages_per_advisor=limit if isinstance(limit := p.get("max_villages_per_advisor"), int) else 6,
-        coverage_gap=p.get("coverage_gap") or "error",
+        **settings,
     )
+
+
+def build_roster(docs: Documents) -> Roster:
+    """The model, built leniently: malformed records are skipped (the validator names them)."""
+    programme = read_programme(docs)
     counties = []
     for doc in docs.of("counties-file"):
         for n in _records(doc, "counties"):
@@ -253,7 +287,7 @@ def build_roster(docs: Documents) -> Roster:
                 counties.append(County(id=c["id"], name=c.get("name") or "", kind=c.get("kind") or "county",
                                        code=c.get("code"), centre=centre))
     organizations = [
-        Organization(**{**{"township": None, "address": None, "phone": None}, **o})
+        Organization(**{"township": None, "address": None, "phone": None, **o})
         for doc in docs.of("organizations-file")
         for o in (_published(n, "organization") for n in _records(doc, "organizations"))
         if all(o.get(k) for k in ("id", "name", "kind", "county"))
@@ -265,7 +299,7 @@ def build_roster(docs: Documents) -> Roster:
         if all(a.get(k) for k in ("id", "name", "role", "organization", "phone"))
     ]
     townships = []
-    for doc in docs.of("township-file"):
+    for doc in docs.of(TOWNSHIP_FILE):
         assert doc.root is not None
         tnode = doc.root.get("township")
         t = _published(tnode, "township")

@@ -1,6 +1,8 @@
 """The domain model: frozen records of the programme, with the lookups pages need.
 
-Only published fields exist here. Words follow the glossary in DESIGN.md.
+Only published fields exist here. Words follow the glossary in DESIGN.md. This module
+also owns the closed vocabularies (roles, kinds of organization and of county-level
+unit, with their Chinese names) that the schema takes its choices from.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .problems import Level
+
 #: Official suffixes that make village names long without telling them apart.
 VILLAGE_SUFFIXES = ("社区居民委员会", "社区居委会", "村民委员会", "居民委员会", "村委会", "居委会")
 
+COUNTY_KIND_NAMES = {"county": "县（市、区）", "zone": "功能区"}
 ROLE_NAMES = {"lawyer": "律师", "legal-worker": "法律服务工作者", "judicial-officer": "司法所工作人员"}
 ORGANIZATION_KIND_NAMES = {
     "law-firm": "律师事务所",
@@ -38,6 +43,12 @@ def short_village_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Programme:
+    """The programme's settings.
+
+    The defaults of ``sample``, ``max_villages_per_advisor`` and ``coverage_gap`` are
+    stated here only: the loader leaves out a value it cannot accept, so they apply.
+    """
+
     name: str
     city: str
     province: str
@@ -46,7 +57,7 @@ class Programme:
     base_url: str
     sample: bool = False
     max_villages_per_advisor: int = 6
-    coverage_gap: str = "error"
+    coverage_gap: Level = "error"  # the level of an uncovered-village problem
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,6 @@ class Organization:
     township: str | None = None
     address: str | None = None
     phone: str | None = None
-
-    @property
-    def kind_name(self) -> str:
-        return ORGANIZATION_KIND_NAMES.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ the README documents and the tests cover one by one.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 Level = Literal["error", "warning"]
 

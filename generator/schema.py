@@ -1,114 +1,203 @@
-"""What the roster may contain: every record type, its fields, and which are private.
+"""What the roster may contain: every record type, its fields, their kinds, and which are private.
 
 The schema is data, read by the validator (to check files) and by the loader (to
 build the model from published fields only: private fields never enter the model,
-so no template can render them).
+so no template can render them). A field's kind is a small typed value (``Code(9,
+"township")``, ``Ref("advisor")``, ``Records("village")``…) that both readers take
+apart with ``match``; the words of the messages about kinds belong to the validator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, ROLE_NAMES
+
+# --- kinds of field ------------------------------------------------------------------
+# Scalars are read as text (staff write codes and numbers unquoted); Flag and Count are
+# the only kinds whose YAML type matters, and Record/Records/Refs hold nested values.
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Id:
+    """An id of letters, digits, '-' and '_': it becomes part of a web address."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A statistical code (统计用区划代码) of ``digits`` digits for a ``what``: county, township or village."""
+
+    digits: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A mobile, a landline with area code, or a service number such as 12348."""
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """An absolute http(s) address."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdCard:
+    """An 18-character resident ID-card number with its check digit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One word of ``options``."""
+
+    options: tuple[str, ...]
+
+    def accepts(self, value: object) -> bool:
+        return value in self.options
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """YAML true or false."""
+
+    def accepts(self, value: object) -> bool:
+        return isinstance(value, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A whole number ≥ 1."""
+
+    def accepts(self, value: object) -> bool:
+        # YAML's true is a Python int: it must not pass for 1
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The key of a ``target`` record (an advisor id, a township code…)."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refs:
+    """A list of keys of ``target`` records."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A nested mapping of the record type ``name``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """A list of nested mappings of the record type ``name``."""
+
+    name: str
+
+
+#: Kinds whose value is one scalar, checked as text.
+TextKind = Text | Id | Code | Phone | Url | IdCard | Choice | Ref
+Kind = TextKind | Flag | Count | Refs | Record | Records
 
 
 @dataclass(frozen=True)
 class Field:
     """One field of a record.
 
-    ``kind`` is one of: ``text``, ``code6``/``code9``/``code12`` (statistical codes),
-    ``id``, ``phone``, ``url``, ``bool``, ``int``, ``id-card``, ``choice``,
-    ``ref:<target>`` (an id of another record: advisor, organization, county,
-    township), ``refs:<target>`` (a list of them), ``record:<name>`` (a nested
-    mapping) or ``records:<name>`` (a list of nested mappings).
+    ``key`` marks the field that identifies its record: unique among records of its
+    type, and what a :class:`Ref` to that type names. ``private`` fields are checked
+    but never loaded into the model, and their values never appear in messages.
     """
 
     name: str
-    kind: str
+    kind: Kind
     required: bool = True
     private: bool = False
-    choices: tuple[str, ...] = ()
-    help: str = ""
+    key: bool = False
 
-
-ROLES = ("lawyer", "legal-worker", "judicial-officer")
-ORGANIZATION_KINDS = (
-    "law-firm",
-    "legal-service-office",
-    "judicial-office",
-    "notary",
-    "appraisal",
-    "legal-aid",
-)
-COUNTY_KINDS = ("county", "zone")
 
 RECORDS: dict[str, tuple[Field, ...]] = {
     "programme": (
-        Field("name", "text"),
-        Field("city", "text"),
-        Field("province", "text"),
-        Field("hotline", "phone", help="the service number, 12348"),
-        Field("local_hotline", "phone", help="the hotline with the city's area code, 0635-12348"),
-        Field("base_url", "url", help="where the site is published; printed in every QR code"),
-        Field("sample", "bool", required=False, help="true for synthetic data: the site says 示例数据"),
-        Field("max_villages_per_advisor", "int", required=False),
-        Field("coverage_gap", "choice", required=False, choices=("error", "warning")),
+        Field("name", Text()),
+        Field("city", Text()),
+        Field("province", Text()),
+        Field("hotline", Phone()),
+        Field("local_hotline", Phone()),
+        Field("base_url", Url()),
+        Field("sample", Flag(), required=False),
+        Field("max_villages_per_advisor", Count(), required=False),
+        Field("coverage_gap", Choice(("error", "warning")), required=False),
     ),
-    "counties-file": (Field("counties", "records:county"),),
+    "counties-file": (Field("counties", Records("county")),),
     "county": (
-        Field("id", "id"),
-        Field("name", "text"),
-        Field("kind", "choice", choices=COUNTY_KINDS),
-        Field("code", "code6", required=False, help="official code; development zones have none"),
-        Field("centre", "record:centre"),
+        Field("id", Id(), key=True),
+        Field("name", Text()),
+        Field("kind", Choice(tuple(COUNTY_KIND_NAMES))),
+        # development zones have no official code, so the id, not the code, is the key
+        Field("code", Code(6, "county"), required=False),
+        Field("centre", Record("centre")),
     ),
     "centre": (
-        Field("name", "text"),
-        Field("address", "text"),
-        Field("phone", "phone"),
-        Field("hours", "text"),
+        Field("name", Text()),
+        Field("address", Text()),
+        Field("phone", Phone()),
+        Field("hours", Text()),
     ),
-    "organizations-file": (Field("organizations", "records:organization"),),
+    "organizations-file": (Field("organizations", Records("organization")),),
     "organization": (
-        Field("id", "id"),
-        Field("name", "text"),
-        Field("kind", "choice", choices=ORGANIZATION_KINDS),
-        Field("county", "ref:county"),
-        Field("township", "ref:township", required=False),
-        Field("address", "text", required=False),
-        Field("phone", "phone", required=False),
+        Field("id", Id(), key=True),
+        Field("name", Text()),
+        Field("kind", Choice(tuple(ORGANIZATION_KIND_NAMES))),
+        Field("county", Ref("county")),
+        Field("township", Ref("township"), required=False),
+        Field("address", Text(), required=False),
+        Field("phone", Phone(), required=False),
     ),
-    "advisors-file": (Field("advisors", "records:advisor"),),
+    "advisors-file": (Field("advisors", Records("advisor")),),
     "advisor": (
-        Field("id", "id"),
-        Field("name", "text"),
-        Field("role", "choice", choices=ROLES),
-        Field("organization", "ref:organization"),
-        Field("phone", "phone"),
-        Field("id_card", "id-card", required=False, private=True),
-        Field("home_address", "text", required=False, private=True),
-        Field("notes", "text", required=False, private=True),
-        Field("assessment", "text", required=False, private=True),
+        Field("id", Id(), key=True),
+        Field("name", Text()),
+        Field("role", Choice(tuple(ROLE_NAMES))),
+        Field("organization", Ref("organization")),
+        Field("phone", Phone()),
+        Field("id_card", IdCard(), required=False, private=True),
+        Field("home_address", Text(), required=False, private=True),
+        Field("notes", Text(), required=False, private=True),
+        Field("assessment", Text(), required=False, private=True),
     ),
     "township-file": (
-        Field("township", "record:township"),
-        Field("villages", "records:village"),
+        Field("township", Record("township")),
+        Field("villages", Records("village")),
     ),
     "township": (
-        Field("code", "code9"),
-        Field("name", "text"),
-        Field("county", "ref:county"),
-        Field("workstation", "record:workstation"),
-        Field("team", "refs:advisor"),
+        Field("code", Code(9, "township"), key=True),
+        Field("name", Text()),
+        Field("county", Ref("county")),
+        Field("workstation", Record("workstation")),
+        Field("team", Refs("advisor")),
     ),
     "workstation": (
-        Field("address", "text"),
-        Field("phone", "phone"),
-        Field("hours", "text"),
+        Field("address", Text()),
+        Field("phone", Phone()),
+        Field("hours", Text()),
     ),
     "village": (
-        Field("code", "code12"),
-        Field("name", "text"),
-        Field("advisor", "ref:advisor", required=False, help="empty means a coverage gap"),
-        Field("studio", "text", required=False),
+        Field("code", Code(12, "village"), key=True),
+        Field("name", Text()),
+        Field("advisor", Ref("advisor"), required=False),  # none is a coverage gap, not a format error
+        Field("studio", Text(), required=False),
     ),
 }
 
@@ -121,12 +210,21 @@ ROSTER_FILES: dict[str, str] = {
 }
 #: Township files live under this folder, one per township, in a folder per unit.
 REGIONS_DIR = "regions"
+#: The record type of each file under :data:`REGIONS_DIR`.
+TOWNSHIP_FILE = "township-file"
+
+_FIELDS: dict[str, dict[str, Field]] = {record: {f.name: f for f in fs} for record, fs in RECORDS.items()}
+
+#: The file record that holds each type of record, derived from the files' fields: when
+#: that file cannot be read, references into it are not reported as unknown.
+DEFINED_IN: dict[str, str] = {
+    f.kind.name: file
+    for file in (*ROSTER_FILES.values(), TOWNSHIP_FILE)
+    for f in RECORDS[file]
+    if isinstance(f.kind, (Record, Records))
+}
 
 
-def fields(record: str) -> dict[str, Field]:
-    return {f.name: f for f in RECORDS[record]}
-
-
-def private_fields() -> set[tuple[str, str]]:
-    """(record, field) pairs that must never reach the site."""
-    return {(r, f.name) for r, fs in RECORDS.items() for f in fs if f.private}
+def fields(record: str) -> Mapping[str, Field]:
+    """The fields of ``record`` by name, in schema order (built once: the validator asks per record)."""
+    return _FIELDS[record]

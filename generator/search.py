@@ -40,13 +40,11 @@ from typing import Any, Iterable
 
 from pypinyin import Style, pinyin
 
+from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
 from .urls import BY_KIND
 
 FORMAT_VERSION = 1
-
-
-COUNTY_KINDS = {"county": "县（市、区）", "zone": "功能区"}
 
 #: Endings a searcher may leave out: 王庄 is as exact as 王庄村, 堂邑 as 堂邑镇.
 NAME_ENDINGS: tuple[str, ...] = tuple(

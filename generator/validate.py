@@ -1,9 +1,11 @@
 """Validation: every problem in a parsed roster, as a sorted list; never raises.
 
-One pass checks each document against the schema (fields, types, formats) and
-collects ids and references with their positions; then the cross-checks run over
-what was collected: duplicate ids, dangling references, codes nested under their
-parents, coverage (every village has an advisor) and advisor load.
+This module owns the checks and the words of every message about roster content (the
+loader words the messages about unreadable files). One pass checks each document against
+the schema (fields, kinds, formats) and collects keys and references with their positions
+and the (record, field) they came from; then the cross-checks run over what was collected:
+duplicate keys, dangling references, codes nested under their parents, coverage (every
+village has an advisor) and advisor load against the programme's policy.
 """
 
 from __future__ import annotations
@@ -11,21 +13,40 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import assert_never
 
-from .load import Document, Documents, Node, scalar_text
+from .load import Document, Documents, Node, read_programme, scalar_text
+from .model import Programme
 from .problems import Level, Problem, sort_problems
-from .schema import Field, fields
+from .schema import (
+    DEFINED_IN,
+    REGIONS_DIR,
+    Choice,
+    Code,
+    Count,
+    Field,
+    Flag,
+    Id,
+    IdCard,
+    Phone,
+    Record,
+    Records,
+    Ref,
+    Refs,
+    Text,
+    TextKind,
+    Url,
+    fields,
+)
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-(\d{7,8}|1\d{4})(-\d{1,5})?")  # 0635-8888888, 0635-12348, ext.
 SERVICE = re.compile(r"1\d{2,4}|[48]00-?\d{3}-?\d{4}")  # 12348, 110, 400-xxx-xxxx
 ID_TEXT = re.compile(r"[A-Za-z0-9_-]+")
 URL = re.compile(r"https?://[^\s/?#]+(/[^\s]*)?")
-CODE_LENGTH = {"code6": 6, "code9": 9, "code12": 12}
-WHAT = {"code6": "county", "code9": "township", "code12": "village"}
 
 
 def edits(a: str, b: str) -> int:
@@ -42,7 +63,7 @@ def edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def did_you_mean(word: str, candidates: Any) -> str:
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """The closest candidate by typing distance (ties: by similarity), if it is close."""
     best = min(
         ((edits(word, c), -difflib.SequenceMatcher(None, word, c).ratio(), c) for c in candidates),
@@ -53,7 +74,7 @@ def did_you_mean(word: str, candidates: Any) -> str:
     return f" (did you mean '{best[2]}'?)"
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """How a found value reads in a message: 'a list', "text 'abc'", 'nothing'."""
     if value is None:
         return "nothing"
@@ -68,6 +89,11 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
+def shown(f: Field, text: str) -> str:
+    """A found value as a message quotes it; a private value is never quoted."""
+    return "a value (private, not shown)" if f.private else f"'{text}'"
+
+
 def id_card_ok(text: str) -> bool:
     """ISO 7064 MOD 11-2 check digit of the 18-character resident ID number."""
     if not re.fullmatch(r"\d{17}[\dXx]", text):
@@ -79,23 +105,28 @@ def id_card_ok(text: str) -> bool:
 
 @dataclass
 class Seen:
-    """An id, code or reference met during the schema pass, with where it was."""
+    """A key or reference met during the schema pass: where it was, and which field of which record held it."""
 
     value: str
     doc: Document
     node: Node
     path: str
-    owner: Node | None = None  # the record holding it
+    owner: Node  # the record holding it
+    record: str
+    field: str
 
 
 @dataclass
 class Checker:
+    """Problems found so far, and the keys (by record type) and references (by target) collected for the cross-checks."""
+
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
     refs: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
 
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
+        """Add a problem at ``node``, or at its key ``at_key`` (a problem about a key points at the key)."""
         line, col = node.line, node.column
         if at_key and node.keys and at_key in node.keys:
             line, col = node.keys[at_key]
@@ -104,6 +135,7 @@ class Checker:
     # -- the schema pass -------------------------------------------------------
 
     def record(self, doc: Document, node: Node, record: str, path: str) -> None:
+        """Check a mapping as a ``record``: unknown, missing and empty fields, then each value."""
         if not isinstance(node.value, dict):
             self.report(doc, node, "error", path or record, f"expected a mapping of {record} fields, found {describe(node.value)}", "wrong-type")
             return
@@ -122,74 +154,84 @@ class Checker:
             if child.value is None or child.value == "":
                 if f.required:
                     self.report(doc, child, "error", where, f"expected {kind_words(f)}, found an empty value; fill it in", "empty-value")
-                elif f.kind.startswith("ref:"):
-                    self.refs[f.kind[4:]].append(Seen("", doc, child, where, node))
+                elif isinstance(f.kind, Ref):  # an empty village advisor is a gap: coverage() needs to see it
+                    self.refs[f.kind.target].append(Seen("", doc, child, where, node, record, name))
                 continue
             self.value(doc, child, f, where, node, record)
 
     def value(self, doc: Document, node: Node, f: Field, path: str, owner: Node, record: str) -> None:
+        """Check a non-empty value of field ``f`` of ``owner`` (a ``record``); collect keys and references."""
         kind, v = f.kind, node.value
-        if kind.startswith("record:"):
-            self.record(doc, node, kind[7:], path)
-            return
-        if kind.startswith(("records:", "refs:")):
-            if not isinstance(v, list):
-                self.report(doc, node, "error", path, f"expected a list ({kind_words(f)}), found {describe(v)}; start each item with '- '", "wrong-type")
-                return
-            for i, item in enumerate(v):
-                item_path = f"{path}[{i}]"
-                if kind.startswith("records:"):
-                    self.record(doc, item, kind[8:], item_path)
-                elif (text := self.scalar(doc, item, item_path, f"a {kind[5:]} id")) is not None:
-                    self.refs[kind[5:]].append(Seen(text, doc, item, item_path, owner))
-            return
-        if kind == "bool":
-            if not isinstance(v, bool):
-                self.report(doc, node, "error", path, f"expected true or false, found {describe(v)}", "wrong-type")
-            return
-        if kind == "int":
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                self.report(doc, node, "error", path, f"expected a whole number ≥ 1, found {describe(v)}", "wrong-type")
-            return
-        text = self.scalar(doc, node, path, kind_words(f), private=f.private)
-        if text is None:
-            return
-        shown = "a value (private, not shown)" if f.private else f"'{text}'"
-        if kind in CODE_LENGTH:
-            n = CODE_LENGTH[kind]
-            if not (len(text) == n and text.isdigit()):
-                self.report(doc, node, "error", path, f"expected a {n}-digit {WHAT[kind]} code (统计用区划代码), found {shown} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
-            if record in ("township", "village"):  # a county's id, not its code, is its key
-                self.ids[record].append(Seen(text, doc, node, path, owner))
-        elif kind == "id":
-            if not ID_TEXT.fullmatch(text):
-                self.report(doc, node, "error", path, f"expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {shown}", "bad-id")
-            self.ids[record].append(Seen(text, doc, node, path, owner))
-        elif kind == "phone":
-            if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):
-                self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0635-8888888) or a service number (12348), found {shown}; write digits with one '-' after the area code", "bad-phone")
-        elif kind == "url":
-            if not URL.fullmatch(text):
-                self.report(doc, node, "error", path, f"expected an absolute web address such as https://example.org/, found {shown}", "bad-url")
-        elif kind == "id-card":
-            if not id_card_ok(text):
-                self.report(doc, node, "error", path, f"expected an 18-character resident ID number with a valid check digit, found {shown} of {len(text)} characters; check it against the card", "bad-id-card")
-        elif kind == "choice":
-            if text not in f.choices:
-                self.report(doc, node, "error", path, f"expected one of {', '.join(f.choices)}, found {shown}{did_you_mean(text, f.choices)}", "bad-choice")
-        elif kind.startswith("ref:"):
-            self.refs[kind[4:]].append(Seen(text, doc, node, path, owner))
+        match kind:
+            # the common case first: the sample roster has 200,000 scalars to check
+            case Text() | Code() | Phone() | Ref() | Id() | Choice() | Url() | IdCard():
+                text = scalar_text(node)
+                if text is None:
+                    self.not_text(doc, node, path, kind_words(f), f.private)
+                    return
+                self.text(doc, node, f, kind, text, path)
+                if isinstance(kind, Ref):
+                    self.refs[kind.target].append(Seen(text, doc, node, path, owner, record, f.name))
+                if f.key:  # kept even when malformed, so a duplicate is still found
+                    self.ids[record].append(Seen(text, doc, node, path, owner, record, f.name))
+            case Record(name):
+                self.record(doc, node, name, path)
+            case Records() | Refs():
+                if not isinstance(v, list):
+                    self.report(doc, node, "error", path, f"expected a list ({kind_words(f)}), found {describe(v)}; start each item with '- '", "wrong-type")
+                    return
+                for i, item in enumerate(v):
+                    item_path = f"{path}[{i}]"
+                    if isinstance(kind, Records):
+                        self.record(doc, item, kind.name, item_path)
+                    elif (text := scalar_text(item)) is None:
+                        self.not_text(doc, item, item_path, f"a {kind.target} id")
+                    else:
+                        self.refs[kind.target].append(Seen(text, doc, item, item_path, owner, record, f.name))
+            case Flag():
+                if not kind.accepts(v):
+                    self.report(doc, node, "error", path, f"expected true or false, found {describe(v)}", "wrong-type")
+            case Count():
+                if not kind.accepts(v):
+                    self.report(doc, node, "error", path, f"expected a whole number ≥ 1, found {describe(v)}", "wrong-type")
+            case _:
+                assert_never(kind)
 
-    def scalar(self, doc: Document, node: Node, path: str, expected: str, private: bool = False) -> str | None:
-        text = scalar_text(node)
-        if text is None:
-            found = "a yes/no value" if private and isinstance(node.value, bool) else describe(node.value)
-            self.report(doc, node, "error", path, f"expected {expected}, found {found}", "wrong-type")
-        return text
+    def text(self, doc: Document, node: Node, f: Field, kind: TextKind, text: str, path: str) -> None:
+        """Check the format of a scalar read as text."""
+        match kind:
+            case Text() | Ref():
+                pass  # any text will do; a reference is checked once every key is known
+            case Code(digits, what):
+                if not (len(text) == digits and text.isdigit()):
+                    self.report(doc, node, "error", path, f"expected a {digits}-digit {what} code (统计用区划代码), found {shown(f, text)} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
+            case Phone():
+                if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):
+                    self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0635-8888888) or a service number (12348), found {shown(f, text)}; write digits with one '-' after the area code", "bad-phone")
+            case Id():
+                if not ID_TEXT.fullmatch(text):
+                    self.report(doc, node, "error", path, f"expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {shown(f, text)}", "bad-id")
+            case Choice(options):
+                if not kind.accepts(text):
+                    self.report(doc, node, "error", path, f"expected one of {', '.join(options)}, found {shown(f, text)}{did_you_mean(text, options)}", "bad-choice")
+            case Url():
+                if not URL.fullmatch(text):
+                    self.report(doc, node, "error", path, f"expected an absolute web address such as https://example.org/, found {shown(f, text)}", "bad-url")
+            case IdCard():
+                if not id_card_ok(text):
+                    self.report(doc, node, "error", path, f"expected an 18-character resident ID number with a valid check digit, found {shown(f, text)} of {len(text)} characters; check it against the card", "bad-id-card")
+            case _:
+                assert_never(kind)
+
+    def not_text(self, doc: Document, node: Node, path: str, expected: str, private: bool = False) -> None:
+        """Report a list, mapping or yes/no where a scalar was expected."""
+        found = "a yes/no value" if private and isinstance(node.value, bool) else describe(node.value)
+        self.report(doc, node, "error", path, f"expected {expected}, found {found}", "wrong-type")
 
     # -- cross-checks ------------------------------------------------------------
 
     def duplicates(self) -> None:
+        """Each key once per record type; later uses point back at the first."""
         for record, seen in self.ids.items():
             first: dict[str, Seen] = {}
             for s in seen:
@@ -199,9 +241,10 @@ class Checker:
                 else:
                     first[s.value] = s
 
-    def references(self, unreadable: set[str]) -> None:
+    def references(self, not_read: set[str]) -> None:
+        """Every reference names an existing key, unless the file defining its target could not be read."""
         for target, refs in self.refs.items():
-            if DEFINED_IN[target] in unreadable:
+            if DEFINED_IN[target] in not_read:
                 continue  # the unreadable file is the problem; its ids are simply unknown
             known = {s.value for s in self.ids.get(target, [])}
             for r in refs:
@@ -210,47 +253,43 @@ class Checker:
 
     def nesting(self) -> None:
         """Village codes start with their township's; township codes with their county's."""
-        county_codes = {s.value: (s.owner.text("code") if s.owner else None) for s in self.ids.get("county", [])}
+        county_codes = {s.value: s.owner.text("code") for s in self.ids.get("county", [])}
         townships = {id(s.doc): s.value for s in self.ids.get("township", [])}
         for s in self.ids.get("village", []):
             tcode = townships.get(id(s.doc))
             if tcode and len(s.value) == 12 and not s.value.startswith(tcode):
                 self.report(s.doc, s.node, "error", s.path, f"expected a village code starting with its township's code {tcode}, found '{s.value}'; move the village to its own township's file or correct the code", "village-outside-township")
         for r in self.refs.get("county", []):
-            if r.owner is None or r.path != "township.county":
+            if (r.record, r.field) != ("township", "county"):
                 continue  # organizations name a county too
             ccode = county_codes.get(r.value)
             tcode = r.owner.text("code")
             if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
                 self.report(r.doc, r.node, "error", r.path, f"expected a township of county {r.value}, whose codes start with {ccode}, found township code {tcode}; pick the township's own county or a development zone", "township-outside-county")
             folder = PurePath(r.doc.path).parent.name
-            if r.value and folder and folder != "regions" and folder.split("-")[0] != r.value:
+            if r.value and folder and folder != REGIONS_DIR and folder.split("-")[0] != r.value:
                 self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
 
-    def coverage(self, gap_level: Level, limit: int, unreadable: set[str]) -> None:
-        village_refs = [r for r in self.refs.get("advisor", []) if r.value and r.path.endswith(".advisor")]
+    def coverage(self, programme: Programme, not_read: set[str]) -> None:
+        """Every village has an advisor; no advisor serves more than the programme allows, or nothing."""
+        advisor_refs = self.refs.get("advisor", [])
+        village_refs = [r for r in advisor_refs if r.value and (r.record, r.field) == ("village", "advisor")]
         served = Counter(r.value for r in village_refs)
         covered = {id(r.owner) for r in village_refs}
         for s in self.ids.get("village", []):
             if id(s.owner) not in covered:
-                name = s.owner.text("name") if s.owner else ""
-                at = s.owner.get("advisor") if s.owner else None
-                self.report(s.doc, at or s.owner or s.node, gap_level, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
-        in_team = {r.value for r in self.refs.get("advisor", []) if r.path.startswith("township.team[")}
+                name = s.owner.text("name")
+                at = s.owner.get("advisor")
+                self.report(s.doc, at or s.owner, programme.coverage_gap, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
+        in_team = {r.value for r in advisor_refs if (r.record, r.field) == ("township", "team")}
+        limit = programme.max_villages_per_advisor
         for s in self.ids.get("advisor", []):
             n = served.get(s.value, 0)
             if n > limit:
                 self.report(s.doc, s.node, "warning", s.path, f"expected at most {limit} villages per advisor (max_villages_per_advisor), found '{s.value}' serving {n} villages; share some with another advisor", "advisor-overloaded")
-            if n == 0 and s.value not in in_team and "township-file" not in unreadable:
+            # an unreadable township file may hold this advisor's villages or team
+            if n == 0 and s.value not in in_team and DEFINED_IN["village"] not in not_read:
                 self.report(s.doc, s.node, "warning", s.path, f"expected every advisor to serve a village or a township team, found '{s.value}' doing neither; assign them or remove the record", "advisor-idle")
-
-
-DEFINED_IN = {
-    "county": "counties-file",
-    "organization": "organizations-file",
-    "advisor": "advisors-file",
-    "township": "township-file",
-}
 
 
 def join(path: str, key: str) -> str:
@@ -258,30 +297,39 @@ def join(path: str, key: str) -> str:
 
 
 def kind_words(f: Field) -> str:
-    k = f.kind
-    words = {
-        "text": "text", "id": "an id", "phone": "a phone number", "url": "a web address",
-        "bool": "true or false", "int": "a whole number", "id-card": "an ID-card number",
-        "choice": "one of " + ", ".join(f.choices),
-    }
-    if k in words:
-        return words[k]
-    if k in CODE_LENGTH:
-        return f"a {CODE_LENGTH[k]}-digit code"
-    if k.startswith("ref:"):
-        return f"a {k[4:]} id"
-    if k.startswith("refs:"):
-        return f"a list of {k[5:]} ids"
-    if k.startswith("records:"):
-        return f"a list of {k[8:]} records"
-    return f"a {k[7:]} record"
+    """What a field expects, as a message says it: 'a phone number', 'a list of advisor ids'."""
+    match f.kind:
+        case Text():
+            return "text"
+        case Id():
+            return "an id"
+        case Phone():
+            return "a phone number"
+        case Url():
+            return "a web address"
+        case Flag():
+            return "true or false"
+        case Count():
+            return "a whole number"
+        case IdCard():
+            return "an ID-card number"
+        case Choice(options):
+            return "one of " + ", ".join(options)
+        case Code(digits):
+            return f"a {digits}-digit code"
+        case Ref(target):
+            return f"a {target} id"
+        case Refs(target):
+            return f"a list of {target} ids"
+        case Records(name):
+            return f"a list of {name} records"
+        case Record(name):
+            return f"a {name} record"
 
 
 def validate_roster(docs: Documents) -> list[Problem]:
     """Every problem in the parsed roster, sorted by file and position."""
     checker = Checker(problems=list(docs.problems))
-    gap_level: Level = "error"
-    limit = 6
     unreadable = {p.file for p in docs.problems}  # already reported: no second message
     for doc in docs.items:
         if doc.root is None:
@@ -289,15 +337,9 @@ def validate_roster(docs: Documents) -> list[Problem]:
                 checker.problems.append(Problem(doc.path, 1, 1, "error", "", f"expected {doc.record.replace('-file', '')} data, found an empty file", "empty-value"))
             continue
         checker.record(doc, doc.root, doc.record, "")
-        if doc.record == "programme" and isinstance(doc.root.value, dict):
-            if doc.root.text("coverage_gap") == "warning":
-                gap_level = "warning"
-            n = doc.root.get("max_villages_per_advisor")
-            if n is not None and isinstance(n.value, int) and not isinstance(n.value, bool) and n.value >= 1:
-                limit = n.value
     checker.duplicates()
-    not_read = {doc.record for doc in docs.items if doc.root is None}
+    not_read = {doc.record for doc in docs.items if doc.root is None}  # record types of files without content
     checker.references(not_read)
     checker.nesting()
-    checker.coverage(gap_level, limit, not_read)
+    checker.coverage(read_programme(docs), not_read)
     return sort_problems(checker.problems)

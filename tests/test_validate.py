@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from roster_edit import copy_roster, edit
 
 from generator.build import read_roster
-from generator.problems import CODES, Problem
-from roster_edit import copy_roster, edit
+from generator.problems import CODES, Problem, format_text
+from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
@@ -115,6 +118,28 @@ def test_warnings_are_warnings_and_gaps_errors(tmp_path: Path) -> None:
     assert {p.level for p in read_roster(root).problems} == {"warning"}
 
 
+@pytest.mark.parametrize(("settings", "limit", "gap", "sample"), [
+    ("sample: true\nmax_villages_per_advisor: 3", 3, "error", True),
+    ("max_villages_per_advisor: 1\ncoverage_gap: warning", 1, "warning", False),
+    ("max_villages_per_advisor: 2\ncoverage_gap: warnin", 2, "error", False),
+    ("max_villages_per_advisor: 0", 6, "error", False),
+    ("max_villages_per_advisor: 'x'", 6, "error", False),
+    ("sample: 'yes'\nmax_villages_per_advisor: true", 6, "error", False),
+])
+def test_validator_applies_the_programme_the_model_holds(settings: str, limit: int, gap: str, sample: bool,
+                                                         tmp_path: Path) -> None:
+    """One reading of the policy: invalid values are reported and fall back to the model's defaults."""
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "sample: true\nmax_villages_per_advisor: 3", settings)
+    CASES["uncovered-village"][0](root)
+    checked = read_roster(root)
+    programme = checked.roster.programme
+    assert (programme.max_villages_per_advisor, programme.coverage_gap, programme.sample) == (limit, gap, sample)
+    overloaded = {a for a, vs in checked.roster.villages_of.items() if len(vs) > limit}
+    assert {p.message.split("'")[1] for p in checked.problems if p.code == "advisor-overloaded"} == overloaded
+    assert {p.level for p in checked.problems if p.code == "uncovered-village"} == {gap}
+
+
 def test_five_faults_reported_in_one_run(tmp_path: Path) -> None:
     root = copy_roster(tmp_path)
     chosen = ["unknown-field", "bad-phone", "unknown-advisor", "bad-code", "duplicate-key"]
@@ -134,6 +159,303 @@ def test_private_values_never_appear_in_messages(tmp_path: Path) -> None:
     assert not any("3715021980010100" in p.format() or "SENTINEL" in p.format() for p in problems)
 
 
+def test_schema_kinds_point_at_records_that_exist() -> None:
+    """Every nested record type is defined; every reference targets a keyed record with a code of its own."""
+    for record, fs in RECORDS.items():
+        assert sum(f.key for f in fs) <= 1, record
+        for f in fs:
+            match f.kind:
+                case Record(name) | Records(name):
+                    assert name in RECORDS, (record, f.name)
+                case Ref(target) | Refs(target):
+                    assert any(k.key for k in RECORDS[target]), (record, f.name)
+                    assert target in DEFINED_IN and f"unknown-{target}" in CODES, (record, f.name)
+
+
 def test_problem_rejects_undocumented_codes() -> None:
     with pytest.raises(ValueError):
         Problem("f", 1, 1, "error", "", "m", "no-such-code")
+
+
+# --- golden: every message of many faults at once, word for word ------------------------
+
+GOLDEN = Path(__file__).parent / "golden" / "validate.txt"
+
+GULOU = "regions/371502-东昌府区/371502001-古楼街道.yaml"
+TANGYI = "regions/371502-东昌府区/371502102-堂邑镇.yaml"
+JIANGGUANTUN = "regions/kaifaqu-聊城经济技术开发区/371502010-蒋官屯街道.yaml"
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def programme_faults(root: Path) -> None:
+    """Every field of programme.yaml wrong; the policy falls back to its defaults."""
+    write(root, "programme.yaml", (
+        "name: [一乡镇一团队]\n"
+        "city: ''\n"
+        "hotline: 12348\n"
+        "local_hotline: '0635 12348'\n"
+        "base_url: ftp://fw.lc.example/\n"
+        "sample: 'yes'\n"
+        "max_villages_per_advisor: 0\n"
+        "coverage_gap: warnin\n"
+        "maxvillages_per_advisor: 3\n"
+        "extra: 1\n"
+    ))
+    edit(root, GULOU, "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+
+
+def policy_text(root: Path) -> None:
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: '2'")
+
+
+def policy_bool(root: Path) -> None:
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: true")
+
+
+def policy_strict(root: Path) -> None:
+    """A limit of 1 and gaps as warnings: overloads, gaps with and without an advisor key, an idle advisor."""
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1\ncoverage_gap: warning")
+    edit(root, GULOU, "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor: ''\n")
+    edit(root, TANGYI, "name: 堌堆村委会\n    advisor: A0002\n", "name: 堌堆村委会\n")
+    idle_advisor(root)
+
+
+def record_faults(root: Path) -> None:
+    """Wrong fields, types, formats, ids and references in every kind of record."""
+    write(root, "counties.yaml", """\
+counties:
+  - id: '371502'
+    code: '37150'
+    name: 东昌府区
+    kind: conty
+    centre:
+      name: 东昌府区公共法律服务中心
+      address: 东昌府区柳园南路10号
+      phone: '0635-8210001'
+      hours: 周一至周五 9:00—17:00
+      fax: '0635-8210009'
+  - id: kaifaqu
+    name: 聊城经济技术开发区
+    kind: zone
+    centre: [开发区公共法律服务中心]
+  - id: 'bad id'
+    name: 坏
+    kind: zone
+  - id: kaifaqu
+    name: 重复
+    kind: zone
+    code: 371599
+    centre:
+      name: x
+      address: y
+      phone: '12'
+      hours: z
+  - just text
+""")
+    write(root, "organizations.yaml", """\
+organizations:
+  - id: LF001
+    name: 山东泰和律师事务所
+    kind: law-firm
+    county: '371502'
+    address: 东昌府区东昌路1号
+    phone: '0635-8310001'
+  - id: LS001
+    name: 古楼法律服务所
+    kind: legal-service-office
+    county: '371503'
+    township: '371502009'
+  - id: JO001
+    name: 古楼街道司法所
+    county: '371502'
+    township: 371502001
+    phone: 0635-841
+  - id: JO002
+    name: 蒋官屯街道司法所
+    kind: judicial-office
+    county: kaifaqu
+    township: '371502010'
+  - id: LF001
+    name: ''
+    kind: [law-firm]
+    county: ''
+    township: ''
+""")
+    write(root, "advisors.yaml", """\
+advisors:
+  - id: A0001
+    name: 王建国
+    role: lawyer
+    organization: LF001
+    phone: '13905350001'
+    id_card: '371502198001010019'
+    home_address: [PRIVATE-HOME-ADDRESS-SENTINEL]
+    notes: true
+    assessment: ''
+  - id: A0002
+    name: 李秀英
+    role: legal-worke
+    organization: LS01
+    phone: 13905350002
+  - id: A0003
+    name: 张伟
+    role: judicial-officer
+    organization: JO001
+    phone: true
+    id_card: 3715021980
+  - id: A0004
+    role: lawyer
+    organization: LF001
+    phone: '1580535000'
+  - id: A0005
+    name: 赵敏
+    role: judicial-officer
+    organization: JO002
+    phone: '18605350005'
+    phnoe: '18605350005'
+  - id: A0006
+    name: 孙丽
+    role: lawyer
+    organization: LF001
+    phone: '400-123-4567'
+  - id: ''
+    name: 空
+    role: lawyer
+    organization: LF001
+    phone: '110'
+  - id: A0007
+    name: 钱
+    role: lawyer
+    organization: [LF001]
+    phone: {mobile: '13905350007'}
+""")
+    write(root, GULOU, """\
+township:
+  code: 371502001
+  name: 古楼街道
+  county: '371502'
+  workstation: 古楼街道便民服务中心二楼
+  team: ['A0003', 'A0001', 'A0009', {id: A0002}, '']
+villages:
+  - code: '371502001001'
+    name: 古城社区居委会
+    advisor: A0001
+    studio: 古城社区党群服务中心
+  - code: '371502001001'
+    name: 湖南社区居委会
+    advisor: A0001
+  - code: '37150200103'
+    name: 王庄村委会
+    advisor: A0020
+  - code: '371502002004'
+    name: 李庄村
+  - 张庄村
+  - code: '371502001005'
+    name: ''
+    advisor: ''
+    stuido: x
+  - code: 3715020010.5
+    name: [刘庄]
+    advisor: 3
+""")
+    write(root, TANGYI, """\
+township:
+  code: '371503102'
+  name: 堂邑镇
+  county: '371502'
+  workstation:
+    address: 堂邑镇政府院内
+    phone: '0635-8420001'
+    hours: 周一至周五 9:00—17:00
+  team: A0004
+villages: {code: '371503102001'}
+""")
+    edit(root, JIANGGUANTUN, "county: kaifaqu", "county: '371502'")
+    edit(root, JIANGGUANTUN, "'371502010003'", "'371502011003'")
+    write(root, "regions/371502-东昌府区/371502001-古楼街道-copy.yaml", """\
+township:
+  code: '371502001'
+  name: 古楼街道
+  county: '371502'
+  team: []
+villages: []
+""")
+    write(root, "regions/loose.yaml", """\
+township:
+  code: '371502999'
+  name: 无
+  county: kaifaqu
+  workstation: {address: a, phone: '0635-8420009', hours: h, extra: x}
+  team: [A0005]
+  villages: []
+villages:
+  - code: '371502999001'
+    name: 无村
+    advisor: A0005
+  - code: '371502999002'
+    name: 有村
+    advisor: [A0005]
+""")
+    write(root, "regions/371502-东昌府区/371502998-list.yml", "- a\n- b\n")
+
+
+def unreadable_files(root: Path) -> None:
+    """Unreadable files are reported once; references into them are not."""
+    (root / "counties.yaml").unlink()
+    gbk(root)
+    write(root, "organizations.yaml", "organizations\n")
+    write(root, "regions/371502-东昌府区/371502997-broken.yaml", "township:\n  code: '371502997\n  name: x\n")
+    write(root, "regions/371502-东昌府区/371502996-empty.yaml", "# nothing yet\n")
+    edit(root, "programme.yaml", "sample: true\n", "sample: true\nsample: false\n")
+    edit(root, GULOU, "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+
+
+def programme_list(root: Path) -> None:
+    write(root, "programme.yaml", "- max_villages_per_advisor: 1\n")
+
+
+def empty_programme(root: Path) -> None:
+    write(root, "programme.yaml", "")
+    write(root, "advisors.yaml", "[]\n")
+
+
+def no_folder(root: Path) -> None:
+    shutil.rmtree(root)
+
+
+GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
+    "programme-faults": programme_faults,
+    "policy-text": policy_text,
+    "policy-bool": policy_bool,
+    "policy-strict": policy_strict,
+    "record-faults": record_faults,
+    "unreadable-files": unreadable_files,
+    "programme-list": programme_list,
+    "empty-programme": empty_programme,
+    "no-folder": no_folder,
+}
+
+
+def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each problem of each faulty roster, formatted, equals tests/golden/validate.txt.
+
+    The file pins codes, messages, field paths and positions of the whole validator, so a
+    refactoring cannot change a word unnoticed. After an intended change of wording, run
+    ``UPDATE_GOLDEN=1 python3 -m pytest tests/test_validate.py`` and review the diff.
+    """
+    sections = []
+    for name, fault in GOLDEN_CASES.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        fault(copy_roster(folder))
+        monkeypatch.chdir(folder)  # paths in messages are relative to the working folder
+        sections.append(f"== {name}\n{format_text(read_roster(Path('data')).problems)}\n")
+    text = "\n".join(sections)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
