@@ -111,6 +111,44 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+#: Bounds on input, so that no file can make loading slow or large (each reported as a problem).
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the sample's largest file, advisors.yaml, is 0.4 MB
+MAX_DEPTH = 20  # the roster nests 4 levels deep; libyaml itself crashes near 100,000
+
+
+def _check_shape(text: str, path: str) -> Problem | None:
+    """The first nesting or alias problem in ``text``, found from the parser's events alone.
+
+    Runs before composing: libyaml's composer recurses (a file of 100,000 '[' crashes the
+    process) and aliases multiply (a 1 KB "billion laughs" file expands to gigabytes). The
+    roster needs neither, so both are refused in time proportional to the file's size.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Problem(path, mark.line + 1, mark.column + 1, "error", "",
+                                   f"expected at most {MAX_DEPTH} levels of nesting, found more; "
+                                   "a roster file nests only a few levels: check the brackets and indentation",
+                                   "too-deep")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                return Problem(path, mark.line + 1, mark.column + 1, "error", "",
+                               "expected plain values, found a YAML anchor or alias (& or *); "
+                               "write each value out in full", "yaml-alias")
+    except yaml.YAMLError:
+        return None  # the composer reports syntax errors with their context
+    finally:
+        loader.dispose()
+    return None
+
+
 def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[int, int], tuple[int, int]]],
              path: str = "") -> Node:
     """A composed YAML node as a :class:`Node`; a repeated key keeps its first value and goes to ``problems``."""
@@ -153,6 +191,8 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
             " save the file as 'UTF-8' (in Notepad: Save As → Encoding → UTF-8)"
         )
         return None, [Problem(path, line, column, "error", "", msg, "not-utf8")]
+    if shape := _check_shape(text, path):
+        return None, [shape]
     loader = _Loader(text)
     try:
         composed = loader.get_single_node()
@@ -183,10 +223,50 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     return root, problems
 
 
-def region_files(data_dir: Path) -> list[Path]:
-    """Township files, in a stable order: ``regions/<unit>/<code>-<name>.yaml``."""
-    base = data_dir / REGIONS_DIR
-    return sorted(p for p in base.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Township files, in a stable order (``regions/<unit>/<code>-<name>.yaml``), and folders
+    that cannot be read. Symlinked folders are followed once; a link loop is a problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def unreadable(path: str, why: str) -> None:
+        problems.append(Problem(display_path(Path(path)), 0, 0, "error", "",
+                                f"expected a folder of township files, found {why}; fix or remove it",
+                                "unreadable-file"))
+
+    for folder, dirs, files in os.walk(data_dir / REGIONS_DIR, followlinks=True,
+                                       onerror=lambda e: unreadable(e.filename, f"one that cannot be read ({e.strerror})")):
+        real = os.path.realpath(folder)
+        if real in seen:
+            unreadable(folder, "a link that leads back to a folder already read (a loop)")
+            dirs.clear()
+            continue
+        seen.add(real)
+        dirs.sort()
+        found += [Path(folder) / f for f in files if f.endswith((".yaml", ".yml"))]
+    return sorted(found), problems
+
+
+def read_file(path: Path, shown: str, record: str) -> tuple[bytes, None] | tuple[None, Problem]:
+    """A roster file's bytes, or the problem that stops us reading them (never an exception)."""
+    what = f"the roster's {record.replace('-file', '')} list"
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            return None, Problem(shown, 0, 0, "error", "", f"expected the file {path.name} ({what}), found a folder; "
+                                 "move the folder away and put the file there", "unreadable-file")
+        if size > MAX_FILE_BYTES:
+            return None, Problem(shown, 0, 0, "error", "", f"expected a file of at most {MAX_FILE_BYTES // 2**20} MB, "
+                                 f"found {size / 2**20:.1f} MB; split it or remove what does not belong", "too-large")
+        with path.open("rb") as f:  # read no more than the limit, even if the file grows meanwhile
+            return f.read(MAX_FILE_BYTES + 1), None
+    except FileNotFoundError:
+        return None, Problem(shown, 0, 0, "error", "", f"expected the file {path.name} ({what}), found none",
+                             "missing-file")
+    except OSError as exc:
+        return None, Problem(shown, 0, 0, "error", "", f"expected a readable file ({what}), found one that "
+                             f"cannot be read: {exc.strerror}; check its permissions or links", "unreadable-file")
 
 
 def load_documents(data_dir: Path | str) -> Documents:
@@ -201,17 +281,13 @@ def load_documents(data_dir: Path | str) -> Documents:
         ))
         return docs
     wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
-    wanted += [(p, TOWNSHIP_FILE) for p in region_files(data_dir)]
+    regions, docs.problems = region_files(data_dir)
+    wanted += [(p, TOWNSHIP_FILE) for p in regions]
     for path, record in wanted:
         shown = display_path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            docs.problems.append(Problem(
-                shown, 0, 0, "error", "",
-                f"expected the file {path.name} (the roster's {record.replace('-file', '')} list), found none",
-                "missing-file",
-            ))
+        raw, problem = read_file(path, shown, record)
+        if raw is None:
+            docs.problems.append(problem)
             docs.items.append(Document(shown, record, None))
             continue
         root, problems = parse_yaml(raw, shown)

@@ -48,6 +48,18 @@ def overload(root: Path) -> tuple[str, int]:
     return "advisors.yaml", edit(root, "advisors.yaml", "id: A0005", "id: A0005")
 
 
+def too_large(root: Path) -> tuple[str, int]:
+    path = root / "advisors.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# padding\n" * 1_100_000, encoding="utf-8")
+    return "advisors.yaml", 0
+
+
+def folder_for_file(root: Path) -> tuple[str, int]:
+    (root / "advisors.yaml").unlink()
+    (root / "advisors.yaml").mkdir()
+    return "advisors.yaml", 0
+
+
 A2 = "  - id: A0002\n    name: 李秀英\n"
 CASES: dict[str, tuple[Fault, str]] = {
     # code: (fault, a fragment the message must contain)
@@ -55,6 +67,10 @@ CASES: dict[str, tuple[Fault, str]] = {
     "yaml-syntax": (replace("programme.yaml", "city: 聊城市", "city: [聊城市", 1), "started at line 3"),
     "duplicate-key": (replace("advisors.yaml", A2, A2 + "    name: 李秀\n", 2), "first at line 12"),
     "missing-file": (remove("counties.yaml"), "counties.yaml"),
+    "yaml-alias": (replace("programme.yaml", "city: 聊城市", "city: &c 聊城市\nprovince: *c"), "anchor or alias"),
+    "too-deep": (replace("programme.yaml", "city: 聊城市", "city: " + "[" * 30 + "]" * 30), "at most 20 levels"),
+    "too-large": (too_large, "at most 10 MB"),
+    "unreadable-file": (folder_for_file, "found a folder"),
     "unknown-field": (replace("advisors.yaml", "phone: '13905350002'", "phnoe: '13905350002'"), "did you mean 'phone'"),
     "missing-field": (replace("advisors.yaml", A2, "  - id: A0002\n", 0), "expected a field 'name'"),
     "empty-value": (replace("advisors.yaml", "name: 李秀英", "name: ''"), "found an empty value"),
