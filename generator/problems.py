@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 Level = Literal["error", "warning"]
 
@@ -22,6 +25,8 @@ CODES: dict[str, str] = {
     "yaml-alias": "a YAML anchor or alias (& or *): refused, so a small file cannot expand without bound",
     "too-deep": "more levels of nesting than a roster file can have (20)",
     "too-large": "a file or value longer than its limit (10 MB a file; see the README for values)",
+    "bad-text": "text with an invisible control or direction-override character (often from copy and paste)",
+    "repeated-reference": "a list that names the same id twice (a team member listed twice)",
     "unreadable-file": "a roster path that cannot be read: a folder where a file should be, no permission, a link loop",
     "missing-file": "a roster file the programme needs does not exist",
     "unknown-field": "a field the schema does not know (often a misspelt key)",
@@ -68,7 +73,8 @@ class Problem:
         """``file:line:col: level: field: message [code]``, the house format."""
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {self.level}: {field}{self.message} [{self.code}]"
+        line = f"{where}: {self.level}: {field}{self.message} [{self.code}]"
+        return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)  # no terminal escapes from values
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -11,6 +11,7 @@ village has an advisor) and advisor load against the programme's policy.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -46,7 +47,15 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-(\d{7,8}|1\d{4})(-\d{1,5})?")  # 0635-8888888, 0635-12348, ext.
 SERVICE = re.compile(r"1\d{2,4}|[48]00-?\d{3}-?\d{4}")  # 12348, 110, 400-xxx-xxxx
 ID_TEXT = re.compile(r"[A-Za-z0-9_-]+")
-URL = re.compile(r"https?://[^\s/?#]+(/[^\s]*)?")
+# scheme, host, optional port and a path of URL-safe characters: no quotes, spaces, '<', '>' or '\\'
+URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?")
+#: The longest value a field may hold: a name, an address or opening hours fit in 200 characters;
+#: an id must fit in a file name and a short URL.
+MAX_TEXT = 200
+MAX_ID = 64
+#: Characters no roster text may hold: controls (they reach terminals and PDFs) and the
+#: bidirectional overrides and isolates that can make text read other than it is stored.
+FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def edits(a: str, b: str) -> int:
@@ -90,8 +99,10 @@ def describe(value: object) -> str:
 
 
 def shown(f: Field, text: str) -> str:
-    """A found value as a message quotes it; a private value is never quoted."""
-    return "a value (private, not shown)" if f.private else f"'{text}'"
+    """A found value as a message quotes it (cut short if long); a private value is never quoted."""
+    if f.private:
+        return "a value (private, not shown)"
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
 
 
 def id_card_ok(text: str) -> bool:
@@ -166,8 +177,10 @@ class Checker:
             # the common case first: the sample roster has 200,000 scalars to check
             case Text() | Code() | Phone() | Ref() | Id() | Choice() | Url() | IdCard():
                 text = scalar_text(node)
-                if text is None:
+                if text is None or (isinstance(v, float) and not math.isfinite(v)):
                     self.not_text(doc, node, path, kind_words(f), f.private)
+                    return
+                if not self.plain_text(doc, node, f, kind, text, path):
                     return
                 self.text(doc, node, f, kind, text, path)
                 if isinstance(kind, Ref):
@@ -180,6 +193,7 @@ class Checker:
                 if not isinstance(v, list):
                     self.report(doc, node, "error", path, f"expected a list ({kind_words(f)}), found {describe(v)}; start each item with '- '", "wrong-type")
                     return
+                listed: set[str] = set()
                 for i, item in enumerate(v):
                     item_path = f"{path}[{i}]"
                     if isinstance(kind, Records):
@@ -187,6 +201,9 @@ class Checker:
                     elif (text := scalar_text(item)) is None:
                         self.not_text(doc, item, item_path, f"a {kind.target} id")
                     else:
+                        if text in listed:
+                            self.report(doc, item, "error", item_path, f"expected each {kind.target} once in this list, found '{text[:60]}' again; remove the repeat", "repeated-reference")
+                        listed.add(text)
                         self.refs[kind.target].append(Seen(text, doc, item, item_path, owner, record, f.name))
             case Flag():
                 if not kind.accepts(v):
@@ -197,13 +214,27 @@ class Checker:
             case _:
                 assert_never(kind)
 
+    def plain_text(self, doc: Document, node: Node, f: Field, kind: TextKind, text: str, path: str) -> bool:
+        """Bounded, printable, not blank: what every text value must be before its format is checked."""
+        limit = MAX_ID if isinstance(kind, (Id, Ref)) else MAX_TEXT
+        if len(text) > limit:
+            self.report(doc, node, "error", path, f"expected at most {limit} characters, found {len(text)}; shorten it", "too-large")
+            return False
+        if not text:
+            self.report(doc, node, "error", path, f"expected {kind_words(f)}, found only spaces; fill it in", "empty-value")
+            return False
+        if bad := FORBIDDEN.search(text):
+            self.report(doc, node, "error", path, f"expected printable text, found the invisible character U+{ord(bad.group()):04X} at position {bad.start() + 1}; retype the value (it often comes with copy and paste)", "bad-text")
+            return False
+        return True
+
     def text(self, doc: Document, node: Node, f: Field, kind: TextKind, text: str, path: str) -> None:
         """Check the format of a scalar read as text."""
         match kind:
             case Text() | Ref():
                 pass  # any text will do; a reference is checked once every key is known
             case Code(digits, what):
-                if not (len(text) == digits and text.isdigit()):
+                if not (len(text) == digits and text.isascii() and text.isdigit()):
                     self.report(doc, node, "error", path, f"expected a {digits}-digit {what} code (统计用区划代码), found {shown(f, text)} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
             case Phone():
                 if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):

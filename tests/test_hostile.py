@@ -99,3 +99,46 @@ def test_any_yaml_tree_gives_problems_not_exceptions(tmp_path_factory: pytest.Te
     (root / which).write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
     checked = read_roster(root)
     assert all(p.line >= 0 for p in checked.problems)
+
+
+# (file, old, new, expected code): one row per fault found by the probe of issue 11
+FAULTS = [
+    ("programme.yaml", "base_url: https://fw.lc.example/", "base_url: 'https://fw.lc.example/\"><script>alert(1)</script>'", "bad-url"),
+    ("programme.yaml", "base_url: https://fw.lc.example/", "base_url: 'https://fw.lc.example/ a'", "bad-url"),
+    ("advisors.yaml", "id: A0005", "id: A" + "5" * 300, "too-large"),
+    ("advisors.yaml", "name: 李秀英", "name: " + "李" * 1_000_000, "too-large"),
+    ("advisors.yaml", "name: 李秀英", "name: '   '", "empty-value"),
+    ("371502102-堂邑镇.yaml", "'371502102003'", "'３７１５０２１０２００３'", "bad-code"),
+    ("371502102-堂邑镇.yaml", "'371502102003'", "'٣٧١٥٠٢١٠٢٠٠٣'", "bad-code"),
+    ("advisors.yaml", "name: 李秀英", "name: .nan", "wrong-type"),
+    ("advisors.yaml", "name: 李秀英", 'name: "\\e[31m李秀英\\e[0m"', "bad-text"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "code"), FAULTS, ids=[f"{f[3]}-{i}" for i, f in enumerate(FAULTS)])
+def test_probe_faults_are_problems(tmp_path: Path, name: str, old: str, new: str, code: str) -> None:
+    from roster_edit import edit
+
+    root = copy_roster(tmp_path)
+    line = edit(root, name, old, new)
+    problems = read_roster(root).problems
+    assert any(p.code == code and p.line == line for p in problems), [p.format() for p in problems]
+    assert all(len(p.format()) < 600 for p in problems)  # a 1 MB value is not echoed back
+
+
+def test_messages_never_carry_terminal_escapes(tmp_path: Path) -> None:
+    from roster_edit import edit
+
+    root = copy_roster(tmp_path)
+    edit(root, "advisors.yaml", "phone: '13905350002'", 'phone: "\\e]0;owned\\a139\\e[2J"')
+    r = subprocess.run([sys.executable, "-m", "generator", "validate", str(root)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert "U+001B" in r.stdout
+
+
+def test_problem_text_escapes_what_a_terminal_would_obey() -> None:
+    from generator.problems import Problem
+
+    text = Problem("a.yaml", 1, 1, "error", "f", "found '\x1b[2J\u202e'", "bad-text").format()
+    assert "\x1b" not in text and "\u202e" not in text and "\\u001b[2J\\u202e" in text

@@ -71,6 +71,8 @@ CASES: dict[str, tuple[Fault, str]] = {
     "too-deep": (replace("programme.yaml", "city: 聊城市", "city: " + "[" * 30 + "]" * 30), "at most 20 levels"),
     "too-large": (too_large, "at most 10 MB"),
     "unreadable-file": (folder_for_file, "found a folder"),
+    "bad-text": (replace("advisors.yaml", "name: 李秀英", "name: \"李秀\\u202e英\""), "U+202E at position 3"),
+    "repeated-reference": (replace("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', 'A0004']"), "found 'A0004' again"),
     "unknown-field": (replace("advisors.yaml", "phone: '13905350002'", "phnoe: '13905350002'"), "did you mean 'phone'"),
     "missing-field": (replace("advisors.yaml", A2, "  - id: A0002\n", 0), "expected a field 'name'"),
     "empty-value": (replace("advisors.yaml", "name: 李秀英", "name: ''"), "found an empty value"),
