@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from generator import cards
+from generator import cards, qr
 from generator.build import read_roster
+from generator.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
 from raster import dark_runs, decode_qr, page_info, rasterize, text_in
 from roster_edit import SAMPLE, SMALL
 
@@ -21,12 +23,12 @@ PT_PER_MM = 72 / 25.4
 
 def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     url = "https://fw.lc.example/v/371502001001/"
-    m = cards.qr_modules(url)
+    m = qr.qr_modules(url)
     n = len(m)
-    assert n == 29 + 2 * cards.QUIET_ZONE  # version 3 for a 37-character URL
-    for i in range(cards.QUIET_ZONE):
+    assert n == 29 + 2 * qr.QUIET_ZONE  # version 3 for a 37-character URL
+    for i in range(qr.QUIET_ZONE):
         assert not any(m[i]) and not any(m[-1 - i]) and not any(row[i] or row[-1 - i] for row in m)
-    svg = cards.qr_svg(url, "二维码")
+    svg = qr.qr_svg(url, "二维码")
     assert " id=" not in svg and f'viewBox="0 0 {n} {n}"' in svg
     # the printed symbol, quiet zone excluded, is at least 20 mm wide
     assert cards.QR_MM * 29 / n >= 20
@@ -44,10 +46,10 @@ def test_fast_mask_choice_matches_qrcode(url: str) -> None:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
-    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=cards.QUIET_ZONE, box_size=1)
+    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=qr.QUIET_ZONE, box_size=1)
     reference.add_data(url)
     reference.make(fit=True)
-    assert cards.qr_modules(url) == reference.get_matrix()
+    assert qr.qr_modules(url) == reference.get_matrix()
 
 
 def test_cut_marks_stay_in_the_margins() -> None:
@@ -69,14 +71,76 @@ def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
         cards.read_village_list(listing)
 
 
-def run_cards(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=ROOT, capture_output=True, text=True)
+def run_cards(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, check=False)
 
 
 def test_cli_refuses_unknown_township(tmp_path: Path) -> None:
     r = run_cards("--township", "371502999", "-o", str(tmp_path / "x.pdf"))
     assert r.returncode == 1 and "no township with code '371502999'" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def no_chromium(tmp_path: Path) -> dict[str, str]:
+    """An environment where CHROME_PATH names nothing and PATH has no Chromium."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir(exist_ok=True)
+    return {**os.environ, "CHROME_PATH": str(tmp_path / "no-such-chromium"), "PATH": str(empty)}
+
+
+def fake_chromium(tmp_path: Path, script: str) -> str:
+    path = tmp_path / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_missing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in no_chromium(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(MissingTool, match="CHROME_PATH=.*no-such-chromium is not a program"):
+        find_chromium()
+    out = tmp_path / "x.pdf"
+    with pytest.raises(MissingTool):
+        write_pdf([("1 card", "<p>x</p>")], out)
+    assert not out.exists()
+
+
+def test_cli_without_chromium_says_so_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    r = run_cards("--township", "371502001", "-o", str(out), env=no_chromium(tmp_path))
+    assert r.returncode == 1, r.stderr
+    assert "error: CHROME_PATH=" in r.stderr and "apt-get install chromium" in r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr and not out.exists()
+
+
+def test_failing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    html = tmp_path / "sheet.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    crashing = fake_chromium(tmp_path, "echo 'renderer crashed' >&2; exit 7")
+    with pytest.raises(PrintFailed, match=r"sheet.html \(exit 7\): renderer crashed"):
+        print_pdf(html, tmp_path / "sheet.pdf", crashing)
+    silent = fake_chromium(tmp_path, "exit 0")  # succeeds but writes no PDF
+    with pytest.raises(PrintFailed, match="could not print sheet.html"):
+        print_pdf(html, tmp_path / "sheet.pdf", silent)
+    broken = tmp_path / "broken-chromium"  # found, but not a program this machine can run
+    broken.write_bytes(b"\x7fELF not really")
+    broken.chmod(0o755)
+    with pytest.raises(PrintFailed, match="cannot run"):
+        print_pdf(html, tmp_path / "sheet.pdf", str(broken))
+    monkeypatch.setenv("CHROME_PATH", crashing)
+    out = tmp_path / "cards.pdf"
+    with pytest.raises(PrintFailed):
+        write_pdf([("1 card", "<p>x</p>")], out)
+    assert not out.exists() and not list(tmp_path.glob(".cards.pdf*"))
+
+
+def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "x.pdf"
+    r = run_cards("--township", "371502001", "-o", str(out))
+    assert r.returncode == 1 and f"error: cannot write {out}: no folder" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +200,7 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
     # through its top finder patterns, which are dark at both edges of the symbol
     x0, y0 = cards.slot_mm(0)
     module = cards.QR_MM / 37
-    band = image.row(image.px(y0 + 4 + (cards.QUIET_ZONE + 0.5) * module))[image.px(x0 + 55) : image.px(x0 + 90)]
+    band = image.row(image.px(y0 + 4 + (qr.QUIET_ZONE + 0.5) * module))[image.px(x0 + 55) : image.px(x0 + 90)]
     runs = dark_runs(band)
     assert image.mm(runs[-1][1] - runs[0][0]) >= 20
 
@@ -145,7 +209,7 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
 def test_single_card_prints_card_sized(small_site: Path, tmp_path: Path) -> None:
     """/print/<township>/#v<village> prints that card alone on one 90 × 54 mm page."""
     out = tmp_path / "one.pdf"
-    cards.print_pdf(small_site / "print" / "371502102" / "index.html", out, cards.find_chromium(), fragment="v371502102003")
+    print_pdf(small_site / "print" / "371502102" / "index.html", out, find_chromium(), fragment="v371502102003")
     pages, w, h = page_info(out)
     assert pages == 1
     assert abs(w / PT_PER_MM - 90) <= 0.5 and abs(h / PT_PER_MM - 54) <= 0.5, (w / PT_PER_MM, h / PT_PER_MM)
