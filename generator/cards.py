@@ -1,8 +1,13 @@
-"""Service cards (便民服务卡): card content, A4 sheets of ten, and the choice of villages.
+"""Service cards (便民服务卡): what a card says, where it sits on a sheet, who gets one.
 
-A card is 90 × 54 mm; a sheet puts ten on A4 (2 × 5) with cut marks drawn in the
-page, because browsers do not print CSS ``marks``. The QR code (qr.py) encodes the
-village page's permanent URL; PDFs are printed by pdf.py from the same HTML the site serves.
+The one owner of printing: card content, the sheet geometry, the choice of villages
+(a township, a unit, everything, or a reprint list), the sheets' template context
+and its rendering, for the site's ``/print/`` pages and for the print shop's
+documents alike. A card is 90 × 54 mm; a sheet puts ten on A4 (2 × 5) with cut
+marks drawn in the page, because browsers do not print CSS ``marks``.
+
+Imports run one way: cards → pages (the Jinja environment), qr (the codes); pdf.py
+turns the documents into a PDF and is called by the command line, not from here.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .model import Advisor, County, Roster, Township, Village
+from .pages import Assets, Site, environment
 from .qr import qr_svg
-from .urls import village_url
+from .urls import backs_url, print_url, township_url, village_url
 
 CARD_MM = (90.0, 54.0)
 A4_MM = (210.0, 297.0)
@@ -23,6 +29,12 @@ COLUMNS, ROWS = 2, 5
 PER_SHEET = COLUMNS * ROWS
 MARGIN_MM = ((A4_MM[0] - COLUMNS * CARD_MM[0]) / 2, (A4_MM[1] - ROWS * CARD_MM[1]) / 2)  # 15, 13.5
 QR_MM = 27.0  # printed size including the quiet zone: a version-3 symbol is ≥ 20 mm wide
+CUT_GAP_MM = 3.0  # cut marks stop short of the cards, so a slightly off cut leaves no line on them
+
+SHEETS_PER_DOCUMENT = 40  # one Chromium run each: parts print two at a time, then are merged
+
+Slot = tuple["Card | None", tuple[float, float]]  # a card (None on a back) and its top-left corner
+SheetPage = tuple[str, list[Slot]]  # "front" or "back", and its slots
 
 
 @dataclass(frozen=True)
@@ -50,9 +62,7 @@ def card_for(roster: Roster, village: Village) -> Card:
     )
 
 
-def sheets(cards: Sequence[Card]) -> list[list[Card]]:
-    """Ten cards a sheet, in roster order."""
-    return [list(cards[i : i + PER_SHEET]) for i in range(0, len(cards), PER_SHEET)]
+# --- geometry ------------------------------------------------------------------------
 
 
 def slot_mm(index: int) -> tuple[float, float]:
@@ -68,20 +78,19 @@ def mirrored(index: int) -> int:
 
 
 def cut_marks() -> list[tuple[float, float, float, float]]:
-    """Cut-mark lines (x1, y1, x2, y2 in mm), in the margins, 3 mm clear of the cards."""
-    gap = 3.0
+    """Cut-mark lines (x1, y1, x2, y2 in mm), in the margins, clear of the cards."""
     (mx, my), (w, h) = MARGIN_MM, A4_MM
     lines = []
     for col in range(COLUMNS + 1):
         x = mx + col * CARD_MM[0]
-        lines += [(x, 0.0, x, my - gap), (x, h - my + gap, x, h)]
+        lines += [(x, 0.0, x, my - CUT_GAP_MM), (x, h - my + CUT_GAP_MM, x, h)]
     for row in range(ROWS + 1):
         y = my + row * CARD_MM[1]
-        lines += [(0.0, y, mx - gap, y), (w - mx + gap, y, w, y)]
+        lines += [(0.0, y, mx - CUT_GAP_MM, y), (w - mx + CUT_GAP_MM, y, w, y)]
     return lines
 
 
-# --- selection ----------------------------------------------------------------------
+# --- selection -----------------------------------------------------------------------
 
 
 class SelectionError(ValueError):
@@ -124,3 +133,98 @@ def read_village_list(path: Path) -> list[str]:
             raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{code}'")
         codes.append(code)
     return codes
+
+
+# --- sheets --------------------------------------------------------------------------
+
+
+def sheets(cards: Sequence[Card]) -> list[list[Card]]:
+    """Ten cards a sheet, in roster order."""
+    return [list(cards[i : i + PER_SHEET]) for i in range(0, len(cards), PER_SHEET)]
+
+
+def sheet_pages(groups: Sequence[Sequence[Card]], backs: bool = False) -> list[SheetPage]:
+    """Sheets of ten cards, each group starting on a new sheet.
+
+    With ``backs``, each sheet is followed by a sheet of card backs, mirrored left to
+    right so that long-edge duplex printing puts each back behind its front.
+    """
+    pages: list[SheetPage] = []
+    for sheet in (s for group in groups for s in sheets(group)):
+        pages.append(("front", [(c, slot_mm(i)) for i, c in enumerate(sheet)]))
+        if backs:
+            pages.append(("back", [(None, slot_mm(mirrored(i))) for i in range(len(sheet))]))
+    return pages
+
+
+def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, path: str = "", *,
+                  inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
+    """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline."""
+    return site.render("print.html", path, title=title, pages=pages, count=count, marks=cut_marks(),
+                       inline_css=inline_css, back_link=back_link)
+
+
+def township_sheets(site: Site, township: Township) -> tuple[str, str]:
+    """The township's sheets at /print/<township>/.
+
+    One card alone is the same page opened at ``#v<village code>``: the stylesheet then
+    shows and prints only that card, on a card-sized page.
+    """
+    items = [card_for(site.roster, v) for v in township.villages]
+    return render_sheets(site, sheet_pages([items]), len(items), township.name, print_url(township.code),
+                         back_link=township_url(township.code))
+
+
+def backs_sheet(site: Site) -> tuple[str, str]:
+    """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
+    pages: list[SheetPage] = [("back", [(None, slot_mm(i)) for i in range(PER_SHEET)])]
+    return render_sheets(site, pages, PER_SHEET, "背面（八项服务）", backs_url(), back_link="")
+
+
+# --- documents for print shops -------------------------------------------------------
+
+
+def batches(groups: Sequence[Sequence[Village]], sheets_per_document: int = SHEETS_PER_DOCUMENT,
+            ) -> list[list[Sequence[Village]]]:
+    """Groups packed into documents of at most ``sheets_per_document`` sheets, in order.
+
+    A group that would overflow the current document starts the next one, so a
+    township is not split across two PDF parts unless it alone is too long.
+    """
+    limit = sheets_per_document * PER_SHEET
+    documents: list[list[Sequence[Village]]] = []
+    used = 0
+    for group in groups:
+        for start in range(0, len(group), limit):
+            part = group[start : start + limit]
+            needed = -(-len(part) // PER_SHEET)
+            if not documents or used + needed > sheets_per_document:
+                documents.append([])
+                used = 0
+            documents[-1].append(part)
+            used += needed
+    return documents
+
+
+def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path, *, by_township: bool = True,
+                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT) -> list[tuple[str, str]]:
+    """Standalone print HTML for ``villages``: ``(label, html)`` documents for :func:`pdf.write_pdf`.
+
+    With ``by_township``, each township starts on a new sheet (staff hand out cards
+    township by township); otherwise cards follow the given order (a reprint list).
+    """
+    site = Site(roster, environment(overrides / "data"), Assets(), "")
+    css = (overrides / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    groups: list[list[Village]] = []
+    for v in villages:
+        if not groups or (by_township and groups[-1][-1].township != v.township):
+            groups.append([])
+        groups[-1].append(v)
+    documents = []
+    for batch in batches(groups, sheets_per_document):
+        first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
+        count = sum(map(len, batch))
+        label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
+        pages = sheet_pages([[card_for(roster, v) for v in group] for group in batch], backs)
+        documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
+    return documents

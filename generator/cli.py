@@ -17,8 +17,8 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .build import print_documents, read_roster
-from .cards import SelectionError, read_village_list, select_villages
+from .build import read_roster
+from .cards import SelectionError, print_documents, read_village_list, select_villages
 from .pdf import PdfError, write_pdf
 from .problems import errors, format_json, format_text
 from .stats import Row, coverage

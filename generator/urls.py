@@ -27,5 +27,10 @@ def print_url(township_code: str) -> str:
     return f"print/{township_code}/"
 
 
+def backs_url() -> str:
+    """The sheet of card backs, the same for every township."""
+    return "print/back/"
+
+
 #: The page kinds whose URL the search box makes from an id.
 BY_KIND = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}

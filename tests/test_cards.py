@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+import generator
 from generator import cards, qr
 from generator.build import read_roster
 from generator.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
@@ -19,6 +21,42 @@ from roster_edit import SAMPLE, SMALL
 
 ROOT = SAMPLE.parent
 PT_PER_MM = 72 / 25.4
+PACKAGE = Path(generator.__file__).parent
+
+
+def package_imports(module: str) -> set[str]:
+    """The generator modules that ``module`` imports, relatively or by full name."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "generator":
+            rest = (node.module or "").split(".")[1:]
+            found.update(rest[:1] or [a.name for a in node.names])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("generator."))
+    return found
+
+
+def test_printing_imports_run_one_way() -> None:
+    """cli → build → cards → pages, qr; cli → pdf. Nothing printing calls back up."""
+    assert package_imports("qr") == set()  # leaves: they know nothing of rosters or pages
+    assert package_imports("pdf") == set()
+    assert not package_imports("cards") & {"build", "cli", "plugin", "pdf"}
+    assert not package_imports("pages") & {"cards", "qr", "pdf", "build", "cli", "plugin"}
+    assert not package_imports("build") & {"cli", "plugin", "pdf"}
+    graph = {p.stem: package_imports(p.stem) for p in PACKAGE.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import cycle: {' → '.join((*path, module))}"
+        if module not in done:
+            for imported in graph.get(module, set()):
+                visit(imported, (*path, module))
+            done.add(module)
+
+    for module in graph:
+        visit(module, ())
 
 
 def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
@@ -262,6 +300,7 @@ def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
     ids = re.findall(r'\sid="([^"]+)"', sheet)
     assert len(ids) == len(set(ids)) and sheet.count('class="card"') == 3
     assert sheet.count("<svg class=\"qr\"") == 3 and sheet.count('class="marks"') == 1
+    assert 'href="../../print/back/"' in sheet  # the link to the backs, from urls.backs_url
     assert not (folder / "site" / "print" / "371502102003").exists()  # one card: the sheet at #v<code>
     township = (folder / "site" / "t" / "371502001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../print/371502001/"' in township
