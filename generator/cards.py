@@ -23,7 +23,9 @@ from .pages import Assets, Site, environment
 from .qr import qr_svg
 from .urls import backs_url, print_url, township_url, village_url
 
+# The sheet, stated once: print.html hands these to cards.css as CSS custom properties
 CARD_MM = (90.0, 54.0)
+PAPER = "A4"
 A4_MM = (210.0, 297.0)
 COLUMNS, ROWS = 2, 5
 PER_SHEET = COLUMNS * ROWS
@@ -88,6 +90,26 @@ def cut_marks() -> list[tuple[float, float, float, float]]:
         y = my + row * CARD_MM[1]
         lines += [(0.0, y, mx - CUT_GAP_MM, y), (w - mx + CUT_GAP_MM, y, w, y)]
     return lines
+
+
+def _mm(value: float) -> str:
+    return f"{value:g}mm"
+
+
+def geometry() -> dict[str, object]:
+    """The geometry as print.html needs it: @page sizes (which cannot use var()), custom properties, words."""
+    return {
+        "paper": PAPER,
+        "per_sheet": PER_SHEET,
+        "card_text": f"{CARD_MM[0]:g} × {CARD_MM[1]:g} mm",
+        "sheet": f"{_mm(A4_MM[0])} {_mm(A4_MM[1])}",
+        "card": f"{_mm(CARD_MM[0])} {_mm(CARD_MM[1])}",
+        "viewbox": f"0 0 {A4_MM[0]:g} {A4_MM[1]:g}",  # the cut marks are drawn in mm
+        "properties": "; ".join(f"{name}: {value}" for name, value in (
+            ("--sheet-w", _mm(A4_MM[0])), ("--sheet-h", _mm(A4_MM[1])),
+            ("--card-w", _mm(CARD_MM[0])), ("--card-h", _mm(CARD_MM[1])), ("--qr", _mm(QR_MM)),
+        )),
+    }
 
 
 # --- selection -----------------------------------------------------------------------
@@ -161,7 +183,7 @@ def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, pa
                   inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
     """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline."""
     return site.render("print.html", path, title=title, pages=pages, count=count, marks=cut_marks(),
-                       inline_css=inline_css, back_link=back_link)
+                       geometry=geometry(), inline_css=inline_css, back_link=back_link)
 
 
 def township_sheets(site: Site, township: Township) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser
 import generator
 from generator import cards, qr
 from generator.build import read_roster
+from generator.pages import Assets, Site, environment
 from generator.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
 from raster import dark_runs, decode_qr, page_info, rasterize, text_in
 from roster_edit import SAMPLE, SMALL
@@ -95,6 +96,29 @@ def test_cut_marks_stay_in_the_margins() -> None:
         for x, y in ((x1, y1), (x2, y2)):
             inside = cards.MARGIN_MM[0] < x < 210 - cards.MARGIN_MM[0] and cards.MARGIN_MM[1] < y < 297 - cards.MARGIN_MM[1]
             assert not inside
+
+
+def sheet_site(data: Path = SMALL) -> Site:
+    """What the print sheets render with, without building a site."""
+    return Site(read_roster(data).roster, environment(ROOT / "overrides" / "data"), Assets(), "")
+
+
+def test_sheet_geometry_is_stated_once_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.findall(r"\b(?:90|54|210|297|27)(?:\.0+)?mm\b|@page|\bA4\b", rules)
+    for name in ("--sheet-w", "--sheet-h", "--card-w", "--card-h", "--qr"):
+        assert f"var({name})" in css
+    site = sheet_site()
+    html = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    assert "@page { size: 210mm 297mm; margin: 0; } @page card { size: 90mm 54mm; margin: 0; }" in html
+    assert "--card-w: 90mm; --card-h: 54mm; --qr: 27mm" in html and 'viewBox="0 0 210 297"' in html
+    # the CSS follows the Python numbers, wherever they go
+    monkeypatch.setattr(cards, "CARD_MM", (85.0, 55.0))
+    monkeypatch.setattr(cards, "QR_MM", 25.5)
+    html = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    assert "@page card { size: 85mm 55mm;" in html and "--card-w: 85mm; --card-h: 55mm; --qr: 25.5mm" in html
+    assert "只打印这一张（85 × 55 mm）" in html
 
 
 def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
