@@ -18,7 +18,7 @@ from generator.build import read_roster
 from generator.pages import Assets, Site, environment
 from generator.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
 from raster import dark_runs, decode_qr, page_info, rasterize, text_in
-from roster_edit import SAMPLE, SMALL
+from roster_edit import SAMPLE, SMALL, copy_roster, edit
 
 ROOT = SAMPLE.parent
 PT_PER_MM = 72 / 25.4
@@ -119,6 +119,19 @@ def test_sheet_geometry_is_stated_once_in_python(monkeypatch: pytest.MonkeyPatch
     html = cards.township_sheets(site, site.roster.township["371502001"])[1]
     assert "@page card { size: 85mm 55mm;" in html and "--card-w: 85mm; --card-h: 55mm; --qr: 25.5mm" in html
     assert "只打印这一张（85 × 55 mm）" in html
+
+
+def test_hotline_on_the_cards_comes_from_the_roster(tmp_path: Path) -> None:
+    data = copy_roster(tmp_path)
+    edit(data, "programme.yaml", "hotline: '12348'", "hotline: '96348'")
+    edit(data, "programme.yaml", "local_hotline: '0635-12348'", "local_hotline: '0000-96348'")
+    edit(data, "371502001-古楼街道.yaml", "advisor: A0002", "advisor: null")  # the card says: call the hotline
+    site = sheet_site(data)
+    sheet = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    backs = cards.backs_sheet(site)[1]
+    assert "12348" not in sheet + backs
+    assert "法律顾问：请拨打 96348" in sheet and "96348 · 0000-96348 免费法律咨询" in sheet
+    assert "96348 公共法律服务热线 · 0000-96348" in backs
 
 
 def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
