@@ -180,7 +180,7 @@ def sheet_pages(groups: Sequence[Sequence[Card]], backs: bool = False) -> list[S
 
 
 def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, path: str = "", *,
-                  inline_css: str | None = None, back_link: str | None = None) -> tuple[str, str]:
+                  inline_css: Markup | None = None, back_link: str | None = None) -> tuple[str, str]:
     """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline."""
     return site.render("print.html", path, title=title, pages=pages, count=count, marks=cut_marks(),
                        geometry=geometry(), inline_css=inline_css, back_link=back_link)
@@ -236,7 +236,9 @@ def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path
     township by township); otherwise cards follow the given order (a reprint list).
     """
     site = Site(roster, environment(overrides / "data"), Assets(), "")
-    css = (overrides / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    # Our own stylesheet, no roster text in it: autoescaped, its quoted font names became &#34;…&#34;
+    # and Chromium fell back to a default font. Only '</' could end the <style> element early.
+    css = Markup((overrides / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8").replace("</", "<\\/"))
     groups: list[list[Village]] = []
     for v in villages:
         if not groups or (by_township and groups[-1][-1].township != v.township):

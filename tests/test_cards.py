@@ -134,6 +134,16 @@ def test_hotline_on_the_cards_comes_from_the_roster(tmp_path: Path) -> None:
     assert "96348 公共法律服务热线 · 0000-96348" in backs
 
 
+def test_print_shop_documents_inline_the_stylesheet_unescaped() -> None:
+    """Escaped, the quoted font names became &#34;…&#34; and Chromium used its default font."""
+    roster = read_roster(SMALL).roster
+    documents = cards.print_documents(roster, roster.villages, ROOT / "overrides")
+    assert [label for label, _ in documents] == ["9 cards, 古楼街道 – 堂邑镇"]
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    html = documents[0][1]
+    assert f"<style>{css}</style>" in html and 'font-family: "Noto Sans CJK SC"' in html and "&#34;" not in html
+
+
 def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
     roster = read_roster(SMALL).roster
     with pytest.raises(cards.SelectionError, match="371502999"):
