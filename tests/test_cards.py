@@ -91,6 +91,31 @@ def test_fast_mask_choice_matches_qrcode(url: str) -> None:
     assert qr.qr_modules(url) == reference.get_matrix()
 
 
+HOSTILE = """王庄"><script>alert('x')</script>&amp;村"""
+
+
+def test_qr_label_is_escaped() -> None:
+    svg = qr.qr_svg("https://fw.lc.example/v/371502001003/", f"二维码：{HOSTILE}")
+    assert "<script>" not in svg and "alert('x')" not in svg
+    assert 'aria-label="二维码：王庄&#34;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;村"' in svg
+    assert str(svg).count("<") == 4  # <svg, <rect, <path, </svg: nothing from the label
+
+
+def test_hostile_village_name_prints_as_text(tmp_path: Path) -> None:
+    data = copy_roster(tmp_path)
+    edit(data, "371502001-古楼街道.yaml", "name: 王庄村委会", "name: '" + HOSTILE.replace("'", "''") + "委会'")
+    site = sheet_site(data)
+    village = site.roster.village["371502001003"]
+    assert village.short_name == HOSTILE
+    sheet = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    document = cards.print_documents(site.roster, [village], ROOT / "overrides")[0][1]
+    escaped = "王庄&#34;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;村"
+    for html in (sheet, document):
+        assert "<script>" not in html and "alert('x')" not in html
+        assert f'<h2 class="card-village">{escaped}</h2>' in html
+        assert f'aria-label="二维码：{escaped}页面 https://fw.lc.example/v/371502001003/"' in html
+
+
 def test_cut_marks_stay_in_the_margins() -> None:
     for x1, y1, x2, y2 in cards.cut_marks():
         for x, y in ((x1, y1), (x2, y2)):
