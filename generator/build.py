@@ -11,9 +11,11 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,7 +24,7 @@ import jinja2
 from . import cards
 from .escape import html_text, markdown_text
 from .load import build_roster, load_documents
-from .model import Roster, Village, tel_uri
+from .model import Roster, tel_uri
 from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
@@ -117,10 +119,19 @@ def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: st
     _worker = (Site(roster, environment(templates), assets, site_name), out)
 
 
+def _print_pages(site: Site, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
+    """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
+    kind, key = task
+    if kind == "counties":
+        yield cards.backs_sheet(site)
+    elif kind == "township":
+        yield cards.township_sheets(site, site.roster.township[key])
+
+
 def _render(task: tuple[str, str]) -> int:
     assert _worker is not None
     site, out = _worker
-    return write_files(out, site.pages_for(task))
+    return write_files(out, chain(site.pages_for(task), _print_pages(site, task)))
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None) -> int:
@@ -152,39 +163,3 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
     return count
-
-
-def print_documents(roster: Roster, villages: list[Village], overrides: Path, by_township: bool = True,
-                    backs: bool = False, sheets_per_document: int = 40) -> list[tuple[str, str]]:
-    """Standalone print HTML for ``villages``, cut into documents of about 40 sheets.
-
-    With ``by_township``, each township starts on a new sheet (staff hand out cards
-    township by township); otherwise cards follow the given order (a reprint list).
-    Each document is labelled for progress reports.
-    """
-    site = Site(roster, environment(overrides / "data"), Assets(), "")
-    css = (overrides / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
-    groups: list[list[Village]] = []
-    for v in villages:
-        if not groups or (by_township and groups[-1][-1].township != v.township):
-            groups.append([])
-        groups[-1].append(v)
-    documents: list[tuple[str, str]] = []
-    batch: list[list[Village]] = []
-
-    def flush() -> None:
-        if batch:
-            first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
-            label = f"{sum(map(len, batch))} cards, {first}" + (f" – {last}" if by_township and last != first else "")
-            html = site.print_html([[cards.card_for(roster, v) for v in g] for g in batch], "便民服务卡", inline_css=css, backs=backs)[1]
-            documents.append((label, html))
-            batch.clear()
-
-    for group in groups:
-        for start in range(0, len(group), sheets_per_document * cards.PER_SHEET):
-            part = group[start : start + sheets_per_document * cards.PER_SHEET]
-            if sum(-(-len(g) // cards.PER_SHEET) for g in batch) + -(-len(part) // cards.PER_SHEET) > sheets_per_document:
-                flush()
-            batch.append(part)
-    flush()
-    return documents

@@ -1,138 +1,42 @@
-"""Service cards (便民服务卡): QR codes, A4 sheets of ten, and PDFs for print shops.
+"""Service cards (便民服务卡): what a card says, where it sits on a sheet, who gets one.
 
-A card is 90 × 54 mm; a sheet puts ten on A4 (2 × 5) with cut marks drawn in the
-page, because browsers do not print CSS ``marks``. The QR code encodes the village
-page's permanent URL as an inline SVG path (no ids, so many can share a page).
-PDFs are printed by headless Chromium from the same HTML the site serves.
+The one owner of printing: card content, the sheet geometry, the choice of villages
+(a township, a unit, everything, or a reprint list), the sheets' template context
+and its rendering, for the site's ``/print/`` pages and for the print shop's
+documents alike. A card is 90 × 54 mm; a sheet puts ten on A4 (2 × 5) with cut
+marks drawn in the page, because browsers do not print CSS ``marks``.
+
+Imports run one way: cards → pages (the Jinja environment), qr (the codes); pdf.py
+turns the documents into a PDF and is called by the command line, not from here.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from markupsafe import Markup
 
 from .model import Advisor, County, Roster, Township, Village
-from .urls import village_url
+from .pages import Assets, Site, environment
+from .qr import qr_svg
+from .urls import backs_url, print_url, township_url, village_url
 
+# The sheet, stated once: print.html hands these to cards.css as CSS custom properties
 CARD_MM = (90.0, 54.0)
+PAPER = "A4"
 A4_MM = (210.0, 297.0)
 COLUMNS, ROWS = 2, 5
 PER_SHEET = COLUMNS * ROWS
 MARGIN_MM = ((A4_MM[0] - COLUMNS * CARD_MM[0]) / 2, (A4_MM[1] - ROWS * CARD_MM[1]) / 2)  # 15, 13.5
-QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 QR_MM = 27.0  # printed size including the quiet zone: a version-3 symbol is ≥ 20 mm wide
+CUT_GAP_MM = 3.0  # cut marks stop short of the cards, so a slightly off cut leaves no line on them
 
+SHEETS_PER_DOCUMENT = 40  # one Chromium run each: parts print two at a time, then are merged
 
-_RUN = re.compile(r"00000+|11111+")  # twice as fast as 0{5,}|1{5,} in CPython's re
-_FINDER_LIKE = ("10111010000", "00001011101")  # neither overlaps itself, so str.count is exact
-
-
-def mask_penalty(rows: list[str]) -> int:
-    """The QR standard's penalty score (rules N1–N4) of a symbol given as rows of '0'/'1'.
-
-    The same score as ``qrcode.util.lost_point``, computed on strings and bit masks
-    so that trying all eight masks costs well under a millisecond.
-    """
-    n = len(rows)
-    text = "2".join(rows + ["".join(col) for col in zip(*rows)])  # '2' stops runs at line ends
-    runs = _RUN.findall(text)
-    score = len("".join(runs)) - 2 * len(runs)  # N1: 3 + (run - 5) for each run of five or more
-    ints = [int(r, 2) for r in rows]
-    inner = (1 << (n - 1)) - 1
-    for a, b in zip(ints, ints[1:]):  # N2: 2×2 blocks of one colour
-        score += 3 * bin(~(a ^ b) & ~(a ^ (a >> 1)) & ~(b ^ (b >> 1)) & inner).count("1")
-    score += 40 * sum(text.count(p) for p in _FINDER_LIKE)  # N3: finder-like patterns
-    dark = text[: n * (n + 1)].count("1")
-    return score + 10 * (abs(100 * dark - 50 * n * n) // (5 * n * n))  # N4: every 5 % from half dark
-
-
-@lru_cache(maxsize=8)
-def _mask_flips(version: int) -> tuple[tuple[int, ...], ...]:
-    """Per mask, the data modules (as row bit masks) whose colour differs from mask 0's."""
-    probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
-    n = probe.modules_count = version * 4 + 17
-    probe.modules = [[None] * n for _ in range(n)]
-    for r, c in ((0, 0), (n - 7, 0), (0, n - 7)):
-        probe.setup_position_probe_pattern(r, c)
-    probe.setup_position_adjust_pattern()
-    probe.setup_timing_pattern()
-    probe.setup_type_info(True, 0)
-    if version >= 7:
-        probe.setup_type_number(True)
-    masks = [qrcode.util.mask_func(i) for i in range(8)]
-    return tuple(
-        tuple(
-            sum(1 << (n - 1 - c) for c in range(n) if probe.modules[r][c] is None and masks[0](r, c) != masks[i](r, c))
-            for r in range(n)
-        )
-        for i in range(8)
-    )
-
-
-class _QRCode(qrcode.QRCode):  # type: ignore[type-arg]
-    """qrcode's encoder with a fast choice of mask: the one the standard's penalty prefers.
-
-    qrcode scores each mask by re-encoding the symbol (4 ms a code, 27 s for the
-    programme); here the symbol is built once and the masks applied by XOR.
-    The choice matters: at low resolution, zbar read 93 of 154 codes masked this
-    way but only 41 with a fixed mask.
-    """
-
-    def make(self, fit: bool = True) -> None:
-        if fit or self.version is None:
-            self.best_fit(start=self.version)
-        self.makeImpl(True, 0)  # format bits blank, as qrcode scores masks
-        n = self.modules_count
-        modules: list[list[bool]] = self.modules  # type: ignore[has-type]  # set by makeImpl
-        base = [int("".join("1" if m else "0" for m in row), 2) for row in modules]
-        candidates = [[b ^ f for b, f in zip(base, flips)] for flips in _mask_flips(self.version)]
-        _, best = min((mask_penalty([format(r, f"0{n}b") for r in rows]), i) for i, rows in enumerate(candidates))
-        self.modules = [[bool(r >> (n - 1 - c) & 1) for c in range(n)] for r in candidates[best]]
-        self.setup_type_info(False, best)  # now the real format (and version) bits
-        if self.version >= 7:
-            self.setup_type_number(False)
-        self.mask_pattern = best
-
-
-def qr_modules(text: str) -> list[list[bool]]:
-    """The QR matrix of ``text`` (error correction M) with its quiet zone."""
-    qr = _QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
-    qr.add_data(text)
-    qr.make(fit=True)
-    return qr.get_matrix()
-
-
-def qr_svg(text: str, label: str) -> str:
-    """An inline SVG of the code: one path of horizontal runs, sized by CSS, no ids."""
-    rows = qr_modules(text)
-    n = len(rows)
-    parts = []
-    for y, row in enumerate(rows):
-        x = 0
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    return (
-        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '
-        f'aria-label="{label}" shape-rendering="crispEdges"><rect width="{n}" height="{n}" fill="#fff"/>'
-        f'<path d="{"".join(parts)}" fill="#000"/></svg>'
-    )
+Slot = tuple["Card | None", tuple[float, float]]  # a card (None on a back) and its top-left corner
+SheetPage = tuple[str, list[Slot]]  # "front" or "back", and its slots
 
 
 @dataclass(frozen=True)
@@ -144,7 +48,7 @@ class Card:
     county: County | None
     advisor: Advisor | None
     url: str
-    qr: str
+    qr: Markup
 
 
 def card_for(roster: Roster, village: Village) -> Card:
@@ -160,9 +64,7 @@ def card_for(roster: Roster, village: Village) -> Card:
     )
 
 
-def sheets(cards: Sequence[Card]) -> list[list[Card]]:
-    """Ten cards a sheet, in roster order."""
-    return [list(cards[i : i + PER_SHEET]) for i in range(0, len(cards), PER_SHEET)]
+# --- geometry ------------------------------------------------------------------------
 
 
 def slot_mm(index: int) -> tuple[float, float]:
@@ -178,20 +80,39 @@ def mirrored(index: int) -> int:
 
 
 def cut_marks() -> list[tuple[float, float, float, float]]:
-    """Cut-mark lines (x1, y1, x2, y2 in mm), in the margins, 3 mm clear of the cards."""
-    gap = 3.0
+    """Cut-mark lines (x1, y1, x2, y2 in mm), in the margins, clear of the cards."""
     (mx, my), (w, h) = MARGIN_MM, A4_MM
     lines = []
     for col in range(COLUMNS + 1):
         x = mx + col * CARD_MM[0]
-        lines += [(x, 0.0, x, my - gap), (x, h - my + gap, x, h)]
+        lines += [(x, 0.0, x, my - CUT_GAP_MM), (x, h - my + CUT_GAP_MM, x, h)]
     for row in range(ROWS + 1):
         y = my + row * CARD_MM[1]
-        lines += [(0.0, y, mx - gap, y), (w - mx + gap, y, w, y)]
+        lines += [(0.0, y, mx - CUT_GAP_MM, y), (w - mx + CUT_GAP_MM, y, w, y)]
     return lines
 
 
-# --- selection ----------------------------------------------------------------------
+def _mm(value: float) -> str:
+    return f"{value:g}mm"
+
+
+def geometry() -> dict[str, object]:
+    """The geometry as print.html needs it: @page sizes (which cannot use var()), custom properties, words."""
+    return {
+        "paper": PAPER,
+        "per_sheet": PER_SHEET,
+        "card_text": f"{CARD_MM[0]:g} × {CARD_MM[1]:g} mm",
+        "sheet": f"{_mm(A4_MM[0])} {_mm(A4_MM[1])}",
+        "card": f"{_mm(CARD_MM[0])} {_mm(CARD_MM[1])}",
+        "viewbox": f"0 0 {A4_MM[0]:g} {A4_MM[1]:g}",  # the cut marks are drawn in mm
+        "properties": "; ".join(f"{name}: {value}" for name, value in (
+            ("--sheet-w", _mm(A4_MM[0])), ("--sheet-h", _mm(A4_MM[1])),
+            ("--card-w", _mm(CARD_MM[0])), ("--card-h", _mm(CARD_MM[1])), ("--qr", _mm(QR_MM)),
+        )),
+    }
+
+
+# --- selection -----------------------------------------------------------------------
 
 
 class SelectionError(ValueError):
@@ -236,70 +157,98 @@ def read_village_list(path: Path) -> list[str]:
     return codes
 
 
-# --- PDF ---------------------------------------------------------------------------
+# --- sheets --------------------------------------------------------------------------
 
 
-def find_chromium() -> str:
-    for name in (os.environ.get("CHROME_PATH"), "chromium", "chromium-browser", "google-chrome"):
-        if name and (path := shutil.which(name)):
-            return path
-    raise FileNotFoundError("no Chromium found: install it (Debian: apt-get install chromium) or set CHROME_PATH")
+def sheets(cards: Sequence[Card]) -> list[list[Card]]:
+    """Ten cards a sheet, in roster order."""
+    return [list(cards[i : i + PER_SHEET]) for i in range(0, len(cards), PER_SHEET)]
 
 
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--no-pdf-header-footer",
-)
+def sheet_pages(groups: Sequence[Sequence[Card]], backs: bool = False) -> list[SheetPage]:
+    """Sheets of ten cards, each group starting on a new sheet.
+
+    With ``backs``, each sheet is followed by a sheet of card backs, mirrored left to
+    right so that long-edge duplex printing puts each back behind its front.
+    """
+    pages: list[SheetPage] = []
+    for sheet in (s for group in groups for s in sheets(group)):
+        pages.append(("front", [(c, slot_mm(i)) for i, c in enumerate(sheet)]))
+        if backs:
+            pages.append(("back", [(None, slot_mm(mirrored(i))) for i in range(len(sheet))]))
+    return pages
 
 
-def print_pdf(html: Path, pdf: Path, chromium: str, fragment: str = "") -> None:
-    """One HTML file to PDF with headless Chromium (A4 or card size from its @page rule)."""
-    url = html.as_uri() + (f"#{fragment}" if fragment else "")
-    with tempfile.TemporaryDirectory() as profile:
-        run = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", url],
-            capture_output=True, text=True, timeout=600,
-        )
-    if run.returncode != 0 or not pdf.exists():
-        raise RuntimeError(f"Chromium could not print {html.name}: {run.stderr.strip()[-500:]}")
+def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, path: str = "", *,
+                  inline_css: Markup | None = None, back_link: str | None = None) -> tuple[str, str]:
+    """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline."""
+    return site.render("print.html", path, title=title, pages=pages, count=count, marks=cut_marks(),
+                       geometry=geometry(), inline_css=inline_css, back_link=back_link)
 
 
-def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
-    if len(parts) == 1:
-        shutil.copyfile(parts[0], out)
-        return
-    run = subprocess.run(["pdfunite", *map(str, parts), str(out)], capture_output=True, text=True)
-    if run.returncode != 0:
-        raise RuntimeError(f"pdfunite could not merge the parts: {run.stderr.strip()}")
+def township_sheets(site: Site, township: Township) -> tuple[str, str]:
+    """The township's sheets at /print/<township>/.
+
+    One card alone is the same page opened at ``#v<village code>``: the stylesheet then
+    shows and prints only that card, on a card-sized page.
+    """
+    items = [card_for(site.roster, v) for v in township.villages]
+    return render_sheets(site, sheet_pages([items]), len(items), township.name, print_url(township.code),
+                         back_link=township_url(township.code))
 
 
-def write_pdf(
-    documents: Sequence[tuple[str, str]],
-    out: Path,
-    progress: Callable[[int, int, str], None] = lambda done, total, label: None,
-    workers: int = 2,
-) -> None:
-    """Print ``(label, html)`` documents to one PDF at ``out``: in parts, two at a time, then merged."""
-    chromium = find_chromium()
-    if len(documents) > 1 and not shutil.which("pdfunite"):
-        raise FileNotFoundError("no pdfunite found to merge the parts: install poppler-utils")
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        jobs = []
-        for i, (label, html) in enumerate(documents):
-            src = root / f"part{i:04d}.html"
-            src.write_text(html, encoding="utf-8")
-            jobs.append((label, src, root / f"part{i:04d}.pdf"))
-        done = 0
+def backs_sheet(site: Site) -> tuple[str, str]:
+    """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
+    pages: list[SheetPage] = [("back", [(None, slot_mm(i)) for i in range(PER_SHEET)])]
+    return render_sheets(site, pages, PER_SHEET, "背面（八项服务）", backs_url(), back_link="")
 
-        def one(job: tuple[str, Path, Path]) -> str:
-            print_pdf(job[1], job[2], chromium)
-            return job[0]
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for label in pool.map(one, jobs):
-                done += 1
-                progress(done, len(jobs), label)
-        staged = out.with_name(f".{out.name}.partial")
-        merge_pdfs([j[2] for j in jobs], staged)
-        os.replace(staged, out)
+# --- documents for print shops -------------------------------------------------------
+
+
+def batches(groups: Sequence[Sequence[Village]], sheets_per_document: int = SHEETS_PER_DOCUMENT,
+            ) -> list[list[Sequence[Village]]]:
+    """Groups packed into documents of at most ``sheets_per_document`` sheets, in order.
+
+    A group that would overflow the current document starts the next one, so a
+    township is not split across two PDF parts unless it alone is too long.
+    """
+    limit = sheets_per_document * PER_SHEET
+    documents: list[list[Sequence[Village]]] = []
+    used = 0
+    for group in groups:
+        for start in range(0, len(group), limit):
+            part = group[start : start + limit]
+            needed = -(-len(part) // PER_SHEET)
+            if not documents or used + needed > sheets_per_document:
+                documents.append([])
+                used = 0
+            documents[-1].append(part)
+            used += needed
+    return documents
+
+
+def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path, *, by_township: bool = True,
+                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT) -> list[tuple[str, str]]:
+    """Standalone print HTML for ``villages``: ``(label, html)`` documents for :func:`pdf.write_pdf`.
+
+    With ``by_township``, each township starts on a new sheet (staff hand out cards
+    township by township); otherwise cards follow the given order (a reprint list).
+    """
+    site = Site(roster, environment(overrides / "data"), Assets(), "")
+    # Our own stylesheet, no roster text in it: autoescaped, its quoted font names became &#34;…&#34;
+    # and Chromium fell back to a default font. Only '</' could end the <style> element early.
+    css = Markup((overrides / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8").replace("</", "<\\/"))
+    groups: list[list[Village]] = []
+    for v in villages:
+        if not groups or (by_township and groups[-1][-1].township != v.township):
+            groups.append([])
+        groups[-1].append(v)
+    documents = []
+    for batch in batches(groups, sheets_per_document):
+        first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
+        count = sum(map(len, batch))
+        label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
+        pages = sheet_pages([[card_for(roster, v) for v in group] for group in batch], backs)
+        documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
+    return documents

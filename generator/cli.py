@@ -17,8 +17,9 @@ import unicodedata
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .build import print_documents, read_roster
-from .cards import SelectionError, read_village_list, select_villages, write_pdf
+from .build import read_roster
+from .cards import SelectionError, print_documents, read_village_list, select_villages
+from .pdf import PdfError, write_pdf
 from .problems import errors, format_json, format_text
 from .stats import Row, coverage
 
@@ -107,14 +108,14 @@ def cmd_cards(args: argparse.Namespace) -> int:
         print("error: the selection has no villages", file=sys.stderr)
         return 1
     documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
-                                 backs=args.back)
+                                backs=args.back)
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
 
     try:
         write_pdf(documents, args.output, progress)
-    except (FileNotFoundError, RuntimeError) as exc:
+    except PdfError as exc:  # a missing or failing tool, a wrong output folder: the user's to fix
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"{args.output}: {len(villages)} cards")

@@ -3,6 +3,8 @@
 Pure functions from the model to ``(path, html)`` pairs, through Jinja2 templates
 in ``overrides/data/``. These thousands of uniform pages skip the Markdown and
 theme pipeline (see DESIGN.md) but share the theme's stylesheets and header.
+The print sheets under ``/print/`` are rendered by cards.py through :class:`Site`;
+this module knows nothing of cards.
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import jinja2
 from markupsafe import Markup
 
-from . import cards
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import advisor_url, county_url, print_url, template_globals, township_url, village_url
+from .urls import advisor_url, county_url, template_globals, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -157,38 +158,6 @@ class Site:
             ],
         }
 
-    # -- print sheets and cards ---------------------------------------------------
-
-    def print_html(self, groups: Sequence[Sequence[cards.Card]], title: str, path: str = "",
-                   inline_css: str | None = None, back_link: str | None = None, backs: bool = False) -> tuple[str, str]:
-        """Sheets of ten cards, each group starting on a new sheet.
-
-        With ``backs``, each sheet is followed by a sheet of card backs, mirrored left to
-        right so that long-edge duplex printing puts each back behind its front. One card
-        alone is the same page opened at ``#v<village code>``: the stylesheet then shows
-        and prints only that card, on a 90 × 54 mm page.
-        """
-        pages: list[tuple[str, list[tuple[cards.Card | None, tuple[float, float]]]]] = []
-        for sheet in (s for group in groups for s in cards.sheets(group)):
-            pages.append(("front", [(c, cards.slot_mm(i)) for i, c in enumerate(sheet)]))
-            if backs:
-                pages.append(("back", [(None, cards.slot_mm(cards.mirrored(i))) for i in range(len(sheet))]))
-        return self.render(
-            "print.html", path, title=title, pages=pages, count=sum(map(len, groups)),
-            marks=cards.cut_marks(), inline_css=inline_css, back_link=back_link,
-        )
-
-    def backs_page(self) -> tuple[str, str]:
-        """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
-        pages = [("back", [(None, cards.slot_mm(i)) for i in range(cards.PER_SHEET)])]
-        return self.render("print.html", "print/back/", title="背面（八项服务）", pages=pages, count=cards.PER_SHEET,
-                           marks=cards.cut_marks(), inline_css=None, back_link="")
-
-    def print_page(self, township: Township) -> tuple[str, str]:
-        """The township's sheets at /print/<township>/ (one card: /print/<township>/#v<village>)."""
-        items = [cards.card_for(self.roster, v) for v in township.villages]
-        return self.print_html([items], township.name, print_url(township.code), back_link=township_url(township.code))
-
     # -- pages ------------------------------------------------------------------
 
     def village_page(self, village: Village) -> tuple[str, str]:
@@ -233,7 +202,6 @@ class Site:
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
-            yield self.backs_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
@@ -242,7 +210,6 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
-            yield self.print_page(township)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])

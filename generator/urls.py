@@ -35,6 +35,11 @@ GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
 SEARCH_INDEX = "search.json"
 
+def backs_url() -> str:
+    """The sheet of card backs, the same for every township."""
+    return "print/back/"
+
+
 #: The page kinds whose URL the search box makes from an id.
 BY_KIND = {"village": village_url, "township": township_url, "county": county_url, "advisor": advisor_url}
 
@@ -42,5 +47,5 @@ BY_KIND = {"village": village_url, "township": township_url, "county": county_ur
 def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
-    return {**makers, "print_url": print_url, "guide_url": guide_url,
+    return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX}

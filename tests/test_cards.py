@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import os
 import re
 import subprocess
 import sys
@@ -10,23 +12,62 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from generator import cards
+import generator
+from generator import cards, qr
 from generator.build import read_roster
+from generator.pages import Assets, Site, environment
+from generator.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
 from raster import dark_runs, decode_qr, page_info, rasterize, text_in
-from roster_edit import SAMPLE, SMALL
+from roster_edit import SAMPLE, SMALL, copy_roster, edit
 
 ROOT = SAMPLE.parent
 PT_PER_MM = 72 / 25.4
+PACKAGE = Path(generator.__file__).parent
+
+
+def package_imports(module: str) -> set[str]:
+    """The generator modules that ``module`` imports, relatively or by full name."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "generator":
+            rest = (node.module or "").split(".")[1:]
+            found.update(rest[:1] or [a.name for a in node.names])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("generator."))
+    return found
+
+
+def test_printing_imports_run_one_way() -> None:
+    """cli → build → cards → pages, qr; cli → pdf. Nothing printing calls back up."""
+    assert package_imports("qr") == set()  # leaves: they know nothing of rosters or pages
+    assert package_imports("pdf") == set()
+    assert not package_imports("cards") & {"build", "cli", "plugin", "pdf"}
+    assert not package_imports("pages") & {"cards", "qr", "pdf", "build", "cli", "plugin"}
+    assert not package_imports("build") & {"cli", "plugin", "pdf"}
+    graph = {p.stem: package_imports(p.stem) for p in PACKAGE.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import cycle: {' → '.join((*path, module))}"
+        if module not in done:
+            for imported in graph.get(module, set()):
+                visit(imported, (*path, module))
+            done.add(module)
+
+    for module in graph:
+        visit(module, ())
 
 
 def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     url = "https://fw.lc.example/v/371502001001/"
-    m = cards.qr_modules(url)
+    m = qr.qr_modules(url)
     n = len(m)
-    assert n == 29 + 2 * cards.QUIET_ZONE  # version 3 for a 37-character URL
-    for i in range(cards.QUIET_ZONE):
+    assert n == 29 + 2 * qr.QUIET_ZONE  # version 3 for a 37-character URL
+    for i in range(qr.QUIET_ZONE):
         assert not any(m[i]) and not any(m[-1 - i]) and not any(row[i] or row[-1 - i] for row in m)
-    svg = cards.qr_svg(url, "二维码")
+    svg = qr.qr_svg(url, "二维码")
     assert " id=" not in svg and f'viewBox="0 0 {n} {n}"' in svg
     # the printed symbol, quiet zone excluded, is at least 20 mm wide
     assert cards.QR_MM * 29 / n >= 20
@@ -44,10 +85,35 @@ def test_fast_mask_choice_matches_qrcode(url: str) -> None:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
-    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=cards.QUIET_ZONE, box_size=1)
+    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=qr.QUIET_ZONE, box_size=1)
     reference.add_data(url)
     reference.make(fit=True)
-    assert cards.qr_modules(url) == reference.get_matrix()
+    assert qr.qr_modules(url) == reference.get_matrix()
+
+
+HOSTILE = """王庄"><script>alert('x')</script>&amp;村"""
+
+
+def test_qr_label_is_escaped() -> None:
+    svg = qr.qr_svg("https://fw.lc.example/v/371502001003/", f"二维码：{HOSTILE}")
+    assert "<script>" not in svg and "alert('x')" not in svg
+    assert 'aria-label="二维码：王庄&#34;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;村"' in svg
+    assert str(svg).count("<") == 4  # <svg, <rect, <path, </svg: nothing from the label
+
+
+def test_hostile_village_name_prints_as_text(tmp_path: Path) -> None:
+    data = copy_roster(tmp_path)
+    edit(data, "371502001-古楼街道.yaml", "name: 王庄村委会", "name: '" + HOSTILE.replace("'", "''") + "委会'")
+    site = sheet_site(data)
+    village = site.roster.village["371502001003"]
+    assert village.short_name == HOSTILE
+    sheet = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    document = cards.print_documents(site.roster, [village], ROOT / "overrides")[0][1]
+    escaped = "王庄&#34;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;amp;村"
+    for html in (sheet, document):
+        assert "<script>" not in html and "alert('x')" not in html
+        assert f'<h2 class="card-village">{escaped}</h2>' in html
+        assert f'aria-label="二维码：{escaped}页面 https://fw.lc.example/v/371502001003/"' in html
 
 
 def test_cut_marks_stay_in_the_margins() -> None:
@@ -55,6 +121,52 @@ def test_cut_marks_stay_in_the_margins() -> None:
         for x, y in ((x1, y1), (x2, y2)):
             inside = cards.MARGIN_MM[0] < x < 210 - cards.MARGIN_MM[0] and cards.MARGIN_MM[1] < y < 297 - cards.MARGIN_MM[1]
             assert not inside
+
+
+def sheet_site(data: Path = SMALL) -> Site:
+    """What the print sheets render with, without building a site."""
+    return Site(read_roster(data).roster, environment(ROOT / "overrides" / "data"), Assets(), "")
+
+
+def test_sheet_geometry_is_stated_once_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.findall(r"\b(?:90|54|210|297|27)(?:\.0+)?mm\b|@page|\bA4\b", rules)
+    for name in ("--sheet-w", "--sheet-h", "--card-w", "--card-h", "--qr"):
+        assert f"var({name})" in css
+    site = sheet_site()
+    html = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    assert "@page { size: 210mm 297mm; margin: 0; } @page card { size: 90mm 54mm; margin: 0; }" in html
+    assert "--card-w: 90mm; --card-h: 54mm; --qr: 27mm" in html and 'viewBox="0 0 210 297"' in html
+    # the CSS follows the Python numbers, wherever they go
+    monkeypatch.setattr(cards, "CARD_MM", (85.0, 55.0))
+    monkeypatch.setattr(cards, "QR_MM", 25.5)
+    html = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    assert "@page card { size: 85mm 55mm;" in html and "--card-w: 85mm; --card-h: 55mm; --qr: 25.5mm" in html
+    assert "只打印这一张（85 × 55 mm）" in html
+
+
+def test_hotline_on_the_cards_comes_from_the_roster(tmp_path: Path) -> None:
+    data = copy_roster(tmp_path)
+    edit(data, "programme.yaml", "hotline: '12348'", "hotline: '96348'")
+    edit(data, "programme.yaml", "local_hotline: '0635-12348'", "local_hotline: '0000-96348'")
+    edit(data, "371502001-古楼街道.yaml", "advisor: A0002", "advisor: null")  # the card says: call the hotline
+    site = sheet_site(data)
+    sheet = cards.township_sheets(site, site.roster.township["371502001"])[1]
+    backs = cards.backs_sheet(site)[1]
+    assert "12348" not in sheet + backs
+    assert "法律顾问：请拨打 96348" in sheet and "96348 · 0000-96348 免费法律咨询" in sheet
+    assert "96348 公共法律服务热线 · 0000-96348" in backs
+
+
+def test_print_shop_documents_inline_the_stylesheet_unescaped() -> None:
+    """Escaped, the quoted font names became &#34;…&#34; and Chromium used its default font."""
+    roster = read_roster(SMALL).roster
+    documents = cards.print_documents(roster, roster.villages, ROOT / "overrides")
+    assert [label for label, _ in documents] == ["9 cards, 古楼街道 – 堂邑镇"]
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "cards.css").read_text(encoding="utf-8")
+    html = documents[0][1]
+    assert f"<style>{css}</style>" in html and 'font-family: "Noto Sans CJK SC"' in html and "&#34;" not in html
 
 
 def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
@@ -69,14 +181,76 @@ def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
         cards.read_village_list(listing)
 
 
-def run_cards(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=ROOT, capture_output=True, text=True)
+def run_cards(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, check=False)
 
 
 def test_cli_refuses_unknown_township(tmp_path: Path) -> None:
     r = run_cards("--township", "371502999", "-o", str(tmp_path / "x.pdf"))
     assert r.returncode == 1 and "no township with code '371502999'" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def no_chromium(tmp_path: Path) -> dict[str, str]:
+    """An environment where CHROME_PATH names nothing and PATH has no Chromium."""
+    empty = tmp_path / "empty-bin"
+    empty.mkdir(exist_ok=True)
+    return {**os.environ, "CHROME_PATH": str(tmp_path / "no-such-chromium"), "PATH": str(empty)}
+
+
+def fake_chromium(tmp_path: Path, script: str) -> str:
+    path = tmp_path / "fake-chromium"
+    path.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_missing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in no_chromium(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(MissingTool, match="CHROME_PATH=.*no-such-chromium is not a program"):
+        find_chromium()
+    out = tmp_path / "x.pdf"
+    with pytest.raises(MissingTool):
+        write_pdf([("1 card", "<p>x</p>")], out)
+    assert not out.exists()
+
+
+def test_cli_without_chromium_says_so_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    r = run_cards("--township", "371502001", "-o", str(out), env=no_chromium(tmp_path))
+    assert r.returncode == 1, r.stderr
+    assert "error: CHROME_PATH=" in r.stderr and "apt-get install chromium" in r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr and not out.exists()
+
+
+def test_failing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    html = tmp_path / "sheet.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    crashing = fake_chromium(tmp_path, "echo 'renderer crashed' >&2; exit 7")
+    with pytest.raises(PrintFailed, match=r"sheet.html \(exit 7\): renderer crashed"):
+        print_pdf(html, tmp_path / "sheet.pdf", crashing)
+    silent = fake_chromium(tmp_path, "exit 0")  # succeeds but writes no PDF
+    with pytest.raises(PrintFailed, match="could not print sheet.html"):
+        print_pdf(html, tmp_path / "sheet.pdf", silent)
+    broken = tmp_path / "broken-chromium"  # found, but not a program this machine can run
+    broken.write_bytes(b"\x7fELF not really")
+    broken.chmod(0o755)
+    with pytest.raises(PrintFailed, match="cannot run"):
+        print_pdf(html, tmp_path / "sheet.pdf", str(broken))
+    monkeypatch.setenv("CHROME_PATH", crashing)
+    out = tmp_path / "cards.pdf"
+    with pytest.raises(PrintFailed):
+        write_pdf([("1 card", "<p>x</p>")], out)
+    assert not out.exists() and not list(tmp_path.glob(".cards.pdf*"))
+
+
+def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "x.pdf"
+    r = run_cards("--township", "371502001", "-o", str(out))
+    assert r.returncode == 1 and f"error: cannot write {out}: no folder" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +310,7 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
     # through its top finder patterns, which are dark at both edges of the symbol
     x0, y0 = cards.slot_mm(0)
     module = cards.QR_MM / 37
-    band = image.row(image.px(y0 + 4 + (cards.QUIET_ZONE + 0.5) * module))[image.px(x0 + 55) : image.px(x0 + 90)]
+    band = image.row(image.px(y0 + 4 + (qr.QUIET_ZONE + 0.5) * module))[image.px(x0 + 55) : image.px(x0 + 90)]
     runs = dark_runs(band)
     assert image.mm(runs[-1][1] - runs[0][0]) >= 20
 
@@ -145,7 +319,7 @@ def test_card_geometry_measured_from_the_pdf(township_pdf: tuple[Path, list[str]
 def test_single_card_prints_card_sized(small_site: Path, tmp_path: Path) -> None:
     """/print/<township>/#v<village> prints that card alone on one 90 × 54 mm page."""
     out = tmp_path / "one.pdf"
-    cards.print_pdf(small_site / "print" / "371502102" / "index.html", out, cards.find_chromium(), fragment="v371502102003")
+    print_pdf(small_site / "print" / "371502102" / "index.html", out, find_chromium(), fragment="v371502102003")
     pages, w, h = page_info(out)
     assert pages == 1
     assert abs(w / PT_PER_MM - 90) <= 0.5 and abs(h / PT_PER_MM - 54) <= 0.5, (w / PT_PER_MM, h / PT_PER_MM)
@@ -198,6 +372,7 @@ def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
     ids = re.findall(r'\sid="([^"]+)"', sheet)
     assert len(ids) == len(set(ids)) and sheet.count('class="card"') == 3
     assert sheet.count("<svg class=\"qr\"") == 3 and sheet.count('class="marks"') == 1
+    assert 'href="../../print/back/"' in sheet  # the link to the backs, from urls.backs_url
     assert not (folder / "site" / "print" / "371502102003").exists()  # one card: the sheet at #v<code>
     township = (folder / "site" / "t" / "371502001" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../print/371502001/"' in township
