@@ -343,7 +343,7 @@ def read_programme(docs: Documents) -> Programme:
         name=p.get("name") or "",
         city=p.get("city") or "",
         province=p.get("province") or "",
-        hotline=p.get("hotline") or "12348",
+        hotline=p.get("hotline") or "",  # required: the validator names a missing one
         local_hotline=p.get("local_hotline") or "",
         base_url=(p.get("base_url") or "").rstrip("/") + "/",
         **settings,

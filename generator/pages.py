@@ -9,15 +9,15 @@ this module knows nothing of cards.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import escape
 
+from .escape import json_for_script
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
 from .urls import advisor_url, county_url, template_globals, township_url, village_url
@@ -79,7 +79,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["tel"] = tel_uri
     env.filters["phone"] = phone_text
     env.globals.update(template_globals())
-    env.filters["jsonld"] = lambda d: Markup(json.dumps(_without_none(d), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
+    env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
     return env
 
 
@@ -119,9 +119,9 @@ class Site:
 
     def contact_points(self) -> list[dict[str, str]]:
         p = self.programme
-        points = [{"@type": "ContactPoint", "telephone": p.hotline, "contactType": "12348公共法律服务热线"}]
+        points = [{"@type": "ContactPoint", "telephone": p.hotline, "contactType": f"{p.hotline}公共法律服务热线"}]
         if p.local_hotline:
-            points.append({"@type": "ContactPoint", "telephone": p.local_hotline, "contactType": "12348公共法律服务热线（本地）"})
+            points.append({"@type": "ContactPoint", "telephone": p.local_hotline, "contactType": f"{p.hotline}公共法律服务热线（本地）"})
         return points
 
     def place(self, village: Village | None, township: Township, county: County | None) -> dict[str, Any]:
@@ -154,7 +154,7 @@ class Site:
             "provider": provider,
             "serviceOperator": {"@type": "GovernmentOrganization", "name": f"{p.city}司法局", "contactPoint": self.contact_points()},
             "availableChannel": [
-                {"@type": "ServiceChannel", "name": "12348公共法律服务热线", "servicePhone": cp} for cp in self.contact_points()
+                {"@type": "ServiceChannel", "name": f"{p.hotline}公共法律服务热线", "servicePhone": cp} for cp in self.contact_points()
             ],
         }
 
@@ -236,6 +236,6 @@ def data_page_urls(roster: Roster) -> list[str]:
 def sitemap(base_url: str, paths: list[str]) -> str:
     """A sitemap without <lastmod>: dates would make two builds differ."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{base_url}{p}</loc></url>" for p in sorted(set(paths))]
+    lines += [f"<url><loc>{escape(base_url + p)}</loc></url>" for p in sorted(set(paths))]
     lines.append("</urlset>\n")
     return "\n".join(lines)

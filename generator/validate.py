@@ -238,7 +238,7 @@ class Checker:
                     self.report(doc, node, "error", path, f"expected a {digits}-digit {what} code (统计用区划代码), found {shown(f, text)} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
             case Phone():
                 if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):
-                    self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0635-8888888) or a service number (12348), found {shown(f, text)}; write digits with one '-' after the area code", "bad-phone")
+                    self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0XXX-XXXXXXX) or a short service number, found {shown(f, text)}; write digits with one '-' after the area code", "bad-phone")
             case Id():
                 if not ID_TEXT.fullmatch(text):
                     self.report(doc, node, "error", path, f"expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {shown(f, text)}", "bad-id")
