@@ -92,3 +92,14 @@ def test_no_payload_runs_in_the_print_shop_pdf(hostile_site: Path, tmp_path: Pat
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # a script that ran would have rewritten the cards; the payload is printed as typed
     assert "onerror=alert(1)" in text and "<script>alert(2)</script>" in text
+
+
+def test_json_ld_blocks_cannot_open_a_comment_or_close_the_script(hostile_site: Path) -> None:
+    import re
+
+    blocks = 0
+    for path in (hostile_site / "site").rglob("*.html"):
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', path.read_text(encoding="utf-8"), re.S):
+            blocks += 1
+            assert "<" not in block and ">" not in block, path
+    assert blocks > 10
