@@ -7,7 +7,9 @@ field, no precomputed pinyin per entry. Names are stored once; a syllable → ch
 ``assets/javascripts/search.js`` derives full pinyin and initials itself (every reading of a
 polyphonic character counts). Output is deterministic: fixed order, sorted keys, no timestamps.
 
-Layout (``v`` is the format version; indexes are positions in the lists)::
+Layout (indexes are positions in the lists; ``v`` is the format version, FORMAT_VERSION:
+search.js shows no results for an index of a version other than its own, so change the
+layout only with a new version, in both files)::
 
     {"v": 1,
      "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"},
@@ -43,6 +45,7 @@ from pypinyin import Style, pinyin
 from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
 from .urls import BY_KIND
 
+#: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
 FORMAT_VERSION = 1
 
 

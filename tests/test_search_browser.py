@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page
 from browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build import read_roster
 from generator.model import Roster
-from generator.search import search_data, syllable_maps
+from generator.search import FORMAT_VERSION, search_data, syllable_maps
 from roster_edit import SAMPLE, SMALL
 from sites import mkdocs_build, project
 
@@ -314,7 +314,7 @@ def test_enter_opens_the_first_result_and_escape_closes(phone: Page, site_url: s
     phone.wait_for_url(re.compile(re.escape(site_url + township("堂邑镇").paths()[0]) + "$"))
 
 
-# -- an index at province scale, which the sample does not make --------------------------------
+# -- indexes the sample does not make: province scale, another format version -----------------
 
 
 #: Synthetic villages added to the small roster's index: more entries than the first search.js
@@ -384,3 +384,21 @@ def test_ranking_holds_past_100000_entries(browser: Browser, site_url: str) -> N
     finally:
         page.context.close()
 
+
+def test_an_index_of_another_version_shows_no_results(browser: Browser, site_url: str) -> None:
+    """search.json from a newer generator than the cached script: a warning, no results, no crash."""
+    data = dict(small_data(), v=FORMAT_VERSION + 1)
+    page, warnings, errors = with_index(browser, site_url, json.dumps(data, ensure_ascii=False).encode())
+    try:
+        page.tap("#dir-q")
+        page.keyboard.type("王")
+        page.wait_for_function("() => !/载入/.test(document.querySelector('.dir-search__status').textContent)")
+        assert page.inner_text(".dir-search__status") == "搜索数据与本页的版本不符，请刷新页面。"
+        assert page.eval_on_selector_all(RESULTS, "as => as.length") == 0
+        results(page, "wangzhuang")  # the next keystroke neither crashes nor shows results
+        assert page.eval_on_selector_all(RESULTS, "as => as.length") == 0
+        assert page.inner_text(".dir-search__status") == "搜索数据与本页的版本不符，请刷新页面。"
+        assert any("search.json" in w and str(FORMAT_VERSION + 1) in w for w in warnings), warnings
+        assert errors == []
+    finally:
+        page.context.close()

@@ -5,6 +5,8 @@
   const form = document.querySelector('form.dir-search');
   if (!form || !window.fetch || !Array.from) return;
 
+  // The layout of search.json that this script reads: FORMAT_VERSION in generator/search.py.
+  const FORMAT_VERSION = 1;
   const MAX_SHOWN = 10;
 
   // Kinds of entry, in the order they are listed among equally good matches.
@@ -32,6 +34,7 @@
 
   let entries = null;         // everything that can be found (buildEntries), once the index is in
   let officialSuffixes = [];  // 村民委员会, …: a query may carry them (王庄村民委员会 is 王庄)
+  let unusable = '';          // why the index that came cannot be used, shown instead of results
   let loading = null;
 
   // search.json keeps every record as an array, to stay small (its layout is in
@@ -123,7 +126,17 @@
 
   const load = () => loading = loading || fetch(form.dataset.index)
     .then((response) => { if (!response.ok) throw response; return response.json(); })
-    .then((data) => { officialSuffixes = data.strip; entries = buildEntries(data); run(); })
+    .then((data) => {
+      // A cached script may meet a newer index or the reverse: read no layout it does not know.
+      if (data.v !== FORMAT_VERSION) {
+        console.warn(`search.json has format version ${data.v}, this search.js reads version ${FORMAT_VERSION}: no search`);
+        unusable = '搜索数据与本页的版本不符，请刷新页面。';
+      } else {
+        officialSuffixes = data.strip;
+        entries = buildEntries(data);
+      }
+      run();
+    })
     .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); });
 
   // -- matching ----------------------------------------------------------------------------
@@ -294,6 +307,7 @@
   function run() {
     const query = input.value.trim().toLowerCase();
     if (!query) { panel.hidden = true; list.textContent = ''; return; }
+    if (unusable) { list.textContent = ''; say(unusable); return; }
     if (!entries) { say('正在载入搜索数据…'); load(); return; }
     const found = search(query);
     list.textContent = '';
