@@ -90,7 +90,9 @@
     for (const unit of [...index.counties, ...index.townships, ...index.advisors]) unit.searchable = searchable(unit.name);
     const url = (kind, id) => root + data.url[kind].replace('{}', id);
     const out = [];
-    const add = (entry) => out.push(Object.assign({ code: '', phone: '', body: null, position: out.length }, entry));
+    // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
+    const add = (e) => out.push({ kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names,
+      context: e.context, code: e.code || '', phone: e.phone || '', body: e.body || null, position: out.length });
 
     for (const c of index.counties) {
       const code = /^\d+$/.test(c.id) ? c.id : '';  // functional zones have a made-up id, not a code
