@@ -7,7 +7,9 @@ field, no precomputed pinyin per entry. Names are stored once; a syllable → ch
 ``assets/javascripts/search.js`` derives full pinyin and initials itself (every reading of a
 polyphonic character counts). Output is deterministic: fixed order, sorted keys, no timestamps.
 
-Layout (``v`` is the format version; indexes are positions in the lists)::
+Layout (indexes are positions in the lists; ``v`` is the format version, FORMAT_VERSION:
+search.js shows no results for an index of a version other than its own, so change the
+layout only with a new version, in both files)::
 
     {"v": 1,
      "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"},
@@ -44,6 +46,7 @@ from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
 from .urls import BY_KIND
 
+#: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
 FORMAT_VERSION = 1
 
 #: Endings a searcher may leave out: 王庄 is as exact as 王庄村, 堂邑 as 堂邑镇.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ import pytest
 
 from generator.build import read_roster
 from generator.model import Roster
-from generator.search import ContentPage, page_text, readings, search_data, search_index
+from generator.search import FORMAT_VERSION, ContentPage, page_text, readings, search_data, search_index
 from roster_edit import SAMPLE, SMALL
+
+SEARCH_JS = Path(__file__).resolve().parent.parent / "overrides" / "assets" / "javascripts" / "search.js"
 
 GUIDE = ContentPage("guides/legal-aid/", "求法援 (法律援助)", "法律援助，是国家为经济困难的群众……免费提供法律咨询。")
 
@@ -60,6 +63,14 @@ def test_small_index_layout() -> None:
     first = data["advisors"][0]
     assert first[:3] == ["A0001", "王建国", "13905350001"] and data["roles"][first[3]] == "律师"
     assert data["pages"] == [["guides/legal-aid/", "求法援 (法律援助)", GUIDE.text]]
+
+
+def test_the_browser_reads_this_format_version() -> None:
+    """search.js refuses an index of another version: bump both together."""
+    data = index(SMALL)
+    assert data["v"] == FORMAT_VERSION
+    found = re.findall(r"^\s*const FORMAT_VERSION = (\d+);", SEARCH_JS.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found == [str(FORMAT_VERSION)]
 
 
 def test_villages_store_short_names_and_short_codes() -> None:

@@ -8,10 +8,12 @@ results. Timings are measured by bench/search.py, never here.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -19,7 +21,8 @@ from playwright.sync_api import Browser, Page
 from browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build import read_roster
 from generator.model import Roster
-from roster_edit import SAMPLE
+from generator.search import FORMAT_VERSION, search_data, syllable_maps
+from roster_edit import SAMPLE, SMALL
 from sites import mkdocs_build, project
 
 pytestmark = pytest.mark.slow
@@ -309,3 +312,93 @@ def test_enter_opens_the_first_result_and_escape_closes(phone: Page, site_url: s
     assert phone.is_visible(".dir-search__panel")
     phone.keyboard.press("Enter")
     phone.wait_for_url(re.compile(re.escape(site_url + township("堂邑镇").paths()[0]) + "$"))
+
+
+# -- indexes the sample does not make: province scale, another format version -----------------
+
+
+#: Synthetic villages added to the small roster's index: more entries than the first search.js
+#: could rank (it packed the position into the last five decimal digits of one number).
+LARGE = 120_000
+
+#: A village of a name no other entry has, added after the synthetic ones.
+LAST_VILLAGE = ("葛家岭村", "村民委员会")
+
+
+@lru_cache(maxsize=1)
+def small_data() -> dict[str, Any]:
+    return search_data(read_roster(SMALL).roster, [])
+
+
+def large_index() -> tuple[bytes, str]:
+    """The small roster's index with LARGE copies of its villages under six-digit codes of
+    their own, then LAST_VILLAGE, so that it and every advisor come after entry 100,000.
+    Returns the JSON and LAST_VILLAGE's URL path."""
+    data = json.loads(json.dumps(small_data()))
+    real = data["villages"]
+    assert real and all(len(v[0]) == 3 for v in real)  # the copies' codes cannot collide
+    copies = [[f"{n:06d}", *real[n % len(real)][1:]] for n in range(LARGE)]
+    short, tail = LAST_VILLAGE
+    township = 0
+    data["villages"] = real + copies + [["999999", short, data["tails"].index(tail), township, None]]
+    chars = "".join(data["py"].values()) + "".join(data["py2"].values()) + short
+    data["py"], data["py2"] = syllable_maps(chars)
+    return json.dumps(data, ensure_ascii=False).encode(), f"/v/{data['townships'][township][0]}999999/"
+
+
+def with_index(browser: Browser, site_url: str, body: bytes) -> tuple[Page, list[str], list[str]]:
+    """A phone page on the sample site whose search.json is ``body``; its console warnings
+    and uncaught errors are collected in the two lists returned."""
+    context = phone_context(browser)
+    page = context.new_page()
+    page.route("**/search.json", lambda route: route.fulfill(body=body, content_type="application/json"))
+    warnings: list[str] = []
+    errors: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + VILLAGE_PAGE)
+    return page, warnings, errors
+
+
+def test_ranking_holds_past_100000_entries(browser: Browser, site_url: str) -> None:
+    """Exact names still rank first, and are the entries they name, when they come after
+    entry 100,000 (the first search.js showed another entry in their place)."""
+    body, last_village = large_index()
+    page, _, errors = with_index(browser, site_url, body)
+    try:
+        ready(page)
+        assert results(page, LAST_VILLAGE[0]) == [last_village]
+        assert page.inner_text(".dir-search__status") == "找到 1 个。"
+        assert results(page, "gejialing")[0] == last_village
+        assert results(page, "葛家岭村民委员会")[0] == last_village
+        assert results(page, "王建国")[0] == "/a/A0001/"  # advisors come after all the villages
+        assert results(page, "wangjianguo")[0] == "/a/A0001/"
+        # Among equally good matches, roster order: the real 前董村 first, then its copies.
+        small = read_roster(SMALL).roster
+        qdc = [f"/v/{v.code}/" for v in small.villages if v.short_name == "前董村"]
+        township_of = {v.code: v.township for v in small.villages}
+        copies = [f"/v/{township_of[v.code]}{n:06d}/" for n in range(LARGE)
+                  for v in [small.villages[n % len(small.villages)]] if v.short_name == "前董村"]
+        assert results(page, "前董村") == (qdc + copies)[:10]
+        assert errors == []
+    finally:
+        page.context.close()
+
+
+def test_an_index_of_another_version_shows_no_results(browser: Browser, site_url: str) -> None:
+    """search.json from a newer generator than the cached script: a warning, no results, no crash."""
+    data = dict(small_data(), v=FORMAT_VERSION + 1)
+    page, warnings, errors = with_index(browser, site_url, json.dumps(data, ensure_ascii=False).encode())
+    try:
+        page.tap("#dir-q")
+        page.keyboard.type("王")
+        page.wait_for_function("() => !/载入/.test(document.querySelector('.dir-search__status').textContent)")
+        assert page.inner_text(".dir-search__status") == "搜索数据与本页的版本不符，请刷新页面。"
+        assert page.eval_on_selector_all(RESULTS, "as => as.length") == 0
+        results(page, "wangzhuang")  # the next keystroke neither crashes nor shows results
+        assert page.eval_on_selector_all(RESULTS, "as => as.length") == 0
+        assert page.inner_text(".dir-search__status") == "搜索数据与本页的版本不符，请刷新页面。"
+        assert any("search.json" in w and str(FORMAT_VERSION + 1) in w for w in warnings), warnings
+        assert errors == []
+    finally:
+        page.context.close()

@@ -4,9 +4,22 @@
   'use strict';
   const form = document.querySelector('form.dir-search');
   if (!form || !window.fetch || !Array.from) return;
+
+  // The layout of search.json that this script reads: FORMAT_VERSION in generator/search.py.
+  const FORMAT_VERSION = 1;
+  const MAX_SHOWN = 10;
+
+  // Kinds of entry, in the order they are listed among equally good matches.
+  const KIND_ORDER = { county: 0, township: 1, village: 2, advisor: 3, page: 4 };
+
+  // Where a term matched a name, best first (see compareMatches for the rest of a match).
+  const EXACT = 0;    // the whole name, or the name without an ending one may omit (王庄 for 王庄村)
+  const START = 1;    // the start of the name
+  const INSIDE = 2;   // further inside the name
+  const IN_TEXT = 3;  // only in a content page's text
+
   const input = form.querySelector('input');
   const root = form.dataset.index.replace(/search\.json$/, '');
-  const MAX = 10;
   const el = (tag, cls) => Object.assign(document.createElement(tag), { className: cls || '' });
   const panel = el('div', 'dir-search__panel');
   const status = el('p', 'dir-search__status');
@@ -19,193 +32,299 @@
   form.append(panel);
   input.setAttribute('aria-controls', list.id);
 
-  // Entries: k kind, n name, s 2nd line, u url, m names, c context, p phone, d code, t text.
-  let E = null, STRIP = [], loading = null;
+  let entries = null;         // everything that can be found (buildEntries), once the index is in
+  let officialSuffixes = [];  // 村民委员会, …: a query may carry them (王庄村民委员会 is 王庄)
+  let unusable = '';          // why the index that came cannot be used, shown instead of results
+  let loading = null;
 
-  function build(x) {
-    const py = new Map();  // character → readings, its most common one first
-    for (const map of [x.py, x.py2]) {
-      for (const syl of Object.keys(map)) {
-        for (const ch of Array.from(map[syl])) {
-          if (!py.has(ch)) py.set(ch, []);
-          py.get(ch).push(syl);
+  // search.json keeps every record as an array, to stay small (its layout is in
+  // generator/search.py). This is the one place that knows the positions.
+  function decodeIndex(data) {
+    const counties = data.counties.map(([id, name, kind]) => ({ id, name, kind: data.kinds[kind] }));
+    const townships = data.townships.map(([code, name, county]) => ({ code, name, county: counties[county] }));
+    const advisors = data.advisors.map(([id, name, phone, role, township]) =>
+      ({ id, name, phone, role: data.roles[role], township: townships[township] }));
+    const villages = data.villages.map(([codeInTownship, name, tail, township, advisor, official]) => ({
+      code: townships[township].code + codeInTownship,
+      name,  // short name: 王庄村
+      official: official || name + data.tails[tail],  // 王庄村委会; stored whole when it does not start with name
+      township: townships[township],
+      advisor: advisors[advisor],
+    }));
+    const pages = data.pages.map(([url, title, text]) => ({ url, title, text }));
+    return { counties, townships, villages, advisors, pages };
+  }
+
+  // Character → its readings, the most common first. The index maps the other way, syllable →
+  // characters, because that is smaller to send.
+  function readingsByCharacter(data) {
+    const readings = new Map();
+    for (const bySyllable of [data.py, data.py2]) {
+      for (const syllable of Object.keys(bySyllable)) {
+        for (const ch of Array.from(bySyllable[syllable])) {
+          if (!readings.has(ch)) readings.set(ch, []);
+          readings.get(ch).push(syllable);
         }
       }
     }
-    const core = (s) => {  // 王庄村 → 王庄, 堂邑镇 → 堂邑; at least two characters stay
-      for (const end of x.ends) if (s.endsWith(end) && s.length - end.length >= 2) return s.slice(0, -end.length);
+    return readings;
+  }
+
+  // One entry per thing that can be found: {kind, name, line (the result's second line), url,
+  // names (matched against each term), context (names a term may match instead: the township,
+  // county or advisor), code and phone (digits), body (a content page's text), position}.
+  function buildEntries(data) {
+    const index = decodeIndex(data);
+    const readings = readingsByCharacter(data);
+    const withoutEnding = (s) => {  // 王庄村 → 王庄, 堂邑镇 → 堂邑; at least two characters stay
+      for (const end of data.ends) if (s.endsWith(end) && s.length - end.length >= 2) return s.slice(0, -end.length);
       return s;
     };
-    // A name to match: its characters, their readings, and the prefixes that count as exact.
-    const name = (s, exact) => {
-      const cs = Array.from(s);
-      return { s, cs, rd: cs.map((c) => py.get(c)), ex: exact || [s, core(s)] };
+    // A name as it is matched: its characters, their readings, and what a term must equal to be exact.
+    const searchable = (text, exact) => {
+      const chars = Array.from(text);
+      return { text, chars, readings: chars.map((c) => readings.get(c)), exact: exact || [text, withoutEnding(text)] };
     };
-    const url = (k, id) => root + x.url[k].replace('{}', id);
-    const counties = x.counties.map(([id, n, kind]) => ({ id, n, m: name(n), kind: x.kinds[kind] }));
-    const townships = x.townships.map(([code, n, ci]) => ({ code, n, m: name(n), county: counties[ci] }));
-    const advisors = x.advisors.map(([id, n, phone, role, ti]) => ({ id, n, m: name(n), phone, role: x.roles[role], t: townships[ti] }));
+    // Made once per county, township and advisor: their villages share them as context, and a
+    // term remembers by them whether it matched (matchesContext).
+    for (const unit of [...index.counties, ...index.townships, ...index.advisors]) unit.searchable = searchable(unit.name);
+    const url = (kind, id) => root + data.url[kind].replace('{}', id);
     const out = [];
-    for (const c of counties) out.push({ k: 0, n: c.n, s: c.kind, u: url('county', c.id), m: [c.m], c: [], d: /^\d+$/.test(c.id) ? c.id : '' });
-    for (const t of townships) {
+    // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
+    const add = (e) => out.push({ kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names,
+      context: e.context, code: e.code || '', phone: e.phone || '', body: e.body || null, position: out.length });
+
+    for (const c of index.counties) {
+      const code = /^\d+$/.test(c.id) ? c.id : '';  // functional zones have a made-up id, not a code
+      add({ kind: 'county', name: c.name, line: c.kind, url: url('county', c.id), names: [c.searchable], context: [], code });
+    }
+    for (const t of index.townships) {
       const c = t.county;
-      out.push({ k: 1, n: t.n, s: c ? c.n : '', u: url('township', t.code), m: [t.m], c: c ? [c.m] : [], d: t.code });
+      add({ kind: 'township', name: t.name, line: c ? c.name : '', url: url('township', t.code),
+        names: [t.searchable], context: c ? [c.searchable] : [], code: t.code });
     }
-    for (const [suffix, short, tail, ti, ai, official] of x.villages) {
-      const t = townships[ti], a = advisors[ai], c = t.county;
-      const full = official || short + x.tails[tail];
-      const ex = [short, core(short), full];
-      const m = official ? [name(short, ex), name(full, ex)] : [name(full, ex)];
-      const ctx = [t.m].concat(c ? [c.m] : [], a ? [a.m] : []);
-      const s = [t.n, c && c.n, a ? '顾问 ' + a.n : '暂无顾问'].filter(Boolean).join(' · ');
-      const d = t.code + suffix;
-      out.push({ k: 2, n: short, s, u: url('village', d), m, c: ctx, d });
+    for (const v of index.villages) {
+      const t = v.township, c = t.county, a = v.advisor;
+      const exact = [v.name, withoutEnding(v.name), v.official];
+      // The official name alone when it starts with the short name: a match of one is a match of the other.
+      const names = v.official.startsWith(v.name) ? [searchable(v.official, exact)]
+        : [searchable(v.name, exact), searchable(v.official, exact)];
+      const context = [t.searchable].concat(c ? [c.searchable] : [], a ? [a.searchable] : []);
+      const line = [t.name, c && c.name, a ? '顾问 ' + a.name : '暂无顾问'].filter(Boolean).join(' · ');
+      add({ kind: 'village', name: v.name, line, url: url('village', v.code), names, context, code: v.code });
     }
-    for (const a of advisors) {
-      const s = [a.t && a.t.n, a.role, a.phone].filter(Boolean).join(' · ');
-      out.push({ k: 3, n: a.n, s, u: url('advisor', a.id), m: [a.m], c: a.t ? [a.t.m] : [], p: a.phone.replace(/\D/g, '') });
+    for (const a of index.advisors) {
+      const line = [a.township && a.township.name, a.role, a.phone].filter(Boolean).join(' · ');
+      add({ kind: 'advisor', name: a.name, line, url: url('advisor', a.id), names: [a.searchable],
+        context: a.township ? [a.township.searchable] : [], phone: a.phone.replace(/\D/g, '') });
     }
-    for (const [u, title, text] of x.pages) {
-      const short = title.split(' (')[0];
-      const tm = { s: text };
-      out.push({ k: 4, n: title, s: '本站页面', u: root + u, m: [name(title, [title, short])], c: [tm], t: tm });
+    for (const p of index.pages) {
+      const short = p.title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
+      add({ kind: 'page', name: p.title, line: '本站页面', url: root + p.url,
+        names: [searchable(p.title, [p.title, short])], context: [], body: { text: p.text } });
     }
-    STRIP = x.strip;
-    E = out;
+    return out;
   }
 
   const load = () => loading = loading || fetch(form.dataset.index)
-    .then((r) => { if (!r.ok) throw r; return r.json(); })
-    .then((x) => { build(x); run(); })
+    .then((response) => { if (!response.ok) throw response; return response.json(); })
+    .then((data) => {
+      // A cached script may meet a newer index or the reverse: read no layout it does not know.
+      if (data.v !== FORMAT_VERSION) {
+        console.warn(`search.json has format version ${data.v}, this search.js reads version ${FORMAT_VERSION}: no search`);
+        unusable = '搜索数据与本页的版本不符，请刷新页面。';
+      } else {
+        officialSuffixes = data.strip;
+        entries = buildEntries(data);
+      }
+      run();
+    })
     .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); });
 
-  // Collect in `ends` (end, fuzz) for every character position at which query q (from p)
-  // is used up, walking the name from character j: a character matches itself, or any prefix
-  // of one of its readings (full pinyin, initials and everything between). Fuzz counts, in
-  // hundreds, the less common readings used (王 as yu) and, in units, the syllables cut short
-  // before the last one (yu for yuan, w for wang).
-  function reach(m, q, j, p, f, ends) {
-    if (p === q.length) { ends.push(j, f); return; }
-    if (j === m.cs.length) return;
-    if (q[p] === m.cs[j]) reach(m, q, j + 1, p + 1, f, ends);
-    const rs = m.rd[j];
-    if (!rs) return;
-    for (let i = 0; i < rs.length; i++) {
-      const r = rs[i];
-      let k = 0;
-      while (k < r.length && r[k] === q[p + k]) k++;
-      for (; k > 0; k--) reach(m, q, j + 1, p + k, f + (i > 0 ? 100 : 0) + (k < r.length && p + k < q.length), ends);
-    }
+  // -- matching ----------------------------------------------------------------------------
+
+  // A match: where the term matched (EXACT … IN_TEXT), whether it needed a less common reading
+  // (王 as yu), and whether it cut a syllable short before the last one (w for wang, initials).
+  // Each is a key of its own, compared in that order.
+  function compareMatches(a, b) {
+    return a.place - b.place || a.rareReading - b.rareReading || a.shortened - b.shortened;
   }
 
-  // 0 exact, 4 starts the name, 8 inside the name, 12 in a page's text; +2 when a less common
-  // reading was needed, +1 when syllables were cut short; -1 no match.
-  function tier(m, t) {
-    if (!m.cs || !t.latin) {
-      const i = m.s.indexOf(t.q);
-      if (i < 0) return -1;
-      if (!m.cs) return 12;
-      return i ? 8 : m.ex.indexOf(t.q) >= 0 ? 0 : 4;
-    }
-    const ends = [];
-    for (let j = 0; j < m.cs.length; j++) {
-      reach(m, t.qs, j, 0, 0, ends);
-      if (!ends.length) continue;
-      let b = 99;
-      for (let i = 0; i < ends.length; i += 2) {
-        const f = ends[i + 1];
-        const x = (j ? 8 : m.ex.indexOf(m.cs.slice(0, ends[i]).join('')) >= 0 ? 0 : 4) + (f >= 100 ? 2 : 0) + (f % 100 > 0);
-        if (x < b) b = x;
+  const plainMatch = (place) => ({ place, rareReading: false, shortened: false });
+
+  // Walk the name from character `at`, with the query's characters from `used` on, and record
+  // in `ends` every way the query is used up: at which character, and what it took. A character
+  // matches itself, or any prefix of one of its readings (full pinyin, initials and all between).
+  function collectEnds(name, query, at, used, rareReading, shortened, ends) {
+    if (used === query.length) { ends.push({ end: at, rareReading, shortened }); return; }
+    if (at === name.chars.length) return;
+    if (query[used] === name.chars[at]) collectEnds(name, query, at + 1, used + 1, rareReading, shortened, ends);
+    const readings = name.readings[at];
+    if (!readings) return;
+    for (let r = 0; r < readings.length; r++) {
+      const reading = readings[r];
+      let typed = 0;  // how much of this reading the query spells from here
+      while (typed < reading.length && reading[typed] === query[used + typed]) typed++;
+      for (; typed > 0; typed--) {
+        // The query's last syllable may be short: it is still being typed.
+        const cut = typed < reading.length && used + typed < query.length;
+        collectEnds(name, query, at + 1, used + typed, rareReading || r > 0, shortened || cut, ends);
       }
-      return b;
     }
-    return -1;
   }
 
-  function term(q) {
-    const digits = q.replace(/-/g, '');
-    if (/^\d{3,}$/.test(digits)) return { q: digits, digits: true };
-    const t = { q, qs: Array.from(q), latin: /[a-z]/.test(q), seen: new Map() };
-    t.one = [t];
-    t.all = [t];  // for villages, 王庄村民委员会 is also tried as 王庄
-    for (const s of STRIP) if (q.endsWith(s) && q.length > s.length) { t.all.push(term(q.slice(0, -s.length))); break; }
-    return t;
-  }
-
-  function best(ms, ts) {
-    let b = -1;
-    for (const m of ms) {
-      for (const u of ts) { const x = tier(m, u); if (x >= 0 && (b < 0 || x < b)) b = x; }
+  // How well a term matches a name (a match, or null). Latin letters are matched against the
+  // readings; characters and digits, and anything in a page's text, as a substring.
+  function matchName(name, term) {
+    if (!name.chars || !term.latin) {
+      const at = name.text.indexOf(term.text);
+      if (at < 0) return null;
+      return plainMatch(!name.chars ? IN_TEXT : at > 0 ? INSIDE : name.exact.includes(term.text) ? EXACT : START);
     }
-    return b;
-  }
-
-  function score(e, t) {
-    if (t.digits) {
-      if (e.p) { const i = e.p.indexOf(t.q); if (i >= 0) return e.p === t.q ? 0 : i ? 8 : 4; }
-      if (e.d && t.q.length >= 6 && e.d.startsWith(t.q)) return e.d === t.q ? 0 : 4;
-      return -1;
+    for (let start = 0; start < name.chars.length; start++) {
+      const ends = [];
+      collectEnds(name, term.chars, start, 0, false, false, ends);
+      if (!ends.length) continue;
+      // The first character the term fits from decides the place; of its ways to fit there, the best.
+      let best = null;
+      for (const { end, rareReading, shortened } of ends) {
+        const place = start > 0 ? INSIDE : name.exact.includes(name.chars.slice(0, end).join('')) ? EXACT : START;
+        const match = { place, rareReading, shortened };
+        if (!best || compareMatches(match, best) < 0) best = match;
+      }
+      return best;
     }
-    const b = best(e.m, e.k === 2 ? t.all : t.one);
-    if (b >= 0 || !e.t) return b;
-    return tier(e.t, t);
+    return null;
   }
 
-  // Whether a term that missed the entry's own name matches its township, county, advisor…
-  function context(e, t) {
-    if (t.digits) return false;
-    for (const m of e.c) {
-      if (!t.seen.has(m)) t.seen.set(m, best([m], t.one) >= 0);
-      if (t.seen.get(m)) return true;
+  // A word of the query. Three or more digits (dashes allowed: 132-4535-6775) are a phone
+  // number or a statistical code.
+  function parseTerm(text) {
+    const digits = text.replace(/-/g, '');
+    if (/^\d{3,}$/.test(digits)) return { text: digits, digits: true, latin: false };
+    const term = { text, chars: Array.from(text), digits: false, latin: /[a-z]/.test(text), contextMatched: new Map() };
+    term.alone = [term];
+    term.forVillages = [term];  // 王庄村民委员会 is also tried as 王庄
+    for (const suffix of officialSuffixes) {
+      if (text.endsWith(suffix) && text.length > suffix.length) { term.forVillages.push(parseTerm(text.slice(0, -suffix.length))); break; }
+    }
+    return term;
+  }
+
+  function bestMatch(names, terms) {
+    let best = null;
+    for (const name of names) {
+      for (const term of terms) {
+        const match = matchName(name, term);
+        if (match && (!best || compareMatches(match, best) < 0)) best = match;
+      }
+    }
+    return best;
+  }
+
+  function matchDigits(entry, digits) {
+    if (entry.phone) {
+      const at = entry.phone.indexOf(digits);
+      if (at >= 0) return plainMatch(entry.phone === digits ? EXACT : at > 0 ? INSIDE : START);
+    }
+    // Codes only from six digits on: fewer would start every code of the prefecture.
+    if (entry.code && digits.length >= 6 && entry.code.startsWith(digits)) return plainMatch(entry.code === digits ? EXACT : START);
+    return null;
+  }
+
+  // How well one term matches the entry itself (its names, a page's text), or null.
+  function matchTerm(entry, term) {
+    if (term.digits) return matchDigits(entry, term.text);
+    const found = bestMatch(entry.names, entry.kind === 'village' ? term.forVillages : term.alone);
+    if (found || !entry.body) return found;
+    return matchName(entry.body, term);
+  }
+
+  // Whether a term that missed the entry's own names matches its township, county or advisor
+  // (王庄 沙镇). Remembered per term: thousands of villages share a few townships.
+  function matchesContext(entry, term) {
+    if (term.digits) return false;
+    for (const name of entry.context) {
+      if (!term.contextMatched.has(name)) term.contextMatched.set(name, matchName(name, term) !== null);
+      if (term.contextMatched.get(name)) return true;
     }
     return false;
   }
 
-  function search(query) {
-    const terms = query.split(/\s+/).map(term);
-    const hits = [];
-    for (let i = 0; i < E.length; i++) {
-      const e = E[i];
-      let b = 99;
-      for (const t of terms) {
-        const x = score(e, t);
-        if (x >= 0) { if (x < b) b = x; } else if (!context(e, t)) { b = 99; break; }
-      }
-      // Fixed order: match quality, kind, shorter name, roster order.
-      if (b < 99) hits.push(((b * 8 + e.k) * 100 + Math.min(e.n.length, 99)) * 1e5 + i);
+  // The entry's best match over the terms; every term must match it or its context, and one
+  // at least the entry itself. Null when the entry is not a result.
+  function matchEntry(entry, terms) {
+    let best = null;
+    for (const term of terms) {
+      const match = matchTerm(entry, term);
+      if (match) { if (!best || compareMatches(match, best) < 0) best = match; } else if (!matchesContext(entry, term)) return null;
     }
-    hits.sort((a, b) => a - b);
-    return { count: hits.length, top: hits.slice(0, MAX).map((h) => E[h % 1e5]), terms };
+    return best;
   }
+
+  // Which of two results comes first: the better match, then the kind (KIND_ORDER), the shorter
+  // name, the earlier entry. Each key is compared on its own, so the order holds for any number
+  // of entries (one packed number did not past 100,000).
+  function compareHits(a, b) {
+    return compareMatches(a.match, b.match)
+      || KIND_ORDER[a.entry.kind] - KIND_ORDER[b.entry.kind]
+      || a.entry.name.length - b.entry.name.length
+      || a.entry.position - b.entry.position;
+  }
+
+  function search(query) {
+    const terms = query.split(/\s+/).map(parseTerm);
+    // Only the results shown are kept in order: sorting every hit would cost most on the
+    // shortest queries, which match the most entries.
+    const top = [];
+    let count = 0;
+    for (const entry of entries) {
+      const match = matchEntry(entry, terms);
+      if (!match) continue;
+      count++;
+      const hit = { entry, match };
+      if (top.length === MAX_SHOWN && compareHits(hit, top[MAX_SHOWN - 1]) >= 0) continue;
+      let at = top.length;
+      while (at > 0 && compareHits(hit, top[at - 1]) < 0) at--;
+      top.splice(at, 0, hit);
+      if (top.length > MAX_SHOWN) top.pop();
+    }
+    return { count, top: top.map((hit) => hit.entry), terms };
+  }
+
+  // -- the panel -------------------------------------------------------------------------------
 
   function say(text) { status.textContent = text; panel.hidden = false; }
 
-  function snippet(e, terms) {
-    for (const t of terms) {
-      const i = t.latin || t.digits ? -1 : e.t.s.indexOf(t.q);
-      if (i >= 0) return (i > 12 ? '…' : '') + e.t.s.slice(Math.max(0, i - 12), i + t.q.length + 18) + '…';
+  // A content page's second line: its text around the first term found there.
+  function snippet(entry, terms) {
+    const text = entry.body.text;
+    for (const term of terms) {
+      const at = term.latin || term.digits ? -1 : text.indexOf(term.text);
+      if (at >= 0) return (at > 12 ? '…' : '') + text.slice(Math.max(0, at - 12), at + term.text.length + 18) + '…';
     }
-    return e.s;
+    return entry.line;
   }
 
   function run() {
-    const q = input.value.trim().toLowerCase();
-    if (!q) { panel.hidden = true; list.textContent = ''; return; }
-    if (!E) { say('正在载入搜索数据…'); load(); return; }
-    const r = search(q);
+    const query = input.value.trim().toLowerCase();
+    if (!query) { panel.hidden = true; list.textContent = ''; return; }
+    if (unusable) { list.textContent = ''; say(unusable); return; }
+    if (!entries) { say('正在载入搜索数据…'); load(); return; }
+    const found = search(query);
     list.textContent = '';
-    for (const e of r.top) {
-      const li = el('li'), a = el('a'), n = el('span', 'dir-search__name'), s = el('span', 'dir-search__sub');
-      a.href = e.u;
-      n.textContent = e.n;
-      s.textContent = e.k === 4 ? snippet(e, r.terms) : e.s;
-      a.append(n, s);
+    for (const entry of found.top) {
+      const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
+      a.href = entry.url;
+      name.textContent = entry.name;
+      line.textContent = entry.kind === 'page' ? snippet(entry, found.terms) : entry.line;
+      a.append(name, line);
       li.append(a);
       list.append(li);
     }
-    say(r.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
-      : r.count > MAX ? `找到 ${r.count} 个，显示前 ${MAX} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
-        : `找到 ${r.count} 个。`);
+    say(found.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
+      : found.count > MAX_SHOWN ? `找到 ${found.count} 个，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
+        : `找到 ${found.count} 个。`);
   }
 
   for (const ev of ['focus', 'pointerdown', 'touchstart']) input.addEventListener(ev, load, { passive: true });
