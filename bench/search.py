@@ -29,8 +29,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import launch, phone_context, serve  # noqa: E402  (the tests' Chromium harness)
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from browser import launch, phone_context, serve  # noqa: E402  (the tests' Chromium harness)
 
 #: Typed one character at a time; CJK characters arrive as one input event each, as after an IME.
 QUERIES: tuple[str, ...] = (

@@ -14,8 +14,8 @@ import json
 import logging
 import sys
 import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .build import read_roster
 from .cards import SelectionError, print_documents, read_village_list, select_villages

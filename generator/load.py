@@ -116,6 +116,11 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # the sample's largest file, advisors.yaml, i
 MAX_DEPTH = 20  # the roster nests 4 levels deep; libyaml itself crashes near 100,000
 
 
+def _at(mark: Any) -> tuple[int, int]:
+    """A parser mark as a 1-based (line, column); libyaml always gives one."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _check_shape(text: str, path: str) -> Problem | None:
     """The first nesting or alias problem in ``text``, found from the parser's events alone.
 
@@ -130,16 +135,14 @@ def _check_shape(text: str, path: str) -> Problem | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return Problem(path, mark.line + 1, mark.column + 1, "error", "",
+                    return Problem(path, *_at(event.start_mark), "error", "",
                                    f"expected at most {MAX_DEPTH} levels of nesting, found more; "
                                    "a roster file nests only a few levels: check the brackets and indentation",
                                    "too-deep")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                return Problem(path, mark.line + 1, mark.column + 1, "error", "",
+                return Problem(path, *_at(event.start_mark), "error", "",
                                "expected plain values, found a YAML anchor or alias (& or *); "
                                "write each value out in full", "yaml-alias")
     except yaml.YAMLError:
@@ -286,10 +289,11 @@ def load_documents(data_dir: Path | str) -> Documents:
     for path, record in wanted:
         shown = display_path(path)
         raw, problem = read_file(path, shown, record)
-        if raw is None:
+        if problem is not None:
             docs.problems.append(problem)
             docs.items.append(Document(shown, record, None))
             continue
+        assert raw is not None
         root, problems = parse_yaml(raw, shown)
         docs.problems.extend(problems)
         docs.items.append(Document(shown, record, root))

@@ -31,11 +31,11 @@ from .problems import format_text
 log = logging.getLogger("mkdocs.plugins.roster")
 
 
-class RosterConfig(base.Config):
+class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
     data_dir = c.Type(str, default="data")
 
 
-class RosterPlugin(BasePlugin[RosterConfig]):
+class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command = "build"
         self.roster: Roster | None = None

@@ -8,8 +8,8 @@ the README documents and the tests cover one by one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 

@@ -77,7 +77,7 @@ class _QRCode(qrcode.QRCode):  # type: ignore[type-arg]
             self.best_fit(start=self.version)
         self.makeImpl(True, 0)  # format bits blank, as qrcode scores masks
         n = self.modules_count
-        modules: list[list[bool | None]] = self.modules  # type: ignore[has-type]  # set by makeImpl
+        modules: list[list[bool | None]] = self.modules  # set by makeImpl
         base = [int("".join("1" if m else "0" for m in row), 2) for row in modules]
         candidates = [[b ^ f for b, f in zip(base, flips)] for flips in _mask_flips(self.version)]
         _, best = min((mask_penalty([format(r, f"0{n}b") for r in rows]), i) for i, rows in enumerate(candidates))

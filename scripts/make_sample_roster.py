@@ -397,7 +397,7 @@ def build(divisions: Path):
         return o
 
     lf_alloc = apportion(
-        N_LAW_FIRMS, unit_villages, {u: 2 for u in units}, {u: N_LAW_FIRMS for u in units}
+        N_LAW_FIRMS, unit_villages, dict.fromkeys(units, 2), dict.fromkeys(units, N_LAW_FIRMS)
     )
     law_firms: dict[str, list[str]] = {}
     n = 0
@@ -414,7 +414,7 @@ def build(divisions: Path):
     ls_alloc = apportion(
         N_SERVICE_OFFICES,
         {u: len(ts) for u, ts in eligible.items()},
-        {u: 1 for u in units},
+        dict.fromkeys(units, 1),
         {u: len(ts) for u, ts in eligible.items()},
     )
     service_offices: dict[str, list[str]] = {}

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Route
@@ -60,7 +60,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     (``<meta charset="utf-8">``), and Lighthouse's ``charset`` audit checks that it does.
     """
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".svg": "image/svg+xml",
         ".js": "text/javascript",
@@ -77,7 +77,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         ".xml": "application/xml",
     }
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002, ANN401 (base class)
+    def log_message(self, format: str, *args: Any) -> None:
         """Drop the access log."""
 
 
@@ -86,7 +86,7 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ANN401
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """Ignore dropped connections (browsers cancel requests); report anything else."""
         exc = sys.exc_info()[1]
         if isinstance(exc, ConnectionError):
@@ -121,14 +121,14 @@ def serve(folder: Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def launch(playwright: Playwright, **kwargs: Any) -> Browser:  # noqa: ANN401
+def launch(playwright: Playwright, **kwargs: Any) -> Browser:
     """Launch Debian's headless Chromium with :data:`CHROMIUM_ARGS`."""
     return playwright.chromium.launch(
         executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True, **kwargs
     )
 
 
-def phone_context(browser: Browser, **kwargs: Any) -> BrowserContext:  # noqa: ANN401
+def phone_context(browser: Browser, **kwargs: Any) -> BrowserContext:
     """A new context that emulates a phone: 390×844 CSS px at 3×, touch, Chinese locale."""
     options: dict[str, Any] = {
         "viewport": dict(PHONE_VIEWPORT),

@@ -209,7 +209,7 @@ def fake_chromium(tmp_path: Path, script: str) -> str:
 def test_missing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in no_chromium(tmp_path).items():
         monkeypatch.setenv(name, value)
-    with pytest.raises(MissingTool, match="CHROME_PATH=.*no-such-chromium is not a program"):
+    with pytest.raises(MissingTool, match=r"CHROME_PATH=.*no-such-chromium is not a program"):
         find_chromium()
     out = tmp_path / "x.pdf"
     with pytest.raises(MissingTool):
@@ -232,7 +232,7 @@ def test_failing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(PrintFailed, match=r"sheet.html \(exit 7\): renderer crashed"):
         print_pdf(html, tmp_path / "sheet.pdf", crashing)
     silent = fake_chromium(tmp_path, "exit 0")  # succeeds but writes no PDF
-    with pytest.raises(PrintFailed, match="could not print sheet.html"):
+    with pytest.raises(PrintFailed, match=r"could not print sheet\.html"):
         print_pdf(html, tmp_path / "sheet.pdf", silent)
     broken = tmp_path / "broken-chromium"  # found, but not a program this machine can run
     broken.write_bytes(b"\x7fELF not really")

@@ -37,10 +37,10 @@ def test_broken_roster_exits_1_with_every_problem(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "Traceback" not in r.stderr + r.stdout
     lines = r.stdout.splitlines()
-    assert any(l.startswith("data/advisors.yaml:") and "[bad-phone]" in l for l in lines)
-    assert any(l.startswith("data/regions/371502-东昌府区/371502102-堂邑镇.yaml:13:14: error: villages[0].advisor:") for l in lines)
-    assert any(l.startswith("data/counties.yaml:2:9: error:") and "[not-utf8]" in l for l in lines)
-    assert not any("[unknown-county]" in l for l in lines)  # no cascade from the unreadable file
+    assert any(ln.startswith("data/advisors.yaml:") and "[bad-phone]" in ln for ln in lines)
+    assert any(ln.startswith("data/regions/371502-东昌府区/371502102-堂邑镇.yaml:13:14: error: villages[0].advisor:") for ln in lines)
+    assert any(ln.startswith("data/counties.yaml:2:9: error:") and "[not-utf8]" in ln for ln in lines)
+    assert not any("[unknown-county]" in ln for ln in lines)  # no cascade from the unreadable file
     assert lines[-1] == "3 errors, 0 warnings"
 
 
@@ -122,7 +122,7 @@ def test_five_faults_in_a_copy_of_the_sample_roster(tmp_path: Path) -> None:
     assert r.returncode == 1 and "Traceback" not in r.stderr
     out = r.stdout.splitlines()
     for code, line in lines.items():
-        hits = [l for l in out if l.endswith(f"[{code}]")]
+        hits = [ln for ln in out if ln.endswith(f"[{code}]")]
         assert hits, code
         assert f":{line}:" in hits[0] and "expected" in hits[0] and "found" in hits[0], hits[0]
     assert out[-1] == "6 errors, 0 warnings"  # the misspelt key also leaves "role" missing

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from generator.build import read_roster
 from generator.load import load_documents, parse_yaml
 from generator.validate import validate_roster
-from roster_edit import SMALL, copy_roster
+from roster_edit import copy_roster
 
 BILLION_LAUGHS = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(
     f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)

@@ -36,7 +36,7 @@ def jsonld(html: str) -> dict:
 def test_village_page(built: Path) -> None:
     html = page(built, "v/371502001003")
     crumbs = re.search(r'<nav class="dir-crumbs".*?</nav>', html, re.S).group(0)
-    assert [c for c in re.findall(r">([^<>]+)</(?:a|span)>", crumbs)] == ["王庄村", "古楼街道", "东昌府区"]
+    assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == ["王庄村", "古楼街道", "东昌府区"]
     assert 'href="../../t/371502001/"' in crumbs and 'href="../../c/371502/"' in crumbs
     text = text_of(html)
     assert "李秀英" in text and "法律服务工作者 · 古楼法律服务所" in text

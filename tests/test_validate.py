@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from roster_edit import copy_roster, edit
 
 from generator.build import read_roster
 from generator.problems import CODES, Problem, format_text
 from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
+from roster_edit import copy_roster, edit
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
