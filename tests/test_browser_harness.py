@@ -227,6 +227,5 @@ def test_lighthouse_clean_page(tmp_path: Path) -> None:
         scores = lighthouse(f"{base_url}/index.html", tmp_path / "lighthouse")
     failures = lighthouse_failures(tmp_path / "lighthouse" / "lighthouse.json")
     assert set(scores) == {"performance", "accessibility", "best-practices", "seo"}
-    assert all(isinstance(s, float) and 0 <= s <= 1 for s in scores.values()), scores
     assert scores["accessibility"] == 1, failures
     assert scores["seo"] >= 0.9, failures

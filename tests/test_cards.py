@@ -187,7 +187,7 @@ def run_cards(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def test_cli_refuses_unknown_township(tmp_path: Path) -> None:
-    r = run_cards("--township", "371502999", "-o", str(tmp_path / "x.pdf"))
+    r = run_cards("--data", str(SMALL), "--township", "371502999", "-o", str(tmp_path / "x.pdf"))
     assert r.returncode == 1 and "no township with code '371502999'" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.pdf").exists()
 
@@ -219,7 +219,7 @@ def test_missing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.M
 
 def test_cli_without_chromium_says_so_and_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
-    r = run_cards("--township", "371502001", "-o", str(out), env=no_chromium(tmp_path))
+    r = run_cards("--data", str(SMALL), "--township", "371502001", "-o", str(out), env=no_chromium(tmp_path))
     assert r.returncode == 1, r.stderr
     assert "error: CHROME_PATH=" in r.stderr and "apt-get install chromium" in r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr and not out.exists()
@@ -248,7 +248,7 @@ def test_failing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.M
 
 def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
     out = tmp_path / "missing" / "x.pdf"
-    r = run_cards("--township", "371502001", "-o", str(out))
+    r = run_cards("--data", str(SMALL), "--township", "371502001", "-o", str(out))
     assert r.returncode == 1 and f"error: cannot write {out}: no folder" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
 

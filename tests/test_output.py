@@ -64,6 +64,7 @@ def mkdocs(folder: Path) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # real mkdocs builds, one waiting on purpose
 def test_a_build_waits_for_the_lock_and_never_interleaves(tmp_path: Path) -> None:
     folder = project(tmp_path, SMALL)
     held = Publication.begin(folder / "site")  # as if another build were running
@@ -78,6 +79,7 @@ def test_a_build_waits_for_the_lock_and_never_interleaves(tmp_path: Path) -> Non
     assert (folder / "site" / "index.html").exists() and (folder / "site" / "assets").is_dir()
 
 
+@pytest.mark.slow  # real mkdocs builds, one waiting on purpose
 def test_two_builds_at_once_leave_one_whole_site(tmp_path: Path) -> None:
     folder = project(tmp_path, SMALL)
     builds = [mkdocs(folder) for _ in range(2)]

@@ -83,7 +83,8 @@ def test_lighthouse_on_a_village_page(base_url: str, tmp_path: Path) -> None:
     assert scores["accessibility"] == 1, failures
     assert scores["best-practices"] >= 0.95, failures
     assert scores["seo"] >= 0.95, failures
-    assert 0 <= scores["performance"] <= 1  # a timing: measured and reported by bench/, not asserted
+    # performance is a timing: bench/lighthouse.py reports it, no test asserts it (lighthouse() raises
+    # if a category could not be scored at all)
 
 
 @pytest.mark.parametrize("path", ["print/371502102/", "print/371502102/#v371502102003", "print/back/"])
