@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -130,7 +131,9 @@ def main() -> int:
         finally:
             if args.log:
                 print((Path(tmp) / "serve.log").read_text(encoding="utf-8"))
-            server.terminate()
+            # Ctrl-C, as staff stop it: serve then removes its temporary folder and the plugin its cache
+            # (SIGTERM would leave both in /tmp)
+            server.send_signal(signal.SIGINT)
             try:
                 server.wait(10)
             except subprocess.TimeoutExpired:

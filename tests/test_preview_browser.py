@@ -7,6 +7,7 @@ at a data URL showing the problem page, through that page's own check), or the t
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,7 +75,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
             time.sleep(0.2)
         yield served
     finally:
-        proc.terminate()
+        # Ctrl-C, as staff stop it: serve then removes its temporary folder and the plugin its cache
+        # (SIGTERM would leave both in /tmp)
+        proc.send_signal(signal.SIGINT)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
