@@ -93,6 +93,9 @@ def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
 
 _worker: tuple[Site, Path] | None = None  # per worker process: set once by _start_worker
 
+#: One piece of the site to render: ``(kind, key)``, as :meth:`pages.Site.pages_for` takes it.
+Task = tuple[str, str]
+
 
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to end this worker when the build's process ends, even by SIGKILL."""
@@ -119,7 +122,7 @@ def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: st
     _worker = (Site(roster, environment(templates), assets, site_name), out)
 
 
-def _print_pages(site: Site, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
+def _print_pages(site: Site, task: Task) -> Iterator[tuple[str, str]]:
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
@@ -128,37 +131,56 @@ def _print_pages(site: Site, task: tuple[str, str]) -> Iterator[tuple[str, str]]
         yield cards.township_sheets(site, site.roster.township[key])
 
 
-def _render(task: tuple[str, str]) -> int:
+def _render(task: Task) -> list[str]:
     assert _worker is not None
     site, out = _worker
-    return write_files(out, chain(site.pages_for(task), _print_pages(site, task)))
+    files = list(chain(site.pages_for(task), _print_pages(site, task)))
+    write_files(out, files)
+    return [path for path, _ in files]
 
 
-def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None) -> int:
-    """Render every data page into ``out`` (a site MkDocs built), with the sitemap.
+def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
+                 workers: int | None = None) -> list[list[str]]:
+    """Render ``tasks`` into ``out``; return the paths each task wrote, in task order.
 
     Pages are independent, so they render in one process per core (QR codes
     dominate: about 2 ms each); the output does not depend on the split.
     """
-    existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
-    args = (roster, overrides / "data", find_assets(out), site_name, out)
+    args = (roster, templates, assets, site_name, out)
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there
     can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
     workers = workers or (min(4, os.cpu_count() or 1) if can_fork else 1)
-    tasks = page_tasks(roster)
-    if workers == 1:
+    if workers == 1 or len(tasks) < 2:
         _start_worker(*args)
-        count = sum(map(_render, tasks))
+        return list(map(_render, tasks))
+    # many small tasks (the preview renders advisors one by one) go to workers in chunks
+    chunk = max(1, len(tasks) // (workers * 16))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                             initargs=(*args, os.getpid())) as pool:
+        try:
+            return list(pool.map(_render, tasks, chunksize=chunk))
+        except BaseException:  # interrupted: do not render the rest before exiting
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+#: Renders the data pages of a roster into a site folder and returns how many there are:
+#: ``(roster, out, templates, assets, site_name) -> count``. The preview passes one that re-renders
+#: only what changed since the last rebuild.
+Renderer = Callable[[Roster, Path, Path, Assets, str], int]
+
+
+def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
+                     renderer: Renderer | None = None) -> int:
+    """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap."""
+    existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
+    write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
+    templates, assets = overrides / "data", find_assets(out)
+    if renderer is None:
+        count = sum(map(len, render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers)))
     else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                 initargs=(*args, os.getpid())) as pool:
-            try:
-                count = sum(pool.map(_render, tasks))
-            except BaseException:  # interrupted: do not render the rest before exiting
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        count = renderer(roster, out, templates, assets, site_name)
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

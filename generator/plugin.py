@@ -4,6 +4,11 @@
 build before anything is written) and stages the output beside ``site/``; hand-written
 pages in ``content/`` go through MkDocs with the roster's figures; on_post_build
 renders the data pages with :mod:`generator.build` and swaps the staged folder in.
+
+``mkdocs serve`` → the plugin also watches the roster and the theme folder, and keeps a
+:class:`~generator.preview.Preview` across rebuilds so that a save re-renders only the data
+pages it touches. A roster with errors does not stop the server: every page shows the
+problems until the files are fixed (see :mod:`generator.preview`).
 """
 
 from __future__ import annotations
@@ -13,20 +18,23 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import build
 from .model import Roster
-from .output import Publication
-from .problems import format_text
+from .output import Publication, write_files
+from .preview import Preview, problem_page
+from .problems import Problem, format_text
 
 log = logging.getLogger("mkdocs.plugins.roster")
 
@@ -37,24 +45,43 @@ class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __i
 
 class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
-        self.command = "build"
+        self._start("build")
+
+    def _start(self, command: str) -> None:
+        self.command = command
         self.roster: Roster | None = None
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
+        # serve only: the pages kept between rebuilds (`serve --clean` says "build": it then builds
+        # everything each time and stops at roster errors, as before), and the problems of a roster
+        # with errors, which the preview shows instead of the site
+        self.preview = Preview() if command == "serve" else None
+        self.problems: list[Problem] = []
+        self.problem_html = ""
+        self.site_dir: Path | None = None  # serve's temporary folder, for the preview's cache beside it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        # MkDocs keeps this object for the whole process (so it lives across serve's rebuilds):
+        # a new session forgets the last one
+        self._start(command)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        data_dir = Path(config.config_file_path).parent / self.config.data_dir
-        checked = build.read_roster(data_dir)
+        checked = build.read_roster(_data_dir(self, config))
+        self.problems = []
         if not checked.ok:
-            raise PluginError("the roster has errors; the site was not built:\n" + format_text(checked.problems))
-        for p in checked.problems:
-            log.warning(p.format())
-        self.roster = checked.roster
-        self.figures = build.figures(checked.roster)
-        programme = checked.roster.programme
+            if self.preview is None:
+                raise PluginError("the roster has errors; the site was not built:\n" + format_text(checked.problems))
+            # staff watch the browser, not this terminal: the pages will show the problems
+            log.error("the roster has errors; every page shows them until they are fixed:\n" + format_text(checked.problems))
+            self.problems = checked.problems
+            self.problem_html = problem_page(checked.problems, _overrides(config) / "data", config.site_name)
+        else:
+            for p in checked.problems:
+                log.warning(p.format())
+            self.roster = checked.roster
+            self.figures = build.figures(checked.roster)
+        # the last good roster's figures; a first build with errors has only the leniently built roster
+        programme = (self.roster or checked.roster).programme
         config.site_url = config.site_url or programme.base_url
         # Material's templates read these: the roster is their one source
         config.extra["hotline"] = programme.hotline
@@ -68,12 +95,25 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             config.site_dir = str(self.publication.staging)
         return config
 
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+        # MkDocs watches only content/ and mkdocs.yml; the data pages come from these
+        server.watch(str(_data_dir(self, config)))
+        server.watch(str(_overrides(config)))
+        return server
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.preview is not None:  # before MkDocs cleans the site folder
+            self.site_dir = Path(config.site_dir)
+            self.preview.set_aside(self.site_dir)
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, text in build.markdown_pages(_overrides(config)):
             files.append(File.generated(config, path, content=text))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.problems:  # the page is replaced (on_post_page); a first bad build has no figures to fill in
+            return markdown
         context = {**self.figures, "site_name": config.site_name}
         # the front matter's description is a template too: pages name the city from the roster
         for key in ("title", "description"):
@@ -81,11 +121,22 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
                 page.meta[key] = build.fill_text(value, context)
         return build.fill_markdown(markdown, context)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self.problem_html if self.problems else output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.roster is not None
         out = Path(config.site_dir)
-        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name)
-        log.info(f"roster: wrote {count} data pages")
+        if self.problems:
+            # MkDocs' pages already show the problems (on_post_page); the data pages stay set aside,
+            # so their URLs get the 404 page: the problem page too
+            write_files(out, [("index.html", self.problem_html), ("404.html", self.problem_html)])
+            log.info("roster: every page shows the roster's problems; the last good pages are kept")
+            return
+        assert self.roster is not None
+        renderer = self.preview.render if self.preview else None
+        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer)
+        log.info(f"roster: wrote {count} data pages" if self.preview is None
+                 else f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         if self.publication is not None:
             self.publication.publish()
             config.site_dir = str(self.publication.target)
@@ -97,10 +148,19 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             self.publication = None
 
 
+    def on_shutdown(self) -> None:
+        if self.preview is not None and self.site_dir is not None:
+            self.preview.close(self.site_dir)
+
+
 def _exit_on_sigterm() -> None:
     """Turn SIGTERM (CI cancelling a job, ``kill``) into a normal exit, so cleanup runs."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+def _data_dir(plugin: RosterPlugin, config: MkDocsConfig) -> Path:
+    """The roster folder (``data_dir``), relative to mkdocs.yml."""
+    return Path(config.config_file_path).parent / plugin.config.data_dir
 
 
 def _overrides(config: MkDocsConfig) -> Path:
