@@ -28,6 +28,7 @@ from .model import Roster, tel_uri
 from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
+from .qr import QRCache
 from .search import read_content_pages, search_index
 from .stats import coverage
 from .urls import SEARCH_INDEX, template_globals
@@ -91,7 +92,7 @@ def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
     return [("stats/index.md", stats)]
 
 
-_worker: tuple[Site, Path] | None = None  # per worker process: set once by _start_worker
+_worker: tuple[Site, Path, QRCache] | None = None  # per worker process: set once by _start_worker
 
 #: One piece of the site to render: ``(kind, key)``, as :meth:`pages.Site.pages_for` takes it.
 Task = tuple[str, str]
@@ -114,39 +115,51 @@ def _die_with_parent(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path,
+def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path, qr_cache: QRCache,
                   parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         _die_with_parent(parent)
-    _worker = (Site(roster, environment(templates), assets, site_name), out)
+    _worker = (Site(roster, environment(templates), assets, site_name), out, qr_cache)
 
 
-def _print_pages(site: Site, task: Task) -> Iterator[tuple[str, str]]:
+def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[str, str]]:
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
         yield cards.backs_sheet(site)
     elif kind == "township":
-        yield cards.township_sheets(site, site.roster.township[key])
+        yield cards.township_sheets(site, site.roster.township[key], qr_cache)
 
 
-def _render(task: Task) -> list[str]:
+def _render(task: Task) -> tuple[list[str], dict[str, str]]:
+    """Render one task; return the paths it wrote and the QR codes it had to encode."""
     assert _worker is not None
-    site, out = _worker
-    files = list(chain(site.pages_for(task), _print_pages(site, task)))
+    site, out, qr_cache = _worker
+    files = list(chain(site.pages_for(task), _print_pages(site, task, qr_cache)))
     write_files(out, files)
-    return [path for path, _ in files]
+    return [path for path, _ in files], qr_cache.take_added()
 
 
 def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
-                 workers: int | None = None) -> list[list[str]]:
+                 workers: int | None = None, qr_cache: QRCache | None = None) -> list[list[str]]:
     """Render ``tasks`` into ``out``; return the paths each task wrote, in task order.
 
-    Pages are independent, so they render in one process per core (QR codes
-    dominate: about 2 ms each); the output does not depend on the split.
+    Pages are independent, so they render in one process per core; the output does not
+    depend on the split. QR codes come from ``qr_cache`` (encoded once, ever); the codes
+    the workers had to encode are added to its file at the end.
     """
-    args = (roster, templates, assets, site_name, out)
+    qr_cache = qr_cache or QRCache(None)
+    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache), workers)
+    added: dict[str, str] = {}
+    for _, new in results:
+        added.update(new)
+    qr_cache.save(added)
+    return [paths for paths, _ in results]
+
+
+def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache],
+                workers: int | None) -> list[tuple[list[str], dict[str, str]]]:
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there
     can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
@@ -172,13 +185,14 @@ Renderer = Callable[[Roster, Path, Path, Assets, str], int]
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
-                     renderer: Renderer | None = None) -> int:
+                     renderer: Renderer | None = None, qr_cache: QRCache | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
-        count = sum(map(len, render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers)))
+        written = render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers, qr_cache)
+        count = sum(map(len, written))
     else:
         count = renderer(roster, out, templates, assets, site_name)
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .model import Advisor, County, Roster, Township, Village
 from .pages import Assets, Site, environment
-from .qr import qr_svg
+from .qr import QRCache, qr_svg
 from .urls import backs_url, print_url, township_url, village_url
 
 # The sheet, stated once: print.html hands these to cards.css as CSS custom properties
@@ -51,7 +51,7 @@ class Card:
     qr: Markup
 
 
-def card_for(roster: Roster, village: Village) -> Card:
+def card_for(roster: Roster, village: Village, qr_cache: QRCache | None = None) -> Card:
     township = roster.township[village.township]
     url = roster.programme.base_url + village_url(village.code)
     return Card(
@@ -60,7 +60,7 @@ def card_for(roster: Roster, village: Village) -> Card:
         county=roster.county_of(township),
         advisor=roster.advisor.get(village.advisor or ""),
         url=url,
-        qr=qr_svg(url, f"二维码：{village.short_name}页面 {url}"),
+        qr=qr_svg(url, f"二维码：{village.short_name}页面 {url}", qr_cache),
     )
 
 
@@ -186,13 +186,13 @@ def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, pa
                        geometry=geometry(), inline_css=inline_css, back_link=back_link)
 
 
-def township_sheets(site: Site, township: Township) -> tuple[str, str]:
+def township_sheets(site: Site, township: Township, qr_cache: QRCache | None = None) -> tuple[str, str]:
     """The township's sheets at /print/<township>/.
 
     One card alone is the same page opened at ``#v<village code>``: the stylesheet then
     shows and prints only that card, on a card-sized page.
     """
-    items = [card_for(site.roster, v) for v in township.villages]
+    items = [card_for(site.roster, v, qr_cache) for v in township.villages]
     return render_sheets(site, sheet_pages([items]), len(items), township.name, print_url(township.code),
                          back_link=township_url(township.code))
 
@@ -229,7 +229,8 @@ def batches(groups: Sequence[Sequence[Village]], sheets_per_document: int = SHEE
 
 
 def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path, *, by_township: bool = True,
-                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT) -> list[tuple[str, str]]:
+                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT,
+                    qr_cache: QRCache | None = None) -> list[tuple[str, str]]:
     """Standalone print HTML for ``villages``: ``(label, html)`` documents for :func:`pdf.write_pdf`.
 
     With ``by_township``, each township starts on a new sheet (staff hand out cards
@@ -249,6 +250,6 @@ def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path
         first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
         count = sum(map(len, batch))
         label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
-        pages = sheet_pages([[card_for(roster, v) for v in group] for group in batch], backs)
+        pages = sheet_pages([[card_for(roster, v, qr_cache) for v in group] for group in batch], backs)
         documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
     return documents

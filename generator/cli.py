@@ -21,6 +21,7 @@ from .build import read_roster
 from .cards import SelectionError, print_documents, read_village_list, select_villages
 from .pdf import PdfError, write_pdf
 from .problems import errors, format_json, format_text
+from .qr import QRCache
 from .stats import Row, coverage
 
 DEFAULT_DATA = "data"
@@ -107,8 +108,10 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if not villages:
         print("error: the selection has no villages", file=sys.stderr)
         return 1
+    qr_cache = QRCache(Path(args.data).resolve().parent / ".cache")  # the cache mkdocs build keeps beside data/
     documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
-                                backs=args.back)
+                                backs=args.back, qr_cache=qr_cache)
+    qr_cache.save(qr_cache.take_added())
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)

@@ -89,6 +89,40 @@ def swap_in(staging: Path, target: Path) -> None:
     clear(old)
 
 
+def _same_bytes(a: str, b: str) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            chunk = fa.read(1 << 16)
+            if chunk != fb.read(1 << 16):
+                return False
+            if not chunk:
+                return True
+
+
+def keep_unchanged(staging: Path, target: Path) -> int:
+    """Where a new file has the same bytes as the published one, keep the published file (a hard
+    link in its place): its mtime stays, so rsync or an object-storage sync moves only what
+    changed. Returns how many files were kept. Both folders are siblings, on one file system."""
+    if not target.is_dir() or target.is_symlink():
+        return 0
+    kept = 0
+    for folder, _, names in os.walk(staging):
+        rel = os.path.relpath(folder, staging)
+        for name in names:
+            new, old = os.path.join(folder, name), os.path.join(target, rel, name)
+            try:
+                if os.lstat(old).st_size != os.lstat(new).st_size or not os.path.isfile(old):
+                    continue
+            except FileNotFoundError:
+                continue
+            if _same_bytes(old, new):
+                kept_name = new + ".kept"
+                os.link(old, kept_name)
+                os.replace(kept_name, new)
+                kept += 1
+    return kept
+
+
 @dataclass
 class Publication:
     """One build's exclusive right to ``target``: hold it from staging to swap.
@@ -118,6 +152,7 @@ class Publication:
 
     def publish(self) -> None:
         try:
+            keep_unchanged(self.staging, self.target)
             swap_in(self.staging, self.target)
         finally:
             self.release()

@@ -35,12 +35,15 @@ from .model import Roster
 from .output import Publication, write_files
 from .preview import Preview, problem_page
 from .problems import Problem, format_text
+from .qr import QRCache
 
 log = logging.getLogger("mkdocs.plugins.roster")
 
 
 class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
     data_dir = c.Type(str, default="data")
+    # QR codes encoded in earlier builds, by URL (relative to mkdocs.yml; CI may keep it between runs)
+    cache_dir = c.Type(str, default=".cache")
 
 
 class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
@@ -134,7 +137,9 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             return
         assert self.roster is not None
         renderer = self.preview.render if self.preview else None
-        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer)
+        qr_cache = QRCache(Path(config.config_file_path).parent / self.config.cache_dir)
+        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
+                                       qr_cache=qr_cache)
         log.info(f"roster: wrote {count} data pages" if self.preview is None
                  else f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         if self.publication is not None:

@@ -135,3 +135,44 @@ def test_killed_build_takes_its_workers_and_keeps_the_old_site(tmp_path: Path, s
     assert (folder / "site" / "index.html").read_text(encoding="utf-8") == "the published site"
     if sig == signal.SIGTERM:
         assert not staging_dir(folder / "site").exists()
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(site)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
+    from roster_edit import edit
+    from sites import mkdocs_build, tree_digest
+
+    folder = project(tmp_path / "p", SMALL)
+    assert mkdocs_build(folder).returncode == 0
+    site = folder / "site"
+    first = stamps(site)
+    assert mkdocs_build(folder).returncode == 0
+    assert stamps(site) == first  # nothing changed: every file is the one already published
+    edit(folder / "data", "advisors.yaml", "phone: '13905350002'", "phone: '13905350099'")
+    assert mkdocs_build(folder).returncode == 0
+    after = stamps(site)
+    changed = sorted(k for k in after if after[k] != first.get(k))
+    assert "a/A0002/index.html" in changed and "search.json" in changed
+    assert "a/A0001/index.html" not in changed and "guides/lawyer/index.html" not in changed
+    assert len(changed) < len(after) // 3
+    clean = project(tmp_path / "clean", folder / "data")  # the same roster built from nothing
+    assert mkdocs_build(clean).returncode == 0
+    assert tree_digest(clean / "site") == tree_digest(site)
+
+
+def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
+    from sites import mkdocs_build, tree_digest
+
+    folder = project(tmp_path / "p", SMALL)
+    assert mkdocs_build(folder).returncode == 0
+    cache = list((folder / ".cache").glob("qr-*.json"))
+    assert len(cache) == 1 and "https://fw.lc.example/v/371502001001/" in cache[0].read_text()
+    first = tree_digest(folder / "site")
+    assert mkdocs_build(folder).returncode == 0  # every code from the cache
+    assert tree_digest(folder / "site") == first
+    cache[0].write_text('{"https://fw.lc.example/v/371502001001/": "37:zz", "x": 1', encoding="utf-8")
+    assert mkdocs_build(folder).returncode == 0  # a damaged cache is ignored, then rewritten
+    assert tree_digest(folder / "site") == first

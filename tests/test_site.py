@@ -143,8 +143,9 @@ def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     assert "371502102-堂邑镇.yaml:13:14: error: villages[0].advisor" in r.stderr and "[unknown-advisor]" in r.stderr
     assert "Traceback" not in r.stderr
     assert tree_digest(folder / "site") == first
-    # no staging or old folder left; the lock file stays (removing it would race a waiting build)
-    assert sorted(p.name for p in folder.iterdir()) == [".site.lock", "content", "data", "mkdocs.yml", "overrides", "site"]
+    # no staging or old folder left; the lock file stays (removing it would race a waiting build),
+    # and so does the QR cache
+    assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", "content", "data", "mkdocs.yml", "overrides", "site"]
 
 
 def test_real_roster_has_no_sample_banner(tmp_path: Path) -> None:

@@ -1,0 +1,45 @@
+"""The QR cache: a code is encoded once, ever, and the cache never changes a symbol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import qr
+from generator.qr import ENCODER, QRCache, pack, qr_modules, unpack
+
+URL = "https://fw.lc.example/v/371502001001/"
+
+
+def test_pack_round_trips_and_refuses_damage() -> None:
+    rows = qr_modules(URL)
+    assert unpack(pack(rows)) == rows
+    for damaged in ("", "37", "37:zz", "5:1", "37:1", f"{len(rows)}:{'f' * 400}"):
+        assert unpack(damaged) is None, damaged
+
+
+def test_a_cached_code_is_not_encoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = QRCache(tmp_path)
+    rows = cache.modules(URL)
+    cache.save(cache.take_added())
+    assert (tmp_path / f"qr-{ENCODER}.json").exists()
+
+    def refuse(text: str) -> list[list[bool]]:
+        raise AssertionError(f"encoded {text} again")
+
+    monkeypatch.setattr(qr, "qr_modules", refuse)
+    again = QRCache(tmp_path)
+    assert again.modules(URL) == rows and again.take_added() == {}
+
+
+def test_a_damaged_entry_is_encoded_again(tmp_path: Path) -> None:
+    (tmp_path / f"qr-{ENCODER}.json").write_text(f'{{"{URL}": "37:12", "other": 5}}', encoding="utf-8")
+    cache = QRCache(tmp_path)
+    assert cache.modules(URL) == qr_modules(URL)
+    assert list(cache.take_added()) == [URL]
+
+
+def test_the_file_names_the_encoder(tmp_path: Path) -> None:
+    (tmp_path / "qr-0-old.json").write_text(f'{{"{URL}": "{pack([[True] * 21] * 21)}"}}', encoding="utf-8")
+    assert QRCache(tmp_path).modules(URL) == qr_modules(URL)  # another encoder's file is never read
