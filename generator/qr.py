@@ -112,8 +112,8 @@ def pack(rows: list[list[bool]]) -> str:
     return f"{len(rows)}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
 
 
-def unpack(packed: str) -> list[list[bool]] | None:
-    """The symbol :func:`pack` wrote, or None if the text is not exactly one (a damaged cache)."""
+def unpack_lines(packed: str) -> list[str] | None:
+    """The rows ('0'/'1' text) of the symbol :func:`pack` wrote, or None if the text is not exactly one."""
     try:
         size_text, hex_text, crc_text = packed.split(":")
         n = int(size_text)
@@ -124,7 +124,17 @@ def unpack(packed: str) -> list[list[bool]] | None:
             return None
     except ValueError:
         return None
-    return [[b == "1" for b in bits[i : i + n]] for i in range(0, n * n, n)]
+    return [bits[i : i + n] for i in range(0, n * n, n)]
+
+
+def unpack(packed: str) -> list[list[bool]] | None:
+    """The symbol :func:`pack` wrote, or None if the text is not exactly one (a damaged cache)."""
+    lines = unpack_lines(packed)
+    return [[b == "1" for b in line] for line in lines] if lines is not None else None
+
+
+def _lines(rows: list[list[bool]]) -> list[str]:
+    return ["".join("1" if m else "0" for m in row) for row in rows]
 
 
 class QRCache:
@@ -152,13 +162,18 @@ class QRCache:
             return {}
         return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
 
-    def modules(self, text: str) -> list[list[bool]]:
+    def lines(self, text: str) -> list[str]:
+        """The symbol's rows as '0'/'1' text, from the cache or newly encoded."""
         packed = self.known.get(text) or self.added.get(text)
-        rows = unpack(packed) if packed else None
-        if rows is None:
+        lines = unpack_lines(packed) if packed else None
+        if lines is None:
             rows = qr_modules(text)
             self.added[text] = pack(rows)
-        return rows
+            lines = _lines(rows)
+        return lines
+
+    def modules(self, text: str) -> list[list[bool]]:
+        return [[b == "1" for b in line] for line in self.lines(text)]
 
     def take_added(self) -> dict[str, str]:
         """What was encoded since the last call (a render worker sends it to the build)."""
@@ -177,20 +192,16 @@ class QRCache:
         os.replace(staged, self.path)
 
 
-def _path(rows: list[list[bool]]) -> str:
+_DARK_RUN = re.compile("1+")
+
+
+def _path(lines: list[str]) -> str:
     """The dark modules as one SVG path of horizontal runs: far smaller than a rect each."""
     parts = []
-    n = len(rows)
-    for y, row in enumerate(rows):
-        x = 0
-        while x < n:
-            if row[x]:
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                parts.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
+    for y, line in enumerate(lines):
+        for run in _DARK_RUN.finditer(line):
+            start, width = run.start(), run.end() - run.start()
+            parts.append(f"M{start} {y}h{width}v1h-{width}z")
     return "".join(parts)
 
 
@@ -200,10 +211,10 @@ def qr_svg(text: str, label: str, cache: QRCache | None = None) -> Markup:
     Markup so templates need no ``| safe``: the label carries roster text (a village
     name), so it is escaped here; everything else in the element is our own numbers.
     """
-    rows = cache.modules(text) if cache is not None else qr_modules(text)
-    n = len(rows)
+    lines = cache.lines(text) if cache is not None else _lines(qr_modules(text))
+    n = len(lines)
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '
         f'aria-label="{escape(label)}" shape-rendering="crispEdges"><rect width="{n}" height="{n}" fill="#fff"/>'
-        f'<path d="{_path(rows)}" fill="#000"/></svg>'
+        f'<path d="{_path(lines)}" fill="#000"/></svg>'
     )
