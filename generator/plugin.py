@@ -49,7 +49,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):
         for p in checked.problems:
             log.warning(p.format())
         self.roster = checked.roster
-        self.figures = build.figures(checked.roster)
+        self.figures = build.figures(checked.roster, data_dir, _overrides(config))
         programme = checked.roster.programme
         config.site_url = config.site_url or programme.base_url
         # Material's templates read these: the roster is their one source
