@@ -145,6 +145,11 @@ class Area:
     def mean_load_text(self) -> str:
         return f"{self.mean_load:.1f}"
 
+    @property
+    def load_bars(self) -> Chart:
+        """The chart of villages per advisor, which every page with figures shows."""
+        return load_chart(self)
+
 
 @dataclass(frozen=True)
 class Report:
