@@ -391,7 +391,14 @@ def _flat(record: dict[str, object], prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _csv_row(area: Area, report: Report, base_url: str) -> dict[str, object]:
+def _cell(value: object) -> object:
+    """Roster text that a spreadsheet would run as a formula (=, +, -, @) is quoted with a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_row(area: Area, base_url: str) -> dict[str, object]:
     row = _flat(_record(area, base_url))
     row["over_limit"] = len(area.over_limit)
     # names only on township rows: a unit's or the programme's list would repeat them (and
@@ -399,7 +406,7 @@ def _csv_row(area: Area, report: Report, base_url: str) -> dict[str, object]:
     township = area.level == "township"
     row["over_limit_names"] = "、".join(f"{a.name}（{a.id}，{a.n} 个村居）" for a in area.over_limit) if township else ""
     row["gap_village_names"] = "、".join(f"{v.name}（{v.id}）" for v in area.gap_villages) if township else ""
-    return row
+    return {key: _cell(value) for key, value in row.items()}
 
 
 def report_csv(report: Report, base_url: str) -> bytes:
@@ -408,7 +415,7 @@ def report_csv(report: Report, base_url: str) -> bytes:
     Columns are the JSON's names, nested ones dotted (``roles.lawyer``); they are fixed for a
     given ``max_villages_per_advisor`` (the ``villages_per_advisor.distribution.*`` columns).
     """
-    rows = [_csv_row(area, report, base_url) for area in report.areas()]
+    rows = [_csv_row(area, base_url) for area in report.areas()]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
     writer.writeheader()

@@ -188,6 +188,13 @@ def test_csv_names_gaps_and_overloaded_advisors_on_township_rows(tmp_path: Path)
     assert "villages_per_advisor.distribution.over" in rows[0]
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "371502010-蒋官屯街道.yaml", "name: 蒋官屯街道", "name: '=HYPERLINK(\"http://x\")'")
+    rows = list(csv.DictReader(io.StringIO(report_csv(report(read_roster(root).roster), "").decode("utf-8-sig"))))
+    assert [r["name"] for r in rows if r["id"] == "371502010"] == ["'=HYPERLINK(\"http://x\")"]
+
+
 @pytest.mark.slow
 def test_the_sample_counts_like_the_seed_report() -> None:
     """"1,874 advisors from 41 law firms, 69 legal service offices and 135 judicial offices"."""
