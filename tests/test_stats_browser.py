@@ -267,7 +267,8 @@ def test_tables_scroll_inside_their_box_not_the_page(base_url: str, narrow: Page
     assert box.evaluate("(e) => e.scrollWidth > e.clientWidth")  # wider than a phone: it scrolls
     box.focus()
     narrow.keyboard.press("ArrowRight")
-    assert box.evaluate("(e) => e.scrollLeft") > 0  # by keyboard too, being focusable
+    # by keyboard too, being focusable (the scroll may be smooth: wait for it to move)
+    narrow.wait_for_function("(e) => e.scrollLeft > 0", arg=box.element_handle())
     assert not overflows(narrow)
 
 
