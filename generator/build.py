@@ -7,13 +7,16 @@ without MkDocs (the plugin stays thin, see DESIGN.md).
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -30,8 +33,8 @@ from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_ass
 from .problems import Problem, errors
 from .qr import QRCache
 from .search import read_content_pages, search_index
-from .stats import coverage
-from .urls import SEARCH_INDEX, template_globals
+from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
+from .urls import SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
 
 
@@ -63,16 +66,84 @@ def _fill_env(finalize: Callable[[Any], str]) -> jinja2.Environment:
     return env
 
 
-def figures(roster: Roster) -> dict[str, object]:
-    """What hand-written pages may use: ``{{ programme.hotline }}``, ``{{ total.villages }}``…"""
-    cov = coverage(roster)
-    return {
+def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path | None = None) -> dict[str, object]:
+    """What hand-written pages may use: ``{{ programme.hotline }}``, ``{{ total.villages }}``…
+
+    With ``data_dir``, also the roster's :func:`roster_version`; with ``overrides``, the
+    statistics' macros (``overrides/data/stats-parts.html``) as ``parts``, rendered by the
+    data pages' autoescaping environment, so that roster names never reach the page unescaped
+    through the Markdown filling (whose autoescape is off).
+    """
+    rep = report(roster)
+    context: dict[str, object] = {
         "programme": roster.programme,
-        "total": cov.total,
-        "units": [(roster.county[r.id], r, cov.townships[r.id]) for r in cov.counties],
+        "total": rep.programme,
+        "units": [(roster.county[a.id], a, a.children) for a in rep.counties],
         "services": SERVICES,
         "advisors": len(roster.advisors),
+        "report": rep,
+        "charts": {
+            "coverage": coverage_chart(rep.counties),
+            "villages": villages_chart(rep.counties),
+            "roles": roles_chart(rep.programme),
+            "load": load_chart(rep.programme),
+        },
+        "version": roster_version(data_dir) if data_dir is not None else None,
     }
+    if overrides is not None:
+        context["parts"] = environment(overrides / "data").get_template("stats-parts.html").module
+    return context
+
+
+@dataclass(frozen=True)
+class RosterVersion:
+    """Which roster the figures are of, for the printed report: a date and a reference."""
+
+    date: str  # YYYY-MM-DD, UTC
+    ref: str  # a git short hash, or "sha256:" and 8 hex digits of the roster's files
+    source: str  # where the date came from: "SOURCE_DATE_EPOCH", "git" or "files"
+
+
+def _git(data_dir: Path, *args: str) -> str | None:
+    try:
+        r = subprocess.run(["git", "-C", str(data_dir), *args], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def roster_version(data_dir: Path | str) -> RosterVersion:
+    """The roster's date and version, never the wall clock: the same roster gives the same bytes.
+
+    The date is ``$SOURCE_DATE_EPOCH`` when it is set (the reproducible-builds convention, for a
+    CI that wants to pin it); else, when the roster folder is in git and has no uncommitted
+    change, the date of the last commit that touched it; else the newest modification time of
+    its files. The reference is that commit's short hash, or else a fingerprint of the files
+    (paths and bytes), so an edited but uncommitted roster does not claim a commit it is not.
+    Dates are UTC days.
+    """
+    folder = Path(data_dir)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts)
+    last = _git(folder, "log", "-1", "--format=%ct %h", "--", ".")
+    clean = _git(folder, "status", "--porcelain", "--", ".") == ""
+    if last and clean:
+        seconds, ref, source = int(last.split()[0]), last.split()[1], "git"
+    else:
+        digest = hashlib.sha256()
+        for p in files:
+            digest.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        seconds = int(max((p.stat().st_mtime for p in files), default=0))
+        ref, source = "sha256:" + digest.hexdigest()[:8], "files"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        seconds, source = int(epoch), "SOURCE_DATE_EPOCH"
+    return RosterVersion(datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d"), ref, source)
+
+
+def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
+    """``/data/stats.csv`` and ``/data/stats.json``: the figures for spreadsheets and machines."""
+    rep, base = report(roster), roster.programme.base_url
+    return [(STATS_CSV, report_csv(rep, base)), (STATS_JSON, report_json(rep, base))]
 
 
 def fill_markdown(markdown: str, context: dict[str, object]) -> str:
@@ -189,6 +260,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
+    write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
         written = render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers, qr_cache)

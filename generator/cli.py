@@ -10,7 +10,6 @@ Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of our
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 import unicodedata
@@ -22,7 +21,7 @@ from .cards import SelectionError, print_documents, read_village_list, select_vi
 from .pdf import PdfError, write_pdf
 from .problems import errors, format_json, format_text
 from .qr import QRCache
-from .stats import Row, coverage
+from .stats import Area, coverage, report_json
 
 DEFAULT_DATA = "data"
 
@@ -59,31 +58,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _cells(r: Row) -> list[str]:
-    return [r.name, str(r.townships), str(r.villages), str(r.covered), str(r.gaps), str(r.advisors), r.percent_text]
+def _cells(r: Area, name: str | None = None, townships: bool = True) -> list[str]:
+    team = r.teams.text if r.teams else "-"
+    return [name or r.name, *([str(r.townships)] if townships else []), str(r.villages), str(r.covered), str(r.gaps), r.percent_text, str(r.advisors),
+            *(str(c.n) for c in r.roles[:3]), team, r.mean_load_text, str(r.load_max), str(len(r.over_limit))]
+
+
+def _summary(t: Area, limit: int) -> list[str]:
+    """The programme's figures in the words of the statistics page."""
+    roles = "、".join(f"{c.label} {c.n} 名" for c in t.roles)
+    sources = "、".join(f"{label} {orgs} 家（{people} 名）" for label, orgs, people in t.sources) or "无"
+    teams = f"每个乡镇（街道）{t.teams.min}–{t.teams.max} 人，中位 {t.teams.median:g} 人" if t.teams else "无"
+    spread = "、".join(f"{c.label} {c.n} 名" for c in t.load if c.n)
+    over = "、".join(f"{a.name}（{a.id}，{a.n} 个）" for a in t.over_limit) or "无"
+    gaps = "、".join(f"{v.where}{v.name}（{v.id}）" for v in t.gap_villages) or "无"
+    return [f"法律顾问：{roles}", f"所在单位：{sources}", f"团队人数：{teams}",
+            f"每名顾问联系村居：平均 {t.mean_load_text} 个，最多 {t.load_max} 个；{spread}",
+            f"超过上限（{limit} 个）的顾问：{over}", f"空白村居：{gaps}"]
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
     checked = read_roster(args.data_dir)
-    cov = coverage(checked.roster)
+    rep = coverage(checked.roster)
     if args.format == "json":
-        def row(r: Row) -> dict[str, object]:
-            return {"id": r.id, "name": r.name, "townships": r.townships, "villages": r.villages,
-                    "covered": r.covered, "gaps": r.gaps, "advisors": r.advisors, "percent": round(r.percent, 2)}
-        print(json.dumps({
-            "total": row(cov.total) | {"units": len(cov.counties)},
-            "units": [row(r) | {"townships": [row(t) for t in cov.townships[r.id]]} for r in cov.counties],
-        }, ensure_ascii=False, indent=2))
+        # the very text of the site's /data/stats.json
+        print(report_json(rep, checked.roster.programme.base_url), end="")
     else:
-        head = ["单位", "乡镇", "村居", "已覆盖", "空白", "顾问", "覆盖率"]
-        t = cov.total
-        print(f"{t.name}：{len(cov.counties)} 个县级单位，{t.townships} 个乡镇（街道），"
+        head = ["单位", "乡镇", "村居", "已覆盖", "空白", "覆盖率", "顾问", "律师", "法律服务工作者", "司法所工作人员",
+                "团队人数", "平均联系村居", "最多", "超过上限"]
+        t = rep.total
+        print(f"{t.name}：{len(rep.counties)} 个县级单位，{t.townships} 个乡镇（街道），"
               f"{t.villages} 个村居，{t.advisors} 名顾问；全覆盖 {t.covered}/{t.villages} = {t.percent_text}")
+        print("\n".join(_summary(t, rep.limit)))
         print()
-        print(table(head, [_cells(r) for r in cov.counties] + [_cells(t)]))
-        for r in cov.counties:
+        print(table(head, [_cells(r) for r in rep.counties] + [_cells(t, "合计")]))
+        for r in rep.counties:
             print(f"\n{r.name}")
-            print(table(["乡镇", *head[1:]], [_cells(x) for x in cov.townships[r.id]]))
+            print(table(["乡镇", *head[2:]], [_cells(x, townships=False) for x in r.children]
+                        + [_cells(r, "合计", townships=False)]))
     n_err = len(errors(checked.problems))
     if n_err:
         print(f"note: the roster has {n_err} error(s); run 'python -m generator validate {args.data_dir}' to see them",
@@ -133,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
     v.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     v.set_defaults(func=cmd_validate)
-    s = sub.add_parser("stats", help="coverage (全覆盖) per unit and township")
+    s = sub.add_parser("stats", help="the programme's figures (全覆盖, advisors, load, teams, gaps) per unit and township")
     s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     s.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     s.set_defaults(func=cmd_stats)

@@ -19,22 +19,24 @@ _MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#!|<>&\"'~="}
 _LINE_BREAKS = {ord("\n"): " ", ord("\r"): " ", 0x2028: " ", 0x2029: " "}
 
 
-def markdown_text(value: Any) -> str:
+def markdown_text(value: Any) -> Markup:
     """A value as literal text in Markdown (and in the raw HTML Markdown passes through).
 
     ``[x](javascript:…)`` stays text, ``<script>`` stays text, and a value cannot start a
-    new block: line breaks become spaces. ``Markup`` (already safe HTML) passes unchanged.
+    new block: line breaks become spaces. ``Markup`` (already safe HTML, such as a macro of
+    the autoescaping data-page templates) passes unchanged. The result is Markup, so that a
+    template's ``{% autoescape true %}`` block does not escape it a second time.
     """
     if isinstance(value, Markup):
-        return str(value)
+        return value
     if value is None:
-        return ""
-    return str(value).translate(_LINE_BREAKS).translate(_MARKDOWN)
+        return Markup("")
+    return Markup(str(value).translate(_LINE_BREAKS).translate(_MARKDOWN))
 
 
-def html_text(value: Any) -> str:
+def html_text(value: Any) -> Markup:
     """A value as text inside HTML, for places that take a plain string (front matter)."""
-    return str(escape(value))
+    return escape(value)
 
 
 _SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}

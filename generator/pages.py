@@ -93,6 +93,7 @@ class Site:
         self.assets = assets
         self.site_name = site_name
         self.programme = roster.programme
+        self.report = coverage(roster)  # the figures county and township pages show: computed once
 
     def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
         depth = path.count("/")
@@ -192,12 +193,14 @@ class Site:
         return self.render(
             "township.html", township_url(township.code), township=township, county=county,
             team=self.team(township), rows=rows,
+            area=self.report.area("township", township.code), limit=self.report.limit,
         )
 
     def county_page(self, county: County, rows: Any) -> tuple[str, str]:
         return self.render(
             "county.html", county_url(county.id), county=county,
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
+            area=self.report.area("county", county.id), limit=self.report.limit,
         )
 
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:

@@ -82,7 +82,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             for p in checked.problems:
                 log.warning(p.format())
             self.roster = checked.roster
-            self.figures = build.figures(checked.roster)
+            self.figures = build.figures(checked.roster, _data_dir(self, config), _overrides(config))
         # the last good roster's figures; a first build with errors has only the leniently built roster
         programme = (self.roster or checked.roster).programme
         config.site_url = config.site_url or programme.base_url

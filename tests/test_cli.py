@@ -77,10 +77,10 @@ def test_stats_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert "聊城经济技术开发区" in out and "香江管委会" in out
     assert main(["stats", str(SAMPLE), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"townships", "villages", "covered", "gaps", "advisors", "percent"} <= set(data["total"])
-    assert data["total"]["units"] == 11 and data["total"]["villages"] == 6363
-    assert sum(len(u["townships"]) for u in data["units"]) == 136
-    assert data["total"]["gaps"] == 0 and data["total"]["percent"] == 100
+    levels = [a["level"] for a in data["areas"]]
+    assert (levels.count("programme"), levels.count("county"), levels.count("township")) == (1, 11, 136)
+    total = data["areas"][0]
+    assert total["gaps"] == 0 and total["coverage_percent"] == 100 and total["advisors"] == 1874
 
 
 def test_stats_shows_gaps_without_rounding_them_away(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
