@@ -78,7 +78,7 @@ ROSTER_FILES = ["programme.yaml", "counties.yaml", "organizations.yaml", "adviso
                 "regions/371502-东昌府区/371502001-古楼街道.yaml"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400), which=st.sampled_from(ROSTER_FILES))
 def test_any_bytes_give_problems_not_exceptions(tmp_path_factory: pytest.TempPathFactory, data: bytes,
                                                 which: str) -> None:
@@ -89,7 +89,7 @@ def test_any_bytes_give_problems_not_exceptions(tmp_path_factory: pytest.TempPat
     read_roster(root)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tree=yaml_trees, which=st.sampled_from(ROSTER_FILES))
 def test_any_yaml_tree_gives_problems_not_exceptions(tmp_path_factory: pytest.TempPathFactory, tree: object,
                                                      which: str) -> None:

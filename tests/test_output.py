@@ -141,6 +141,7 @@ def stamps(site: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(site)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # three real builds
 def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
     from roster_edit import edit
     from sites import mkdocs_build, tree_digest
@@ -163,6 +164,7 @@ def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
     assert tree_digest(clean / "site") == tree_digest(site)
 
 
+@pytest.mark.slow  # three real builds
 def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
     from sites import mkdocs_build, tree_digest
 

@@ -67,6 +67,7 @@ def plain(folder: Path) -> dict[str, str]:
     return tree_digest(folder / "site")
 
 
+@pytest.mark.slow  # seven rebuilds, each compared with a plain build
 def test_every_rebuild_equals_a_plain_build(session: Session) -> None:
     data = session.folder / "data"
     assert tree_digest(session.site) == plain(session.folder)

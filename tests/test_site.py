@@ -131,6 +131,7 @@ def test_sitemap_lists_every_page_without_dates(built: Path) -> None:
     assert "/print/" not in xml  # sheets are for staff, not search engines
 
 
+@pytest.mark.slow  # three real builds
 def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     folder = project(tmp_path / "p", SMALL)
     assert mkdocs_build(folder).returncode == 0
