@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import escape
 
 from .escape import json_for_script
-from .model import Advisor, County, Roster, Township, Village, tel_uri
+from .model import RETIREMENT_KIND_NAMES, Advisor, County, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
 from .urls import advisor_url, county_url, template_globals, township_url, village_url
 
@@ -100,7 +100,7 @@ class Site:
         html = self.env.get_template(template).render(
             root=root,
             path=path,
-            canonical=self.programme.base_url + path,
+            canonical=self.programme.base_url + context.pop("canonical", path),  # a retired page names its successor
             programme=self.programme,
             site_name=self.site_name,
             assets=self.assets,
@@ -200,6 +200,39 @@ class Site:
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
         )
 
+    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
+        """The page at a retired code's URL: what happened, links onward, and a redirect (without
+        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+        r = self.roster
+        url = (village_url if is_village else township_url)(retired.code)
+
+        def label(code: str) -> str:
+            if is_village:
+                v = r.village.get(code)
+                if v is not None:
+                    return f"{v.short_name}（{r.township[v.township].name}）"
+                old = r.retired_village.get(code)
+                return old.short_name if old else code
+            t = r.township.get(code)
+            return t.name if t else (r.retired_township[code].name if code in r.retired_township else code)
+
+        named = [{"code": c, "name": label(c)} for c in retired.successors]
+        now = r.successors_now(retired.code)
+        places = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
+                  for c in now]
+        target = now[0] if len(now) == 1 else None
+        parent: Township | Retired | County | None = (
+            (r.township.get(retired.parent) or r.retired_township.get(retired.parent)) if is_village
+            else r.county.get(retired.parent)
+        )
+        context: dict[str, Any] = {"canonical": (village_url if is_village else township_url)(target)} if target else {}
+        return self.render(
+            "retired.html", url, retired=retired, is_village=is_village,
+            name=retired.short_name if is_village else retired.name,
+            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=places,
+            target=target, parent_name=parent.name if parent else "", **context,
+        )
+
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
@@ -211,6 +244,11 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
+        elif kind == "retired":
+            for rv in self.roster.retired_villages:
+                yield self.retired_page(rv, True)
+            for rt in self.roster.retired_townships:
+                yield self.retired_page(rt, False)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
@@ -220,6 +258,8 @@ def page_tasks(roster: Roster) -> list[tuple[str, str]]:
     """The site cut into independent pieces of similar size, to render in parallel."""
     tasks = [("counties", "")]
     tasks += [("township", t.code) for t in roster.townships]
+    if roster.retired_villages or roster.retired_townships:
+        tasks.append(("retired", ""))
     ids = [a.id for a in roster.advisors]
     tasks += [("advisors", ",".join(ids[i : i + 400])) for i in range(0, len(ids), 400)]
     return tasks
