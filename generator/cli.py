@@ -160,7 +160,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import excel  # openpyxl loads only for the Excel commands
+    from .excel import export_workbook  # openpyxl loads only for the Excel commands
 
     checked = read_roster(args.data_dir)
     if not checked.ok:
@@ -168,7 +168,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("nothing exported: fix the roster first", file=sys.stderr)
         return 1
     try:
-        excel.export_workbook(Path(args.data_dir), args.output)
+        export_workbook(Path(args.data_dir), args.output)
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
         return 1
@@ -177,11 +177,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from . import excel
+    from .excel import WorkbookError, import_workbook
 
     try:
-        result = excel.import_workbook(args.workbook, args.output)
-    except excel.WorkbookError as exc:
+        result = import_workbook(args.workbook, args.output)
+    except WorkbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if result.problems:
