@@ -29,7 +29,6 @@ from .pdf import PdfError, write_pdf
 from .problems import errors, format_json, format_text, sort_problems
 from .revisions import RevisionError, read_version
 from .stats import Row, coverage
-from .validate import validate_roster
 
 DEFAULT_DATA = "data"
 
@@ -145,8 +144,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for version in (old, new):
-        if n := len(errors(validate_roster(version.docs))):
-            print(f"note: {version.label} has {n} error(s); the change list shows what could be read", file=sys.stderr)
+        if n := len(version.docs.problems):  # unreadable files; validate names everything else
+            print(f"note: {version.label} has {n} file(s) that cannot be read; the change list shows what could be",
+                  file=sys.stderr)
     d = diff(old.roster, new.roster, old.label, new.label)
     print(changes.format_json(d) if args.format == "json" else changes.format_text(d), end="")
     if args.reprint:
