@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ import yaml
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -392,7 +394,7 @@ def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Read
         wb = load_workbook(workbook, read_only=True, data_only=True)
     except FileNotFoundError:
         raise WorkbookError(f"{workbook}: no such file") from None
-    except (OSError, ValueError, KeyError) as exc:  # openpyxl's errors for what is not a workbook
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:  # not a workbook
         raise WorkbookError(f"{workbook}: not an Excel workbook (.xlsx) this tool can read: {exc}") from None
     try:
         missing = [t for t in (PROGRAMME_SHEET, *SHEET) if t not in wb.sheetnames and t not in ("撤销村居", "撤销乡镇")]
