@@ -23,6 +23,7 @@ import jinja2
 
 from . import cards
 from .escape import html_text, markdown_text
+from .history import History
 from .load import build_roster, load_documents
 from .model import Roster, tel_uri
 from .output import gzip_bytes, write_files
@@ -112,11 +113,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path,
-                  parent: int | None = None) -> None:
+                  history: History | None = None, parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         _die_with_parent(parent)
-    _worker = (Site(roster, environment(templates), assets, site_name), out)
+    _worker = (Site(roster, environment(templates), assets, site_name, history), out)
 
 
 def _print_pages(site: Site, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
@@ -134,7 +135,8 @@ def _render(task: tuple[str, str]) -> int:
     return write_files(out, chain(site.pages_for(task), _print_pages(site, task)))
 
 
-def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None) -> int:
+def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
+                     history: History | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the sitemap.
 
     Pages are independent, so they render in one process per core (QR codes
@@ -142,7 +144,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     """
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
-    args = (roster, overrides / "data", find_assets(out), site_name, out)
+    args = (roster, overrides / "data", find_assets(out), site_name, out, history)
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there
     can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

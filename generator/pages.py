@@ -21,7 +21,7 @@ from markupsafe import escape
 from .escape import json_for_script
 from .model import RETIREMENT_KIND_NAMES, Advisor, County, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import advisor_url, county_url, template_globals, township_url, village_url
+from .urls import CHANGES, advisor_url, county_url, template_globals, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -87,7 +87,9 @@ def environment(templates: Path) -> jinja2.Environment:
 class Site:
     """What every page needs: the roster, the templates, the theme assets."""
 
-    def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str) -> None:
+    def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str,
+                 history: Any = None) -> None:
+        self.history = history  # a history.History (git): the 最近更新 page, village dates; None: not read
         self.roster = roster
         self.env = env
         self.assets = assets
@@ -173,7 +175,12 @@ class Site:
         return self.render(
             "village.html", url, village=village, township=township, county=county, advisor=advisor,
             organization=self.organization_of(advisor) if advisor else None, team=self.team(township), jsonld=ld,
+            updated=self.history.village_dates.get(village.code) if self.history else None,
         )
+
+    def changes_page(self) -> tuple[str, str]:
+        """最近更新: the roster's last commits, newest first, with what each changed."""
+        return self.render("changes.html", CHANGES, history=self.history)
 
     def advisor_page(self, advisor: Advisor) -> tuple[str, str]:
         villages = self.roster.villages_of.get(advisor.id, [])
@@ -236,6 +243,7 @@ class Site:
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
+            yield self.changes_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})

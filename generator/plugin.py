@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import build
+from .history import History, read_history
 from .model import Roster
 from .output import Publication
 from .problems import format_text
@@ -39,6 +40,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command = "build"
         self.roster: Roster | None = None
+        self.history: History | None = None
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
 
@@ -53,6 +55,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         for p in checked.problems:
             log.warning(p.format())
         self.roster = checked.roster
+        self.history = read_history(data_dir)  # 最近更新 and village dates, from git (none outside a repository)
         self.figures = build.figures(checked.roster)
         programme = checked.roster.programme
         config.site_url = config.site_url or programme.base_url
@@ -84,7 +87,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.roster is not None
         out = Path(config.site_dir)
-        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name)
+        count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, history=self.history)
         log.info(f"roster: wrote {count} data pages")
         if self.publication is not None:
             self.publication.publish()

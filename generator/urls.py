@@ -33,6 +33,7 @@ def guide_url(slug: str) -> str:
 
 GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
+CHANGES = "changes/"  # 最近更新: the roster's recent changes
 SEARCH_INDEX = "search.json"
 
 def backs_url() -> str:
@@ -48,4 +49,4 @@ def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
     return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
-            "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX}
+            "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "search_index_url": SEARCH_INDEX}
