@@ -26,6 +26,7 @@ import jinja2
 
 from . import cards
 from .escape import html_text, markdown_text
+from .history import History
 from .load import build_roster, load_documents
 from .model import Roster, tel_uri
 from .output import gzip_bytes, write_files
@@ -187,11 +188,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path, qr_cache: QRCache,
-                  parent: int | None = None) -> None:
+                  history: History | None = None, parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         _die_with_parent(parent)
-    _worker = (Site(roster, environment(templates), assets, site_name), out, qr_cache)
+    _worker = (Site(roster, environment(templates), assets, site_name, history), out, qr_cache)
 
 
 def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[str, str]]:
@@ -213,7 +214,8 @@ def _render(task: Task) -> tuple[list[str], dict[str, str]]:
 
 
 def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
-                 workers: int | None = None, qr_cache: QRCache | None = None) -> list[list[str]]:
+                 workers: int | None = None, qr_cache: QRCache | None = None,
+                 history: History | None = None) -> list[list[str]]:
     """Render ``tasks`` into ``out``; return the paths each task wrote, in task order.
 
     Pages are independent, so they render in one process per core; the output does not
@@ -221,7 +223,7 @@ def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, 
     the workers had to encode are added to its file at the end.
     """
     qr_cache = qr_cache or QRCache(None)
-    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache), workers)
+    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history), workers)
     added: dict[str, str] = {}
     for _, new in results:
         added.update(new)
@@ -229,7 +231,7 @@ def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, 
     return [paths for paths, _ in results]
 
 
-def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache],
+def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None],
                 workers: int | None) -> list[tuple[list[str], dict[str, str]]]:
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there
@@ -250,23 +252,25 @@ def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, 
 
 
 #: Renders the data pages of a roster into a site folder and returns how many there are:
-#: ``(roster, out, templates, assets, site_name) -> count``. The preview passes one that re-renders
+#: ``(roster, out, templates, assets, site_name, history) -> count``. The preview passes one that re-renders
 #: only what changed since the last rebuild.
-Renderer = Callable[[Roster, Path, Path, Assets, str], int]
+Renderer = Callable[[Roster, Path, Path, Assets, str, History | None], int]
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
-                     renderer: Renderer | None = None, qr_cache: QRCache | None = None) -> int:
+                     renderer: Renderer | None = None, qr_cache: QRCache | None = None,
+                     history: History | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
-        written = render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers, qr_cache)
+        written = render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers, qr_cache,
+                               history)
         count = sum(map(len, written))
     else:
-        count = renderer(roster, out, templates, assets, site_name)
+        count = renderer(roster, out, templates, assets, site_name, history)
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

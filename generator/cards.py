@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from markupsafe import Markup
 
-from .model import Advisor, County, Roster, Township, Village
+from .model import Roster, Township, Village
 from .pages import Assets, Site, environment
 from .qr import QRCache, qr_svg
 from .urls import backs_url, print_url, township_url, village_url
@@ -39,29 +40,64 @@ Slot = tuple["Card | None", tuple[float, float]]  # a card (None on a back) and 
 SheetPage = tuple[str, list[Slot]]  # "front" or "back", and its slots
 
 
+class CardContent(NamedTuple):
+    """Everything printed on one village's card, as text: the print template reads nothing else.
+
+    The one definition of "what a card says": printing renders it and ``diff --reprint``
+    compares it between two rosters, so a change reaches the reprint list exactly when it
+    reaches the card. The back of a card (the programme's name, city and hotlines) is in
+    every card's content too.
+    """
+
+    code: str
+    village: str  # the short name: 王庄村
+    township: str
+    county: str
+    advisor: str  # "" when the village has none (the card then says: call the hotline)
+    role: str
+    phone: str
+    workstation_phone: str
+    city: str
+    programme: str
+    hotline: str
+    local_hotline: str
+    url: str  # printed as the QR code
+
+
+def card_content(roster: Roster, village: Village) -> CardContent:
+    """What ``village``'s card says, from the published roster."""
+    township = roster.township[village.township]
+    county = roster.county_of(township)
+    advisor = roster.advisor.get(village.advisor or "")
+    p = roster.programme
+    return CardContent(
+        code=village.code,
+        village=village.short_name,
+        township=township.name,
+        county=county.name if county else "",
+        advisor=advisor.name if advisor else "",
+        role=advisor.role_name if advisor else "",
+        phone=advisor.phone if advisor else "",
+        workstation_phone=township.workstation.phone,
+        city=p.city,
+        programme=p.name,
+        hotline=p.hotline,
+        local_hotline=p.local_hotline,
+        url=p.base_url + village_url(village.code),
+    )
+
+
 @dataclass(frozen=True)
 class Card:
-    """Everything printed on one village's card."""
+    """One village's card: its content and the QR code drawn from it."""
 
-    village: Village
-    township: Township
-    county: County | None
-    advisor: Advisor | None
-    url: str
+    content: CardContent
     qr: Markup
 
 
 def card_for(roster: Roster, village: Village, qr_cache: QRCache | None = None) -> Card:
-    township = roster.township[village.township]
-    url = roster.programme.base_url + village_url(village.code)
-    return Card(
-        village=village,
-        township=township,
-        county=roster.county_of(township),
-        advisor=roster.advisor.get(village.advisor or ""),
-        url=url,
-        qr=qr_svg(url, f"二维码：{village.short_name}页面 {url}", qr_cache),
-    )
+    c = card_content(roster, village)
+    return Card(content=c, qr=qr_svg(c.url, f"二维码：{c.village}页面 {c.url}", qr_cache))
 
 
 # --- geometry ------------------------------------------------------------------------

@@ -3,6 +3,9 @@
     python -m generator validate [DATA_DIR] [--strict] [--format text|json]
     python -m generator stats [DATA_DIR] [--format text|json]
     python -m generator cards (--township CODE | --county ID | --all | --villages FILE) [--back] -o OUT.pdf
+    python -m generator diff OLD NEW [--format text|json] [--reprint FILE] [--data DATA_DIR]
+    python -m generator export [DATA_DIR] -o ROSTER.xlsx
+    python -m generator import ROSTER.xlsx -o DATA_DIR
 
 Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of ours.
 """
@@ -16,11 +19,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import changes
 from .build import read_roster
 from .cards import SelectionError, print_documents, read_village_list, select_villages
+from .changes import diff, reprint_text, vanished
+from .load import load_documents
 from .pdf import PdfError, write_pdf
-from .problems import errors, format_json, format_text
+from .problems import errors, format_json, format_text, sort_problems
 from .qr import QRCache
+from .revisions import RevisionError, read_version
 from .stats import Area, coverage, report_json
 
 DEFAULT_DATA = "data"
@@ -46,6 +53,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     checked = read_roster(args.data_dir)
     problems = checked.problems
+    if args.since:
+        try:
+            before = read_version(args.since, args.data_dir)
+        except RevisionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        problems = sort_problems([*problems, *vanished(before.roster, checked.roster, load_documents(args.data_dir), args.since)])
     if args.format == "json":
         print(format_json(problems))
     elif problems:
@@ -137,6 +151,68 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    try:
+        old = read_version(args.old, args.data)
+        new = read_version(args.new, args.data)
+    except RevisionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for version in (old, new):
+        if n := len(version.docs.problems):  # unreadable files; validate names everything else
+            print(f"note: {version.label} has {n} file(s) that cannot be read; the change list shows what could be",
+                  file=sys.stderr)
+    d = diff(old.roster, new.roster, old.label, new.label)
+    print(changes.format_json(d) if args.format == "json" else changes.format_text(d), end="")
+    if args.reprint:
+        try:
+            args.reprint.write_text(reprint_text(d), encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {args.reprint}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"{args.reprint}: {len(d.reprint)} village codes to reprint", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .excel import export_workbook  # openpyxl loads only for the Excel commands
+
+    checked = read_roster(args.data_dir)
+    if not checked.ok:
+        print(format_text(checked.problems))
+        print("nothing exported: fix the roster first", file=sys.stderr)
+        return 1
+    try:
+        export_workbook(Path(args.data_dir), args.output)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{args.output}: exported {args.data_dir}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .excel import WorkbookError, import_workbook
+
+    try:
+        result = import_workbook(args.workbook, args.output)
+    except WorkbookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if result.problems:
+        print(format_text(result.problems))
+    if not result.ok:
+        print(f"nothing written to {args.output}: fix the workbook first", file=sys.stderr)
+        return 1
+    print(f"{args.output}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
+          f"{result.unchanged} unchanged")
+    for path in result.written:
+        print(f"  wrote {path}")
+    for path in result.removed:
+        print(f"  removed {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m generator", description="Liaocheng legal-advisor directory: check the roster, report coverage.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -144,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
     v.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    v.add_argument("--since", metavar="REV_OR_FOLDER", help="also fail when a code that roster published is gone without a retirement record")
     v.set_defaults(func=cmd_validate)
     s = sub.add_parser("stats", help="the programme's figures (全覆盖, advisors, load, teams, gaps) per unit and township")
     s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
@@ -160,6 +237,21 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     c.add_argument("--overrides", default="overrides", metavar="DIR", help="theme folder with data/print.html (default: overrides)")
     c.set_defaults(func=cmd_cards)
+    d = sub.add_parser("diff", help="what changed between two rosters (folders or git revisions), and which cards to reprint")
+    d.add_argument("old", metavar="OLD", help="a roster folder or a git revision (HEAD~1, origin/main)")
+    d.add_argument("new", metavar="NEW", help="a roster folder or a git revision (HEAD)")
+    d.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    d.add_argument("--reprint", metavar="FILE", type=Path, help="write the village codes whose cards changed, for cards --villages")
+    d.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="the roster folder whose repository revisions are read (default: data)")
+    d.set_defaults(func=cmd_diff)
+    e = sub.add_parser("export", help="write the roster to an Excel workbook, one sheet per kind of record")
+    e.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    e.add_argument("-o", "--output", metavar="ROSTER.xlsx", type=Path, required=True, help="the workbook to write")
+    e.set_defaults(func=cmd_export)
+    i = sub.add_parser("import", help="read an Excel workbook back into roster files, if it has no errors")
+    i.add_argument("workbook", metavar="ROSTER.xlsx", type=Path, help="a workbook made by export (or its template)")
+    i.add_argument("-o", "--output", metavar="DATA_DIR", type=Path, required=True, help="the roster folder to write")
+    i.set_defaults(func=cmd_import)
     return p
 
 

@@ -24,6 +24,7 @@ from .model import (
     County,
     Organization,
     Programme,
+    Retired,
     Roster,
     Township,
     Village,
@@ -31,6 +32,7 @@ from .model import (
 )
 from .problems import Problem
 from .schema import (
+    OPTIONAL_FILES,
     REGIONS_DIR,
     ROSTER_FILES,
     TOWNSHIP_FILE,
@@ -284,6 +286,7 @@ def load_documents(data_dir: Path | str) -> Documents:
         ))
         return docs
     wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
+    wanted += [(data_dir / name, record) for name, record in OPTIONAL_FILES.items() if (data_dir / name).exists()]
     regions, docs.problems = region_files(data_dir)
     wanted += [(p, TOWNSHIP_FILE) for p in regions]
     for path, record in wanted:
@@ -402,10 +405,24 @@ def build_roster(docs: Documents) -> Roster:
             workstation=Workstation(**{k: ws.get(k) or "" for k in ("address", "phone", "hours")}),
             team=team, villages=villages,
         ))
+    retired: dict[str, list[Retired]] = {"villages": [], "townships": []}
+    for doc in docs.of("retired-file"):
+        for key, record, parent in (("villages", "retired-village", "township"), ("townships", "retired-township", "county")):
+            for n in _records(doc, key):
+                r = _published(n, record)
+                year = r.get("year")
+                if not (r.get("code") and isinstance(year, int) and r.get("kind")):
+                    continue
+                succ = n.get("successors")
+                successors = tuple(s for s in (scalar_text(m) for m in (succ.value if succ and isinstance(succ.value, list) else [])) if s)
+                retired[key].append(Retired(code=r["code"], name=r.get("name") or "", parent=r.get(parent) or "",
+                                            year=year, kind=r["kind"], successors=successors))
     return Roster(
         programme=programme,
         counties=tuple(counties),
         organizations=tuple(sorted(organizations, key=lambda o: o.id)),
         advisors=tuple(sorted(advisors, key=lambda a: a.id)),
         townships=tuple(sorted(townships, key=lambda t: t.code)),
+        retired_villages=tuple(sorted(retired["villages"], key=lambda r: r.code)),
+        retired_townships=tuple(sorted(retired["townships"], key=lambda r: r.code)),
     )

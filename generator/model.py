@@ -27,6 +27,11 @@ ORGANIZATION_KIND_NAMES = {
     "legal-aid": "法律援助中心",
 }
 
+#: What happened to a retired village or township code, and how its page says it (本村已于2021年…).
+RETIREMENT_KIND_NAMES = {"merged": "并入", "split": "拆分为", "renamed": "更名为", "moved": "划归", "abolished": "撤销"}
+#: How many successors each kind of retirement names: (at least, at most).
+RETIREMENT_SUCCESSORS = {"merged": (1, 1), "split": (2, 99), "renamed": (1, 1), "moved": (1, 1), "abolished": (0, 0)}
+
 
 def short_village_name(name: str) -> str:
     """古城社区居委会 → 古城社区; 王庄村委会 → 王庄村; 前董村 → 前董村."""
@@ -132,6 +137,26 @@ class Township:
 
 
 @dataclass(frozen=True)
+class Retired:
+    """A village or township code that was published and no longer is, and what replaced it.
+
+    ``parent`` is the township code of a village, the county id of a township;
+    ``successors`` are codes of the same kind, live or retired themselves (a chain).
+    """
+
+    code: str
+    name: str
+    parent: str
+    year: int
+    kind: str
+    successors: tuple[str, ...] = ()
+
+    @property
+    def short_name(self) -> str:
+        return short_village_name(self.name)
+
+
+@dataclass(frozen=True)
 class Roster:
     """The whole programme, with indexes built once."""
 
@@ -140,6 +165,8 @@ class Roster:
     organizations: tuple[Organization, ...]
     advisors: tuple[Advisor, ...]
     townships: tuple[Township, ...]
+    retired_villages: tuple[Retired, ...] = ()
+    retired_townships: tuple[Retired, ...] = ()
     county: dict[str, County] = field(init=False, repr=False, compare=False)
     organization: dict[str, Organization] = field(init=False, repr=False, compare=False)
     advisor: dict[str, Advisor] = field(init=False, repr=False, compare=False)
@@ -148,6 +175,8 @@ class Roster:
     townships_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
     villages_of: dict[str, list[Village]] = field(init=False, repr=False, compare=False)
     teams_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
+    retired_village: dict[str, Retired] = field(init=False, repr=False, compare=False)
+    retired_township: dict[str, Retired] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -168,6 +197,8 @@ class Roster:
                     villages_of[v.advisor].append(v)
             for member in t.team:
                 teams_of[member].append(t)
+        put("retired_village", {r.code: r for r in self.retired_villages})
+        put("retired_township", {r.code: r for r in self.retired_townships})
         put("townships_of", dict(townships_of))
         put("villages_of", dict(villages_of))
         put("teams_of", dict(teams_of))
@@ -178,6 +209,26 @@ class Roster:
 
     def county_of(self, township: Township) -> County | None:
         return self.county.get(township.county)
+
+    def successors_now(self, code: str) -> list[str]:
+        """The live codes that a retired village or township code leads to, following
+        retirements of retirements in order; none when the chain ends in an abolition or loops."""
+        live, retired = (self.village, self.retired_village) if len(code) == 12 else (self.township, self.retired_township)
+        found: list[str] = []
+        seen: set[str] = set()
+
+        def follow(c: str) -> None:
+            if c in seen:
+                return
+            seen.add(c)
+            if c in live:
+                found.append(c)
+            elif c in retired:
+                for s in retired[c].successors:
+                    follow(s)
+
+        follow(code)
+        return found
 
 
 _PHONE_DIGITS = re.compile(r"\D")

@@ -19,9 +19,9 @@ import jinja2
 from markupsafe import escape
 
 from .escape import json_for_script
-from .model import Advisor, County, Roster, Township, Village, tel_uri
+from .model import RETIREMENT_KIND_NAMES, Advisor, County, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import advisor_url, county_url, template_globals, township_url, village_url
+from .urls import CHANGES, advisor_url, county_url, template_globals, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -87,7 +87,9 @@ def environment(templates: Path) -> jinja2.Environment:
 class Site:
     """What every page needs: the roster, the templates, the theme assets."""
 
-    def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str) -> None:
+    def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str,
+                 history: Any = None) -> None:
+        self.history = history  # a history.History (git): the 最近更新 page, village dates; None: not read
         self.roster = roster
         self.env = env
         self.assets = assets
@@ -101,7 +103,7 @@ class Site:
         html = self.env.get_template(template).render(
             root=root,
             path=path,
-            canonical=self.programme.base_url + path,
+            canonical=self.programme.base_url + context.pop("canonical", path),  # a retired page names its successor
             programme=self.programme,
             site_name=self.site_name,
             assets=self.assets,
@@ -174,7 +176,12 @@ class Site:
         return self.render(
             "village.html", url, village=village, township=township, county=county, advisor=advisor,
             organization=self.organization_of(advisor) if advisor else None, team=self.team(township), jsonld=ld,
+            updated=self.history.village_dates.get(village.code) if self.history else None,
         )
+
+    def changes_page(self) -> tuple[str, str]:
+        """最近更新: the roster's last commits, newest first, with what each changed."""
+        return self.render("changes.html", CHANGES, history=self.history)
 
     def advisor_page(self, advisor: Advisor) -> tuple[str, str]:
         villages = self.roster.villages_of.get(advisor.id, [])
@@ -203,9 +210,43 @@ class Site:
             area=self.report.area("county", county.id), limit=self.report.limit,
         )
 
+    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
+        """The page at a retired code's URL: what happened, links onward, and a redirect (without
+        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+        r = self.roster
+        url = (village_url if is_village else township_url)(retired.code)
+
+        def label(code: str) -> str:
+            if is_village:
+                v = r.village.get(code)
+                if v is not None:
+                    return f"{v.short_name}（{r.township[v.township].name}）"
+                old = r.retired_village.get(code)
+                return old.short_name if old else code
+            t = r.township.get(code)
+            return t.name if t else (r.retired_township[code].name if code in r.retired_township else code)
+
+        named = [{"code": c, "name": label(c)} for c in retired.successors]
+        now = r.successors_now(retired.code)
+        places = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
+                  for c in now]
+        target = now[0] if len(now) == 1 else None
+        parent: Township | Retired | County | None = (
+            (r.township.get(retired.parent) or r.retired_township.get(retired.parent)) if is_village
+            else r.county.get(retired.parent)
+        )
+        context: dict[str, Any] = {"canonical": (village_url if is_village else township_url)(target)} if target else {}
+        return self.render(
+            "retired.html", url, retired=retired, is_village=is_village,
+            name=retired.short_name if is_village else retired.name,
+            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=places,
+            target=target, parent_name=parent.name if parent else "", **context,
+        )
+
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
         kind, key = task
         if kind == "counties":
+            yield self.changes_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
@@ -214,6 +255,11 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
+        elif kind == "retired":
+            for rv in self.roster.retired_villages:
+                yield self.retired_page(rv, True)
+            for rt in self.roster.retired_townships:
+                yield self.retired_page(rt, False)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
@@ -223,6 +269,8 @@ def page_tasks(roster: Roster) -> list[tuple[str, str]]:
     """The site cut into independent pieces of similar size, to render in parallel."""
     tasks = [("counties", "")]
     tasks += [("township", t.code) for t in roster.townships]
+    if roster.retired_villages or roster.retired_townships:
+        tasks.append(("retired", ""))
     ids = [a.id for a in roster.advisors]
     tasks += [("advisors", ",".join(ids[i : i + 400])) for i in range(0, len(ids), 400)]
     return tasks

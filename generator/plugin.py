@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import build
+from .history import History, read_history
 from .model import Roster
 from .output import Publication, write_files
 from .preview import Preview, problem_page
@@ -53,6 +54,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def _start(self, command: str) -> None:
         self.command = command
         self.roster: Roster | None = None
+        self.history: History | None = None
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
         # serve only: the pages kept between rebuilds (`serve --clean` says "build": it then builds
@@ -82,6 +84,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             for p in checked.problems:
                 log.warning(p.format())
             self.roster = checked.roster
+            # 最近更新 and village dates, from git (none outside a repository)
+            self.history = read_history(_data_dir(self, config))
             self.figures = build.figures(checked.roster, _data_dir(self, config), _overrides(config))
         # the last good roster's figures; a first build with errors has only the leniently built roster
         programme = (self.roster or checked.roster).programme
@@ -139,7 +143,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         renderer = self.preview.render if self.preview else None
         qr_cache = QRCache(Path(config.config_file_path).parent / self.config.cache_dir)
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
-                                       qr_cache=qr_cache)
+                                       qr_cache=qr_cache, history=self.history)
         log.info(f"roster: wrote {count} data pages" if self.preview is None
                  else f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         if self.publication is not None:

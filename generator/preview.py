@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import build
 from .build import Task
+from .history import History
 from .model import Roster, Township
 from .output import clear
 from .pages import Assets, environment
@@ -120,12 +121,13 @@ class Preview:
         self.townships = {}
         self.shared = None
 
-    def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str) -> int:
+    def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
+               history: History | None = None) -> int:
         """A :data:`build.Renderer`: bring the cache up to date with ``roster``, re-rendering only the
         tasks whose inputs changed, then move the pages into ``out``. Returns the number of data pages."""
         cache = cache_dir(out)
         cache.mkdir(parents=True, exist_ok=True)
-        shared = (roster.programme, site_name, assets, _templates(templates))
+        shared = (roster.programme, site_name, assets, _templates(templates), history)
         if shared != self.shared:
             self._forget(cache)
             self.shared = shared
@@ -141,7 +143,7 @@ class Preview:
             _remove(cache, self.records.pop(task).paths)
         todo = [t for t in wanted if t not in self.records]
         try:
-            written = build.render_tasks(roster, todo, cache, templates, assets, site_name)
+            written = build.render_tasks(roster, todo, cache, templates, assets, site_name, history=history)
         except BaseException:
             self._forget(cache)  # some tasks wrote part of their pages: trust nothing, render all next time
             raise

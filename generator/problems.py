@@ -50,6 +50,12 @@ CODES: dict[str, str] = {
     "uncovered-village": "a village without an advisor: a gap in 全覆盖",
     "advisor-overloaded": "an advisor serving more villages than the programme's limit",
     "advisor-idle": "an advisor with neither a village nor a township team",
+    "unknown-village": "a retirement whose successor is a village code that neither the roster nor retired.yaml has",
+    "retired-still-live": "a code in retired.yaml that is still a village or township of the roster",
+    "bad-successors": "a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none) or loop",
+    "number-cell": "an Excel cell of a text column (code, id, phone) that holds a number: Excel drops leading zeros and writes 3.71502E+11",
+    "bad-sheet": "an Excel workbook without one of the template's sheets or column headers, or with one it does not know",
+    "vanished-code": "a village or township code an earlier roster published that is now neither live nor retired (validate --since)",
 }
 
 

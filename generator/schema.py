@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, ROLE_NAMES
+from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
 
 # --- kinds of field ------------------------------------------------------------------
 # Scalars are read as text (staff write codes and numbers unquoted); Flag and Count are
@@ -199,6 +199,27 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("advisor", Ref("advisor"), required=False),  # none is a coverage gap, not a format error
         Field("studio", Text(), required=False),
     ),
+    # retired.yaml: codes that were published (printed on cards) and what replaced them
+    "retired-file": (
+        Field("villages", Records("retired-village"), required=False),
+        Field("townships", Records("retired-township"), required=False),
+    ),
+    "retired-village": (
+        Field("code", Code(12, "village"), key=True),
+        Field("name", Text()),
+        Field("township", Code(9, "township")),  # where it was; that township may be retired too
+        Field("year", Count()),
+        Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
+        Field("successors", Refs("village"), required=False),  # live or retired codes
+    ),
+    "retired-township": (
+        Field("code", Code(9, "township"), key=True),
+        Field("name", Text()),
+        Field("county", Ref("county")),
+        Field("year", Count()),
+        Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
+        Field("successors", Refs("township"), required=False),
+    ),
 }
 
 #: The top-level files of a roster and the record type of each.
@@ -207,6 +228,10 @@ ROSTER_FILES: dict[str, str] = {
     "counties.yaml": "counties-file",
     "organizations.yaml": "organizations-file",
     "advisors.yaml": "advisors-file",
+}
+#: Top-level files a roster may leave out, and the record type of each.
+OPTIONAL_FILES: dict[str, str] = {
+    "retired.yaml": "retired-file",
 }
 #: Township files live under this folder, one per township, in a folder per unit.
 REGIONS_DIR = "regions"
@@ -219,7 +244,7 @@ _FIELDS: dict[str, dict[str, Field]] = {record: {f.name: f for f in fs} for reco
 #: that file cannot be read, references into it are not reported as unknown.
 DEFINED_IN: dict[str, str] = {
     f.kind.name: file
-    for file in (*ROSTER_FILES.values(), TOWNSHIP_FILE)
+    for file in (*ROSTER_FILES.values(), *OPTIONAL_FILES.values(), TOWNSHIP_FILE)
     for f in RECORDS[file]
     if isinstance(f.kind, (Record, Records))
 }

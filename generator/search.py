@@ -24,10 +24,13 @@ layout only with a new version, in both files)::
      "advisors":  [[id, name, phone, role, township|null], ...],
      "pages":     [[url, title, text], ...],
      "py": {"wang": "王汪", ...},            # each character's most common reading
-     "py2": {"yu": "王", ...}}               # its other readings
+     "py2": {"yu": "王", ...},               # its other readings
+     "retired": [[short name, official name, line, page's code, own code], ...]}  # only when the roster has any
 
 A village whose official name does not start with its short name carries the official name
-as a sixth element.
+as a sixth element. ``retired`` lists retired villages (retired.yaml), so that an old name still
+finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open is the one live
+successor's, or the retired code's own page when it has several or none.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from typing import Any
 from pypinyin import Style, pinyin
 
 from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
-from .model import ROLE_NAMES, VILLAGE_SUFFIXES, Roster
+from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, Roster
 from .urls import BY_KIND
 
 #: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
@@ -146,8 +149,10 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
 
     names = [c.name for c in roster.counties] + [t.name for t in roster.townships] + [a.name for a in roster.advisors]
     names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
+    retired = retired_entries(roster)
+    names += [r[0] + r[1] for r in retired]
     py, py2 = syllable_maps("".join(names))
-    return {
+    return ({"retired": retired} if retired else {}) | {
         "v": FORMAT_VERSION,
         "url": {kind: make("{}") for kind, make in BY_KIND.items()},
         "kinds": kinds,
@@ -163,6 +168,19 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
         "py": py,
         "py2": py2,
     }
+
+
+def retired_entries(roster: Roster) -> list[list[str]]:
+    """Retired villages as the search shows them: a name that leads to the place that replaced it."""
+    out = []
+    for r in roster.retired_villages:
+        now = roster.successors_now(r.code)
+        old_township = roster.township.get(r.parent) or roster.retired_township.get(r.parent)
+        verb = RETIREMENT_KIND_NAMES.get(r.kind, r.kind)
+        places = "、".join(roster.village[c].short_name for c in now)
+        line = f"{old_township.name if old_township else ''} · {r.year}年{verb}{places}".lstrip(" ·")
+        out.append([r.short_name, r.name, line, now[0] if len(now) == 1 else r.code, r.code])
+    return out
 
 
 def search_index(roster: Roster, pages: Iterable[ContentPage]) -> bytes:

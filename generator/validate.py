@@ -20,7 +20,7 @@ from pathlib import PurePath
 from typing import assert_never
 
 from .load import Document, Documents, Node, read_programme, scalar_text
-from .model import Programme
+from .model import RETIREMENT_SUCCESSORS, Programme
 from .problems import Level, Problem, sort_problems
 from .schema import (
     DEFINED_IN,
@@ -278,8 +278,9 @@ class Checker:
             if DEFINED_IN[target] in not_read:
                 continue  # the unreadable file is the problem; its ids are simply unknown
             known = {s.value for s in self.ids.get(target, [])}
+            retired = {s.value for s in self.ids.get(f"retired-{target}", [])}  # a retirement may lead to another
             for r in refs:
-                if r.value and r.value not in known:
+                if r.value and r.value not in known and not (r.record.startswith("retired-") and r.value in retired):
                     self.report(r.doc, r.node, "error", r.path, f"expected an existing {target} id, found '{r.value}', which no {target} has{did_you_mean(r.value, known)}; use an existing id or add the {target}", f"unknown-{target}")
 
     def nesting(self) -> None:
@@ -321,6 +322,52 @@ class Checker:
             # an unreadable township file may hold this advisor's villages or team
             if n == 0 and s.value not in in_team and DEFINED_IN["village"] not in not_read:
                 self.report(s.doc, s.node, "warning", s.path, f"expected every advisor to serve a village or a township team, found '{s.value}' doing neither; assign them or remove the record", "advisor-idle")
+
+    def retirements(self) -> None:
+        """A retired code is no longer live; its successors fit its kind and lead, in the end, somewhere live."""
+        for what in ("village", "township"):
+            live = {s.value for s in self.ids.get(what, [])}
+            records = {s.value: s for s in self.ids.get(f"retired-{what}", [])}
+            successors = {code: [r.value for r in self.refs.get(what, []) if r.owner is s.owner and r.field == "successors"]
+                          for code, s in records.items()}
+            for code, s in records.items():
+                if code in live:
+                    self.report(s.doc, s.node, "error", s.path, f"expected a retired {what} code to be gone from the roster, found {code} both here and as a live {what}; remove this record or the {what}", "retired-still-live")
+                    continue
+                kind = s.owner.text("kind") or ""
+                if kind not in RETIREMENT_SUCCESSORS:
+                    continue  # bad-choice says so
+                low, high = RETIREMENT_SUCCESSORS[kind]
+                n = len(successors[code])
+                at = s.owner.get("successors") or s.owner
+                path = s.path.rsplit(".", 1)[0] + ".successors"
+                if not low <= n <= high:
+                    wanted = "no successors" if high == 0 else f"one successor {what} code" if low == high == 1 else f"at least {low} successor {what} codes"
+                    self.report(s.doc, at, "error", path, f"expected {wanted} for kind '{kind}', found {n}; list in successors the {what} code(s) that took {code}'s place, or pick the kind that fits", "bad-successors")
+                    continue
+                if (back := loop(code, successors)) is not None:
+                    self.report(s.doc, at, "error", path, f"expected successors that lead to a live {what}, found a loop back to {back}; name the {what} that exists now", "bad-successors")
+
+
+def loop(start: str, successors: dict[str, list[str]]) -> str | None:
+    """The code at which following successors from ``start`` comes back on its own path, if it does."""
+    on_path: set[str] = set()
+    done: set[str] = set()
+
+    def visit(code: str) -> str | None:
+        if code in on_path:
+            return code
+        if code in done:
+            return None
+        on_path.add(code)
+        for nxt in successors.get(code, []):
+            if (found := visit(nxt)) is not None:
+                return found
+        on_path.discard(code)
+        done.add(code)
+        return None
+
+    return visit(start)
 
 
 def join(path: str, key: str) -> str:
@@ -372,5 +419,6 @@ def validate_roster(docs: Documents) -> list[Problem]:
     not_read = {doc.record for doc in docs.items if doc.root is None}  # record types of files without content
     checker.references(not_read)
     checker.nesting()
+    checker.retirements()
     checker.coverage(read_programme(docs), not_read)
     return sort_problems(checker.problems)

@@ -103,7 +103,7 @@ def test_every_command_and_option_is_documented_in_readme() -> None:
 
     readme = (SMALL.parents[2] / "README.md").read_text(encoding="utf-8")
     sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"validate", "stats", "cards"}
+    assert set(sub.choices) == {"validate", "stats", "cards", "diff", "export", "import"}
     for name, command in sub.choices.items():
         assert f"python -m generator {name}" in readme
         for action in command._actions:

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from generator.build import read_roster
+from generator.changes import vanished as vanished_codes
+from generator.load import load_documents
 from generator.problems import CODES, Problem, format_text
 from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
-from roster_edit import copy_roster, edit
+from roster_edit import SMALL, copy_roster, edit
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
@@ -60,6 +62,25 @@ def folder_for_file(root: Path) -> tuple[str, int]:
     return "advisors.yaml", 0
 
 
+def retired(text: str, line: int) -> Fault:
+    """Write retired.yaml (the small roster has none); ``line`` is where the problem is."""
+    def fault(root: Path) -> tuple[str, int]:
+        (root / "retired.yaml").write_text(text, encoding="utf-8")
+        return "retired.yaml", line
+    return fault
+
+
+def merged(code: str, successors: str, kind: str = "merged") -> str:
+    return (f"villages:\n  - code: '{code}'\n    name: 小王庄村委会\n    township: '371502102'\n    year: 2021\n"
+            f"    kind: {kind}\n    successors: {successors}\n")
+
+
+def vanished(root: Path) -> tuple[str, int]:
+    """validate --since: the roster before had a village that is now gone without a record."""
+    edit(root, "371502102-堂邑镇.yaml", "  - code: '371502102003'\n    name: 堌堆村委会\n    advisor: A0002\n", "")
+    return "371502102-堂邑镇.yaml", 10
+
+
 A2 = "  - id: A0002\n    name: 李秀英\n"
 CASES: dict[str, tuple[Fault, str]] = {
     # code: (fault, a fragment the message must contain)
@@ -94,11 +115,39 @@ CASES: dict[str, tuple[Fault, str]] = {
     "uncovered-village": (replace("371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n", 1), "found none: a gap in 全覆盖"),
     "advisor-overloaded": (overload, "serving 3 villages"),
     "advisor-idle": (idle_advisor, "doing neither"),
+    "unknown-village": (retired(merged("371502102009", "['371502102099']"), 7), "found '371502102099'"),
+    "retired-still-live": (retired(merged("371502102002", "['371502102001']"), 2), "both here and as a live village"),
+    "bad-successors": (retired(merged("371502102009", "['371502102001', '371502102002']"), 7), "one successor village code"),
 }
+#: Problems that need the roster an earlier revision published (validate --since), and the Excel import's own.
+SINCE_CASES: dict[str, tuple[Fault, str]] = {
+    "vanished-code": (vanished, "expected village 371502102003 堌堆村委会, which"),
+}
+EXCEL_CODES = {"number-cell", "bad-sheet"}  # tests/test_excel.py
 
 
 def test_every_code_has_a_case() -> None:
-    assert set(CASES) == set(CODES)
+    assert set(CASES) | set(SINCE_CASES) | EXCEL_CODES == set(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(SINCE_CASES))
+def test_since_fault_is_reported_where_it_is(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    fault, fragment = SINCE_CASES[code]
+    name, line = fault(root)
+    problems = vanished_codes(read_roster(SMALL).roster, read_roster(root).roster, load_documents(root), "HEAD~1")
+    (p,) = [p for p in problems if p.code == code]
+    assert p.file.endswith(name) and p.line == line and fragment in p.message, p.format()
+    assert "expected" in p.message and "found" in p.message and p.format().endswith(f"[{code}]")
+
+
+def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    loop = merged("371502102009", "['371502102008']") + merged("371502102008", "['371502102009']").removeprefix("villages:\n")
+    (root / "retired.yaml").write_text(loop.replace("小王庄", "大王庄", 1), encoding="utf-8")
+    problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
+    assert problems and "a loop back to" in problems[0].message
 
 
 def test_small_roster_is_clean() -> None:

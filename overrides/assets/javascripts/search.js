@@ -113,6 +113,12 @@
       const line = [t.name, c && c.name, a ? '顾问 ' + a.name : '暂无顾问'].filter(Boolean).join(' · ');
       add({ kind: 'village', name: v.name, line, url: url('village', v.code), names, context, code: v.code });
     }
+    // Retired villages (已并入…): the old name, on an old card or in memory, leads to today's page.
+    for (const [name, official, line, page, code] of data.retired || []) {
+      const exact = [name, withoutEnding(name), official];
+      const names = official.startsWith(name) ? [searchable(official, exact)] : [searchable(name, exact), searchable(official, exact)];
+      add({ kind: 'village', name, line, url: url('village', page), names, context: [], code });
+    }
     for (const a of index.advisors) {
       const line = [a.township && a.township.name, a.role, a.phone].filter(Boolean).join(' · ');
       add({ kind: 'advisor', name: a.name, line, url: url('advisor', a.id), names: [a.searchable],

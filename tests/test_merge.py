@@ -1,0 +1,157 @@
+"""The 2020–21 mergers: a 2019 roster and a 2023 one made from the two division lists.
+
+The diff's counts are checked against the division lists themselves, and every 2019 village
+URL is followed in the built site (its HTML, not the roster) to a live village page: each is
+live, or a retirement page that links onward and, with one successor, redirects there.
+"""
+
+from __future__ import annotations
+
+import csv
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from generator.build import read_roster
+from generator.changes import diff, vanished
+from generator.load import load_documents
+from generator.output import write_files
+from generator.pages import Assets, Site, environment, page_tasks
+from merged import DIVISIONS, merge_roster, slice_roster
+from roster_edit import SAMPLE
+from sites import mkdocs_build, project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def divisions(year: int, townships: set[str] | None = None) -> dict[str, tuple[str, str]]:
+    """village code → (township code, name) in the division list of ``year``."""
+    with (DIVISIONS / f"liaocheng-{year}.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {r["village_code"]: (r["township_code"], r["village_name"]) for r in rows
+            if townships is None or r["township_code"] in townships}
+
+
+class Page(HTMLParser):
+    """What a visitor's browser would act on: a meta refresh, the canonical link, the links of the retirement box."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refresh: str | None = None
+        self.canonical: str | None = None
+        self.retired = False
+        self.links: list[str] = []
+        self._in_box = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh":
+            self.refresh = (a.get("content") or "").split("url=", 1)[1]
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href")
+        elif tag == "section" and "dir-retired" in (a.get("class") or ""):
+            self.retired = True
+            self._in_box += 1
+        elif tag == "section" and self._in_box:
+            self._in_box += 1
+        elif tag == "a" and self._in_box and a.get("href"):
+            self.links.append(a["href"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self._in_box:
+            self._in_box -= 1
+
+
+def read_page(site: Path, url: str) -> Page:
+    page = Page()
+    page.feed((site / url / "index.html").read_text(encoding="utf-8"))
+    return page
+
+
+def resolve(url: str, href: str) -> str:
+    """A relative link on the page at ``url`` (v/CODE/) as a path from the site root."""
+    parts: list[str] = []
+    for part in PurePosixPath(url, href).parts:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts) + "/"
+
+
+def live_pages_reached(site: Path, url: str, base_url: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The live village pages a visitor at ``url`` ends up on; fails on a dead end or a loop."""
+    assert url not in seen, f"a loop through {url}"
+    assert (site / url / "index.html").is_file(), f"{url} is not a page"
+    page = read_page(site, url)
+    if not page.retired:
+        return {url}
+    assert page.links, f"{url}: a retirement page that links nowhere"
+    if page.refresh is not None:  # one successor: the redirect and the canonical link name it
+        target = resolve(url, page.refresh)
+        assert page.canonical == base_url + target, url
+        reached = live_pages_reached(site, target, base_url, seen | {url})
+        assert len(reached) == 1
+        by_links = set().union(*(live_pages_reached(site, resolve(url, h), base_url, seen | {url}) for h in page.links))
+        assert by_links == reached, url  # the words and the redirect agree
+        return reached
+    found: set[str] = set()
+    for href in page.links:
+        found |= live_pages_reached(site, resolve(url, href), base_url, seen | {url})
+    return found
+
+
+def check_merge(before: Path, after: Path, site: Path) -> None:
+    old, new = read_roster(before), read_roster(after)
+    assert old.ok and new.ok, [p.format() for p in new.problems if p.level == "error"][:5]
+    assert vanished(old.roster, new.roster, load_documents(after), "2019") == []
+    townships19 = {t.code for t in old.roster.townships}
+    townships23 = {t.code for t in new.roster.townships}
+    v19, v23 = divisions(2019, townships19), divisions(2023, townships23)
+    assert set(v19) == set(old.roster.village) and set(v23) == set(new.roster.village)
+
+    counts = diff(old.roster, new.roster).counts()
+    gone, came = set(v19) - set(v23), set(v23) - set(v19)
+    renamed = {c for c in set(v19) & set(v23) if v19[c][1] != v23[c][1]}
+    assert counts["village"].get("added", 0) == len(came)
+    assert counts["village"].get("merged", 0) + counts["village"].get("moved", 0) == len(gone)
+    assert counts["village"].get("renamed", 0) == len(renamed)
+    assert "removed" not in counts["village"]  # every vanished code has its record
+    t19 = {v[0] for v in v19.values()}
+    recoded = t19 - townships23
+    assert counts["township"].get("added", 0) == len(townships23 - t19)
+    assert len([t for t in new.roster.retired_townships if t.code in recoded]) == len(recoded)
+
+    base = new.roster.programme.base_url
+    for code in sorted(v19):
+        reached = live_pages_reached(site, f"v/{code}/", base)
+        assert reached and all(u.removeprefix("v/").removesuffix("/") in new.roster.village for u in reached), code
+    for code in sorted(recoded):
+        assert live_pages_reached(site, f"t/{code}/", base) - {f"t/{c}/" for c in townships23} == set()
+
+
+def render_data_pages(roster_dir: Path, out: Path) -> Path:
+    """The data pages alone, rendered as the build renders them (no MkDocs, no theme pipeline)."""
+    roster = read_roster(roster_dir).roster
+    site = Site(roster, environment(ROOT / "overrides" / "data"), Assets(), "test")
+    for task in page_tasks(roster):
+        write_files(out, site.pages_for(task))
+    return out
+
+
+def test_one_county_merged_like_2021(tmp_path: Path) -> None:
+    before = slice_roster(SAMPLE, tmp_path / "2019", {"371502"})
+    after = merge_roster(before, tmp_path / "2023")
+    check_merge(before, after, render_data_pages(after, tmp_path / "site"))
+
+
+@pytest.mark.slow  # builds the whole 2023 site with MkDocs
+def test_every_2019_village_url_leads_to_a_2023_page(tmp_path: Path) -> None:
+    after = merge_roster(SAMPLE, tmp_path / "2023")
+    folder = project(tmp_path / "project", after)
+    r = mkdocs_build(folder)
+    assert r.returncode == 0, r.stderr
+    check_merge(SAMPLE, after, folder / "site")
+    counts = diff(read_roster(SAMPLE).roster, read_roster(after).roster).counts()
+    assert counts["village"]["added"] + len(set(divisions(2019)) & set(divisions(2023))) == 2408

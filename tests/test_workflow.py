@@ -1,0 +1,75 @@
+"""The publishing workflow: linted by actionlint and zizmor, and made only of commands the tests run."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import parser
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "roster.yml"
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name)
+    assert found, f"{name} is not installed: sh tests/setup.sh installs the test extra"
+    return found
+
+
+def test_actionlint_passes() -> None:
+    r = subprocess.run([tool("actionlint"), "-no-color", str(WORKFLOW)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_zizmor_finds_nothing_even_pedantic() -> None:
+    r = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--pedantic", str(WORKFLOW)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def steps() -> list[dict[str, object]]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return [step for job in data["jobs"].values() for step in job["steps"]]
+
+
+def test_actions_are_pinned_and_permissions_minimal() -> None:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert data["permissions"] == {}
+    for name, job in data["jobs"].items():
+        assert set(job["permissions"].values()) <= {"read", "write"}, name
+        if name != "deploy":
+            assert job["permissions"] == {"contents": "read"}, name
+    for step in steps():
+        if "uses" in step:
+            ref = str(step["uses"]).split("@", 1)[1]
+            assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+
+
+def test_every_generator_command_in_the_workflow_is_one_the_cli_accepts() -> None:
+    """Each ``python -m generator …`` line parses with the real parser (so a renamed option
+    cannot leave the workflow behind), and each is run by a test of its own."""
+    commands = []
+    for step in steps():
+        for line in str(step.get("run", "")).splitlines():
+            words = shlex.split(line.strip().removeprefix("if ").split(" > ")[0].split(" >> ")[0], comments=True)
+            if words[:3] == ["python", "-m", "generator"]:
+                commands.append(words[3:])
+    assert {c[0] for c in commands} == {"validate", "diff", "cards"}
+    for args in commands:
+        parser().parse_args([a.replace("$BASE", "origin/main") for a in args])
+    tested = {"validate --since": "test_changes.py", "diff": "test_changes.py", "--reprint": "test_changes.py",
+              "cards --villages": "test_changes.py"}
+    for words, test_file in tested.items():
+        assert any(" ".join(c).startswith(words) or words in c for c in commands), words
+        assert words.split()[-1] in (ROOT / "tests" / test_file).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["mkdocs build", "python -m generator validate"])
+def test_the_build_job_runs_what_ci_runs(command: str) -> None:
+    assert any(str(step.get("run", "")).strip() == command for step in steps())
