@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import changes
-from .build import read_roster
+from .build import Checked, read_roster
 from .cards import SelectionError, print_documents, read_village_list, select_villages
 from .changes import diff, reprint_text, vanished
 from .load import load_documents
@@ -118,11 +118,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def clean_roster(data_dir: str | Path, nothing_done: str) -> Checked | None:
+    """The roster, or None after printing its problems and that ``nothing_done`` until they are fixed."""
+    checked = read_roster(data_dir)
+    if checked.ok:
+        return checked
+    print(format_text(checked.problems))
+    print(f"{nothing_done}: fix the roster first", file=sys.stderr)
+    return None
+
+
 def cmd_cards(args: argparse.Namespace) -> int:
-    checked = read_roster(args.data)
-    if not checked.ok:
-        print(format_text(checked.problems))
-        print("no cards printed: fix the roster first", file=sys.stderr)
+    checked = clean_roster(args.data, "no cards printed")
+    if checked is None:
         return 1
     try:
         codes = read_village_list(args.villages) if args.villages else None
@@ -177,10 +185,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .excel import export_workbook  # openpyxl loads only for the Excel commands
 
-    checked = read_roster(args.data_dir)
-    if not checked.ok:
-        print(format_text(checked.problems))
-        print("nothing exported: fix the roster first", file=sys.stderr)
+    if clean_roster(args.data_dir, "nothing exported") is None:
         return 1
     try:
         export_workbook(Path(args.data_dir), args.output)
