@@ -130,6 +130,11 @@ def _check_shape(text: str, path: str) -> Problem | None:
     process) and aliases multiply (a 1 KB "billion laughs" file expands to gigabytes). The
     roster needs neither, so both are refused in time proportional to the file's size.
     """
+    def too_deep(mark: Any) -> Problem:
+        return Problem(path, *_at(mark), "error", "",
+                       f"expected at most {MAX_DEPTH} levels of nesting, found more; "
+                       "a roster file nests only a few levels: check the brackets and indentation", "too-deep")
+
     loader = _Loader(text)
     depth = 0
     try:
@@ -137,18 +142,20 @@ def _check_shape(text: str, path: str) -> Problem | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return Problem(path, *_at(event.start_mark), "error", "",
-                                   f"expected at most {MAX_DEPTH} levels of nesting, found more; "
-                                   "a roster file nests only a few levels: check the brackets and indentation",
-                                   "too-deep")
+                    return too_deep(event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return Problem(path, *_at(event.start_mark), "error", "",
                                "expected plain values, found a YAML anchor or alias (& or *); "
                                "write each value out in full", "yaml-alias")
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # newer libyaml builds (PyYAML 6.0.4) refuse deep flow nesting while scanning ahead
+        if "nesting" in (exc.problem or ""):
+            return too_deep(exc.problem_mark)
         return None  # the composer reports syntax errors with their context
+    except yaml.YAMLError:
+        return None
     finally:
         loader.dispose()
     return None
