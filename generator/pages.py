@@ -21,7 +21,16 @@ from markupsafe import escape
 from .escape import json_for_script
 from .model import Advisor, County, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import advisor_url, county_url, template_globals, township_url, village_url
+from .urls import (
+    advisor_url,
+    advisor_vcard_url,
+    county_url,
+    template_globals,
+    township_url,
+    village_url,
+    village_vcard_url,
+)
+from .vcard import advisor_card, village_card
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -186,6 +195,18 @@ class Site:
             served=served, teams=self.roster.teams_of.get(advisor.id, []), jsonld=ld,
         )
 
+    def village_contact(self, village: Village) -> tuple[str, bytes]:
+        township = self.roster.township[village.township]
+        advisor = self.roster.advisor.get(village.advisor or "")
+        org = self.organization_of(advisor) if advisor else None
+        url = self.programme.base_url + village_url(village.code)
+        return village_vcard_url(village.code), village_card(self.programme, village, township, advisor, org, url)
+
+    def advisor_contact(self, advisor: Advisor) -> tuple[str, bytes]:
+        served = [(v, self.roster.township[v.township]) for v in self.roster.villages_of.get(advisor.id, [])]
+        url = self.programme.base_url + advisor_url(advisor.id)
+        return advisor_vcard_url(advisor.id), advisor_card(self.programme, advisor, self.organization_of(advisor), served, url)
+
     def township_page(self, township: Township) -> tuple[str, str]:
         county = self.roster.county_of(township)
         rows = [(v, self.roster.advisor.get(v.advisor or "")) for v in township.villages]
@@ -200,7 +221,7 @@ class Site:
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
         )
 
-    def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
+    def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str | bytes]]:
         kind, key = task
         if kind == "counties":
             cov = coverage(self.roster)
@@ -211,9 +232,11 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
+                yield self.village_contact(village)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
+                yield self.advisor_contact(self.roster.advisor[id_])
 
 
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:

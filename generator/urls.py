@@ -23,6 +23,16 @@ def advisor_url(id_: str) -> str:
     return f"a/{id_}/"
 
 
+def village_vcard_url(code: str) -> str:
+    """The village advisor's contact card (vCard), beside the village page."""
+    return village_url(code) + "contact.vcf"
+
+
+def advisor_vcard_url(id_: str) -> str:
+    """The advisor's contact card (vCard), beside the advisor page."""
+    return advisor_url(id_) + "contact.vcf"
+
+
 def print_url(township_code: str) -> str:
     return f"print/{township_code}/"
 
@@ -48,4 +58,5 @@ def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
     return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
-            "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX}
+            "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX,
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url}
