@@ -10,7 +10,7 @@ import pytest
 import vobject
 
 from generator.build import read_roster
-from generator.model import Advisor, Organization, Programme, Roster, Township, Village, Workstation
+from generator.model import Programme, Roster, Township, Village, Workstation
 from generator.vcard import advisor_card, card, escape, fold, phone_type, village_card
 from roster_edit import SMALL
 
