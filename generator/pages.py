@@ -65,7 +65,7 @@ def find_assets(site_dir: Path) -> Assets:
     """The theme's hashed stylesheets as MkDocs copied them, then ours."""
     css = site_dir / "assets" / "stylesheets"
     found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
-    ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css")
+    ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css", "assets/stylesheets/phone.css")
     return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",))
 
 

@@ -101,7 +101,7 @@
       keywords: e.keywords || [], position: out.length });
     const digitsOf = (phone) => phone.replace(/\D/g, '');
 
-    // The hotline first among equals: its number (12348, 0635-12348 with or without '-') finds it.
+    // The hotline first among equals: its number (and the local hotline's, with or without '-') finds it.
     if (index.hotlines.length) {
       const name = `${index.hotlines[0]} 公共法律服务热线`;
       add({ kind: 'page', name, line: '免费法律咨询 · ' + index.hotlines.join(' · '),
@@ -134,7 +134,7 @@
     }
     for (const p of index.pages) {
       const short = p.title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
-      // A page's text is searched by characters, and by digits with the dash of 0635-12348 left out.
+      // A page's text is searched by characters, and by digits with the dash of a landline (area code-number) left out.
       const body = { text: p.text, digits: p.text.replace(/(\d)-(?=\d)/g, '$1') };
       add({ kind: 'page', name: p.title, line: '本站页面', url: root + p.url,
         names: [searchable(p.title, [p.title, short])], context: [], body, keywords: p.keywords });
