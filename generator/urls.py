@@ -44,6 +44,8 @@ def guide_url(slug: str) -> str:
 GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
 SEARCH_INDEX = "search.json"
+SERVICE_WORKER = "sw.js"  # at the site root: a worker's scope is its folder and below
+OFFLINE = "offline/"  # the notice the worker shows for a page not saved on the phone
 
 def backs_url() -> str:
     """The sheet of card backs, the same for every township."""
@@ -59,4 +61,5 @@ def template_globals() -> dict[str, object]:
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
     return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "search_index_url": SEARCH_INDEX,
-            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url}
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
+            "service_worker_url": SERVICE_WORKER, "offline_url": OFFLINE}
