@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from browser import RequestLog, axe_violations, overflows, phone_context, serve
+from browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, phone_context, serve
 from generator import urls
 
 pytestmark = pytest.mark.slow
@@ -353,3 +353,13 @@ def test_the_worker_is_deterministic_and_names_the_build(small_site: Path) -> No
     assert f"const CACHE = PREFIX + '{site_digest(small_site, skip=['sw.js'])}'" in sw
     assert "register('./sw.js',{scope:'./'})" in (small_site / "index.html").read_text(encoding="utf-8")
     assert "register('../../sw.js',{scope:'../../'})" in (small_site / VILLAGE / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["home", "guide", "print", "404"])
+def test_lighthouse_on_the_page_kinds_issue_12_changed(kind: str, base_url: str, tmp_path: Path) -> None:
+    """Accessibility 100, best practices and SEO ≥ 95 (performance is a timing: bench/lighthouse.py)."""
+    scores = lighthouse(f"{base_url}/{KINDS[kind]}", tmp_path)
+    failures = lighthouse_failures(tmp_path / "lighthouse.json")
+    assert scores["accessibility"] == 1, failures
+    assert scores["best-practices"] >= 0.95, failures
+    assert scores["seo"] >= 0.95, failures

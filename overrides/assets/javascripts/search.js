@@ -420,26 +420,36 @@
     return Array.from(out).filter((w) => w.length >= 2 && readsAsPinyin(w) > 0);
   }
 
-  // When nothing matches, the query with one pinyin word corrected, or null. Of the corrections
-  // that find something, the best reads as whole syllables, then cuts no syllable short, then is
-  // the longest (a letter left out is the commonest slip: dongcangfu → dongchangfu rather than
-  // dongcangcu, baigudiu → baigudui rather than baigudu), then finds a whole name, then finds the
-  // most (wangzhaung → wangzhuang, 28 villages called 王庄, rather than wangzhang).
-  function correct(query) {
+  // When nothing matches, the query with one pinyin word corrected. Of the corrections that find
+  // something, the best reads as whole syllables, then cuts no syllable short, then is the longest
+  // (a letter left out is the commonest slip: dongcangfu → dongchangfu rather than dongcangcu,
+  // baigudiu → baigudui rather than baigudu), then finds a whole name, then finds the most
+  // (wangzhaung → wangzhuang, 28 villages called 王庄, rather than wangzhang).
+  // Each correction is one search of the whole index, so they are tried one per task, after the
+  // keystroke's own answer is on screen: typing stays quick, and a new keystroke drops the rest.
+  let correcting = 0;  // which query's corrections are running; another keystroke makes them stale
+  function correct(query, done) {
     const words = query.split(/[\s,，、]+/).filter(Boolean);
-    let best = null;
+    const tries = [];
     words.forEach((word, i) => {
       if (!isLatin(word) || word.length < 3) return;
-      for (const fixed of oneEditAway(word)) {
-        const text = words.map((w, j) => (j === i ? fixed : w)).join(' ');
-        const found = search(text);
-        if (!found.count) continue;
+      for (const fixed of oneEditAway(word)) tries.push([fixed, words.map((w, j) => (j === i ? fixed : w)).join(' ')]);
+    });
+    const mine = ++correcting;
+    let best = null;
+    const step = (at) => {
+      if (mine !== correcting) return;
+      if (at === tries.length) { done(best); return; }
+      const [fixed, text] = tries[at];
+      const found = search(text);
+      if (found.count) {
         const score = [readsAsPinyin(fixed), found.best.shortened ? 0 : 1, fixed.length, found.best.place === EXACT ? 1 : 0, found.count];
-        const k = best ? score.findIndex((v, at) => v !== best.score[at]) : -1;
+        const k = best ? score.findIndex((v, i) => v !== best.score[i]) : -1;
         if (!best || (k >= 0 && score[k] > best.score[k])) best = { text, found, score };
       }
-    });
-    return best;
+      setTimeout(step, 0, at + 1);
+    };
+    if (tries.length) setTimeout(step, 0, 0);
   }
 
   // -- the panel -------------------------------------------------------------------------------
@@ -461,14 +471,7 @@
     return entry.line;
   }
 
-  function run() {
-    const query = normalize(input.value);
-    if (!query) { panel.hidden = true; list.textContent = ''; return; }
-    if (unusable) { list.textContent = ''; say(unusable); return; }
-    if (!entries) { say('正在载入搜索数据…'); load(); return; }
-    let found = search(query);
-    const corrected = found.count ? null : correct(query);
-    if (corrected) found = corrected.found;
+  function show(found, query, corrected) {
     list.textContent = '';
     for (const entry of found.top) {
       const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
@@ -479,10 +482,21 @@
       li.append(a);
       list.append(li);
     }
-    say(corrected ? `没有找到“${query}”。你是不是要找：${corrected.text}？`
+    say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
       : found.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
       : found.count > MAX_SHOWN ? `找到 ${found.count} 个，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
         : `找到 ${found.count} 个。`);
+  }
+
+  function run() {
+    correcting++;  // a new query: corrections of the last one are stale
+    const query = normalize(input.value);
+    if (!query) { panel.hidden = true; list.textContent = ''; return; }
+    if (unusable) { list.textContent = ''; say(unusable); return; }
+    if (!entries) { say('正在载入搜索数据…'); load(); return; }
+    const found = search(query);
+    show(found, query, null);
+    if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best) show(best.found, query, best.text); });
   }
 
   for (const ev of ['focus', 'pointerdown', 'touchstart']) input.addEventListener(ev, load, { passive: true });
