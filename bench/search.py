@@ -37,6 +37,9 @@ from browser import launch, phone_context, serve  # noqa: E402  (the tests' Chro
 QUERIES: tuple[str, ...] = (
     "前董村", "wangzhuang", "wz", "yuzhuang", "qdc", "堂邑镇", "tangyi", "白堌堆村委会", "wudiao",
     "法律援助", "dongchangfu", "13245356775", "王庄 沙镇", "lvzhuang", "gu", "xiaozhuangcun",
+    # issue 12: spaced pinyin (several readings), a typo (corrections searched when nothing matches),
+    # traditional characters, everyday words, the hotline
+    "wang zhuang sha zhen", "wangzhaung", "東昌府區", "法律援助怎么申请", "0635-12348",
 )
 
 #: Page-side probe: a capture listener stamps each input event; a listener on the form (it runs

@@ -29,13 +29,14 @@ from .escape import html_text, markdown_text
 from .history import History
 from .load import build_roster, load_documents
 from .model import Roster, tel_uri
+from .offline import service_worker
 from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
 from .qr import QRCache
 from .search import read_content_pages, search_index
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
-from .urls import SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
+from .urls import OFFLINE, SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
 
 
@@ -274,4 +275,13 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
+    write_offline(roster, out, overrides, site_name)
     return count
+
+
+def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str) -> None:
+    """The offline notice page, then the service worker, which digests everything else (offline.py)."""
+    assets = find_assets(out)
+    site = Site(roster, environment(overrides / "data"), assets, site_name)
+    write_files(out, [site.render("offline.html", OFFLINE)])
+    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, assets.favicon])])

@@ -21,7 +21,17 @@ from markupsafe import escape
 from .escape import json_for_script
 from .model import RETIREMENT_KIND_NAMES, Advisor, County, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import CHANGES, advisor_url, county_url, template_globals, township_url, village_url
+from .urls import (
+    CHANGES,
+    advisor_url,
+    advisor_vcard_url,
+    county_url,
+    template_globals,
+    township_url,
+    village_url,
+    village_vcard_url,
+)
+from .vcard import advisor_card, village_card
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -56,7 +66,7 @@ def find_assets(site_dir: Path) -> Assets:
     """The theme's hashed stylesheets as MkDocs copied them, then ours."""
     css = site_dir / "assets" / "stylesheets"
     found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
-    ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css")
+    ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css", "assets/stylesheets/phone.css")
     return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",))
 
 
@@ -194,6 +204,18 @@ class Site:
             served=served, teams=self.roster.teams_of.get(advisor.id, []), jsonld=ld,
         )
 
+    def village_contact(self, village: Village) -> tuple[str, bytes]:
+        township = self.roster.township[village.township]
+        advisor = self.roster.advisor.get(village.advisor or "")
+        org = self.organization_of(advisor) if advisor else None
+        url = self.programme.base_url + village_url(village.code)
+        return village_vcard_url(village.code), village_card(self.programme, village, township, advisor, org, url)
+
+    def advisor_contact(self, advisor: Advisor) -> tuple[str, bytes]:
+        served = [(v, self.roster.township[v.township]) for v in self.roster.villages_of.get(advisor.id, [])]
+        url = self.programme.base_url + advisor_url(advisor.id)
+        return advisor_vcard_url(advisor.id), advisor_card(self.programme, advisor, self.organization_of(advisor), served, url)
+
     def township_page(self, township: Township) -> tuple[str, str]:
         county = self.roster.county_of(township)
         rows = [(v, self.roster.advisor.get(v.advisor or "")) for v in township.villages]
@@ -243,7 +265,7 @@ class Site:
             target=target, parent_name=parent.name if parent else "", **context,
         )
 
-    def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str]]:
+    def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str | bytes]]:
         kind, key = task
         if kind == "counties":
             yield self.changes_page()
@@ -255,6 +277,7 @@ class Site:
             yield self.township_page(township)
             for village in township.villages:
                 yield self.village_page(village)
+                yield self.village_contact(village)
         elif kind == "retired":
             for rv in self.roster.retired_villages:
                 yield self.retired_page(rv, True)
@@ -263,6 +286,7 @@ class Site:
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
+                yield self.advisor_contact(self.roster.advisor[id_])
 
 
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:

@@ -22,7 +22,9 @@ layout only with a new version, in both files)::
      "townships": [[code, name, county], ...],
      "villages":  [[code after the township's, short name, tail, township, advisor|null], ...],
      "advisors":  [[id, name, phone, role, township|null], ...],
-     "pages":     [[url, title, text], ...],
+     "pages":     [[url, title, text, [keyword, ...]], ...],  # keywords only when a page has some
+     "tel":       ["12348", "0635-12348"],  # the programme's hotline and local hotline: find the home page
+     "ts": "東东莊庄…",                     # traditional → simplified, pairs, for the characters indexed
      "py": {"wang": "王汪", ...},            # each character's most common reading
      "py2": {"yu": "王", ...},               # its other readings
      "retired": [[short name, official name, line, page's code, own code], ...]}  # only when the roster has any
@@ -31,6 +33,10 @@ A village whose official name does not start with its short name carries the off
 as a sixth element. ``retired`` lists retired villages (retired.yaml), so that an old name still
 finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open is the one live
 successor's, or the retired code's own page when it has several or none.
+
+A page's keywords come from its front matter (``keywords: [离婚, 欠薪]`` in
+``content/``, written by the theme as ``<meta name="keywords">``): everyday words for the
+trouble that the page's service helps with, which staff extend without code.
 """
 
 from __future__ import annotations
@@ -48,10 +54,11 @@ from pypinyin import Style, pinyin
 
 from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, Roster
+from .traditional import PAIRS as TRADITIONAL_PAIRS
 from .urls import BY_KIND
 
 #: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Endings a searcher may leave out: 王庄 is as exact as 王庄村, 堂邑 as 堂邑镇.
 NAME_ENDINGS: tuple[str, ...] = tuple(
@@ -60,6 +67,7 @@ NAME_ENDINGS: tuple[str, ...] = tuple(
 
 _LATIN = re.compile(r"[a-z]+")
 _SPACE = re.compile(r"\s+")
+_KEYWORD_SEPARATORS = re.compile(r"[,，、;；]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class ContentPage:
     url: str
     title: str
     text: str
+    keywords: tuple[str, ...] = ()
 
 
 def readings(chars: Iterable[str]) -> dict[str, list[str]]:
@@ -102,6 +111,15 @@ def syllable_maps(chars: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]
         for i, r in enumerate(rs):
             (other if i else first).setdefault(r, []).append(ch)
     return ({r: "".join(c) for r, c in sorted(first.items())}, {r: "".join(c) for r, c in sorted(other.items())})
+
+
+def traditional_map(chars: Iterable[str]) -> str:
+    """The traditional characters whose simplified form is one of ``chars``, as pairs
+    (traditional, simplified) in code-point order: 東东莊庄…. A traditional character that is
+    itself one of ``chars`` is left out (乾 is also a name's own character, not only 干)."""
+    wanted = set(chars)
+    pairs = [(TRADITIONAL_PAIRS[i], TRADITIONAL_PAIRS[i + 1]) for i in range(0, len(TRADITIONAL_PAIRS), 2)]
+    return "".join(t + s for t, s in sorted(pairs) if s in wanted and t not in wanted)
 
 
 def _index_of(values: list[str], value: str) -> int:
@@ -152,6 +170,8 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
     retired = retired_entries(roster)
     names += [r[0] + r[1] for r in retired]
     py, py2 = syllable_maps("".join(names))
+    keywords = "".join(k for p in page_list for k in p.keywords)
+    programme = roster.programme
     return ({"retired": retired} if retired else {}) | {
         "v": FORMAT_VERSION,
         "url": {kind: make("{}") for kind, make in BY_KIND.items()},
@@ -164,7 +184,10 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
         "townships": townships,
         "villages": villages,
         "advisors": advisors,
-        "pages": [[p.url, p.title, p.text] for p in page_list],
+        "pages": [[p.url, p.title, p.text, list(p.keywords)] if p.keywords else [p.url, p.title, p.text]
+                  for p in page_list],
+        "tel": [n for n in (programme.hotline, programme.local_hotline) if n],
+        "ts": traditional_map("".join(names) + keywords),
         "py": py,
         "py2": py2,
     }
@@ -205,8 +228,13 @@ class _ArticleText(HTMLParser):
         self.in_h1 = False
         self.title: list[str] = []
         self.text: list[str] = []
+        self.keywords: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta" and not self.depth and not self.done:
+            found = dict(attrs)
+            if found.get("name") == "keywords" and found.get("content"):
+                self.keywords += [k.strip() for k in _KEYWORD_SEPARATORS.split(found["content"] or "") if k.strip()]
         if self.done:
             return
         if tag == "article":
@@ -240,12 +268,19 @@ class _ArticleText(HTMLParser):
 
 def page_text(document: str) -> tuple[str, str]:
     """The ``(title, plain text)`` of a built page's ``<article>``, whitespace collapsed."""
+    page = read_page(document, "")
+    return page.title, page.text
+
+
+def read_page(document: str, url: str) -> ContentPage:
+    """A built page's title and text (its ``<article>``, whitespace collapsed) and the keywords
+    of its ``<meta name="keywords">``, in their order, each once."""
     parser = _ArticleText()
     parser.feed(document)
     parser.close()
     title = _SPACE.sub(" ", html.unescape("".join(parser.title))).strip()
     text = _SPACE.sub(" ", "".join(parser.text)).strip()
-    return title, text
+    return ContentPage(url, title, text, tuple(dict.fromkeys(parser.keywords)))
 
 
 def read_content_pages(site_dir: Path) -> list[ContentPage]:
@@ -262,7 +297,7 @@ def read_content_pages(site_dir: Path) -> list[ContentPage]:
         document = path.read_text(encoding="utf-8")
         url = path.parent.relative_to(site_dir).as_posix()
         url = "" if url == "." else url + "/"
-        title, text = page_text(document)
-        if title:
-            found.append(ContentPage(url, title, text))
+        page = read_page(document, url)
+        if page.title:
+            found.append(page)
     return sorted(found, key=lambda p: (p.url.count("/"), p.url))

@@ -23,6 +23,16 @@ def advisor_url(id_: str) -> str:
     return f"a/{id_}/"
 
 
+def village_vcard_url(code: str) -> str:
+    """The village advisor's contact card (vCard), beside the village page."""
+    return village_url(code) + "contact.vcf"
+
+
+def advisor_vcard_url(id_: str) -> str:
+    """The advisor's contact card (vCard), beside the advisor page."""
+    return advisor_url(id_) + "contact.vcf"
+
+
 def print_url(township_code: str) -> str:
     return f"print/{township_code}/"
 
@@ -37,6 +47,8 @@ STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists 
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
 SEARCH_INDEX = "search.json"
+SERVICE_WORKER = "sw.js"  # at the site root: a worker's scope is its folder and below
+OFFLINE = "offline/"  # the notice the worker shows for a page not saved on the phone
 
 def backs_url() -> str:
     """The sheet of card backs, the same for every township."""
@@ -52,4 +64,6 @@ def template_globals() -> dict[str, object]:
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
     return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "search_index_url": SEARCH_INDEX,
-            "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON}
+            "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
+            "service_worker_url": SERVICE_WORKER, "offline_url": OFFLINE}

@@ -1,12 +1,15 @@
 /* Header search by characters, pinyin, initials or phone digits. search.json (generator/search.py)
-   is fetched on first touch of the box and indexed once; each keystroke matches synchronously. */
+   is fetched on first touch of the box and indexed once; each keystroke matches synchronously.
+   It forgives what phones and hands do: full-width and capital letters, spaces inside pinyin, ü
+   as v or u, traditional characters, a one-letter typo in pinyin (offered as 你是不是要找…), the
+   hotline's number, and everyday words for a legal trouble (the guides' keywords). */
 (() => {
   'use strict';
   const form = document.querySelector('form.dir-search');
   if (!form || !window.fetch || !Array.from) return;
 
   // The layout of search.json that this script reads: FORMAT_VERSION in generator/search.py.
-  const FORMAT_VERSION = 1;
+  const FORMAT_VERSION = 2;
   const MAX_SHOWN = 10;
 
   // Kinds of entry, in the order they are listed among equally good matches.
@@ -34,6 +37,8 @@
 
   let entries = null;         // everything that can be found (buildEntries), once the index is in
   let officialSuffixes = [];  // 村民委员会, …: a query may carry them (王庄村民委员会 is 王庄)
+  let simplified = new Map(); // 東 → 东: traditional characters of the indexed names (ts)
+  let syllables = null;       // every syllable of the index, and every prefix of one: typo candidates
   let unusable = '';          // why the index that came cannot be used, shown instead of results
   let loading = null;
 
@@ -51,8 +56,8 @@
       township: townships[township],
       advisor: advisors[advisor],
     }));
-    const pages = data.pages.map(([url, title, text]) => ({ url, title, text }));
-    return { counties, townships, villages, advisors, pages };
+    const pages = data.pages.map(([url, title, text, keywords]) => ({ url, title, text, keywords: keywords || [] }));
+    return { counties, townships, villages, advisors, pages, hotlines: data.tel || [] };
   }
 
   // Character → its readings, the most common first. The index maps the other way, syllable →
@@ -92,7 +97,16 @@
     const out = [];
     // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
     const add = (e) => out.push({ kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names,
-      context: e.context, code: e.code || '', phone: e.phone || '', body: e.body || null, position: out.length });
+      context: e.context, code: e.code || '', phones: e.phones || [], body: e.body || null,
+      keywords: e.keywords || [], position: out.length });
+    const digitsOf = (phone) => phone.replace(/\D/g, '');
+
+    // The hotline first among equals: its number (and the local hotline's, with or without '-') finds it.
+    if (index.hotlines.length) {
+      const name = `${index.hotlines[0]} 公共法律服务热线`;
+      add({ kind: 'page', name, line: '免费法律咨询 · ' + index.hotlines.join(' · '),
+        url: root, names: [searchable(name, [name, '公共法律服务热线', '热线'])], context: [], phones: index.hotlines.map(digitsOf) });
+    }
 
     for (const c of index.counties) {
       const code = /^\d+$/.test(c.id) ? c.id : '';  // functional zones have a made-up id, not a code
@@ -122,12 +136,14 @@
     for (const a of index.advisors) {
       const line = [a.township && a.township.name, a.role, a.phone].filter(Boolean).join(' · ');
       add({ kind: 'advisor', name: a.name, line, url: url('advisor', a.id), names: [a.searchable],
-        context: a.township ? [a.township.searchable] : [], phone: a.phone.replace(/\D/g, '') });
+        context: a.township ? [a.township.searchable] : [], phones: [digitsOf(a.phone)] });
     }
     for (const p of index.pages) {
       const short = p.title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
+      // A page's text is searched by characters, and by digits with the dash of a landline (area code-number) left out.
+      const body = { text: p.text, digits: p.text.replace(/(\d)-(?=\d)/g, '$1') };
       add({ kind: 'page', name: p.title, line: '本站页面', url: root + p.url,
-        names: [searchable(p.title, [p.title, short])], context: [], body: { text: p.text } });
+        names: [searchable(p.title, [p.title, short])], context: [], body, keywords: p.keywords });
     }
     return out;
   }
@@ -141,6 +157,10 @@
         unusable = '搜索数据与本页的版本不符，请刷新页面。';
       } else {
         officialSuffixes = data.strip;
+        const pairs = Array.from(data.ts || '');
+        simplified = new Map();
+        for (let i = 0; i + 1 < pairs.length; i += 2) simplified.set(pairs[i], pairs[i + 1]);
+        syllables = syllableSet(data);
         entries = buildEntries(data);
       }
       run();
@@ -149,14 +169,15 @@
 
   // -- matching ----------------------------------------------------------------------------
 
-  // A match: where the term matched (EXACT … IN_TEXT), whether it needed a less common reading
-  // (王 as yu), and whether it cut a syllable short before the last one (w for wang, initials).
-  // Each is a key of its own, compared in that order.
+  // A match: into how many words the query was read (wang zhuang is first one word, wangzhuang,
+  // and only then two: 王庄村 and 王庄集镇 before 王村 in 王庄乡), where the term matched (EXACT …
+  // IN_TEXT), whether it needed a less common reading (王 as yu), and whether it cut a syllable
+  // short before the last one (w for wang, initials). Each is a key of its own, compared in that order.
   function compareMatches(a, b) {
-    return a.place - b.place || a.rareReading - b.rareReading || a.shortened - b.shortened;
+    return a.words - b.words || a.place - b.place || a.rareReading - b.rareReading || a.shortened - b.shortened;
   }
 
-  const plainMatch = (place) => ({ place, rareReading: false, shortened: false });
+  const plainMatch = (place) => ({ words: 0, place, rareReading: false, shortened: false });
 
   // Walk the name from character `at`, with the query's characters from `used` on, and record
   // in `ends` every way the query is used up: at which character, and what it took. A character
@@ -195,7 +216,7 @@
       let best = null;
       for (const { end, rareReading, shortened } of ends) {
         const place = start > 0 ? INSIDE : name.exact.includes(name.chars.slice(0, end).join('')) ? EXACT : START;
-        const match = { place, rareReading, shortened };
+        const match = { words: 0, place, rareReading, shortened };
         if (!best || compareMatches(match, best) < 0) best = match;
       }
       return best;
@@ -229,19 +250,41 @@
   }
 
   function matchDigits(entry, digits) {
-    if (entry.phone) {
-      const at = entry.phone.indexOf(digits);
-      if (at >= 0) return plainMatch(entry.phone === digits ? EXACT : at > 0 ? INSIDE : START);
+    let best = null;
+    for (const phone of entry.phones) {
+      const at = phone.indexOf(digits);
+      const place = at < 0 ? null : phone === digits ? EXACT : at > 0 ? INSIDE : START;
+      if (place !== null && (!best || place < best.place)) best = plainMatch(place);
     }
+    if (best) return best;
     // Codes only from six digits on: fewer would start every code of the prefecture.
     if (entry.code && digits.length >= 6 && entry.code.startsWith(digits)) return plainMatch(entry.code === digits ? EXACT : START);
+    // A page that gives the number (12348 in every guide).
+    if (entry.body && digits.length >= 5 && entry.body.digits.includes(digits)) return plainMatch(IN_TEXT);
     return null;
+  }
+
+  // A page's keywords: everyday words for the trouble its service helps with (离婚, 欠薪). The
+  // whole word is exact; the start of one (two characters at least) is a start; a question that
+  // holds one (法律援助怎么申请) matches inside.
+  function matchKeywords(entry, term) {
+    if (term.latin || !entry.keywords.length) return null;
+    let best = null;
+    for (const word of entry.keywords) {
+      const place = term.text === word ? EXACT
+        : term.chars.length >= 2 && word.startsWith(term.text) ? START
+          : term.text.includes(word) ? INSIDE : null;
+      if (place !== null && (!best || place < best.place)) best = plainMatch(place);
+    }
+    return best;
   }
 
   // How well one term matches the entry itself (its names, a page's text), or null.
   function matchTerm(entry, term) {
     if (term.digits) return matchDigits(entry, term.text);
-    const found = bestMatch(entry.names, entry.kind === 'village' ? term.forVillages : term.alone);
+    let found = bestMatch(entry.names, entry.kind === 'village' ? term.forVillages : term.alone);
+    const keyword = matchKeywords(entry, term);
+    if (keyword && (!found || compareMatches(keyword, found) < 0)) found = keyword;
     if (found || !entry.body) return found;
     return matchName(entry.body, term);
   }
@@ -278,14 +321,54 @@
       || a.entry.position - b.entry.position;
   }
 
+  // What the box holds, as the index writes it: NFKC makes full-width letters, digits and spaces
+  // (ｗａｎｇ１２３４８, from a Chinese IME) plain; then lower case, ü as v (lüzhuang, Lüzhuang),
+  // and traditional characters as simplified (東昌府 → 东昌府).
+  function normalize(text) {
+    const plain = (text.normalize ? text.normalize('NFKC') : text).toLowerCase().replace(/ü|u:/g, 'v');
+    return Array.from(plain, (c) => simplified.get(c) || c).join('').trim();
+  }
+
+  const isLatin = (word) => /^[a-z]+$/.test(word);
+
+  // The ways to read the query's words: as typed, and with neighbouring pinyin words joined
+  // (wang zhuang → wangzhuang), fewest words first. Up to four neighbours are joined.
+  function readingsOfWords(words) {
+    let ways = [[]];
+    for (const word of words) {
+      const next = [];
+      for (const way of ways) {
+        const last = way[way.length - 1];
+        if (last !== undefined && isLatin(last) && isLatin(word) && way.joined < 3) {
+          const joined = way.slice(0, -1).concat(last + word);
+          joined.joined = (way.joined || 0) + 1;
+          next.push(joined);
+        }
+        const apart = way.concat(word);
+        apart.joined = way.joined || 0;
+        next.push(apart);
+      }
+      ways = next;
+    }
+    return ways.sort((a, b) => a.length - b.length);
+  }
+
   function search(query) {
-    const terms = query.split(/\s+/).map(parseTerm);
+    const words = query.split(/[\s,，、]+/).filter(Boolean);
+    const ways = readingsOfWords(words).map((way) => way.map(parseTerm));
+    const terms = ways[ways.length - 1];  // as typed: what a snippet looks for
     // Only the results shown are kept in order: sorting every hit would cost most on the
     // shortest queries, which match the most entries.
     const top = [];
     let count = 0;
     for (const entry of entries) {
-      const match = matchEntry(entry, terms);
+      let match = null;
+      for (const way of ways) {  // fewest words first: the first reading that matches is the best
+        if (match && way.length > match.words) break;
+        const found = matchEntry(entry, way);
+        const read = found && { ...found, words: way.length };
+        if (read && (!match || compareMatches(read, match) < 0)) match = read;
+      }
       if (!match) continue;
       count++;
       const hit = { entry, match };
@@ -295,7 +378,84 @@
       top.splice(at, 0, hit);
       if (top.length > MAX_SHOWN) top.pop();
     }
-    return { count, top: top.map((hit) => hit.entry), terms };
+    return { count, top: top.map((hit) => hit.entry), terms, best: top.length ? top[0].match : null };
+  }
+
+  // -- typos: one letter wrong, missing, extra or two swapped, in pinyin ------------------------
+
+  // Every syllable of the index (py, py2), and every start of one: a typo's correction must
+  // read as whole syllables, its last one perhaps still being typed.
+  function syllableSet(data) {
+    const whole = new Set(Object.keys(data.py).concat(Object.keys(data.py2)));
+    const starts = new Set();
+    for (const s of whole) for (let i = 1; i <= s.length; i++) starts.add(s.slice(0, i));
+    return { whole, starts };
+  }
+
+  // Whether the letters split into whole syllables of the index (2), into syllables whose last
+  // one is cut short (1: still being typed), or not at all (0).
+  function readsAsPinyin(word) {
+    const ok = new Array(word.length + 1).fill(false);
+    ok[0] = true;
+    let cut = false;
+    for (let i = 0; i < word.length; i++) {
+      if (!ok[i]) continue;
+      for (let j = i + 1; j <= Math.min(word.length, i + 6); j++) {
+        const piece = word.slice(i, j);
+        if (syllables.whole.has(piece)) ok[j] = true;
+        else if (j === word.length && syllables.starts.has(piece)) cut = true;
+      }
+    }
+    return ok[word.length] ? 2 : cut ? 1 : 0;
+  }
+
+  // The words one edit away from `word` that read as pinyin, in a fixed order.
+  function oneEditAway(word) {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const out = new Set();
+    for (let i = 0; i <= word.length; i++) {
+      const head = word.slice(0, i), tail = word.slice(i);
+      if (tail) out.add(head + tail.slice(1));                                     // one letter too many
+      if (tail.length > 1) out.add(head + tail[1] + tail[0] + tail.slice(2));       // two letters swapped
+      for (const c of letters) {
+        if (tail) out.add(head + c + tail.slice(1));                               // one letter wrong
+        out.add(head + c + tail);                                                  // one letter missing
+      }
+    }
+    out.delete(word);
+    return Array.from(out).filter((w) => w.length >= 2 && readsAsPinyin(w) > 0);
+  }
+
+  // When nothing matches, the query with one pinyin word corrected. Of the corrections that find
+  // something, the best reads as whole syllables, then cuts no syllable short, then is the longest
+  // (a letter left out is the commonest slip: dongcangfu → dongchangfu rather than dongcangcu,
+  // baigudiu → baigudui rather than baigudu), then finds a whole name, then finds the most
+  // (wangzhaung → wangzhuang, 28 villages called 王庄, rather than wangzhang).
+  // Each correction is one search of the whole index, so they are tried one per task, after the
+  // keystroke's own answer is on screen: typing stays quick, and a new keystroke drops the rest.
+  let correcting = 0;  // which query's corrections are running; another keystroke makes them stale
+  function correct(query, done) {
+    const words = query.split(/[\s,，、]+/).filter(Boolean);
+    const tries = [];
+    words.forEach((word, i) => {
+      if (!isLatin(word) || word.length < 3) return;
+      for (const fixed of oneEditAway(word)) tries.push([fixed, words.map((w, j) => (j === i ? fixed : w)).join(' ')]);
+    });
+    const mine = ++correcting;
+    let best = null;
+    const step = (at) => {
+      if (mine !== correcting) return;
+      if (at === tries.length) { done(best); return; }
+      const [fixed, text] = tries[at];
+      const found = search(text);
+      if (found.count) {
+        const score = [readsAsPinyin(fixed), found.best.shortened ? 0 : 1, fixed.length, found.best.place === EXACT ? 1 : 0, found.count];
+        const k = best ? score.findIndex((v, i) => v !== best.score[i]) : -1;
+        if (!best || (k >= 0 && score[k] > best.score[k])) best = { text, found, score };
+      }
+      setTimeout(step, 0, at + 1);
+    };
+    if (tries.length) setTimeout(step, 0, 0);
   }
 
   // -- the panel -------------------------------------------------------------------------------
@@ -304,7 +464,12 @@
 
   // A content page's second line: its text around the first term found there.
   function snippet(entry, terms) {
+    if (!entry.body) return entry.line;
     const text = entry.body.text;
+    for (const term of terms) {  // an everyday word it helps with (离婚)
+      const word = !term.latin && !term.digits && entry.keywords.find((k) => term.text === k || k.startsWith(term.text) || term.text.includes(k));
+      if (word) return `能帮您：${word}`;
+    }
     for (const term of terms) {
       const at = term.latin || term.digits ? -1 : text.indexOf(term.text);
       if (at >= 0) return (at > 12 ? '…' : '') + text.slice(Math.max(0, at - 12), at + term.text.length + 18) + '…';
@@ -312,12 +477,7 @@
     return entry.line;
   }
 
-  function run() {
-    const query = input.value.trim().toLowerCase();
-    if (!query) { panel.hidden = true; list.textContent = ''; return; }
-    if (unusable) { list.textContent = ''; say(unusable); return; }
-    if (!entries) { say('正在载入搜索数据…'); load(); return; }
-    const found = search(query);
+  function show(found, query, corrected) {
     list.textContent = '';
     for (const entry of found.top) {
       const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
@@ -328,9 +488,21 @@
       li.append(a);
       list.append(li);
     }
-    say(found.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
+    say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
+      : found.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
       : found.count > MAX_SHOWN ? `找到 ${found.count} 个，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
         : `找到 ${found.count} 个。`);
+  }
+
+  function run() {
+    correcting++;  // a new query: corrections of the last one are stale
+    const query = normalize(input.value);
+    if (!query) { panel.hidden = true; list.textContent = ''; return; }
+    if (unusable) { list.textContent = ''; say(unusable); return; }
+    if (!entries) { say('正在载入搜索数据…'); load(); return; }
+    const found = search(query);
+    show(found, query, null);
+    if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best) show(best.found, query, best.text); });
   }
 
   for (const ev of ['focus', 'pointerdown', 'touchstart']) input.addEventListener(ev, load, { passive: true });
