@@ -143,7 +143,10 @@ def label_contrasts(page: Page) -> list[tuple[float, str]]:
     """Each bar label's contrast against the pixels behind it, measured with the labels hidden."""
     boxes = page.evaluate(LABEL_BOXES, LABELS)
     assert boxes, "no bar labels on the page"
-    page.add_style_tag(content=".stats-bars__value, .stats-bars__label { visibility: hidden !important; }")
+    page.add_style_tag(content=".stats-bars__value, .stats-bars__label { visibility: hidden !important; }"
+                               # the sticky header would cover a chart's top rows in a full-page shot:
+                               # what is behind a label is the page, not the header scrolled over it
+                               " .md-header, .md-banner { position: static !important; }")
     found = []
     for chart in page.locator("ul.stats-bars").all():
         chart.scroll_into_view_if_needed()
