@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .problems import Level
 
@@ -66,6 +66,16 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class City:
+    """A city (地级市) of a province's programme: the level above its county-level units."""
+
+    id: str
+    name: str
+    code: str
+    local_hotline: str
+
+
+@dataclass(frozen=True)
 class Centre:
     name: str
     address: str
@@ -80,6 +90,7 @@ class County:
     kind: str
     code: str | None
     centre: Centre
+    city: str | None = None  # a City id, in a province's roster
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,7 @@ class Roster:
     townships: tuple[Township, ...]
     retired_villages: tuple[Retired, ...] = ()
     retired_townships: tuple[Retired, ...] = ()
+    cities: tuple[City, ...] = ()  # empty for one city's roster: no city level anywhere
     county: dict[str, County] = field(init=False, repr=False, compare=False)
     organization: dict[str, Organization] = field(init=False, repr=False, compare=False)
     advisor: dict[str, Advisor] = field(init=False, repr=False, compare=False)
@@ -177,6 +189,9 @@ class Roster:
     teams_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
     retired_village: dict[str, Retired] = field(init=False, repr=False, compare=False)
     retired_township: dict[str, Retired] = field(init=False, repr=False, compare=False)
+    city: dict[str, City] = field(init=False, repr=False, compare=False)
+    counties_of: dict[str, list[County]] = field(init=False, repr=False, compare=False)
+    _programmes: dict[str, Programme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -202,6 +217,15 @@ class Roster:
         put("townships_of", dict(townships_of))
         put("villages_of", dict(villages_of))
         put("teams_of", dict(teams_of))
+        put("city", {c.id: c for c in self.cities})
+        counties_of: dict[str, list[County]] = defaultdict(list)
+        for c in self.counties:
+            if c.city:
+                counties_of[c.city].append(c)
+        put("counties_of", dict(counties_of))
+        # what a city's pages say of the programme: its name and its own local hotline
+        put("_programmes", {c.id: replace(self.programme, city=c.name, local_hotline=c.local_hotline)
+                            for c in self.cities})
 
     @property
     def villages(self) -> list[Village]:
@@ -209,6 +233,25 @@ class Roster:
 
     def county_of(self, township: Township) -> County | None:
         return self.county.get(township.county)
+
+    @property
+    def has_cities(self) -> bool:
+        """A province's roster: pages, cards and figures show the city level."""
+        return bool(self.cities)
+
+    def city_of(self, county_id: str) -> City | None:
+        """The city of a county-level unit (by id); None in one city's roster."""
+        county = self.county.get(county_id)
+        return self.city.get(county.city or "") if county else None
+
+    def programme_for(self, county_id: str) -> Programme:
+        """The programme as a unit's pages and cards show it: in a province, with the unit's city
+        as ``city`` and the city's own ``local_hotline``; in one city's roster, the programme itself."""
+        city = self.city_of(county_id)
+        return self._programmes[city.id] if city else self.programme
+
+    def programme_for_city(self, city_id: str) -> Programme:
+        return self._programmes.get(city_id, self.programme)
 
     def successors_now(self, code: str) -> list[str]:
         """The live codes that a retired village or township code leads to, following

@@ -15,6 +15,11 @@ def township_url(code: str) -> str:
     return f"t/{code}/"
 
 
+def city_url(id_: str) -> str:
+    """A city of a province's roster (never printed on cards, but permanent like the rest)."""
+    return f"city/{id_}/"
+
+
 def county_url(id_: str) -> str:
     return f"c/{id_}/"
 
@@ -50,6 +55,6 @@ BY_KIND = {"village": village_url, "township": township_url, "county": county_ur
 def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
-    return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
+    return {**makers, "city_url": city_url, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "search_index_url": SEARCH_INDEX,
             "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON}

@@ -803,7 +803,10 @@ def add_city(r: dict, n: int, prefix: str, area: str, drops: tuple[str, ...], ke
         entry = dict(c, id=uid(c["id"]))
         if "code" in c:
             entry["code"] = code(c["code"])
-        entry["centre"] = dict(c["centre"], phone=phone(c["centre"]["phone"]))
+        centre = dict(c["centre"], phone=phone(c["centre"]["phone"]))
+        del entry["centre"]
+        entry["city"] = city_id  # after kind, before centre: the order staff read a unit in
+        entry["centre"] = centre
         counties_doc.append(text(entry))
     for o in r["orgs"]:
         if o["county"] in drops:
@@ -860,6 +863,7 @@ def write_province(r: dict, out: Path) -> int:
     assert len(p["regions"]) == PROVINCE_TARGET["townships"], len(p["regions"])
     assert n_villages == PROVINCE_TARGET["villages"], n_villages
     size = write_yaml(out / "programme.yaml", dict(PROVINCE_PROGRAMME))
+    size += write_yaml(out / "cities.yaml", {"cities": p["cities"]})
     size += write_yaml(out / "counties.yaml", {"counties": p["counties_doc"]})
     size += write_yaml(out / "organizations.yaml", {"organizations": p["orgs"]})
     size += write_yaml(out / "advisors.yaml", {"advisors": p["advisors"]})

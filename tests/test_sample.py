@@ -61,5 +61,7 @@ def test_province_sample_is_clean_deterministic_and_province_sized(tmp_path: Pat
     total = coverage(roster).total
     assert (len(roster.counties), total.townships, total.villages, total.gaps) == (156, 1862, 77299, 0)
     assert 20000 <= len(roster.advisors) <= 25000
-    assert len({t.code[:4] for t in roster.townships}) == 16
+    assert len(roster.cities) == 16 and len({t.code[:4] for t in roster.townships}) == 16
+    assert all(roster.city_of(c.id) for c in roster.counties)
+    assert len({c.local_hotline for c in roster.cities}) == 16
     assert sum(1 for c in roster.counties if c.name == "东昌府区") >= 10  # repeated names are the point
