@@ -371,7 +371,8 @@ def build_roster(docs: Documents) -> Roster:
                 counties.append(County(id=c["id"], name=c.get("name") or "", kind=c.get("kind") or "county",
                                        code=c.get("code"), centre=centre, city=c.get("city") or None))
     cities = [
-        City(id=c["id"], name=c.get("name") or "", code=c.get("code") or "", local_hotline=c.get("local_hotline") or "")
+        City(id=c["id"], name=c.get("name") or "", code=c.get("code") or "", local_hotline=c.get("local_hotline") or "",
+             base_url=c.get("base_url") or None)
         for doc in docs.of("cities-file")
         for c in (_published(n, "city") for n in _records(doc, "cities"))
         if c.get("id")

@@ -73,6 +73,7 @@ class City:
     name: str
     code: str
     local_hotline: str
+    base_url: str | None = None  # its own site's address, when each city is a site
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,9 @@ class Roster:
     retired_villages: tuple[Retired, ...] = ()
     retired_townships: tuple[Retired, ...] = ()
     cities: tuple[City, ...] = ()  # empty for one city's roster: no city level anywhere
+    # every city of the province, also when the roster was cut to one of them (Roster.only_city):
+    # the portal page links them all; empty means the same as ``cities``
+    province: tuple[City, ...] = ()
     county: dict[str, County] = field(init=False, repr=False, compare=False)
     organization: dict[str, Organization] = field(init=False, repr=False, compare=False)
     advisor: dict[str, Advisor] = field(init=False, repr=False, compare=False)
@@ -224,7 +228,8 @@ class Roster:
                 counties_of[c.city].append(c)
         put("counties_of", dict(counties_of))
         # what a city's pages say of the programme: its name and its own local hotline
-        put("_programmes", {c.id: replace(self.programme, city=c.name, local_hotline=c.local_hotline)
+        put("_programmes", {c.id: replace(self.programme, city=c.name, local_hotline=c.local_hotline,
+                                           base_url=c.base_url or self.programme.base_url)
                             for c in self.cities})
 
     @property
@@ -252,6 +257,37 @@ class Roster:
 
     def programme_for_city(self, city_id: str) -> Programme:
         return self._programmes.get(city_id, self.programme)
+
+    @property
+    def all_cities(self) -> tuple[City, ...]:
+        """The province's cities, for the portal: all of them, even in one city's site."""
+        return self.province or self.cities
+
+    def only_city(self, city_id: str) -> Roster:
+        """The roster of one city's site: its units, their townships and retired codes, the advisors
+        who serve there and their organizations, with the city's programme (name, local hotline,
+        base URL) as the programme. The cities stay known for the portal (``all_cities``)."""
+        city = self.city[city_id]
+        units = {c.id for c in self.counties_of.get(city_id, [])}
+        townships = tuple(t for t in self.townships if t.county in units)
+        codes = {t.code for t in townships}
+        people = {v.advisor for t in townships for v in t.villages if v.advisor} | {m for t in townships for m in t.team}
+        advisors = tuple(a for a in self.advisors
+                         if a.id in people or (a.organization in self.organization and self.organization[a.organization].county in units))
+        employers = {a.organization for a in advisors}
+        retired_townships = tuple(r for r in self.retired_townships if r.parent in units)
+        old = codes | {r.code for r in retired_townships}
+        return Roster(
+            programme=self.programme_for_city(city_id),
+            counties=tuple(c for c in self.counties if c.id in units),
+            organizations=tuple(o for o in self.organizations if o.county in units or o.id in employers),
+            advisors=advisors,
+            townships=townships,
+            retired_villages=tuple(r for r in self.retired_villages if r.parent in old),
+            retired_townships=retired_townships,
+            cities=(city,),
+            province=self.all_cities,
+        )
 
     def successors_now(self, code: str) -> list[str]:
         """The live codes that a retired village or township code leads to, following

@@ -21,7 +21,7 @@ from markupsafe import escape
 from .escape import json_for_script
 from .model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
-from .urls import CHANGES, advisor_url, city_url, county_url, template_globals, township_url, village_url
+from .urls import CHANGES, CITIES, advisor_url, city_url, county_url, template_globals, township_url, village_url
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
 SERVICES: tuple[tuple[str, str], ...] = (
@@ -228,6 +228,13 @@ class Site:
             area=area, limit=self.report.limit,
         )
 
+    def portal_page(self) -> tuple[str, str]:
+        """The province's portal: every city, linked to its page here or to its own site."""
+        own = {c.id for c in self.roster.cities}
+        cities = [(c, c.base_url + city_url(c.id) if c.base_url and c.id not in own else None)
+                  for c in self.roster.all_cities]
+        return self.render("cities.html", CITIES, cities=cities)
+
     def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
         """The page at a retired code's URL: what happened, links onward, and a redirect (without
         script) when one live place took its place, so a card printed years ago still leads somewhere."""
@@ -267,6 +274,8 @@ class Site:
             yield self.changes_page()
             for city in self.roster.cities:
                 yield self.city_page(city)
+            if len(self.roster.all_cities) > 1:
+                yield self.portal_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
@@ -298,7 +307,8 @@ def page_tasks(roster: Roster) -> list[tuple[str, str]]:
 
 def data_page_urls(roster: Roster) -> list[str]:
     """Every data page's URL path, for the sitemap."""
-    urls = [city_url(c.id) for c in roster.cities]
+    urls = [CITIES] if len(roster.all_cities) > 1 else []
+    urls += [city_url(c.id) for c in roster.cities]
     urls += [county_url(c.id) for c in roster.counties]
     urls += [township_url(t.code) for t in roster.townships]
     urls += [village_url(v.code) for v in roster.villages]

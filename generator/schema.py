@@ -148,6 +148,9 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("name", Text()),
         Field("code", Code(4, "city")),
         Field("local_hotline", Phone()),  # the city's 12348 line: on its villages' pages and cards
+        # where the city's own site lives when each city is built as a site of its own (printed in
+        # its QR codes); left out when the province is one site at the programme's base_url
+        Field("base_url", Url(), required=False),
     ),
     "counties-file": (Field("counties", Records("county")),),
     "county": (

@@ -41,6 +41,7 @@ STATS = "stats/"  # the coverage statistics
 STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists the columns)
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
+CITIES = "cities/"  # a province's portal: every city, linked to its page or its own site
 SEARCH_INDEX = "search.json"
 
 def backs_url() -> str:
@@ -56,5 +57,5 @@ def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
     return {**makers, "city_url": city_url, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
-            "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "search_index_url": SEARCH_INDEX,
+            "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "cities_url": CITIES, "search_index_url": SEARCH_INDEX,
             "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON}

@@ -21,6 +21,7 @@ from generator.cards import card_content
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
 from generator.stats import report, report_csv, report_json
+from roster_edit import edit
 from sites import mkdocs_build, project
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
@@ -138,3 +139,56 @@ def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
     assert "https://fw.lc.example/city/3716/" in sitemap and "https://fw.lc.example/v/371602001001/" in sitemap
     rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows if r["level"] == "city"] == ["3715", "3716"]
+
+
+# -- one city at a time: the site of one city of a province's roster ------------------------------
+
+
+def test_one_city_roster_holds_only_that_city(roster: Roster) -> None:
+    one = roster.only_city("3716")
+    assert [c.id for c in one.counties] == ["371602"] and [t.code for t in one.townships] == ["371602001"]
+    assert {v.code for v in one.villages} == {"371602001001", "371602001002"}
+    assert [a.id for a in one.advisors] == ["A0101"] and [o.id for o in one.organizations] == ["LF101"]
+    assert (one.programme.city, one.programme.local_hotline, one.programme.province) == ("滨州市", "0543-12348", "山东省")
+    assert [c.id for c in one.cities] == ["3716"] and [c.id for c in one.all_cities] == ["3715", "3716"]
+    assert report(one).programme.villages == 2
+
+
+def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    edit(root, "cities.yaml", "    local_hotline: '0635-12348'\n",
+         "    local_hotline: '0635-12348'\n    base_url: https://lc.example/\n")
+    checked = read_roster(root)
+    assert checked.problems == []
+    one = checked.roster.only_city("3716")
+    path, html = site(one).portal_page()
+    assert path == "cities/index.html"
+    assert 'href="https://lc.example/city/3715/"' in html  # another city's own site
+    assert 'href="../city/3716/"' in html  # this site's city
+    # a city with its own site prints that site's address on its cards
+    card = card_content(checked.roster, checked.roster.village["371502001003"])
+    assert card.url == "https://lc.example/v/371502001003/"
+
+
+@pytest.mark.slow
+def test_one_city_build_has_only_its_villages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = project(tmp_path / "project", two_city_roster(tmp_path))
+    monkeypatch.setenv("ROSTER_CITY", "3716")  # mkdocs.yml: city: !ENV [ROSTER_CITY, ""]
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    out = folder / "site"
+    assert {p.name for p in (out / "v").iterdir()} == {"371602001001", "371602001002"}
+    assert {p.name for p in (out / "t").iterdir()} == {"371602001"}
+    assert {p.name for p in (out / "print").iterdir()} == {"371602001", "back"}
+    assert {p.name for p in (out / "city").iterdir()} == {"3716"}
+    search = (out / "search.json").read_text(encoding="utf-8")
+    assert "渤海社区" in search and "古楼" not in search and "东昌府区" not in search and "堂邑" not in search
+    assert "/v/3715" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0]["level"] == "programme" and rows[0]["villages"] == "2" and rows[0]["name"] == "滨州市"
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "0543-12348" in home and "0531-12348" not in home
+    assert "聊城市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("ROSTER_CITY", "3799")
+    result = mkdocs_build(folder)
+    assert result.returncode != 0 and "found '3799'; the cities: 3715, 3716" in result.stderr
