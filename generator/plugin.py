@@ -37,6 +37,7 @@ from .output import Publication, write_files
 from .preview import Preview, problem_page
 from .problems import Problem, format_text
 from .qr import QRCache
+from .reuse import Reuse
 
 log = logging.getLogger("mkdocs.plugins.roster")
 
@@ -144,16 +145,25 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             log.info("roster: every page shows the roster's problems; the last good pages are kept")
             return
         assert self.roster is not None
-        renderer = self.preview.render if self.preview else None
-        qr_cache = QRCache(Path(config.config_file_path).parent / self.config.cache_dir)
+        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        qr_cache = QRCache(cache_dir)
+        # a build links the files of unchanged render tasks from the published site (reuse.py)
+        reuse = Reuse(cache_dir, self.publication.target, qr_cache) if self.publication is not None else None
+        renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
                                        qr_cache=qr_cache, history=self.history)
-        log.info(f"roster: wrote {count} data pages" if self.preview is None
-                 else f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+        if self.preview is not None:
+            log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+        elif reuse is not None:
+            log.info(f"roster: wrote {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged)")
+        else:
+            log.info(f"roster: wrote {count} data pages")
         if self.publication is not None:
             self.publication.publish()
             config.site_dir = str(self.publication.target)
             self.publication = None
+            if reuse is not None:
+                reuse.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.publication is not None:
