@@ -139,6 +139,10 @@ def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
     assert "https://fw.lc.example/city/3716/" in sitemap and "https://fw.lc.example/v/371602001001/" in sitemap
     rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows if r["level"] == "city"] == ["3715", "3716"]
+    home = (out / "index.html").read_text(encoding="utf-8")  # the province's home lists its cities
+    assert 'href="city/3715/"' in home and 'href="city/3716/"' in home and 'href="c/371502/"' not in home
+    assert "全省 <strong>2</strong> 个市、<strong>3</strong> 个县级单位" in home
+    assert "滨州市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
 
 
 # -- one city at a time: the site of one city of a province's roster ------------------------------
