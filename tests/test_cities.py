@@ -18,6 +18,7 @@ from two_cities import two_city_roster
 
 from generator.build import read_roster
 from generator.cards import card_content
+from generator.changes import diff
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
 from generator.stats import report, report_csv, report_json
@@ -196,3 +197,14 @@ def test_one_city_build_has_only_its_villages(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("ROSTER_CITY", "3799")
     result = mkdocs_build(folder)
     assert result.returncode != 0 and "found '3799'; the cities: 3715, 3716" in result.stderr
+
+
+def test_a_city_hotline_change_is_listed_and_reprints_exactly_its_cards(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    before = read_roster(root).roster
+    edit(root, "cities.yaml", "'0543-12348'", "'0543-2612348'")
+    after = read_roster(root).roster
+    d = diff(before, after)
+    assert [(c.section, c.action, c.key) for c in d.changes] == [("city", "changed", "3716")]
+    assert d.changes[0].details == (("local_hotline", "0543-12348", "0543-2612348"),)
+    assert sorted(code for code, _ in d.reprint) == ["371602001001", "371602001002"]  # 滨州市's cards only
