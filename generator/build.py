@@ -81,6 +81,9 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
         "programme": roster.programme,
         "total": rep.programme,
         "units": [(roster.county[a.id], a, a.children) for a in rep.counties],
+        # a province's whole site: the home page lists the cities rather than 150 units (one city's
+        # site, even of a province, lists its units)
+        "cities": list(roster.cities) if len(roster.cities) > 1 else [],
         "services": SERVICES,
         "advisors": len(roster.advisors),
         "report": rep,

@@ -69,7 +69,7 @@ def card_content(roster: Roster, village: Village) -> CardContent:
     township = roster.township[village.township]
     county = roster.county_of(township)
     advisor = roster.advisor.get(village.advisor or "")
-    p = roster.programme
+    p = roster.programme_for(township.county)  # in a province, the city's name and local hotline
     return CardContent(
         code=village.code,
         village=village.short_name,

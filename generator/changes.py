@@ -27,6 +27,7 @@ SECTIONS = {
     "township": "乡镇（街道）",
     "organization": "机构",
     "county": "县级单位",
+    "city": "城市",  # a province's roster (cities.yaml)
     "programme": "项目设置",
 }
 ACTIONS = {
@@ -247,9 +248,18 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
     for c in new.counties:
         was_c = old.county.get(c.id)
         if was_c is not None:
-            details = _changed(was_c, c, ("name", "kind", "code")) + _changed(was_c.centre, c.centre, ("name", "address", "phone", "hours"), "centre.")
+            details = _changed(was_c, c, ("name", "kind", "code", "city")) + _changed(was_c.centre, c.centre, ("name", "address", "phone", "hours"), "centre.")
             if details:
                 add(Change("county", "changed", c.id, c.name, f"{c.name}（{c.id}）：{_details_text(details)}", tuple(details)))
+    for city in new.cities:
+        was_city = old.city.get(city.id)
+        if was_city is None:
+            add(Change("city", "added", city.id, city.name, f"新增 {city.name}（{city.id}）"))
+        elif details := _changed(was_city, city, ("name", "code", "local_hotline", "base_url")):
+            add(Change("city", "changed", city.id, city.name, f"{city.name}（{city.id}）：{_details_text(details)}", tuple(details)))
+    for city in old.cities:
+        if city.id not in new.city:
+            add(Change("city", "removed", city.id, city.name, f"删除 {city.name}（{city.id}）"))
     p_details = _changed(old.programme, new.programme, [f.name for f in fields(new.programme)])
     if p_details:
         add(Change("programme", "changed", "programme", new.programme.name, _details_text(p_details), tuple(p_details)))

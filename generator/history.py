@@ -65,7 +65,8 @@ def village_page_content(roster: Roster, village: Village) -> tuple[object, ...]
 
     return (village, township.name, township.workstation, county.centre if county else None,
             person(village.advisor), tuple(person(m) for m in township.team),
-            roster.programme.hotline, roster.programme.local_hotline)
+            roster.programme.hotline, roster.programme_for(township.county).local_hotline,
+            roster.programme_for(township.county).city)
 
 
 def read_history(data_dir: Path | str, limit: int = LIMIT) -> History:

@@ -21,6 +21,7 @@ import yaml
 from .model import (
     Advisor,
     Centre,
+    City,
     County,
     Organization,
     Programme,
@@ -375,7 +376,14 @@ def build_roster(docs: Documents) -> Roster:
             centre = Centre(**{k: ce.get(k) or "" for k in ("name", "address", "phone", "hours")})
             if c.get("id"):
                 counties.append(County(id=c["id"], name=c.get("name") or "", kind=c.get("kind") or "county",
-                                       code=c.get("code"), centre=centre))
+                                       code=c.get("code"), centre=centre, city=c.get("city") or None))
+    cities = [
+        City(id=c["id"], name=c.get("name") or "", code=c.get("code") or "", local_hotline=c.get("local_hotline") or "",
+             base_url=c.get("base_url") or None)
+        for doc in docs.of("cities-file")
+        for c in (_published(n, "city") for n in _records(doc, "cities"))
+        if c.get("id")
+    ]
     organizations = [
         Organization(**{"township": None, "address": None, "phone": None, **o})
         for doc in docs.of("organizations-file")
@@ -432,4 +440,5 @@ def build_roster(docs: Documents) -> Roster:
         townships=tuple(sorted(townships, key=lambda t: t.code)),
         retired_villages=tuple(sorted(retired["villages"], key=lambda r: r.code)),
         retired_townships=tuple(sorted(retired["townships"], key=lambda r: r.code)),
+        cities=tuple(cities),
     )

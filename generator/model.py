@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .problems import Level
 
@@ -66,6 +66,17 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class City:
+    """A city (地级市) of a province's programme: the level above its county-level units."""
+
+    id: str
+    name: str
+    code: str
+    local_hotline: str
+    base_url: str | None = None  # its own site's address, when each city is a site
+
+
+@dataclass(frozen=True)
 class Centre:
     name: str
     address: str
@@ -80,6 +91,7 @@ class County:
     kind: str
     code: str | None
     centre: Centre
+    city: str | None = None  # a City id, in a province's roster
 
 
 @dataclass(frozen=True)
@@ -167,6 +179,10 @@ class Roster:
     townships: tuple[Township, ...]
     retired_villages: tuple[Retired, ...] = ()
     retired_townships: tuple[Retired, ...] = ()
+    cities: tuple[City, ...] = ()  # empty for one city's roster: no city level anywhere
+    # every city of the province, also when the roster was cut to one of them (Roster.only_city):
+    # the portal page links them all; empty means the same as ``cities``
+    province: tuple[City, ...] = ()
     county: dict[str, County] = field(init=False, repr=False, compare=False)
     organization: dict[str, Organization] = field(init=False, repr=False, compare=False)
     advisor: dict[str, Advisor] = field(init=False, repr=False, compare=False)
@@ -177,6 +193,9 @@ class Roster:
     teams_of: dict[str, list[Township]] = field(init=False, repr=False, compare=False)
     retired_village: dict[str, Retired] = field(init=False, repr=False, compare=False)
     retired_township: dict[str, Retired] = field(init=False, repr=False, compare=False)
+    city: dict[str, City] = field(init=False, repr=False, compare=False)
+    counties_of: dict[str, list[County]] = field(init=False, repr=False, compare=False)
+    _programmes: dict[str, Programme] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         def put(name: str, value: object) -> None:
@@ -202,6 +221,16 @@ class Roster:
         put("townships_of", dict(townships_of))
         put("villages_of", dict(villages_of))
         put("teams_of", dict(teams_of))
+        put("city", {c.id: c for c in self.cities})
+        counties_of: dict[str, list[County]] = defaultdict(list)
+        for c in self.counties:
+            if c.city:
+                counties_of[c.city].append(c)
+        put("counties_of", dict(counties_of))
+        # what a city's pages say of the programme: its name and its own local hotline
+        put("_programmes", {c.id: replace(self.programme, city=c.name, local_hotline=c.local_hotline,
+                                           base_url=c.base_url or self.programme.base_url)
+                            for c in self.cities})
 
     @property
     def villages(self) -> list[Village]:
@@ -209,6 +238,56 @@ class Roster:
 
     def county_of(self, township: Township) -> County | None:
         return self.county.get(township.county)
+
+    @property
+    def has_cities(self) -> bool:
+        """A province's roster: pages, cards and figures show the city level."""
+        return bool(self.cities)
+
+    def city_of(self, county_id: str) -> City | None:
+        """The city of a county-level unit (by id); None in one city's roster."""
+        county = self.county.get(county_id)
+        return self.city.get(county.city or "") if county else None
+
+    def programme_for(self, county_id: str) -> Programme:
+        """The programme as a unit's pages and cards show it: in a province, with the unit's city
+        as ``city`` and the city's own ``local_hotline``; in one city's roster, the programme itself."""
+        city = self.city_of(county_id)
+        return self._programmes[city.id] if city else self.programme
+
+    def programme_for_city(self, city_id: str) -> Programme:
+        return self._programmes.get(city_id, self.programme)
+
+    @property
+    def all_cities(self) -> tuple[City, ...]:
+        """The province's cities, for the portal: all of them, even in one city's site."""
+        return self.province or self.cities
+
+    def only_city(self, city_id: str) -> Roster:
+        """The roster of one city's site: its units, their townships and retired codes, the advisors
+        who serve there and their organizations, with the city's programme (name, local hotline,
+        base URL) as the programme. The cities stay known for the portal (``all_cities``)."""
+        city = self.city[city_id]
+        units = {c.id for c in self.counties_of.get(city_id, [])}
+        townships = tuple(t for t in self.townships if t.county in units)
+        codes = {t.code for t in townships}
+        people = {v.advisor for t in townships for v in t.villages if v.advisor} | {m for t in townships for m in t.team}
+        advisors = tuple(a for a in self.advisors
+                         if a.id in people or (a.organization in self.organization and self.organization[a.organization].county in units))
+        employers = {a.organization for a in advisors}
+        retired_townships = tuple(r for r in self.retired_townships if r.parent in units)
+        old = codes | {r.code for r in retired_townships}
+        return Roster(
+            programme=self.programme_for_city(city_id),
+            counties=tuple(c for c in self.counties if c.id in units),
+            organizations=tuple(o for o in self.organizations if o.county in units or o.id in employers),
+            advisors=advisors,
+            townships=townships,
+            retired_villages=tuple(r for r in self.retired_villages if r.parent in old),
+            retired_townships=retired_townships,
+            cities=(city,),
+            province=self.all_cities,
+        )
 
     def successors_now(self, code: str) -> list[str]:
         """The live codes that a retired village or township code leads to, following

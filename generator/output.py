@@ -111,9 +111,13 @@ def keep_unchanged(staging: Path, target: Path) -> int:
         for name in names:
             new, old = os.path.join(folder, name), os.path.join(target, rel, name)
             try:
-                if os.lstat(old).st_size != os.lstat(new).st_size or not os.path.isfile(old):
-                    continue
+                st_old, st_new = os.lstat(old), os.lstat(new)
             except FileNotFoundError:
+                continue
+            if (st_old.st_ino, st_old.st_dev) == (st_new.st_ino, st_new.st_dev):
+                kept += 1  # linked from the published site by the build (reuse.py): the same file
+                continue
+            if st_old.st_size != st_new.st_size or not os.path.isfile(old):
                 continue
             if _same_bytes(old, new):
                 kept_name = new + ".kept"

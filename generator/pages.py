@@ -19,12 +19,14 @@ import jinja2
 from markupsafe import escape
 
 from .escape import json_for_script
-from .model import RETIREMENT_KIND_NAMES, Advisor, County, Retired, Roster, Township, Village, tel_uri
+from .model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
 from .urls import (
     CHANGES,
+    CITIES,
     advisor_url,
     advisor_vcard_url,
+    city_url,
     county_url,
     template_globals,
     township_url,
@@ -110,11 +112,13 @@ class Site:
     def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
         depth = path.count("/")
         root = "../" * depth if depth else "./"
+        context.setdefault("city", None)  # a province's page names its city; one city's roster has none
         html = self.env.get_template(template).render(
             root=root,
             path=path,
             canonical=self.programme.base_url + context.pop("canonical", path),  # a retired page names its successor
-            programme=self.programme,
+            # a city's pages show its name and local hotline (Roster.programme_for)
+            programme=context.pop("programme", self.programme),
             site_name=self.site_name,
             assets=self.assets,
             services=SERVICES,
@@ -131,8 +135,7 @@ class Site:
     def team(self, township: Township) -> list[Advisor]:
         return [self.roster.advisor[m] for m in township.team if m in self.roster.advisor]
 
-    def contact_points(self) -> list[dict[str, str]]:
-        p = self.programme
+    def contact_points(self, p: Programme) -> list[dict[str, str]]:
         points = [{"@type": "ContactPoint", "telephone": p.hotline, "contactType": f"{p.hotline}公共法律服务热线"}]
         if p.local_hotline:
             points.append({"@type": "ContactPoint", "telephone": p.local_hotline, "contactType": f"{p.hotline}公共法律服务热线（本地）"})
@@ -140,6 +143,9 @@ class Site:
 
     def place(self, village: Village | None, township: Township, county: County | None) -> dict[str, Any]:
         area: dict[str, Any] = {"@type": "AdministrativeArea", "name": county.name} if county else {}
+        city = self.roster.city_of(county.id) if county else None
+        if city:
+            area["containedInPlace"] = {"@type": "AdministrativeArea", "name": city.name, "identifier": city.code}
         t = {"@type": "AdministrativeArea", "name": township.name, "identifier": township.code, "containedInPlace": area}
         if village is None:
             return t
@@ -156,8 +162,7 @@ class Site:
             "contactPoint": {"@type": "ContactPoint", "telephone": advisor.phone, "contactType": "村居法律顾问"},
         }
 
-    def service(self, name: str, url: str, area: Any, provider: Any) -> dict[str, Any]:
-        p = self.programme
+    def service(self, name: str, url: str, area: Any, provider: Any, p: Programme) -> dict[str, Any]:
         return {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
@@ -166,9 +171,9 @@ class Site:
             "url": p.base_url + url,
             "areaServed": area,
             "provider": provider,
-            "serviceOperator": {"@type": "GovernmentOrganization", "name": f"{p.city}司法局", "contactPoint": self.contact_points()},
+            "serviceOperator": {"@type": "GovernmentOrganization", "name": f"{p.city}司法局", "contactPoint": self.contact_points(p)},
             "availableChannel": [
-                {"@type": "ServiceChannel", "name": f"{p.hotline}公共法律服务热线", "servicePhone": cp} for cp in self.contact_points()
+                {"@type": "ServiceChannel", "name": f"{p.hotline}公共法律服务热线", "servicePhone": cp} for cp in self.contact_points(p)
             ],
         }
 
@@ -179,12 +184,14 @@ class Site:
         county = self.roster.county_of(township)
         advisor = self.roster.advisor.get(village.advisor or "")
         url = village_url(village.code)
+        programme = self.roster.programme_for(township.county)
         ld = self.service(
             f"{village.short_name}村居法律顾问", url, self.place(village, township, county),
-            self.person(advisor) if advisor else None,
+            self.person(advisor) if advisor else None, programme,
         )
         return self.render(
-            "village.html", url, village=village, township=township, county=county, advisor=advisor,
+            "village.html", url, programme=programme, city=self.roster.city_of(township.county),
+            village=village, township=township, county=county, advisor=advisor,
             organization=self.organization_of(advisor) if advisor else None, team=self.team(township), jsonld=ld,
             updated=self.history.village_dates.get(village.code) if self.history else None,
         )
@@ -197,10 +204,12 @@ class Site:
         villages = self.roster.villages_of.get(advisor.id, [])
         url = advisor_url(advisor.id)
         areas = [self.place(v, self.roster.township[v.township], self.roster.county_of(self.roster.township[v.township])) for v in villages]
-        ld = self.service(f"{advisor.name}（村居法律顾问）", url, areas, self.person(advisor))
+        org = self.organization_of(advisor)
+        programme = self.roster.programme_for(org.county) if org else self.programme
+        ld = self.service(f"{advisor.name}（村居法律顾问）", url, areas, self.person(advisor), programme)
         served = [(v, self.roster.township[v.township]) for v in villages]
         return self.render(
-            "advisor.html", url, advisor=advisor, organization=self.organization_of(advisor),
+            "advisor.html", url, programme=programme, advisor=advisor, organization=self.organization_of(advisor),
             served=served, teams=self.roster.teams_of.get(advisor.id, []), jsonld=ld,
         )
 
@@ -220,17 +229,35 @@ class Site:
         county = self.roster.county_of(township)
         rows = [(v, self.roster.advisor.get(v.advisor or "")) for v in township.villages]
         return self.render(
-            "township.html", township_url(township.code), township=township, county=county,
+            "township.html", township_url(township.code), programme=self.roster.programme_for(township.county),
+            city=self.roster.city_of(township.county), township=township, county=county,
             team=self.team(township), rows=rows,
             area=self.report.area("township", township.code), limit=self.report.limit,
         )
 
     def county_page(self, county: County, rows: Any) -> tuple[str, str]:
         return self.render(
-            "county.html", county_url(county.id), county=county,
+            "county.html", county_url(county.id), programme=self.roster.programme_for(county.id),
+            city=self.roster.city_of(county.id), county=county,
             townships=self.roster.townships_of.get(county.id, []), rows=rows,
             area=self.report.area("county", county.id), limit=self.report.limit,
         )
+
+    def city_page(self, city: City) -> tuple[str, str]:
+        """A city of a province: its local hotline, figures and county-level units."""
+        area = self.report.area("city", city.id)
+        return self.render(
+            "city.html", city_url(city.id), programme=self.roster.programme_for_city(city.id), city=city,
+            counties=self.roster.counties_of.get(city.id, []), rows={a.id: a for a in area.children},
+            area=area, limit=self.report.limit,
+        )
+
+    def portal_page(self) -> tuple[str, str]:
+        """The province's portal: every city, linked to its page here or to its own site."""
+        own = {c.id for c in self.roster.cities}
+        cities = [(c, c.base_url + city_url(c.id) if c.base_url and c.id not in own else None)
+                  for c in self.roster.all_cities]
+        return self.render("cities.html", CITIES, cities=cities)
 
     def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
         """The page at a retired code's URL: what happened, links onward, and a redirect (without
@@ -269,6 +296,10 @@ class Site:
         kind, key = task
         if kind == "counties":
             yield self.changes_page()
+            for city in self.roster.cities:
+                yield self.city_page(city)
+            if len(self.roster.all_cities) > 1:
+                yield self.portal_page()
             cov = coverage(self.roster)
             for county in self.roster.counties:
                 yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
@@ -302,7 +333,9 @@ def page_tasks(roster: Roster) -> list[tuple[str, str]]:
 
 def data_page_urls(roster: Roster) -> list[str]:
     """Every data page's URL path, for the sitemap."""
-    urls = [county_url(c.id) for c in roster.counties]
+    urls = [CITIES] if len(roster.all_cities) > 1 else []
+    urls += [city_url(c.id) for c in roster.cities]
+    urls += [county_url(c.id) for c in roster.counties]
     urls += [township_url(t.code) for t in roster.townships]
     urls += [village_url(v.code) for v in roster.villages]
     urls += [advisor_url(a.id) for a in roster.advisors]

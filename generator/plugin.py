@@ -37,6 +37,7 @@ from .output import Publication, write_files
 from .preview import Preview, problem_page
 from .problems import Problem, format_text
 from .qr import QRCache
+from .reuse import Reuse
 
 log = logging.getLogger("mkdocs.plugins.roster")
 
@@ -45,6 +46,10 @@ class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __i
     data_dir = c.Type(str, default="data")
     # QR codes encoded in earlier builds, by URL (relative to mkdocs.yml; CI may keep it between runs)
     cache_dir = c.Type(str, default=".cache")
+    # a province's roster, one city at a time (a CI job per city: `city: !ENV [ROSTER_CITY, ""]`):
+    # the site of that city only; empty builds the whole roster
+    # (!ENV reads 3715 as a number: the id is its text)
+    city = c.Type((str, int), default="")
 
 
 class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
@@ -83,10 +88,10 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         else:
             for p in checked.problems:
                 log.warning(p.format())
-            self.roster = checked.roster
+            self.roster = _one_city(checked.roster, str(self.config.city))
             # 最近更新 and village dates, from git (none outside a repository)
             self.history = read_history(_data_dir(self, config))
-            self.figures = build.figures(checked.roster, _data_dir(self, config), _overrides(config))
+            self.figures = build.figures(self.roster, _data_dir(self, config), _overrides(config))
         # the last good roster's figures; a first build with errors has only the leniently built roster
         programme = (self.roster or checked.roster).programme
         config.site_url = config.site_url or programme.base_url
@@ -140,16 +145,25 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             log.info("roster: every page shows the roster's problems; the last good pages are kept")
             return
         assert self.roster is not None
-        renderer = self.preview.render if self.preview else None
-        qr_cache = QRCache(Path(config.config_file_path).parent / self.config.cache_dir)
+        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        qr_cache = QRCache(cache_dir)
+        # a build links the files of unchanged render tasks from the published site (reuse.py)
+        reuse = Reuse(cache_dir, self.publication.target, qr_cache) if self.publication is not None else None
+        renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
                                        qr_cache=qr_cache, history=self.history)
-        log.info(f"roster: wrote {count} data pages" if self.preview is None
-                 else f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+        if self.preview is not None:
+            log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+        elif reuse is not None:
+            log.info(f"roster: wrote {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged)")
+        else:
+            log.info(f"roster: wrote {count} data pages")
         if self.publication is not None:
             self.publication.publish()
             config.site_dir = str(self.publication.target)
             self.publication = None
+            if reuse is not None:
+                reuse.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.publication is not None:
@@ -166,6 +180,16 @@ def _exit_on_sigterm() -> None:
     """Turn SIGTERM (CI cancelling a job, ``kill``) into a normal exit, so cleanup runs."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+def _one_city(roster: Roster, city: str) -> Roster:
+    """The whole roster, or the site of one of its cities (the plugin's ``city`` option)."""
+    if not city:
+        return roster
+    if city not in roster.city:
+        known = ", ".join(c.id for c in roster.cities) or "none: the roster has no cities.yaml"
+        raise PluginError(f"expected the city option to name a city id of cities.yaml, found '{city}'; the cities: {known}")
+    return roster.only_city(city)
+
 
 def _data_dir(plugin: RosterPlugin, config: MkDocsConfig) -> Path:
     """The roster folder (``data_dir``), relative to mkdocs.yml."""

@@ -65,20 +65,23 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
     townships = roster.township if townships is None else townships
     if kind == "counties":
         # county pages list townships with coverage figures, which count the advisors that exist
-        return (roster.counties, tuple(townships[t.code] for t in roster.townships), roster.advisors)
+        # (and the city pages, in a province, list their units with the same figures)
+        return (roster.cities, roster.counties, tuple(townships[t.code] for t in roster.townships), roster.advisors)
     if kind == "township":
         township = townships[key]
         ids = sorted(set(township.team) | {v.advisor for v in township.villages if v.advisor})
         people = tuple((i, roster.advisor.get(i)) for i in ids)  # None: a dangling id (a gap) counts too
         orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _, a in people if a},
                             key=lambda pair: pair[0]))
-        return (township, roster.county_of(township), people, orgs)
+        # in a province the pages and cards show the unit's city: its name and local hotline
+        return (township, roster.county_of(township), roster.city_of(township.county), people, orgs)
     if kind == "advisors":
         advisor = roster.advisor[key]
         places = [townships[v.township] for v in roster.villages_of.get(key, [])]
         places += [townships[t.code] for t in roster.teams_of.get(key, [])]
-        return (advisor, roster.organization.get(advisor.organization), tuple(places),
-                tuple(roster.county_of(t) for t in places))
+        org = roster.organization.get(advisor.organization)
+        return (advisor, org, roster.city_of(org.county) if org else None, tuple(places),
+                tuple(roster.county_of(t) for t in places), tuple(roster.city_of(t.county) for t in places))
     raise ValueError(f"unknown task kind {kind!r}")
 
 

@@ -140,6 +140,18 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("max_villages_per_advisor", Count(), required=False),
         Field("coverage_gap", Choice(("error", "warning")), required=False),
     ),
+    # cities.yaml: a province's programme has a level of cities above the county-level units;
+    # a city's roster leaves the file out and builds exactly as before
+    "cities-file": (Field("cities", Records("city")),),
+    "city": (
+        Field("id", Id(), key=True),
+        Field("name", Text()),
+        Field("code", Code(4, "city")),
+        Field("local_hotline", Phone()),  # the city's 12348 line: on its villages' pages and cards
+        # where the city's own site lives when each city is built as a site of its own (printed in
+        # its QR codes); left out when the province is one site at the programme's base_url
+        Field("base_url", Url(), required=False),
+    ),
     "counties-file": (Field("counties", Records("county")),),
     "county": (
         Field("id", Id(), key=True),
@@ -147,6 +159,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("kind", Choice(tuple(COUNTY_KIND_NAMES))),
         # development zones have no official code, so the id, not the code, is the key
         Field("code", Code(6, "county"), required=False),
+        Field("city", Ref("city"), required=False),  # required when the roster has cities.yaml (the validator)
         Field("centre", Record("centre")),
     ),
     "centre": (
@@ -231,6 +244,7 @@ ROSTER_FILES: dict[str, str] = {
 }
 #: Top-level files a roster may leave out, and the record type of each.
 OPTIONAL_FILES: dict[str, str] = {
+    "cities.yaml": "cities-file",
     "retired.yaml": "retired-file",
 }
 #: Township files live under this folder, one per township, in a folder per unit.

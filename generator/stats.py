@@ -26,10 +26,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .model import ORGANIZATION_KIND_NAMES, ROLE_NAMES, Roster, Township
-from .urls import advisor_url, county_url, township_url, village_url
+from .urls import advisor_url, city_url, county_url, township_url, village_url
 
-#: Levels of area from the top down; the CSV's ``level`` column takes these values.
-LEVELS = ("programme", "county", "township")
+#: Levels of area from the top down; the CSV's ``level`` column takes these values (``city``
+#: only in a province's roster: one city's figures have no city rows).
+LEVELS = ("programme", "city", "county", "township")
 
 
 @dataclass(frozen=True)
@@ -179,12 +180,23 @@ class Report:
         return self.programme
 
     @property
+    def cities(self) -> tuple[Area, ...]:
+        """The cities of a province's programme; none in one city's."""
+        return tuple(a for a in self.programme.children if a.level == "city")
+
+    @property
     def counties(self) -> tuple[Area, ...]:
-        return self.programme.children
+        """Every county-level unit, city by city in a province."""
+        return tuple(a for a in self.areas() if a.level == "county")
 
     @property
     def townships(self) -> dict[str, tuple[Area, ...]]:
-        return {c.id: c.children for c in self.programme.children}
+        return {c.id: c.children for c in self.counties}
+
+    @property
+    def levels(self) -> list[str]:
+        """The levels this report has rows of, from the top down."""
+        return [level for level in LEVELS if level != "city" or self.cities]
 
 
 _UNKNOWN = {"unknown": "单位不明"}  # an advisor whose organization id is dangling (a roster with errors)
@@ -235,14 +247,26 @@ def _area(roster: Roster, level: str, id_: str, name: str, parent: str | None, u
 
 def report(roster: Roster) -> Report:
     """The figures of the programme, each county-level unit and each township, in roster order."""
-    counties = []
+    counties: dict[str, Area] = {}
     for c in roster.counties:
         towns = roster.townships_of.get(c.id, [])
         children = tuple(_area(roster, "township", t.code, t.name, c.id, township_url(t.code), [t]) for t in towns)
-        counties.append(_area(roster, "county", c.id, c.name, "", county_url(c.id), towns, children))
+        parent = c.city if c.city in roster.city else ""
+        counties[c.id] = _area(roster, "county", c.id, c.name, parent, county_url(c.id), towns, children)
+    top = [a for a in counties.values() if not a.parent]  # every unit, in one city's roster
+    if roster.cities:
+        # a province: programme → city → unit → township; a unit with an unknown city (a lenient
+        # roster) stays directly under the programme
+        cities = [
+            _area(roster, "city", city.id, city.name, "", city_url(city.id),
+                  [t for c in roster.counties_of.get(city.id, []) for t in roster.townships_of.get(c.id, [])],
+                  tuple(counties[c.id] for c in roster.counties_of.get(city.id, [])))
+            for city in roster.cities
+        ]
+        top = cities + top
     # townships of a unit missing from counties.yaml (a lenient roster) still count in the total
     programme = _area(roster, "programme", "", roster.programme.city or "全市", None, "", roster.townships,
-                      tuple(counties))
+                      tuple(top))
     return Report(programme, roster.programme.max_villages_per_advisor)
 
 
@@ -374,7 +398,7 @@ def report_json(report: Report, base_url: str) -> str:
     """``/data/stats.json`` and ``python -m generator stats --format json``: the same text."""
     data = {
         "max_villages_per_advisor": report.limit,
-        "levels": list(LEVELS),
+        "levels": report.levels,
         "areas": [_record(a, base_url) for a in report.areas()],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

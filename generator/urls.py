@@ -15,6 +15,11 @@ def township_url(code: str) -> str:
     return f"t/{code}/"
 
 
+def city_url(id_: str) -> str:
+    """A city of a province's roster (never printed on cards, but permanent like the rest)."""
+    return f"city/{id_}/"
+
+
 def county_url(id_: str) -> str:
     return f"c/{id_}/"
 
@@ -46,6 +51,7 @@ STATS = "stats/"  # the coverage statistics
 STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists the columns)
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
+CITIES = "cities/"  # a province's portal: every city, linked to its page or its own site
 SEARCH_INDEX = "search.json"
 SERVICE_WORKER = "sw.js"  # at the site root: a worker's scope is its folder and below
 OFFLINE = "offline/"  # the notice the worker shows for a page not saved on the phone
@@ -62,8 +68,8 @@ BY_KIND = {"village": village_url, "township": township_url, "county": county_ur
 def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
-    return {**makers, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
-            "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "search_index_url": SEARCH_INDEX,
-            "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
+    return {**makers, "city_url": city_url, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
+            "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "cities_url": CITIES,
+            "search_index_url": SEARCH_INDEX, "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
             "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
             "service_worker_url": SERVICE_WORKER, "offline_url": OFFLINE}

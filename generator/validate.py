@@ -286,6 +286,9 @@ class Checker:
     def nesting(self) -> None:
         """Village codes start with their township's; township codes with their county's."""
         county_codes = {s.value: s.owner.text("code") for s in self.ids.get("county", [])}
+        counties = {s.value: s.owner for s in self.ids.get("county", [])}
+        cities = {s.value: s.owner.text("code") for s in self.ids.get("city", [])}
+        self.counties_in_cities(cities)
         townships = {id(s.doc): s.value for s in self.ids.get("township", [])}
         for s in self.ids.get("village", []):
             tcode = townships.get(id(s.doc))
@@ -298,9 +301,34 @@ class Checker:
             tcode = r.owner.text("code")
             if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
                 self.report(r.doc, r.node, "error", r.path, f"expected a township of county {r.value}, whose codes start with {ccode}, found township code {tcode}; pick the township's own county or a development zone", "township-outside-county")
+            self.township_in_city(r, counties.get(r.value), cities)
             folder = PurePath(r.doc.path).parent.name
             if r.value and folder and folder != REGIONS_DIR and folder.split("-")[0] != r.value:
                 self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
+
+    def counties_in_cities(self, cities: dict[str, str | None]) -> None:
+        """With cities.yaml, every unit names its city, and a unit's code starts with its city's."""
+        if not cities:
+            return  # one city's roster: no city level (a stray reference is unknown-city)
+        for s in self.ids.get("county", []):
+            ref = s.owner.get("city")
+            if ref is None:
+                self.report(s.doc, s.node, "error", s.path.rsplit(".", 1)[0] + ".city", f"expected a field 'city' for unit '{s.value}', since cities.yaml lists the programme's cities, found none; name the city's id", "missing-field")
+                continue
+            city, code = s.owner.text("city"), s.owner.text("code")
+            ccode = cities.get(city or "")
+            if ccode and code and len(code) == 6 and not code.startswith(ccode):
+                self.report(s.doc, ref, "error", s.path.rsplit(".", 1)[0] + ".city", f"expected a unit of city {city}, whose codes start with {ccode}, found unit code {code}; pick the unit's own city", "county-outside-city")
+
+    def township_in_city(self, r: Seen, county: Node | None, cities: dict[str, str | None]) -> None:
+        """A township of a development zone (a unit without a code) still has its city's code."""
+        if county is None or county.text("code"):
+            return  # a unit with a code: county-outside-city and township-outside-county say it
+        city = county.text("city")
+        ccode = cities.get(city or "")
+        tcode = r.owner.text("code")
+        if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
+            self.report(r.doc, r.node, "error", r.path, f"expected a township of city {city}, whose codes start with {ccode}, found township code {tcode} in unit {r.value}; pick a unit of the township's own city", "township-outside-city")
 
     def coverage(self, programme: Programme, not_read: set[str]) -> None:
         """Every village has an advisor; no advisor serves more than the programme allows, or nothing."""

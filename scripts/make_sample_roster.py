@@ -6,7 +6,13 @@ from the 2019 statistical division list; every person, phone number, address, ID
 and organization trade name is synthetic.
 
 Usage:
-    python scripts/make_sample_roster.py [--divisions CSV] [--out DATA_DIR]
+    python scripts/make_sample_roster.py [--divisions CSV] [--out DATA_DIR] [--province]
+
+``--province`` makes a synthetic roster of a whole province for benchmarks (never committed:
+``bench/province.py`` writes it into a temporary folder): the prefecture repeated under 16
+synthetic city codes, with some units and trailing villages left out so that the counts match
+Shandong's (16 cities, 156 county-level units, 1,862 townships, 77,299 villages). Repeated
+names are the point: search and pages must cope with 16 东昌府区.
 
 Defaults: ``scripts/divisions/liaocheng-2019.csv`` (the real 2019 division list, committed
 with its source and licence) and ``data/`` in the repo root.
@@ -700,11 +706,183 @@ def check_and_summarize(r: dict) -> None:
     print(f"team size: min={min(teams)} max={max(teams)}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Province: the prefecture repeated under synthetic city codes, for benchmarks
+# ---------------------------------------------------------------------------------------------
+
+# Shandong's 16 city codes (3712 was merged into 3701 in 2019) with their area codes; the cities'
+# names are synthetic, so nobody mistakes the sample for a real city's roster.
+PROVINCE_CITIES = [
+    ("3701", "0531"), ("3702", "0532"), ("3703", "0533"), ("3704", "0632"), ("3705", "0546"),
+    ("3706", "0535"), ("3707", "0536"), ("3708", "0537"), ("3709", "0538"), ("3710", "0631"),
+    ("3711", "0633"), ("3713", "0539"), ("3714", "0534"), ("3715", "0635"), ("3716", "0543"),
+    ("3717", "0530"),
+]
+CITY_NUMERALS = "一二三四五六七八九十"
+PROVINCE_TARGET = {"units": 156, "townships": 1862, "villages": 77299}
+# The units each city leaves out: 20 of 176 units (12 cities one, 4 cities two), 314 townships,
+# so the province has 156 units and 1,862 townships. Units never share advisors or organizations
+# in the sample, so leaving one out leaves the rest whole.
+PROVINCE_DROPS = [
+    ("371522", "371521"), ("371503",), ("371526",), ("371581",),
+    ("371522", "371581"), ("371524",), ("371524",), ("371526",),
+    ("371522", "371521"), ("371524",), ("371581",), ("371526",),
+    ("371522", "371525"), ("371524",), ("371502",), ("371526",),
+]
+PROVINCE_PROGRAMME = {
+    "name": "一乡镇一团队、一村居一顾问",
+    "city": "山东省",
+    "province": "山东省",
+    "hotline": "12348",
+    "local_hotline": "0531-12348",
+    "base_url": "https://fw.sd.example/",
+    "sample": True,
+    "max_villages_per_advisor": MAX_VILLAGES,
+}
+
+
+def city_name(n: int) -> str:
+    """1 → 示例一市, 12 → 示例十二市 (synthetic names, distinct)."""
+    numeral = CITY_NUMERALS[n - 1] if n <= 10 else "十" + CITY_NUMERALS[n - 11]
+    return f"示例{numeral}市"
+
+
+def keep_counts(sizes: list[int], keep_total: int) -> list[int]:
+    """How many villages each township keeps so that they add up to ``keep_total``: the same share
+    everywhere (largest remainders, ties by position, so deterministic), at least one each."""
+    total = sum(sizes)
+    exact = [s * keep_total / total for s in sizes]
+    keep = [max(1, math.floor(e)) for e in exact]
+    order = sorted(range(len(sizes)), key=lambda i: (-(exact[i] - math.floor(exact[i])), i))
+    i = 0
+    while sum(keep) < keep_total:
+        j = order[i % len(order)]
+        if keep[j] < sizes[j]:
+            keep[j] += 1
+        i += 1
+    return keep
+
+
+def add_city(r: dict, n: int, prefix: str, area: str, drops: tuple[str, ...], kept_villages: dict,
+             cities: list, counties_doc: list, orgs_out: list, advisors_out: list, regions: list) -> None:
+    """Append city ``n``'s documents: its kept units, codes under ``prefix``, ids suffixed with its number."""
+    units = r["units"]
+    city_id = prefix
+    kk = f"{n + 1:02d}"
+
+    def code(c: str) -> str:
+        return prefix + c[4:] if c.startswith("3715") else c
+
+    def uid(u: str) -> str:
+        return code(u) if units[u]["kind"] == "county" else f"{u}_{kk}"  # folder names split at "-"
+
+    def rid(i: str) -> str:  # advisor and organization ids
+        return f"{i}-{kk}"
+
+    def phone(p: str) -> str:
+        return area + p[4:] if p.startswith("0635-") else p
+
+    stem = city_name(n + 1).removesuffix("市")
+
+    def text(doc: dict) -> dict:  # zones and firms named after the prefecture take the city's name
+        return {k: (v.replace("聊城", stem) if isinstance(v, str) else text(v) if isinstance(v, dict) else v)
+                for k, v in doc.items()}
+
+    cities.append({"id": city_id, "code": prefix, "name": city_name(n + 1), "local_hotline": f"{area}-12348"})
+    towns = [(t, doc) for t, doc in r["regions"] if t["unit"] not in drops]
+    served: set[str] = set()
+    teams: set[str] = set()
+    for _, doc in towns:
+        k = kept_villages[(n, doc["township"]["code"])]
+        served.update(v["advisor"] for v in doc["villages"][:k] if v.get("advisor"))
+        teams.update(doc["township"]["team"])
+    live = served | teams  # an advisor with neither would be advisor-idle
+    for c in r["counties_doc"]:
+        if c["id"] in drops:
+            continue
+        entry = dict(c, id=uid(c["id"]))
+        if "code" in c:
+            entry["code"] = code(c["code"])
+        centre = dict(c["centre"], phone=phone(c["centre"]["phone"]))
+        del entry["centre"]
+        entry["city"] = city_id  # after kind, before centre: the order staff read a unit in
+        entry["centre"] = centre
+        counties_doc.append(text(entry))
+    for o in r["orgs"]:
+        if o["county"] in drops:
+            continue
+        entry = dict(o, id=rid(o["id"]), county=uid(o["county"]))
+        if "township" in o:
+            entry["township"] = code(o["township"])
+        if "phone" in o:
+            entry["phone"] = phone(o["phone"])
+        orgs_out.append(text(entry))
+    for a in r["out_advisors"]:
+        if a["id"] not in live:
+            continue
+        entry = dict(a, id=rid(a["id"]), organization=rid(a["organization"]))
+        entry["phone"] = phone(a["phone"])
+        advisors_out.append(entry)
+    for t, doc in towns:
+        tw = doc["township"]
+        k = kept_villages[(n, tw["code"])]
+        town = dict(tw, code=code(tw["code"]), county=uid(tw["county"]),
+                    workstation=dict(tw["workstation"], phone=phone(tw["workstation"]["phone"])),
+                    team=[rid(a) for a in tw["team"]])
+        villages = [dict(v, code=code(v["code"]), **({"advisor": rid(v["advisor"])} if v.get("advisor") else {}))
+                    for v in doc["villages"][:k]]
+        u = units[t["unit"]]
+        regions.append((f"{uid(u['id'])}-{text(u)['name']}", f"{town['code']}-{town['name']}.yaml",
+                        {"township": text(town), "villages": villages}))
+
+
+def build_province(r: dict) -> dict:
+    """The province's documents from the prefecture's ``build`` result: per city, the kept units
+    with their codes moved under the city's prefix and ids suffixed with the city's number."""
+    counties_doc: list[dict] = []
+    orgs_out: list[dict] = []
+    advisors_out: list[dict] = []
+    regions: list[tuple[str, str, dict]] = []  # (unit folder, file name, document)
+    cities: list[dict] = []
+    # trailing villages are left out evenly across townships to hit the province's count
+    kept_towns = [(n, t, doc) for n, drops in enumerate(PROVINCE_DROPS) for t, doc in r["regions"] if t["unit"] not in drops]
+    keep = keep_counts([len(doc["villages"]) for _, _, doc in kept_towns], PROVINCE_TARGET["villages"])
+    kept_villages = {(n, doc["township"]["code"]): k for (n, _, doc), k in zip(kept_towns, keep)}
+
+    for n, ((prefix, area), drops) in enumerate(zip(PROVINCE_CITIES, PROVINCE_DROPS)):
+        add_city(r, n, prefix, area, drops, kept_villages, cities, counties_doc, orgs_out, advisors_out, regions)
+    return {"cities": cities, "counties_doc": counties_doc, "orgs": orgs_out, "advisors": advisors_out,
+            "regions": regions}
+
+
+def write_province(r: dict, out: Path) -> int:
+    """Write the province roster into ``out`` (its own files only); returns bytes written."""
+    p = build_province(r)
+    n_villages = sum(len(doc["villages"]) for _, _, doc in p["regions"])
+    assert len(p["counties_doc"]) == PROVINCE_TARGET["units"], len(p["counties_doc"])
+    assert len(p["regions"]) == PROVINCE_TARGET["townships"], len(p["regions"])
+    assert n_villages == PROVINCE_TARGET["villages"], n_villages
+    size = write_yaml(out / "programme.yaml", dict(PROVINCE_PROGRAMME))
+    size += write_yaml(out / "cities.yaml", {"cities": p["cities"]})
+    size += write_yaml(out / "counties.yaml", {"counties": p["counties_doc"]})
+    size += write_yaml(out / "organizations.yaml", {"organizations": p["orgs"]})
+    size += write_yaml(out / "advisors.yaml", {"advisors": p["advisors"]})
+    for folder, name, doc in p["regions"]:
+        path = out / "regions" / folder / name
+        assert not path.exists(), path
+        size += write_yaml(path, doc)
+    print(f"province: {len(p['cities'])} cities, {len(p['counties_doc'])} units, {len(p['regions'])} townships, "
+          f"{n_villages} villages, {len(p['advisors'])} advisors, {len(p['orgs'])} organizations")
+    return size
+
+
 def main(argv: list[str] | None = None) -> int:
     repo = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--divisions", type=Path, default=repo / "scripts" / "divisions" / "liaocheng-2019.csv")
     ap.add_argument("--out", type=Path, default=repo / "data")
+    ap.add_argument("--province", action="store_true",
+                    help="a synthetic province of 16 cities for benchmarks (write it outside the repository)")
     args = ap.parse_args(argv)
 
     r = build(args.divisions)
@@ -712,10 +890,14 @@ def main(argv: list[str] | None = None) -> int:
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("programme.yaml", "counties.yaml", "organizations.yaml", "advisors.yaml"):
+    for name in ("programme.yaml", "cities.yaml", "counties.yaml", "organizations.yaml", "advisors.yaml"):
         (out / name).unlink(missing_ok=True)
     if (out / "regions").exists():
         shutil.rmtree(out / "regions")
+    if args.province:
+        size = write_province(r, out)
+        print(f"wrote {size:,} bytes to {out}")
+        return 0
 
     size = 0
     size += write_yaml(out / "programme.yaml", dict(PROGRAMME))

@@ -43,3 +43,25 @@ def test_committed_sample_matches_its_script(tmp_path: Path) -> None:
         differ += [f"{c.left}/{n}" for n in c.diff_files + c.left_only + c.right_only]
         stack += c.subdirs.values()
     assert differ == [], "data/ is stale: run python scripts/make_sample_roster.py"
+
+
+@pytest.mark.slow
+def test_province_sample_is_clean_deterministic_and_province_sized(tmp_path: Path) -> None:
+    # the benchmarks' province: Shandong's counts, every code under its city's prefix, and twice the same bytes
+    runs = []
+    for n in (1, 2):
+        out = tmp_path / f"province{n}"
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_roster.py"), "--province", "--out", str(out)],
+                       check=True, capture_output=True)
+        runs.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert runs[0] == runs[1]
+    checked = read_roster(tmp_path / "province1")
+    assert checked.problems == []
+    roster = checked.roster
+    total = coverage(roster).total
+    assert (len(roster.counties), total.townships, total.villages, total.gaps) == (156, 1862, 77299, 0)
+    assert 20000 <= len(roster.advisors) <= 25000
+    assert len(roster.cities) == 16 and len({t.code[:4] for t in roster.townships}) == 16
+    assert all(roster.city_of(c.id) for c in roster.counties)
+    assert len({c.local_hotline for c in roster.cities}) == 16
+    assert sum(1 for c in roster.counties if c.name == "东昌府区") >= 10  # repeated names are the point

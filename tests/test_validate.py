@@ -50,6 +50,29 @@ def overload(root: Path) -> tuple[str, int]:
     return "advisors.yaml", edit(root, "advisors.yaml", "id: A0005", "id: A0005")
 
 
+CITIES = ("cities:\n  - id: '3715'\n    name: 聊城市\n    code: '3715'\n    local_hotline: '0635-12348'\n"
+          "  - id: '3716'\n    name: 滨州市\n    code: '3716'\n    local_hotline: '0543-12348'\n")
+
+
+def in_cities(county: str, zone: str) -> Callable[[Path], int]:
+    """Give the small roster cities.yaml, its county to city ``county`` and its zone to ``zone``;
+    returns the line of the county's city."""
+    def place(root: Path) -> int:
+        (root / "cities.yaml").write_text(CITIES, encoding="utf-8")
+        edit(root, "counties.yaml", "    kind: zone\n", f"    kind: zone\n    city: '{zone}'\n")
+        return edit(root, "counties.yaml", "    kind: county\n", f"    kind: county\n    city: '{county}'\n") + 1
+    return place
+
+
+def county_outside_city(root: Path) -> tuple[str, int]:
+    return "counties.yaml", in_cities("3716", "3715")(root)
+
+
+def township_outside_city(root: Path) -> tuple[str, int]:
+    in_cities("3715", "3716")(root)
+    return "371502010-蒋官屯街道.yaml", edit(root, "371502010-蒋官屯街道.yaml", "county: kaifaqu", "county: kaifaqu")
+
+
 def too_large(root: Path) -> tuple[str, int]:
     path = root / "advisors.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# padding\n" * 1_100_000, encoding="utf-8")
@@ -111,6 +134,9 @@ CASES: dict[str, tuple[Fault, str]] = {
     "unknown-township": (replace("organizations.yaml", "township: '371502010'", "township: '371502011'"), "found '371502011'"),
     "village-outside-township": (replace("371502010-蒋官屯街道.yaml", "'371502010003'", "'371502011003'"), "starting with its township's code 371502010"),
     "township-outside-county": (replace("371502102-堂邑镇.yaml", "code: '371502102'\n  name: 堂邑镇\n  county: '371502'", "code: '371503102'\n  name: 堂邑镇\n  county: '371502'", 2), "whose codes start with 371502"),
+    "unknown-city": (replace("counties.yaml", "    kind: zone\n", "    kind: zone\n    city: '3715'\n", 1), "found '3715', which no city has"),
+    "county-outside-city": (county_outside_city, "whose codes start with 3716, found unit code 371502"),
+    "township-outside-city": (township_outside_city, "whose codes start with 3716, found township code 371502010"),
     "misplaced-township": (replace("371502010-蒋官屯街道.yaml", "county: kaifaqu", "county: '371502'"), "in the folder 'kaifaqu-聊城经济技术开发区'"),
     "uncovered-village": (replace("371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n", 1), "found none: a gap in 全覆盖"),
     "advisor-overloaded": (overload, "serving 3 villages"),
@@ -526,3 +552,12 @@ def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_with_cities_every_unit_names_its_city(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    in_cities("3715", "3715")(root)
+    assert read_roster(root).problems == []
+    edit(root, "counties.yaml", "    city: '3715'\n", "", 1)
+    (p,) = read_roster(root).problems
+    assert (p.code, p.field, p.line) == ("missing-field", "counties[0].city", 2), p.format()

@@ -1,0 +1,210 @@
+"""A province's roster: cities as a level above the county-level units (cities.yaml).
+
+Built from the small roster as 聊城市 plus a second small city, 滨州市: each city has its page,
+its local hotline on its villages' pages and cards, its place in breadcrumbs and JSON-LD, and
+its rows in the statistics; village and township URLs stay what they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from two_cities import two_city_roster
+
+from generator.build import read_roster
+from generator.cards import card_content
+from generator.changes import diff
+from generator.model import Roster
+from generator.pages import Assets, Site, environment
+from generator.stats import report, report_csv, report_json
+from roster_edit import edit
+from sites import mkdocs_build, project
+
+OVERRIDES = Path(__file__).resolve().parent.parent / "overrides"
+
+
+@pytest.fixture(scope="module")
+def roster(tmp_path_factory: pytest.TempPathFactory) -> Roster:
+    checked = read_roster(two_city_roster(tmp_path_factory.mktemp("two-cities")))
+    assert checked.problems == []
+    return checked.roster
+
+
+def site(roster: Roster) -> Site:
+    return Site(roster, environment(OVERRIDES / "data"), Assets(), "村居法律顾问")
+
+
+def crumbs(html: str) -> list[str]:
+    nav = re.search(r'<nav class="dir-crumbs".*?</nav>', html, re.S)
+    assert nav, "no breadcrumbs"
+    return re.findall(r">([^<>]+)</(?:a|span)>", nav.group(0))
+
+
+def jsonld(html: str) -> dict:
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert m, "no JSON-LD"
+    return json.loads(m.group(1))
+
+
+def test_model_knows_each_units_city(roster: Roster) -> None:
+    assert [c.id for c in roster.cities] == ["3715", "3716"]
+    assert [c.id for c in roster.counties_of["3715"]] == ["371502", "kaifaqu"]
+    assert roster.city_of("kaifaqu").name == "聊城市"  # a zone without a code belongs to its city too
+    assert roster.programme_for("371602").local_hotline == "0543-12348"
+    assert roster.programme_for("371602").city == "滨州市"
+    assert roster.programme.local_hotline == "0531-12348"  # the province's own, unchanged
+
+
+def test_village_page_names_its_city_and_calls_its_hotline(roster: Roster) -> None:
+    path, html = site(roster).village_page(roster.village["371602001001"])
+    assert path == "v/371602001001/index.html"  # village URLs do not change
+    assert crumbs(html) == ["王庄村", "市中街道", "滨城区", "滨州市"]
+    assert 'href="../../city/3716/"' in html
+    assert 'href="tel:054312348"' in html and "0543-12348" in html
+    assert "0635-12348" not in html and "0531-12348" not in html
+    ld = jsonld(html)
+    county = ld["areaServed"]["containedInPlace"]["containedInPlace"]
+    assert county["name"] == "滨城区" and county["containedInPlace"] == {"@type": "AdministrativeArea", "name": "滨州市", "identifier": "3716"}
+    assert ld["serviceOperator"]["name"] == "滨州市司法局"
+    # the other city's village of the same name keeps its own city and hotline
+    _, other = site(roster).village_page(roster.village["371502001003"])
+    assert crumbs(other) == ["王庄村", "古楼街道", "东昌府区", "聊城市"] and "0635-12348" in other and "0543" not in other
+
+
+def test_township_and_county_pages_lead_to_the_city(roster: Roster) -> None:
+    s = site(roster)
+    _, township = s.township_page(roster.township["371502010"])
+    assert crumbs(township) == ["蒋官屯街道", "聊城经济技术开发区", "聊城市"]
+    rows = {a.id: a for a in s.report.area("county", "371602").children}
+    _, county = s.county_page(roster.county["371602"], rows)
+    assert crumbs(county) == ["滨城区", "滨州市", "首页"]
+
+
+def test_city_page_lists_its_units_and_hotline(roster: Roster) -> None:
+    path, html = site(roster).city_page(roster.city["3715"])
+    assert path == "city/3715/index.html"
+    assert crumbs(html) == ["聊城市", "首页"]
+    assert 'href="tel:063512348"' in html
+    assert 'href="../../c/371502/"' in html and 'href="../../c/kaifaqu/"' in html
+    assert 'href="../../c/371602/"' not in html  # another city's unit
+
+
+def test_cards_print_the_citys_hotline(roster: Roster) -> None:
+    card = card_content(roster, roster.village["371602001002"])
+    assert (card.city, card.local_hotline) == ("滨州市", "0543-12348")
+    assert card.url == "https://fw.lc.example/v/371602001002/"
+    assert card_content(roster, roster.village["371502010001"]).local_hotline == "0635-12348"
+
+
+def test_stats_have_city_rows(roster: Roster) -> None:
+    rep = report(roster)
+    assert rep.levels == ["programme", "city", "county", "township"]
+    assert [(a.id, a.villages, a.townships, a.advisors) for a in rep.cities] == [("3715", 9, 3, 5), ("3716", 2, 1, 1)]
+    assert [a.parent for a in rep.counties] == ["3715", "3715", "3716"]
+    assert rep.programme.villages == 11
+    data = json.loads(report_json(rep, "https://x.example/"))
+    assert data["levels"] == ["programme", "city", "county", "township"]
+    cities = [a for a in data["areas"] if a["level"] == "city"]
+    assert [(a["id"], a["name"], a["url"], a["villages"]) for a in cities] == [
+        ("3715", "聊城市", "https://x.example/city/3715/", 9), ("3716", "滨州市", "https://x.example/city/3716/", 2)]
+    rows = list(csv.DictReader(io.StringIO(report_csv(rep, "https://x.example/").decode("utf-8-sig"))))
+    assert [(r["level"], r["id"], r["villages"]) for r in rows if r["level"] in ("city", "county")] == [
+        ("city", "3715", "9"), ("county", "371502", "6"), ("county", "kaifaqu", "3"),
+        ("city", "3716", "2"), ("county", "371602", "2")]
+
+
+def test_one_citys_stats_have_no_city_rows() -> None:
+    rep = report(read_roster(Path(__file__).parent / "rosters" / "small").roster)
+    assert rep.levels == ["programme", "county", "township"] and rep.cities == ()
+    assert all(a.parent == "" for a in rep.counties)
+
+
+@pytest.mark.slow
+def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
+    folder = project(tmp_path / "project", two_city_roster(tmp_path))
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    out = folder / "site"
+    for city, hotline in (("3715", "0635-12348"), ("3716", "0543-12348")):
+        assert hotline in (out / "city" / city / "index.html").read_text(encoding="utf-8")
+    sheet = (out / "print" / "371602001" / "index.html").read_text(encoding="utf-8")
+    assert "0543-12348" in sheet and "0635-12348" not in sheet
+    village = (out / "v" / "371602001001" / "index.html").read_text(encoding="utf-8")
+    assert crumbs(village)[-1] == "滨州市" and "0543-12348" in village
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://fw.lc.example/city/3716/" in sitemap and "https://fw.lc.example/v/371602001001/" in sitemap
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["id"] for r in rows if r["level"] == "city"] == ["3715", "3716"]
+    home = (out / "index.html").read_text(encoding="utf-8")  # the province's home lists its cities
+    assert 'href="city/3715/"' in home and 'href="city/3716/"' in home and 'href="c/371502/"' not in home
+    assert "全省 <strong>2</strong> 个市、<strong>3</strong> 个县级单位" in home
+    assert "滨州市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
+
+
+# -- one city at a time: the site of one city of a province's roster ------------------------------
+
+
+def test_one_city_roster_holds_only_that_city(roster: Roster) -> None:
+    one = roster.only_city("3716")
+    assert [c.id for c in one.counties] == ["371602"] and [t.code for t in one.townships] == ["371602001"]
+    assert {v.code for v in one.villages} == {"371602001001", "371602001002"}
+    assert [a.id for a in one.advisors] == ["A0101"] and [o.id for o in one.organizations] == ["LF101"]
+    assert (one.programme.city, one.programme.local_hotline, one.programme.province) == ("滨州市", "0543-12348", "山东省")
+    assert [c.id for c in one.cities] == ["3716"] and [c.id for c in one.all_cities] == ["3715", "3716"]
+    assert report(one).programme.villages == 2
+
+
+def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    edit(root, "cities.yaml", "    local_hotline: '0635-12348'\n",
+         "    local_hotline: '0635-12348'\n    base_url: https://lc.example/\n")
+    checked = read_roster(root)
+    assert checked.problems == []
+    one = checked.roster.only_city("3716")
+    path, html = site(one).portal_page()
+    assert path == "cities/index.html"
+    assert 'href="https://lc.example/city/3715/"' in html  # another city's own site
+    assert 'href="../city/3716/"' in html  # this site's city
+    # a city with its own site prints that site's address on its cards
+    card = card_content(checked.roster, checked.roster.village["371502001003"])
+    assert card.url == "https://lc.example/v/371502001003/"
+
+
+@pytest.mark.slow
+def test_one_city_build_has_only_its_villages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = project(tmp_path / "project", two_city_roster(tmp_path))
+    monkeypatch.setenv("ROSTER_CITY", "3716")  # mkdocs.yml: city: !ENV [ROSTER_CITY, ""]
+    result = mkdocs_build(folder)
+    assert result.returncode == 0, result.stderr
+    out = folder / "site"
+    assert {p.name for p in (out / "v").iterdir()} == {"371602001001", "371602001002"}
+    assert {p.name for p in (out / "t").iterdir()} == {"371602001"}
+    assert {p.name for p in (out / "print").iterdir()} == {"371602001", "back"}
+    assert {p.name for p in (out / "city").iterdir()} == {"3716"}
+    search = (out / "search.json").read_text(encoding="utf-8")
+    assert "渤海社区" in search and "古楼" not in search and "东昌府区" not in search and "堂邑" not in search
+    assert "/v/3715" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0]["level"] == "programme" and rows[0]["villages"] == "2" and rows[0]["name"] == "滨州市"
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "0543-12348" in home and "0531-12348" not in home
+    assert "聊城市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("ROSTER_CITY", "3799")
+    result = mkdocs_build(folder)
+    assert result.returncode != 0 and "found '3799'; the cities: 3715, 3716" in result.stderr
+
+
+def test_a_city_hotline_change_is_listed_and_reprints_exactly_its_cards(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    before = read_roster(root).roster
+    edit(root, "cities.yaml", "'0543-12348'", "'0543-2612348'")
+    after = read_roster(root).roster
+    d = diff(before, after)
+    assert [(c.section, c.action, c.key) for c in d.changes] == [("city", "changed", "3716")]
+    assert d.changes[0].details == (("local_hotline", "0543-12348", "0543-2612348"),)
+    assert sorted(code for code, _ in d.reprint) == ["371602001001", "371602001002"]  # 滨州市's cards only
