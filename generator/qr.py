@@ -196,12 +196,20 @@ _DARK_RUN = re.compile("1+")
 
 
 def _path(lines: list[str]) -> str:
-    """The dark modules as one SVG path of horizontal runs: far smaller than a rect each."""
+    """The dark modules as one stroked SVG path, a line per run of dark modules.
+
+    A row starts with an absolute move to its first run's middle line (``M4 7.5``); each
+    further run is a relative move past the light gap (``m3 0``) and a horizontal line of
+    the run's width: a third of the bytes of a closed rectangle per run, which matters on a
+    print page with seventy codes. A 1-unit stroke with butt caps covers exactly the modules.
+    """
     parts = []
     for y, line in enumerate(lines):
+        end = None
         for run in _DARK_RUN.finditer(line):
             start, width = run.start(), run.end() - run.start()
-            parts.append(f"M{start} {y}h{width}v1h-{width}z")
+            parts.append(f"M{start} {y}.5h{width}" if end is None else f"m{start - end} 0h{width}")
+            end = run.end()
     return "".join(parts)
 
 
@@ -216,5 +224,5 @@ def qr_svg(text: str, label: str, cache: QRCache | None = None) -> Markup:
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '
         f'aria-label="{escape(label)}" shape-rendering="crispEdges"><rect width="{n}" height="{n}" fill="#fff"/>'
-        f'<path d="{_path(lines)}" fill="#000"/></svg>'
+        f'<path d="{_path(lines)}" stroke="#000" fill="none"/></svg>'
     )

@@ -43,3 +43,33 @@ def test_a_damaged_entry_is_encoded_again(tmp_path: Path) -> None:
 def test_the_file_names_the_encoder(tmp_path: Path) -> None:
     (tmp_path / "qr-0-old.json").write_text(f'{{"{URL}": "{pack([[True] * 21] * 21)}"}}', encoding="utf-8")
     assert QRCache(tmp_path).modules(URL) == qr_modules(URL)  # another encoder's file is never read
+
+
+def modules_of_path(d: str, n: int) -> list[list[bool]]:
+    """The modules a stroked path of ``qr_svg`` paints: read back, not rendered."""
+    import re
+
+    rows = [[False] * n for _ in range(n)]
+    x = y = 0.0
+    for cmd, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", d):
+        if cmd == "M":
+            x, y = float(a), float(b)
+        elif cmd == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for col in range(int(x), int(x + float(a))):
+                rows[int(y)][col] = True
+            x += float(a)
+    return rows
+
+
+def test_the_svg_paints_exactly_the_symbol() -> None:
+    import re
+
+    from generator.qr import qr_svg
+
+    rows = qr_modules(URL)
+    svg = str(qr_svg(URL, "x"))
+    d = re.search(r'<path d="([^"]+)" stroke="#000"', svg)
+    assert d and 'fill="none"' in svg
+    assert modules_of_path(d.group(1), len(rows)) == rows
