@@ -67,6 +67,12 @@ def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     assert n == 29 + 2 * qr.QUIET_ZONE  # version 3 for a 37-character URL
     for i in range(qr.QUIET_ZONE):
         assert not any(m[i]) and not any(m[-1 - i]) and not any(row[i] or row[-1 - i] for row in m)
+    # the level is written in the symbol's format bits, read around the top-left finder
+    # (ISO/IEC 18004 §7.9: bit 14 first; XOR 101010000010010; the top two bits: M is 00, L 01)
+    q = qr.QUIET_ZONE
+    at = [(8, c) for c in (0, 1, 2, 3, 4, 5, 7, 8)] + [(r, 8) for r in (7, 5, 4, 3, 2, 1, 0)]
+    bits = int("".join("1" if m[q + r][q + c] else "0" for r, c in at), 2) ^ 0b101010000010010
+    assert bits >> 13 == 0b00, "error correction level is not M"
     svg = qr.qr_svg(url, "二维码")
     assert " id=" not in svg and f'viewBox="0 0 {n} {n}"' in svg
     # the printed symbol, quiet zone excluded, is at least 20 mm wide
