@@ -20,8 +20,8 @@ with its source and licence) and ``data/`` in the repo root.
 The script deletes and rewrites only the files it owns inside the out dir
 (programme.yaml, counties.yaml, organizations.yaml, advisors.yaml, regions/).
 Same input -> byte-identical output: one seeded ``random.Random(20191231)``, everything
-sorted, no timestamps.  Standard library + PyYAML only (PyYAML is used to verify the
-hand-emitted YAML).
+sorted, no timestamps. The YAML is written by the project's own writer (generator/yamlwrite.py,
+which Excel import uses too, so both write the house style) and read back with PyYAML to verify it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ import sys
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's generator, installed or not
+from generator import yamlwrite
 
 SEED = 20191231
 HEADER = "# 示例数据（合成）：由 scripts/make_sample_roster.py 生成，人名和电话均为虚构。"
@@ -161,63 +164,13 @@ LANDLINE_RE = re.compile(r"^0635-\d{7}$")
 ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
 
 # ---------------------------------------------------------------------------------------------
-# YAML emitting (hand-rolled, then verified by loading it back)
+# YAML emitting: the roster's house style, shared with `python -m generator import`
+# (generator/yamlwrite.py), then verified by loading it back
 # ---------------------------------------------------------------------------------------------
-
-QUOTED_KEYS = {
-    "id", "code", "county", "phone", "hotline", "local_hotline",
-    "organization", "advisor", "id_card", "team",
-}
-YAML11_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~"}
-ASCII_PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9._/:-]*")
-
-
-def quote(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def plain_ok(s: str) -> bool:
-    if not s or s != s.strip() or "\n" in s or "\t" in s:
-        return False
-    if ": " in s or " #" in s or s.endswith(":"):
-        return False
-    if ord(s[0]) > 127:
-        return True
-    return bool(ASCII_PLAIN_RE.fullmatch(s)) and s.lower() not in YAML11_WORDS
-
-
-def scalar(v, force_quote: bool) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, str):
-        return quote(v) if force_quote or not plain_ok(v) else v
-    raise TypeError(f"cannot emit {type(v).__name__}")
-
-
-def emit_map(d: dict, ind: int, out: list[str]) -> None:
-    pad = " " * ind
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.append(f"{pad}{k}:")
-            emit_map(v, ind + 2, out)
-        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            out.append(f"{pad}{k}:")
-            for item in v:
-                start = len(out)
-                emit_map(item, ind + 4, out)
-                out[start] = " " * (ind + 2) + "- " + out[start][ind + 4:]
-        elif isinstance(v, list):
-            out.append(f"{pad}{k}: [" + ", ".join(scalar(x, k in QUOTED_KEYS) for x in v) + "]")
-        else:
-            out.append(f"{pad}{k}: {scalar(v, k in QUOTED_KEYS)}")
 
 
 def dump(doc: dict) -> str:
-    out = [HEADER]
-    emit_map(doc, 0, out)
-    return "\n".join(out) + "\n"
+    return yamlwrite.dump(doc, header=HEADER.removeprefix("# "))
 
 
 try:
