@@ -139,6 +139,7 @@ def repository(tmp_path: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_diff_of_git_revisions_and_validate_since(tmp_path: Path) -> None:
     repo = repository(tmp_path)
     edit(repo / "data", "advisors.yaml", "'15805350004'", "'15805359999'")

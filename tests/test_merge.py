@@ -140,6 +140,7 @@ def render_data_pages(roster_dir: Path, out: Path) -> Path:
     return out
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_one_county_merged_like_2021(tmp_path: Path) -> None:
     before = slice_roster(SAMPLE, tmp_path / "2019", {"371502"})
     after = merge_roster(before, tmp_path / "2023")

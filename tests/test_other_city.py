@@ -64,6 +64,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_roster_text_in_hand_written_pages_is_text(tmp_path: Path) -> None:
     roster = copy_roster(tmp_path / "roster", SMALL)
     for name, (old, new) in HOSTILE.items():

@@ -96,6 +96,7 @@ def test_every_rebuild_equals_a_plain_build(session: Session) -> None:
     assert tree_digest(session.site) == plain(session.folder)
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Session) -> None:
     good = tree_digest(session.site)
     village = (session.site / "v" / "371502102001" / "index.html").read_bytes()
@@ -123,6 +124,7 @@ def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Sess
     assert tree_digest(session.site) == good
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_a_first_build_with_errors_shows_them_and_recovers(tmp_path: Path) -> None:
     folder = project(tmp_path / "p", SMALL)
     edit(folder / "data", "programme.yaml", "hotline: '12348'", "hotline: [")

@@ -150,6 +150,7 @@ def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", "content", "data", "mkdocs.yml", "overrides", "site"]
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_real_roster_has_no_sample_banner(tmp_path: Path) -> None:
     folder = project(tmp_path / "p", SMALL)
     edit(folder / "data", "programme.yaml", "sample: true", "sample: false")
@@ -159,6 +160,7 @@ def test_real_roster_has_no_sample_banner(tmp_path: Path) -> None:
     assert 'href="tel:12348"' in page(folder / "site", "guides/lawyer")  # the header's hotline
 
 
+@pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_a_gap_tolerated_as_a_warning_still_builds_honest_pages(tmp_path: Path) -> None:
     folder = project(tmp_path / "p", SMALL)
     edit(folder / "data", "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 3\ncoverage_gap: warning")
