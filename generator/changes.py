@@ -122,6 +122,13 @@ def _advisor_label(roster: Roster, advisor_id: str | None) -> str:
     return f"{a.name}（{advisor_id}）" if a else advisor_id
 
 
+def _gone(what: str, code: str, name: str, label: str, r: Retired | None, new: Roster) -> Change:
+    """A village or township the old roster had and the new one has not: retired as recorded, or just gone."""
+    if r is None:
+        return Change(what, "removed", code, name, f"{label}：不见了，也没有撤销记录（retired.yaml）")
+    return Change(what, r.kind, code, name, _retirement_text(what, r, new, label), successors=r.successors)
+
+
 def _retirement_text(what: str, r: Retired, roster: Roster, label: str) -> str:
     verb = RETIREMENT_KIND_NAMES.get(r.kind, r.kind)
     if r.kind == "abolished":
@@ -179,13 +186,7 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
     for v in old.villages:
         if v.code in new.village:
             continue
-        r = new.retired_village.get(v.code)
-        label = f"{v.code} {_village_label(old, v.code)}"
-        if r is None:
-            add(Change("village", "removed", v.code, v.name, f"{label}：不见了，也没有撤销记录（retired.yaml）"))
-        else:
-            add(Change("village", r.kind, v.code, v.name, _retirement_text("village", r, new, label),
-                       successors=r.successors))
+        add(_gone("village", v.code, v.name, f"{v.code} {_village_label(old, v.code)}", new.retired_village.get(v.code), new))
     for r in old.retired_villages:
         if r.code not in new.village and r.code not in new.retired_village:
             add(Change("village", "removed", r.code, r.name, f"{r.code} {r.short_name}：撤销记录被删除（旧卡上的网址将失效）"))
@@ -205,12 +206,7 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
     for t in old.townships:
         if t.code in new.township:
             continue
-        rt = new.retired_township.get(t.code)
-        label = f"{t.code} {t.name}"
-        if rt is None:
-            add(Change("township", "removed", t.code, t.name, f"{label}：不见了，也没有撤销记录（retired.yaml）"))
-        else:
-            add(Change("township", rt.kind, t.code, t.name, _retirement_text("township", rt, new, label), successors=rt.successors))
+        add(_gone("township", t.code, t.name, f"{t.code} {t.name}", new.retired_township.get(t.code), new))
     for t in new.townships:
         was_t = old.township.get(t.code)
         if was_t is None:
