@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,13 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from generator.build import read_roster  # noqa: E402  # the roster as the server will read it
-from sites import project  # noqa: E402  # the tests' copy of the project, with the sample as data/
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from sites import free_port, project  # noqa: E402  # the tests' copy of the project, with the sample as data/
 
 
 def fetch(url: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from playwright.sync_api import Page, expect
 
 from generator.build import read_roster
 from roster_edit import SMALL, edit
-from sites import project
+from sites import free_port, project
 
 pytestmark = pytest.mark.slow
 
@@ -39,12 +38,6 @@ class Served:
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def answers(url: str) -> bool:
