@@ -300,9 +300,8 @@ class Site:
                 yield self.city_page(city)
             if len(self.roster.all_cities) > 1:
                 yield self.portal_page()
-            cov = coverage(self.roster)
             for county in self.roster.counties:
-                yield self.county_page(county, {r.id: r for r in cov.townships.get(county.id, ())})
+                yield self.county_page(county, {r.id: r for r in self.report.townships.get(county.id, ())})
         elif kind == "township":
             township = self.roster.township[key]
             yield self.township_page(township)
