@@ -160,6 +160,7 @@ def select_villages(
     *,
     township: str | None = None,
     county: str | None = None,
+    city: str | None = None,
     all_villages: bool = False,
     codes: Iterable[str] | None = None,
 ) -> list[Village]:
@@ -171,6 +172,9 @@ def select_villages(
         if county not in roster.county:
             raise SelectionError(f"no county-level unit with id '{county}' (known: {', '.join(roster.county)})")
         return [v for t in roster.townships_of.get(county, []) for v in t.villages]
+    if city is not None:
+        check_city(roster, city)
+        return [v for c in roster.counties_of.get(city, []) for t in roster.townships_of.get(c.id, []) for v in t.villages]
     if all_villages:
         return roster.villages
     wanted = list(codes or [])
@@ -178,6 +182,16 @@ def select_villages(
     if unknown:
         raise SelectionError(f"no village with code {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
     return [roster.village[c] for c in wanted]
+
+
+def check_city(roster: Roster, city: str) -> None:
+    """Raise :class:`SelectionError` unless ``city`` is one of the roster's cities, naming them."""
+    if city in roster.city:
+        return
+    if not roster.has_cities:
+        raise SelectionError(f"no city with id '{city}': this roster has no cities (no cities.yaml); "
+                             "select by --county instead")
+    raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
 
 
 def read_village_list(path: Path) -> list[str]:

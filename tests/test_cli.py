@@ -11,6 +11,7 @@ import pytest
 
 from generator.cli import main
 from roster_edit import SAMPLE, SMALL, copy_roster, edit
+from two_cities import two_city_roster
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -103,7 +104,7 @@ def test_every_command_and_option_is_documented_in_readme() -> None:
 
     readme = (SMALL.parents[2] / "README.md").read_text(encoding="utf-8")
     sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"validate", "stats", "cards", "diff", "export", "import"}
+    assert set(sub.choices) == {"validate", "stats", "cards", "cities", "diff", "export", "import"}
     for name, command in sub.choices.items():
         assert f"python -m generator {name}" in readme
         for action in command._actions:
@@ -139,3 +140,42 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
     commands = [line.strip() for line in readme.splitlines()[:12] if line.startswith("    ")]
     assert commands == ["python3 -m pip install -e . && mkdocs build", "sh tests/setup.sh && python3 -m pytest"]
     assert (root / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + commands[1])
+
+
+def test_stats_of_one_city_are_its_own_sites_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = two_city_roster(tmp_path)
+    assert main(["stats", str(root), "--city", "3716"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("滨州市：1 个县级单位，1 个乡镇（街道），2 个村居，1 名顾问；全覆盖 2/2 = 100%"), out
+    assert "滨城区" in out and "东昌府区" not in out
+    assert main(["stats", str(root), "--city", "3716", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(a["level"], a["id"]) for a in data["areas"]] == [
+        ("programme", ""), ("city", "3716"), ("county", "371602"), ("township", "371602001")]
+    assert main(["stats", str(root), "--city", "3715"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("聊城市：") and "滨城区" not in out and "东昌府区" in out
+
+
+@pytest.mark.parametrize("command", [["stats"], ["cards", "-o", "x.pdf", "--data"]])
+def test_an_unknown_city_lists_the_known_ones(tmp_path: Path, command: list[str]) -> None:
+    root = two_city_roster(tmp_path)
+    r = run(*command, str(root), "--city", "3799", cwd=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == "error: no city with id '3799' (known: 3715, 3716)"
+    assert not (tmp_path / "x.pdf").exists()
+    r = run(*command, str(SMALL), "--city", "3715", cwd=tmp_path)  # one city's roster has no city level
+    assert r.returncode == 1 and "this roster has no cities (no cities.yaml); select by --county instead" in r.stderr
+
+
+def test_cities_for_a_ci_matrix(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    r = run("cities", str(root), "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout) == ["3715", "3716"]
+    r = run("cities", str(root))
+    assert r.returncode == 0 and "0543-12348" in r.stdout and "滨州市" in r.stdout
+    r = run("cities", str(SMALL), "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout) == []
+    edit(root, "cities.yaml", "code: '3716'", "code: '37160'")
+    r = run("cities", str(root), "--format", "json")  # a broken roster gives no matrix to build
+    assert r.returncode == 1 and "[bad-code]" in r.stdout and "no cities listed" in r.stderr
