@@ -223,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .excel import WorkbookError, import_workbook
+    from .excelread import WorkbookError, import_workbook
 
     try:
         result = import_workbook(args.workbook, args.output)
