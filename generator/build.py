@@ -203,7 +203,7 @@ def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[st
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
-        yield cards.backs_sheet(site)
+        yield from cards.backs_sheets(site)
     elif kind == "township":
         yield cards.township_sheets(site, site.roster.township[key], qr_cache)
 

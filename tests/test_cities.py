@@ -11,17 +11,21 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from two_cities import two_city_roster
 
+from generator import cards
 from generator.build import read_roster
 from generator.cards import card_content
 from generator.changes import diff
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
 from generator.stats import report, report_csv, report_json
+from raster import page_info, text_in
 from roster_edit import edit
 from sites import mkdocs_build, project
 
@@ -99,6 +103,50 @@ def test_cards_print_the_citys_hotline(roster: Roster) -> None:
     assert (card.city, card.local_hotline) == ("滨州市", "0543-12348")
     assert card.url == "https://fw.lc.example/v/371602001002/"
     assert card_content(roster, roster.village["371502010001"]).local_hotline == "0635-12348"
+
+
+def test_each_city_has_its_sheet_of_backs(roster: Roster) -> None:
+    s = site(roster)
+    sheets = dict(cards.backs_sheets(s))
+    assert list(sheets) == ["print/back/index.html", "print/back/3715/index.html", "print/back/3716/index.html"]
+    binzhou = sheets["print/back/3716/index.html"]
+    assert binzhou.count("0543-12348</p>") == 10 and binzhou.count("滨州市「一乡镇一团队、一村居一顾问」") == 10
+    assert "0635-12348" not in binzhou and "0531-12348" not in binzhou and "<title>滨州市背面" in binzhou
+    assert "0635-12348</p>" in sheets["print/back/3715/index.html"]
+    province = sheets["print/back/index.html"]  # the province's own, and the way to each city's
+    assert "0531-12348</p>" in province and 'href="../../print/back/3716/"' in province
+    sheet = cards.township_sheets(s, roster.township["371602001"])[1]  # a township's sheets link its city's backs
+    assert 'href="../../print/back/3716/">背面（八项服务）</a>' in sheet
+    # one city's site of the province: its backs are its own, and no other city's are listed
+    one = dict(cards.backs_sheets(site(roster.only_city("3716"))))
+    assert list(one) == ["print/back/index.html", "print/back/3716/index.html"]
+    assert "0543-12348</p>" in one["print/back/index.html"] and "print/back/3715" not in one["print/back/index.html"]
+
+
+def run_cards(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=OVERRIDES.parent,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow  # two Chromium runs
+def test_printed_backs_carry_each_cards_city(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    one = tmp_path / "binzhou.pdf"
+    r = run_cards("--data", str(root), "--city", "3716", "--back", "-o", str(one))
+    assert r.returncode == 0 and r.stdout.strip().endswith("2 cards"), r.stderr
+    assert page_info(one)[0] == 2
+    front, back = (text_in(one, n, 0, 0, 210, 297) for n in (1, 2))
+    assert "渤海社区" in front and "王庄" in front and "古楼" not in front
+    assert "0543-12348" in back and "滨州市" in back and "0635" not in back and "0531" not in back
+    # a reprint list across both cities: the back behind each card is its own city's
+    listing = tmp_path / "reprint.txt"
+    listing.write_text("371602001001\n371502001001\n", encoding="utf-8")
+    mixed = tmp_path / "mixed.pdf"
+    assert run_cards("--data", str(root), "--villages", str(listing), "--back", "-o", str(mixed)).returncode == 0
+    for slot, (city, hotline) in enumerate((("滨州市", "0543-12348"), ("聊城市", "0635-12348"))):
+        x, y = cards.slot_mm(cards.mirrored(slot))
+        text = text_in(mixed, 2, x, y, 90, 54)
+        assert hotline in text and city in text, (slot, text)
 
 
 def test_stats_have_city_rows(roster: Roster) -> None:
