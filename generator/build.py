@@ -77,6 +77,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
     through the Markdown filling (whose autoescape is off).
     """
     rep = report(roster)
+    # a province's whole site charts its cities; one city's site (of a province too) its units
+    tops, of = (rep.cities, "各市") if len(rep.cities) > 1 else (rep.counties, "各县级单位")
     context: dict[str, object] = {
         "programme": roster.programme,
         "total": rep.programme,
@@ -88,8 +90,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
         "advisors": len(roster.advisors),
         "report": rep,
         "charts": {
-            "coverage": coverage_chart(rep.counties),
-            "villages": villages_chart(rep.counties),
+            "coverage": coverage_chart(tops, of),
+            "villages": villages_chart(tops, of),
             "roles": roles_chart(rep.programme),
             "load": load_chart(rep.programme),
         },

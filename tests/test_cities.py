@@ -19,7 +19,7 @@ import pytest
 from two_cities import two_city_roster
 
 from generator import cards
-from generator.build import read_roster
+from generator.build import figures, fill_markdown, read_roster
 from generator.cards import card_content
 from generator.changes import diff
 from generator.model import Roster
@@ -164,6 +164,31 @@ def test_stats_have_city_rows(roster: Roster) -> None:
     assert [(r["level"], r["id"], r["villages"]) for r in rows if r["level"] in ("city", "county")] == [
         ("city", "3715", "9"), ("county", "371502", "6"), ("county", "kaifaqu", "3"),
         ("city", "3716", "2"), ("county", "371602", "2")]
+
+
+def stats_markdown(roster: Roster) -> str:
+    """The statistics page as MkDocs gets it: stats.md filled with the build's figures."""
+    return fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), figures(roster, overrides=OVERRIDES))
+
+
+def test_stats_page_shows_the_cities_first(roster: Roster) -> None:
+    md = stats_markdown(roster)
+    assert "全省 **2** 个市、**3** 个县级单位、**4** 个乡镇（街道）、**11** 个村居" in md
+    assert 'aria-label="各市村居法律顾问覆盖率"' in md and 'aria-label="各市村居数"' in md
+    table = md[md.index('aria-label="各市统计表"'):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a>', table) == [
+        ("../city/3715/", "聊城市"), ("../city/3716/", "滨州市")]
+    # then each city's units, then each unit's townships
+    order = ['aria-label="各市统计表"', '<h3 id="city-3715">聊城市</h3>', 'aria-label="聊城市各县级单位统计表"',
+             '<h3 id="city-3716">滨州市</h3>', '<h3 id="c-371502">', '<h3 id="c-371602">']
+    assert [md.index(x) for x in order] == sorted(md.index(x) for x in order)
+    assert 'href="../c/371602/">滨城区</a>' in md and "全省合计、每个市、县级单位和乡镇（街道）各一行" in md
+    # one city's site of the province: its units, as one city's roster shows them
+    one = stats_markdown(roster.only_city("3716"))
+    assert "全市 **1** 个县级单位、**1** 个乡镇（街道）、**2** 个村居" in one
+    assert 'aria-label="各县级单位统计表"' in one and 'href="../c/371602/">滨城区</a>' in one
+    assert "city-3716" not in one and "各市" not in one
 
 
 def test_one_citys_stats_have_no_city_rows() -> None:
