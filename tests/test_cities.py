@@ -217,6 +217,9 @@ def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
     assert 'href="city/3715/"' in home and 'href="city/3716/"' in home and 'href="c/371502/"' not in home
     assert "全省 <strong>2</strong> 个市、<strong>3</strong> 个县级单位" in home
     assert "滨州市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
+    stats = (out / "stats" / "index.html").read_text(encoding="utf-8")  # the cities first, each to its page
+    assert stats.index('href="../city/3716/"') < stats.index('href="../c/371602/"')
+    assert (out / "print" / "back" / "3716" / "index.html").is_file()
 
 
 # -- one city at a time: the site of one city of a province's roster ------------------------------

@@ -158,24 +158,27 @@ def test_stats_of_one_city_are_its_own_sites_figures(tmp_path: Path, capsys: pyt
 
 
 @pytest.mark.parametrize("command", [["stats"], ["cards", "-o", "x.pdf", "--data"]])
-def test_an_unknown_city_lists_the_known_ones(tmp_path: Path, command: list[str]) -> None:
+def test_an_unknown_city_lists_the_known_ones(tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
     root = two_city_roster(tmp_path)
-    r = run(*command, str(root), "--city", "3799", cwd=tmp_path)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert r.stderr.strip() == "error: no city with id '3799' (known: 3715, 3716)"
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, str(root), "--city", "3799"]) == 1
+    assert capsys.readouterr().err.strip() == "error: no city with id '3799' (known: 3715, 3716)"
     assert not (tmp_path / "x.pdf").exists()
-    r = run(*command, str(SMALL), "--city", "3715", cwd=tmp_path)  # one city's roster has no city level
-    assert r.returncode == 1 and "this roster has no cities (no cities.yaml); select by --county instead" in r.stderr
+    assert main([*command, str(SMALL), "--city", "3715"]) == 1  # one city's roster has no city level
+    assert "this roster has no cities (no cities.yaml); select by --county instead" in capsys.readouterr().err
 
 
-def test_cities_for_a_ci_matrix(tmp_path: Path) -> None:
+def test_cities_for_a_ci_matrix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = two_city_roster(tmp_path)
-    r = run("cities", str(root), "--format", "json")
-    assert r.returncode == 0 and json.loads(r.stdout) == ["3715", "3716"]
-    r = run("cities", str(root))
-    assert r.returncode == 0 and "0543-12348" in r.stdout and "滨州市" in r.stdout
-    r = run("cities", str(SMALL), "--format", "json")
-    assert r.returncode == 0 and json.loads(r.stdout) == []
+    assert main(["cities", str(root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == ["3715", "3716"]
+    assert main(["cities", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "0543-12348" in out and "滨州市" in out
+    assert main(["cities", str(SMALL), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
     edit(root, "cities.yaml", "code: '3716'", "code: '37160'")
-    r = run("cities", str(root), "--format", "json")  # a broken roster gives no matrix to build
-    assert r.returncode == 1 and "[bad-code]" in r.stdout and "no cities listed" in r.stderr
+    assert main(["cities", str(root), "--format", "json"]) == 1  # a broken roster gives no matrix to build
+    captured = capsys.readouterr()
+    assert "[bad-code]" in captured.out and "no cities listed" in captured.err
