@@ -80,6 +80,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
     through the Markdown filling (whose autoescape is off).
     """
     rep = report(roster)
+    # a province's whole site charts its cities; one city's site (of a province too) its units
+    tops, of = (rep.cities, "各市") if len(rep.cities) > 1 else (rep.counties, "各县级单位")
     context: dict[str, object] = {
         "programme": roster.programme,
         "total": rep.programme,
@@ -91,8 +93,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
         "advisors": len(roster.advisors),
         "report": rep,
         "charts": {
-            "coverage": coverage_chart(rep.counties),
-            "villages": villages_chart(rep.counties),
+            "coverage": coverage_chart(tops, of),
+            "villages": villages_chart(tops, of),
             "roles": roles_chart(rep.programme),
             "load": load_chart(rep.programme),
         },
@@ -206,7 +208,7 @@ def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[st
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
-        yield cards.backs_sheet(site)
+        yield from cards.backs_sheets(site)
     elif kind == "township":
         yield cards.township_sheets(site, site.roster.township[key], qr_cache)
 
