@@ -11,7 +11,7 @@ import json
 import os
 import re
 import zlib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
@@ -148,8 +148,13 @@ class QRCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / f"qr-{ENCODER}.json" if folder is not None else None
-        self.known = self._read()
         self.added: dict[str, str] = {}
+
+    @cached_property
+    def known(self) -> dict[str, str]:
+        """The file's symbols, read when a first code is wanted (a province's file is 30 MB; a
+        rebuild that renders no card does not read it)."""
+        return self._read()
 
     def _read(self) -> dict[str, str]:
         if self.path is None:
