@@ -162,10 +162,10 @@ class Publication:
         fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             _lock(fd, target, wait)
+            apply_journal(target)  # a build killed while writing into the site: finish its work first
         except BaseException:
             os.close(fd)
             raise
-        apply_journal(target)  # a build killed while writing into the site: finish its work first
         staging = staging_dir(target)
         clear(staging)  # left by a build that was killed
         staging.mkdir()
