@@ -52,6 +52,7 @@ change the layout only with a new version, in both files)::
      "py2": {"yu": "王", ...},               # its other readings
      "region": "city",                        # what splits a big shard: "city" or "county"
      "shards": {"wz": "<digest>", "w": {"3715": "<digest>", ...}, "d567": ..., "n371502": ...},
+     "near": {"3715": "<digest>", ...},      # each region's villages and advisors, all of them
      "retired": [[short name, official name, line, page's code, own code], ...]}  # only when the roster has any
 
 A shard ``{"wz": "<digest>"}`` is the file ``search/wz.<digest>.json``; a split one
@@ -63,6 +64,11 @@ serves no township). A shard file::
 
 (each list only when not empty; a village whose official name does not start with its short name
 carries the official name as a sixth element). The pages' text file is ``{"text": [text, ...]}``.
+
+``near`` names a file per region, ``search/near-<region>.<digest>.json`` in the same layout,
+with every village and advisor of the region: search.js fetches the reader's own after the first
+results, so that the service worker keeps it and a phone without signal still finds any place
+of its own city (or county-level unit) besides what it searched before.
 
 A city's own site (the plugin's ``city``) indexes the whole province: its cities' ``base`` says
 where the others' pages are. ``retired`` lists retired villages (retired.yaml), so that an old
@@ -91,7 +97,8 @@ from pypinyin import Style, pinyin
 from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, City, Roster
 from .traditional import PAIRS as TRADITIONAL_PAIRS
-from .urls import BY_KIND, SEARCH_INDEX, SEARCH_SHARDS as SHARDS
+from .urls import BY_KIND, SEARCH_INDEX
+from .urls import SEARCH_SHARDS as SHARDS
 
 #: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
 FORMAT_VERSION = 3
@@ -178,9 +185,12 @@ class _Shards:
 
     split: int
     by_key: dict[str, dict[str, dict[str, list[Any]]]]
+    by_region: dict[str, dict[str, list[Any]]]
 
-    def add(self, key: str, region: str, kind: str, record: list[Any]) -> None:
-        self.by_key.setdefault(key, {}).setdefault(region, {}).setdefault(kind, []).append(record)
+    def add(self, keys: Iterable[str], region: str, kind: str, record: list[Any]) -> None:
+        for key in sorted(keys):
+            self.by_key.setdefault(key, {}).setdefault(region, {}).setdefault(kind, []).append(record)
+        self.by_region.setdefault(region, {}).setdefault(kind, []).append(record)
 
     def files(self) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
         """The core's directory of shards and the files, each named by a digest of its bytes."""
@@ -203,7 +213,8 @@ class _Shards:
                 directory[key] = write(key, {k: sorted(v, key=_ORDER[k]) for k, v in merged.items()})
             else:
                 directory[key] = {region: write(f"{key}-{region}", regions[region]) for region in sorted(regions)}
-        return directory, files
+        near = {region: write(f"near-{region}", self.by_region[region]) for region in sorted(self.by_region)}
+        return {"shards": directory, "near": near}, files
 
 
 #: Records in one shard keep roster order (a merged key's regions were added apart).
@@ -273,7 +284,7 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
             return "_"
         return (county.city or "_") if by_city else county.id
 
-    shards = _Shards(split, {})
+    shards = _Shards(split, {}, {})
     for t in roster.townships:
         where = region(t.county)
         for v in t.villages:
@@ -288,8 +299,7 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
             else:
                 entry.append(v.name)
                 keys |= name_keys(v.name, by_char)
-            for key in sorted(keys | {"n" + v.code[:6]}):
-                shards.add(key, where, "villages", entry)
+            shards.add(keys | {"n" + v.code[:6]}, where, "villages", entry)
 
     def served(advisor_id: str) -> str | None:
         first = roster.villages_of.get(advisor_id) or []
@@ -303,8 +313,7 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
         entry = [n, a.id, a.name, a.phone, _index_of(roles, ROLE_NAMES.get(a.role, a.role)),
                  None if township is None else township_pos[township]]
         where = region(roster.township[township].county) if township else "_"
-        for key in sorted(name_keys(a.name, by_char) | digit_keys(a.phone)):
-            shards.add(key, where, "advisors", entry)
+        shards.add(name_keys(a.name, by_char) | digit_keys(a.phone), where, "advisors", entry)
 
     directory, files = shards.files()
     text = _json({"text": [p.text for p in page_list]})
@@ -340,8 +349,7 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
         "py": py,
         "py2": py2,
         "region": "city" if by_city else "county",
-        "shards": directory,
-    }
+    } | directory
     return [(SEARCH_INDEX, _json(core)), *files]
 
 

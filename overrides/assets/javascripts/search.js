@@ -201,11 +201,12 @@
       }
       run();
     })
-    .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); });
+    .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); panel.setAttribute('aria-busy', 'false'); });
 
   // The pages' text is searched too (覆盖率 finds /stats/), but no place name is in it: it is fetched
   // after the first results are on screen, and the results are looked at again when it is in.
   let pageText = null;
+  let textFailedFor = null;  // the query for which it could not be fetched: not tried again for it
   function loadPageText() {
     pageText = pageText || fetchJson(root + core.data.text).then((data) => {
       core.pages.forEach((page, i) => {
@@ -213,7 +214,7 @@
         page.body = { text: data.text[i], digits: data.text[i].replace(/(\d)-(?=\d)/g, '$1') };
       });
       run();
-    }).catch(() => { pageText = null; });
+    }).catch(() => { pageText = null; textFailedFor = normalize(input.value); run(); });
   }
 
   // -- which shards a query needs ------------------------------------------------------------
@@ -265,24 +266,43 @@
     return { first: Array.from(new Set(first)), later: Array.from(new Set(later)) };
   }
 
+  // Shards that could not be fetched for the query on screen (no signal): it is answered without
+  // them, from the near file (below) and what is in; the next query tries them again.
+  const failed = new Set();
+  let failedFor = null;
+
+  // Fetch a shard file once; the promise never fails (a failure is noted in `failed`).
   function fetchShard(path) {
     if (!shards.has(path)) {
       const pending = fetchJson(path)
         .then((data) => { shards.set(path, { entries: decodeShard(data) }); })
-        .catch(() => { shards.delete(path); throw new Error(path); });
+        .catch(() => { shards.delete(path); failed.add(path); });
       shards.set(path, { pending });
     }
-    const shard = shards.get(path);
-    return shard.pending || Promise.resolve();
+    return shards.get(path).pending || Promise.resolve();
   }
 
   const isLoaded = (path) => shards.has(path) && !shards.get(path).pending;
 
-  // What a query is matched against: the core's entries and those of the loaded shards it needs, each once.
-  function entriesFor(paths) {
+  // Every village and advisor of the reader's own region (generator/search.py, "near"): fetched after the
+  // first results, so that the service worker keeps it and search without signal still finds any place
+  // nearby, not only the shards of queries typed before.
+  let near;  // its path; '' when the page is nowhere in particular; undefined until it is first wanted
+  function loadNear() {
+    if (near === undefined) {
+      const mine = core.region === 'city' ? here.city : here.county;
+      const digest = mine && core.data.near[mine];
+      near = digest ? `${root}search/near-${mine}.${digest}.json` : '';
+    }
+    return near ? fetchShard(near) : Promise.resolve();
+  }
+
+  // What a query is matched against: the core's entries and those of the loaded shards it needs, each
+  // once; without signal, the near file's too.
+  function entriesFor(paths, offline) {
     const out = core.entries.slice();
     const seen = new Set();
-    for (const path of paths) {
+    for (const path of offline && near ? paths.concat(near) : paths) {
       if (!isLoaded(path)) continue;
       for (const e of shards.get(path).entries) if (!seen.has(e)) { seen.add(e); out.push(e); }
     }
@@ -607,7 +627,10 @@
     return entry.line;
   }
 
-  function show(found, query, corrected, partial) {
+  // state: busy (more is being fetched for this query), further (other regions' pieces among it),
+  // offline (some shards could not be fetched).
+  function show(found, query, corrected, state) {
+    const { busy, further, offline } = state || {};
     list.textContent = '';
     for (const entry of found.top) {
       const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
@@ -618,15 +641,16 @@
       li.append(a);
       list.append(li);
     }
-    const more = partial ? '，正在查找其他地方…' : '';
+    const more = further ? '，正在查找其他地方…' : offline ? '（没有网络：只查了附近和查过的地方）' : '';
     say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
-      : found.count === 0 ? (partial ? '附近没有找到，正在查找其他地方…' : '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。')
+      : found.count === 0 ? (further ? '附近没有找到，正在查找其他地方…' : offline ? '没有网络，附近和查过的地方里没有找到。'
+        : '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。')
       : found.count > MAX_SHOWN ? `找到 ${found.count} 个${more}，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
         : `找到 ${found.count} 个${more}。`);
     // For tests and bench/search.py: which query the list shows, and whether more is coming.
     list.dataset.query = query;
-    panel.setAttribute('aria-busy', partial ? 'true' : 'false');
-    form.dispatchEvent(new CustomEvent('dir-search-results', { detail: { query, partial: !!partial } }));
+    panel.setAttribute('aria-busy', busy ? 'true' : 'false');
+    form.dispatchEvent(new CustomEvent('dir-search-results', { detail: { query, busy: !!busy } }));
   }
 
   // Search what is in for the query now, and fetch what it still needs: the first results wait for the
@@ -635,28 +659,33 @@
     correcting++;  // a new query: corrections of the last one are stale
     const query = normalize(input.value);
     if (!query) { panel.hidden = true; list.textContent = ''; return; }
-    if (unusable) { list.textContent = ''; say(unusable); return; }
+    if (unusable) { list.textContent = ''; say(unusable); panel.setAttribute('aria-busy', 'false'); return; }
     if (!core) { say('正在载入搜索数据…'); panel.setAttribute('aria-busy', 'true'); load(); return; }
-    const needed = shardsFor(query);
-    const missing = needed.first.filter((path) => !isLoaded(path));
+    if (query !== failedFor) { failed.clear(); failedFor = query; }
+    const again = () => { if (normalize(input.value) === query) run(); };
+    const needed = shardsFor(query), all = needed.first.concat(needed.later);
+    const missing = needed.first.filter((path) => !isLoaded(path) && !failed.has(path));
     if (missing.length) {
       if (!list.childElementCount) say('正在载入搜索数据…');
       panel.setAttribute('aria-busy', 'true');
-      Promise.all(missing.map(fetchShard))
-        .then(() => { if (normalize(input.value) === query) run(); })
-        .catch(() => { if (normalize(input.value) === query) say('搜索数据没有载入，请检查网络后再输入一次。'); });
+      Promise.all(missing.map(fetchShard)).then(again);
       return;
     }
-    const later = needed.later.filter((path) => !isLoaded(path));
-    const partial = later.length > 0 || (!core.pages.every((p) => p.body) && !/^[a-z\s]+$/.test(query));
-    const found = search(query, entriesFor(needed.first.concat(needed.later)));
-    show(found, query, null, partial);
-    if (!pageText) loadPageText();
-    if (later.length) {
-      Promise.all(later.map((path) => fetchShard(path).catch(() => null)))
-        .then(() => { if (normalize(input.value) === query) run(); });
-    } else if (!found.count && /[a-z]/.test(query)) {
-      correct(query, (best) => { if (best) show(best.found, query, best.text); });
+    const later = needed.later.filter((path) => !isLoaded(path) && !failed.has(path));
+    const offline = all.some((path) => failed.has(path));
+    const nearPending = offline && (near === undefined || (near && !isLoaded(near) && !failed.has(near)));
+    // The pages' text: only a query with characters or digits can match it.
+    const textPending = !core.pages.every((p) => p.body) && textFailedFor !== query && !/^[a-z\s]+$/.test(query);
+    const found = search(query, entriesFor(all, offline));
+    show(found, query, null, { busy: later.length > 0 || textPending || nearPending, further: later.length > 0, offline });
+    if (!pageText && textFailedFor !== query) loadPageText();
+    if (nearPending) {
+      loadNear().then(again);
+    } else if (later.length) {
+      Promise.all(later.map(fetchShard)).then(again);
+    } else {
+      loadNear();
+      if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best) show(best.found, query, best.text); });
     }
   }
 
