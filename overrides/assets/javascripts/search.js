@@ -199,7 +199,7 @@
         syllables = syllableSet(data);
         core = decodeCore(data);
       }
-      run();
+      if (!panel.hidden) run();
     })
     .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); panel.setAttribute('aria-busy', 'false'); });
 
@@ -213,8 +213,8 @@
         // Searched by characters, and by digits with the dash of a landline (area code-number) left out.
         page.body = { text: data.text[i], digits: data.text[i].replace(/(\d)-(?=\d)/g, '$1') };
       });
-      run();
-    }).catch(() => { pageText = null; textFailedFor = normalize(input.value); run(); });
+      if (!panel.hidden) run();
+    }).catch(() => { pageText = null; textFailedFor = normalize(input.value); if (!panel.hidden) run(); });
   }
 
   // -- which shards a query needs ------------------------------------------------------------
@@ -453,15 +453,22 @@
     return best;
   }
 
-  // Which of two results comes first: the better match, then the nearer place (the reader's own
-  // county-level unit, then its city: of 28 villages called 王庄, the reader's own), the kind
-  // (KIND_ORDER), the shorter name, the earlier entry. Nearness comes after the whole match, so
-  // a name typed exactly still beats a name it is only the start or the inside of, however near:
-  // a villager who types a whole name means that place. Each key is compared on its own, so the
-  // order holds for any number of entries (one packed number did not past 100,000).
+  // Which of two results comes first: into how many words the query was read, where it matched
+  // (EXACT … IN_TEXT), whether it cut a syllable short, then the nearer place (the reader's own
+  // county-level unit, then its city: of 16 cities' 王庄村, the reader's own), then whether it
+  // needed a less common reading, the kind (KIND_ORDER), the shorter name, the earlier entry.
+  // Nearness comes after where the name matched, so a name typed whole still beats a nearer name it
+  // only starts or is inside of: a villager who types a whole name means that place; and after a
+  // syllable cut short, which reads the query as other words (qiandongcun is 前董村 before a nearer
+  // 前董家村 read as q-ian-dong…). It comes before the reading, because lu for 吕 is how the reader
+  // spells, not another place: luzhuang typed in 堂邑 is the 吕庄 there before a 路庄 of another city.
+  // Each key is compared on its own, so the order holds for any number of entries (one packed
+  // number did not past 100,000).
   function compareHits(a, b) {
-    return compareMatches(a.match, b.match)
+    const x = a.match, y = b.match;
+    return x.words - y.words || x.place - y.place || x.shortened - y.shortened
       || a.entry.near - b.entry.near
+      || x.rareReading - y.rareReading
       || KIND_ORDER[a.entry.kind] - KIND_ORDER[b.entry.kind]
       || a.entry.name.length - b.entry.name.length
       || a.entry.position - b.entry.position;
@@ -662,7 +669,8 @@
     if (unusable) { list.textContent = ''; say(unusable); panel.setAttribute('aria-busy', 'false'); return; }
     if (!core) { say('正在载入搜索数据…'); panel.setAttribute('aria-busy', 'true'); load(); return; }
     if (query !== failedFor) { failed.clear(); failedFor = query; }
-    const again = () => { if (normalize(input.value) === query) run(); };
+    // Once what was fetched is in: the same query, unless the reader closed the list meanwhile.
+    const again = () => { if (!panel.hidden && normalize(input.value) === query) run(); };
     const needed = shardsFor(query), all = needed.first.concat(needed.later);
     const missing = needed.first.filter((path) => !isLoaded(path) && !failed.has(path));
     if (missing.length) {
@@ -685,7 +693,7 @@
       Promise.all(later.map(fetchShard)).then(again);
     } else {
       loadNear();
-      if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best) show(best.found, query, best.text); });
+      if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best && !panel.hidden) show(best.found, query, best.text); });
     }
   }
 
