@@ -55,8 +55,9 @@ PROBE = """
   window.__lat = [];
   window.__done = [];
   const form = document.querySelector('form.dir-search');
-  let last = null;  // the latest input event not answered yet: [timeStamp, value]
-  form.addEventListener('input', (ev) => { last = [ev.timeStamp, ev.target.value, false]; });
+  let last = null;  // the latest input event not answered yet: [timeStamp, value, shown]
+  // capture: before search.js's own listener on the box, which may answer at once
+  form.addEventListener('input', (ev) => { last = [ev.timeStamp, ev.target.value, false]; }, true);
   form.addEventListener('dir-search-results', (ev) => {
     if (!last || last[1] !== form.querySelector('input').value) return;  // a correction, or a later keystroke's turn
     form.querySelector('.dir-search__panel').getBoundingClientRect();
@@ -117,19 +118,21 @@ def measure(site: Path, rate: float, page_path: str) -> None:
         browser = launch(p)
         context = phone_context(browser)
         page = context.new_page()
-        fetched: list[tuple[str, float]] = []
-        page.on("request", lambda r: fetched.append((r.url, time.perf_counter())))
         cdp = context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
         page.goto(base + page_path, wait_until="load")
         page.evaluate(PROBE)
 
+        # the first results' time in the page's clock, to tell the files fetched before them from those after
+        page.evaluate("""() => document.querySelector('form.dir-search').addEventListener('dir-search-results',
+            () => { window.__first = window.__first || performance.now(); })""")
         start = time.perf_counter()
         page.click("#dir-q")
         page.keyboard.type("王")
         page.wait_for_function(f"() => ({RESULTS})() > 0", timeout=60_000)
         cold = time.perf_counter() - start
-        before = [u for u, t in fetched if t <= start + cold]
+        before = page.evaluate("""() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+            .filter((e) => e.startTime <= window.__first).map((e) => e.name)""")
         load_cold = os.getloadavg()[0]
 
         def size(url: str) -> int:
