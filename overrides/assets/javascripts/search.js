@@ -146,11 +146,13 @@
   // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
   function entry(e) {
     return { kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names, context: e.context || [],
-      code: e.code || '', phones: e.phones || [], body: null, keywords: e.keywords || [], near: e.near || 0, position: e.position };
+      code: e.code || '', phones: e.phones || [], body: null, keywords: e.keywords || [], near: e.near || 0, position: e.position,
+      sharded: !!e.sharded, keys: e.sharded ? new Set() : null };
   }
 
   // A shard's villages and advisors as entries; one already known from another shard is reused.
-  function decodeShard(shard) {
+  // Each entry notes the keys of the shards it was found in (mayMatch).
+  function decodeShard(shard, key) {
     const c = core, data = c.data;
     const advisorName = (name) => {  // a village's advisor, as context (王庄 吴龙成): made once per name
       if (!c.advisorNames.has(name)) c.advisorNames.set(name, c.searchable(name));
@@ -167,18 +169,20 @@
         const context = [t.searchable].concat(county ? [county.searchable] : [], advisor ? [advisorName(advisor)] : []);
         const line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
         known.set(code, entry({ kind: 'village', name, line, url: c.url('village', code, county), names, context, code,
-          near: c.nearness(county), position: t.position * 1e6 + Number(codeInTownship) }));
+          near: c.nearness(county), position: t.position * 1e6 + Number(codeInTownship), sharded: true }));
       }
       out.push(known.get(code));
+      if (key) known.get(code).keys.add(key);
     }
     for (const [position, id, name, phone, role, townshipAt] of shard.advisors || []) {
       if (!known.has(id)) {
         const t = c.townships[townshipAt], county = t ? t.county : null;
         const line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
         known.set(id, entry({ kind: 'advisor', name, line, url: c.url('advisor', id, county), names: [c.searchable(name)],
-          context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')], near: c.nearness(county), position }));
+          context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')], near: c.nearness(county), position, sharded: true }));
       }
       out.push(known.get(id));
+      if (key) known.get(id).keys.add(key);
     }
     return out;
   }
@@ -245,21 +249,45 @@
     return Array.from(keys);
   }
 
+  // A shard's files: the whole shard's, or each region's piece's, by region.
+  function shardFiles(key) {
+    const shard = core.shards[key];
+    if (typeof shard === 'string') return { '': `${root}search/${key}.${shard}.json` };
+    const out = {};
+    for (const region of Object.keys(shard || {})) out[region] = `${root}search/${key}-${region}.${shard[region]}.json`;
+    return out;
+  }
+
+  // A word's shard keys, when every file of them is in (so an entry not noted under one is in none); else null.
+  function loadedKeys(word) {
+    const keys = keysOf(word);
+    for (const key of keys) {
+      const files = shardFiles(key);
+      if (!Object.keys(files).every((region) => isLoaded(files[region]))) return null;
+    }
+    return keys;
+  }
+
   // The shard files a query needs, in two tiers: those the first results wait for (a whole shard, or
   // the reader's region's piece of a split one), then the other regions' pieces, fetched after.
   function shardsFor(query) {
     const first = [], later = [];
     const mine = core.region === 'city' ? here.city : here.county;
-    for (const word of query.split(/[\s,，、]+/).filter(Boolean)) {
+    const words = query.split(/[\s,，、]+/).filter(Boolean);
+    // Pinyin words may be one name's syllables (wang zhuang → wangzhuang, readingsOfWords): the
+    // joined words' shards too, which are smaller than a syllable's own (wz, not w) and let
+    // mayMatch pass over most entries.
+    const joined = [];
+    words.forEach((word, i) => {
+      let text = word;
+      for (let j = i + 1; j < words.length && j <= i + 3 && isLatin(text) && isLatin(words[j]); j++) joined.push(text += words[j]);
+    });
+    for (const word of words.concat(joined)) {
       for (const key of keysOf(word)) {
-        const shard = core.shards[key];
-        if (typeof shard === 'string') first.push(`${root}search/${key}.${shard}.json`);
-        else if (shard) {
-          for (const region of Object.keys(shard)) {
-            const path = `${root}search/${key}-${region}.${shard[region]}.json`;
-            // Nowhere in particular (the home page of a province's site): every piece is as near.
-            (region === mine || !mine ? first : later).push(path);
-          }
+        const files = shardFiles(key);
+        for (const region of Object.keys(files)) {
+          // A whole shard, the reader's piece, or any piece for a reader nowhere in particular (a province's home page).
+          (!region || region === mine || !mine ? first : later).push(files[region]);
         }
       }
     }
@@ -275,7 +303,7 @@
   function fetchShard(path) {
     if (!shards.has(path)) {
       const pending = fetchJson(path)
-        .then((data) => { shards.set(path, { entries: decodeShard(data) }); })
+        .then((data) => { shards.set(path, { entries: decodeShard(data, keyOf(path)) }); })
         .catch(() => { shards.delete(path); failed.add(path); });
       shards.set(path, { pending });
     }
@@ -283,6 +311,12 @@
   }
 
   const isLoaded = (path) => shards.has(path) && !shards.get(path).pending;
+
+  // search/wz.<digest>.json → wz, search/w-3715.<digest>.json → w; the near file has no key.
+  function keyOf(path) {
+    const key = path.split('/').pop().split('.')[0].split('-')[0];
+    return key === 'near' ? '' : key;
+  }
 
   // Every village and advisor of the reader's own region (generator/search.py, "near"): fetched after the
   // first results, so that the service worker keeps it and search without signal still finds any place
@@ -299,13 +333,17 @@
 
   // What a query is matched against: the core's entries and those of the loaded shards it needs, each
   // once; without signal, the near file's too.
+  let union = { signature: '', entries: null };  // the last union: consecutive keystrokes mostly need the same
   function entriesFor(paths, offline) {
+    const signature = (offline && near ? paths.concat(near) : paths).filter(isLoaded).join(' ');
+    if (union.entries && union.signature === signature) return union.entries;
     const out = core.entries.slice();
     const seen = new Set();
     for (const path of offline && near ? paths.concat(near) : paths) {
       if (!isLoaded(path)) continue;
       for (const e of shards.get(path).entries) if (!seen.has(e)) { seen.add(e); out.push(e); }
     }
+    union = { signature, entries: out };
     return out;
   }
 
@@ -506,9 +544,28 @@
     return ways.sort((a, b) => a.length - b.length);
   }
 
+  // Whether an entry may match a term, as a cheap test before matching: a village or advisor can
+  // match a term itself only if it is in the term's shards (they list every name the term's first
+  // letters occur in), else only by its context. Without it, spaced pinyin (wang zhuang sha zhen:
+  // eight ways to read, the one-letter shards of four words) matched every entry in every way.
+  function mayMatch(entry, term) {
+    if (!entry.sharded || !term.keys) return true;
+    for (const key of term.keys) if (entry.keys.has(key)) return true;
+    return matchesContext(entry, term);
+  }
+
   function search(query, entries) {
     const words = query.split(/[\s,，、]+/).filter(Boolean);
     const ways = readingsOfWords(words).map((way) => way.map(parseTerm));
+    for (const way of ways) {
+      let at = 0;  // the first word a term is made of
+      for (const term of way) {
+        // wang zhuang read as one word, wangzhuang, starts with wang's letters: it is in wang's shards
+        term.keys = loadedKeys(term.text) || loadedKeys(words[at]);
+        let text = words[at++];
+        while (at < words.length && text.length < term.text.length) text += words[at++];
+      }
+    }
     const terms = ways[ways.length - 1];  // as typed: what a snippet looks for
     // Only the results shown are kept in order: sorting every hit would cost most on the
     // shortest queries, which match the most entries.
@@ -518,6 +575,7 @@
       let match = null;
       for (const way of ways) {  // fewest words first: the first reading that matches is the best
         if (match && way.length > match.words) break;
+        if (!way.every((term) => mayMatch(entry, term))) continue;
         const found = matchEntry(entry, way);
         const read = found && { ...found, words: way.length };
         if (read && (!match || compareMatches(read, match) < 0)) match = read;
