@@ -173,7 +173,7 @@ def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
     return [("stats/index.md", stats)]
 
 
-_worker: tuple[Site, Path, QRCache] | None = None  # per worker process: set once by _start_worker
+_worker: tuple[Site, Path, QRCache, Path | None] | None = None  # per worker process: set once by _start_worker
 
 #: One piece of the site to render: ``(kind, key)``, as :meth:`pages.Site.pages_for` takes it.
 Task = tuple[str, str]
@@ -197,11 +197,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path, qr_cache: QRCache,
-                  history: History | None = None, parent: int | None = None) -> None:
+                  history: History | None = None, published: Path | None = None, parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         _die_with_parent(parent)
-    _worker = (Site(roster, environment(templates), assets, site_name, history), out, qr_cache)
+    _worker = (Site(roster, environment(templates), assets, site_name, history), out, qr_cache, published)
 
 
 def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[str, str]]:
@@ -214,25 +214,26 @@ def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[st
 
 
 def _render(task: Task) -> tuple[list[str], dict[str, str]]:
-    """Render one task; return the paths it wrote and the QR codes it had to encode."""
+    """Render one task; return the paths of its files and the QR codes it had to encode."""
     assert _worker is not None
-    site, out, qr_cache = _worker
+    site, out, qr_cache, published = _worker
     files = list(chain(site.pages_for(task), _print_pages(site, task, qr_cache)))
-    write_files(out, files)
+    write_files(out, files, unless_in=published)
     return [path for path, _ in files], qr_cache.take_added()
 
 
 def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
                  workers: int | None = None, qr_cache: QRCache | None = None,
-                 history: History | None = None) -> list[list[str]]:
-    """Render ``tasks`` into ``out``; return the paths each task wrote, in task order.
+                 history: History | None = None, published: Path | None = None) -> list[list[str]]:
+    """Render ``tasks`` into ``out``; return the paths of each task's files, in task order.
 
     Pages are independent, so they render in one process per core; the output does not
     depend on the split. QR codes come from ``qr_cache`` (encoded once, ever); the codes
-    the workers had to encode are added to its file at the end.
+    the workers had to encode are added to its file at the end. With ``published``, a file
+    whose bytes that folder already has is not written to ``out`` (output.write_files).
     """
     qr_cache = qr_cache or QRCache(None)
-    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history), workers)
+    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history, published), workers)
     added: dict[str, str] = {}
     for _, new in results:
         added.update(new)
@@ -240,7 +241,7 @@ def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, 
     return [paths for paths, _ in results]
 
 
-def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None],
+def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None, Path | None],
                 workers: int | None) -> list[tuple[list[str], dict[str, str]]]:
     # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
     # cannot fork at all: render in-process there

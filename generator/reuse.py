@@ -106,10 +106,11 @@ class Reuse:
         files = record.get("files")
         if not isinstance(files, list) or not files:
             return None
+        base = str(self.published)  # plain strings: a province has 200,000 files to check
         for entry in files:
             try:
                 path, ino, size, mtime = entry
-                st = os.lstat(self.published / path)
+                st = os.lstat(f"{base}/{path}")
             except (OSError, ValueError, TypeError):
                 return None
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime) or not isinstance(path, str):
@@ -135,14 +136,17 @@ class Reuse:
             else:
                 todo.append(task)
         written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
-                                     history)
+                                     history, published=self.published if self.previous is not None else None)
         for task, paths in zip(todo, written):
+            # a rendered file with the bytes already published was not staged: the site keeps it
+            self.kept += [path for path in paths if not os.path.lexists(out / path)]
             if (digest := digests[task]) is not None:
                 self._pending[f"{task[0]}:{task[1]}"] = (digest, paths, None)
         for digest, paths, _ in self._pending.values():
             self.fingerprints.update(dict.fromkeys(paths, digest))
         self.reused, self.rendered = len(tasks) - len(todo), len(todo)
-        return len(self.kept) + sum(map(len, written))
+        return sum(len(paths) for _, paths, _ in self._pending.values()) + sum(
+            len(paths) for task, paths in zip(todo, written) if digests[task] is None)
 
     def known(self) -> dict[str, str]:
         """The last render's :attr:`fingerprints` (for :func:`build.write_data_pages`)."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import qrcode
+import qrcode.constants
 
 from generator import qr
-from generator.qr import ENCODER, QRCache, pack, qr_modules, unpack
+from generator.qr import ENCODER, QUIET_ZONE, QRCache, pack, qr_modules, unpack
 
 URL = "https://fw.lc.example/v/371502001001/"
 
@@ -73,3 +75,20 @@ def test_the_svg_paints_exactly_the_symbol() -> None:
     d = re.search(r'<path d="([^"]+)" stroke="#000"', svg)
     assert d and 'fill="none"' in svg
     assert modules_of_path(d.group(1), len(rows)) == rows
+
+
+@pytest.mark.parametrize("text", [
+    "https://fw.lc.example/v/371502001001/",
+    "https://fw.lc.example/v/371581106219/",
+    "https://ls.example.cn/t/371502102/",
+    "https://a.example/",
+    "https://fw.lc.example/" + "print/" * 12,  # version 7 and up carry version bits
+    "0635-12348",
+])
+def test_the_fast_mask_choice_makes_the_symbol_qrcode_itself_makes(text: str) -> None:
+    """Our scoring of the eight masks (bit masks, rows and columns) picks the mask qrcode's own
+    re-encoding picks (its lost_point, first minimum), module for module."""
+    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
+    reference.add_data(text)
+    reference.make(fit=True)
+    assert qr_modules(text) == reference.get_matrix()
