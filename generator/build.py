@@ -35,9 +35,9 @@ from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
 from .qr import QRCache
-from .search import read_content_pages, search_index
+from .search import ContentPage, read_content_pages, search_files
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
-from .urls import OFFLINE, SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
+from .urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
 from .yamlcache import ParseCache
 
@@ -328,14 +328,17 @@ Renderer = Callable[[Roster, Path, Path, Assets, str, History | None], int]
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
                      renderer: Renderer | None = None, qr_cache: QRCache | None = None,
                      history: History | None = None,
-                     fingerprints: Callable[[], Mapping[str, str]] | None = None) -> int:
+                     fingerprints: Callable[[], Mapping[str, str]] | None = None,
+                     province: Roster | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
 
     ``fingerprints``, called once the renderer is done, gives files by the SHA-256 of their bytes
     (:func:`offline.site_digest`), so that they are not read again; the renderer may leave those
-    files out of ``out`` (the reuse's: they are published already)."""
+    files out of ``out`` (the reuse's: they are published already). ``province``: the whole roster
+    when ``roster`` is one city's (:meth:`Roster.only_city`): the search finds every village of the
+    province, and opens the other cities' on their own sites."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
+    write_search(out, province or roster, read_content_pages(out), roster)
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
@@ -349,6 +352,18 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
     write_offline(roster, out, overrides, site_name, fingerprints() if fingerprints else None)
     return count
+
+
+def write_search(out: Path, roster: Roster, pages: list[ContentPage], site: Roster) -> None:
+    """The search index's core and shards; shards of an earlier build (the preview's folder) are removed."""
+    files = search_files(roster, pages, site)
+    keep = {path for path, _ in files}
+    old = out / SEARCH_SHARDS
+    if old.is_dir():
+        for path in old.iterdir():
+            if path.relative_to(out).as_posix() not in keep:
+                path.unlink()
+    write_files(out, files)
 
 
 def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
