@@ -35,7 +35,7 @@ from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
 from .qr import QRCache
-from .search import ContentPage, read_content_pages, search_files
+from .search import read_content_pages, search_files
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
 from .urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
@@ -338,7 +338,10 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     when ``roster`` is one city's (:meth:`Roster.only_city`): the search finds every village of the
     province, and opens the other cities' on their own sites."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    write_search(out, province or roster, read_content_pages(out), roster)
+    # the search index is made in a second process meanwhile the pages render (a province's
+    # 2,300 shards take seconds)
+    pages = read_content_pages(out)
+    search = in_child(lambda _: search_files(province or roster, pages, roster), None)
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
@@ -347,6 +350,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         count = sum(map(len, written))
     else:
         count = renderer(roster, out, templates, assets, site_name, history)
+    write_search(out, search())
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
@@ -354,9 +358,8 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     return count
 
 
-def write_search(out: Path, roster: Roster, pages: list[ContentPage], site: Roster) -> None:
+def write_search(out: Path, files: list[tuple[str, bytes]]) -> None:
     """The search index's core and shards; shards of an earlier build (the preview's folder) are removed."""
-    files = search_files(roster, pages, site)
     keep = {path for path, _ in files}
     old = out / SEARCH_SHARDS
     if old.is_dir():
