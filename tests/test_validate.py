@@ -12,7 +12,7 @@ import pytest
 from generator.build import read_roster
 from generator.changes import vanished as vanished_codes
 from generator.load import load_documents
-from generator.problems import CODES, Problem, format_text
+from generator.problems import CODES, Problem, format_json, format_text
 from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 from roster_edit import SMALL, copy_roster, edit
 
@@ -174,6 +174,16 @@ def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
     (root / "retired.yaml").write_text(loop.replace("小王庄", "大王庄", 1), encoding="utf-8")
     problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
     assert problems and "a loop back to" in problems[0].message
+
+
+def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
+    """A village split in two whose halves both merged into one live village later: a diamond, no loop."""
+    root = copy_roster(tmp_path)
+    split = merged("371502102009", "['371502102008', '371502102007']", kind="split")
+    halves = [merged(code, "['371502102001']").removeprefix("villages:\n").replace("小王庄", name, 1)
+              for code, name in (("371502102008", "东王庄"), ("371502102007", "西王庄"))]
+    (root / "retired.yaml").write_text(split + "".join(halves), encoding="utf-8")
+    assert read_roster(root).problems == []
 
 
 def test_small_roster_is_clean() -> None:
@@ -552,6 +562,21 @@ def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_json_format_gives_machines_every_field_and_keeps_chinese_readable() -> None:
+    p = Problem("data/advisors.yaml", 3, 9, "error", "advisors[0].name", "expected text, found 王庄", "wrong-type")
+    assert format_json([p]) == """[
+  {
+    "file": "data/advisors.yaml",
+    "line": 3,
+    "column": 9,
+    "level": "error",
+    "field": "advisors[0].name",
+    "message": "expected text, found 王庄",
+    "code": "wrong-type"
+  }
+]"""
 
 
 def test_with_cities_every_unit_names_its_city(tmp_path: Path) -> None:
