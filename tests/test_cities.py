@@ -159,6 +159,58 @@ def test_one_city_roster_holds_only_that_city(roster: Roster) -> None:
     assert report(one).programme.villages == 2
 
 
+RETIRED_IN_BOTH = """villages:
+  - code: '371502102009'
+    name: 小王庄村委会
+    township: '371502102'
+    year: 2021
+    kind: merged
+    successors: ['371502102002']
+  - code: '371602099001'
+    name: 老街社区居委会
+    township: '371602099'
+    year: 2019
+    kind: merged
+    successors: ['371602001002']
+townships:
+  - code: '371602099'
+    name: 老城街道
+    county: '371602'
+    year: 2019
+    kind: merged
+    successors: ['371602001']
+"""
+
+
+def test_one_city_roster_takes_whoever_serves_or_works_there_and_only_its_retired_codes(tmp_path: Path) -> None:
+    """An advisor on a team of the city but employed in another city, and one employed there who serves
+    nobody yet, both belong to the city's site (with their employers); retired codes stay with their city."""
+    root = two_city_roster(tmp_path)
+    edit(root, "371602001-市中街道.yaml", "team: ['A0101']", "team: ['A0101', 'A0102']")
+    with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: A0102\n    name: 周涛\n    role: lawyer\n    organization: LF001\n    phone: '13905430102'\n"
+                "  - id: A0103\n    name: 吴静\n    role: lawyer\n    organization: LF101\n    phone: '13905430103'\n")
+    (root / "retired.yaml").write_text(RETIRED_IN_BOTH, encoding="utf-8")
+    checked = read_roster(root)
+    assert [p.code for p in checked.problems] == ["advisor-idle"], [p.format() for p in checked.problems]
+    one = checked.roster.only_city("3716")
+    assert [a.id for a in one.advisors] == ["A0101", "A0102", "A0103"]
+    assert [o.id for o in one.organizations] == ["LF001", "LF101"]  # 聊城's firm employs one of 滨州's team
+    assert [r.code for r in one.retired_townships] == ["371602099"]
+    assert [r.code for r in one.retired_villages] == ["371602099001"]  # its township is retired too
+    other = checked.roster.only_city("3715")
+    assert [r.code for r in other.retired_villages] == ["371502102009"] and other.retired_townships == ()
+    assert "A0103" not in {a.id for a in other.advisors}
+
+
+def test_a_city_without_units_yet_has_an_empty_site_not_an_error(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    with (root / "cities.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: '3717'\n    name: 德州市\n    code: '3714'\n    local_hotline: '0534-12348'\n")
+    one = read_roster(root).roster.only_city("3717")
+    assert (one.counties, one.townships, one.advisors, one.programme.city) == ((), (), (), "德州市")
+
+
 def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:
     root = two_city_roster(tmp_path)
     edit(root, "cities.yaml", "    local_hotline: '0635-12348'\n",

@@ -73,3 +73,26 @@ def test_the_svg_paints_exactly_the_symbol() -> None:
     d = re.search(r'<path d="([^"]+)" stroke="#000"', svg)
     assert d and 'fill="none"' in svg
     assert modules_of_path(d.group(1), len(rows)) == rows
+
+
+def test_a_cache_entry_is_taken_only_if_it_is_exactly_one_symbol() -> None:
+    """The smallest and largest symbols round-trip; one size beyond either, a padded or overlong
+    bit string (even with a CRC that matches what it holds) is refused, so a damaged cache never prints."""
+    import zlib
+
+    q = qr.QUIET_ZONE
+
+    def packed(n: int, bits: str, hex_digits: int | None = None) -> str:
+        digits = hex_digits if hex_digits is not None else -(-n * n // 4)
+        return f"{n}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
+
+    for n in (21 + 2 * q, 177 + 2 * q):  # version 1 and version 40, with their quiet zones
+        bits = ("10" * n * n)[: n * n]
+        assert qr.unpack_lines(packed(n, bits)) == [bits[i : i + n] for i in range(0, n * n, n)]
+    for n in (20 + 2 * q, 178 + 2 * q):
+        assert qr.unpack_lines(packed(n, "1" * n * n)) is None, n
+    n = 21 + 2 * q
+    bits = "1" * n * n
+    assert qr.unpack_lines(packed(n, bits, -(-n * n // 4) + 1)) is None  # one hex digit too many
+    too_long = "1" + bits  # fits the hex digits of n × n bits (n × n is not a multiple of 4), one bit too many
+    assert qr.unpack_lines(packed(n, too_long)) is None

@@ -33,6 +33,23 @@ def jsonld(html: str) -> dict:
     return json.loads(m.group(1))
 
 
+def test_urls_are_the_ones_the_readme_promises() -> None:
+    """URLs are printed on cards and live for years: urls.py makes exactly the README's table."""
+    from generator import urls
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    promised = {
+        "village": urls.village_url("<12-digit code>"), "township": urls.township_url("<9-digit code>"),
+        "city (a province's roster only)": urls.city_url("<id>"), "county-level unit": urls.county_url("<id>"),
+        "advisor": urls.advisor_url("<id>"), "print sheets": urls.print_url("<township code>"),
+        "contact cards (vCard 3.0: save the advisor to the phone book)":
+            f"{urls.village_vcard_url('<code>')}`, `/{urls.advisor_vcard_url('<id>')}",
+        "guides, statistics": f"{urls.guide_url('<service>')}`, `/{urls.STATS}",
+    }
+    for page_kind, url in promised.items():
+        assert f"| {page_kind} | `/{url}` |" in readme, page_kind
+
+
 def test_village_page(built: Path) -> None:
     html = page(built, "v/371502001003")
     crumbs = re.search(r'<nav class="dir-crumbs".*?</nav>', html, re.S).group(0)
