@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from roster_edit import SMALL
-from sites import mkdocs_build, project
+from sites import mkdocs_build, project, render_data_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -56,3 +56,9 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = mkdocs_build(folder)
     assert r.returncode == 0, r.stderr
     return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small roster's data pages rendered in this process, as the build renders them (no MkDocs)."""
+    return render_data_pages(SMALL, tmp_path_factory.mktemp("small-pages"))

@@ -92,6 +92,14 @@ def test_city_page_lists_its_units_and_hotline(roster: Roster) -> None:
     assert 'href="tel:063512348"' in html
     assert 'href="../../c/371502/"' in html and 'href="../../c/kaifaqu/"' in html
     assert 'href="../../c/371602/"' not in html  # another city's unit
+    assert "0531-12348" not in html and "0543-12348" not in html  # neither the province's number nor another city's
+
+
+def test_advisor_page_calls_the_hotline_of_the_city_they_work_in(roster: Roster) -> None:
+    _, html = site(roster).advisor_page(roster.advisor["A0101"])
+    assert 'href="tel:054312348"' in html and "0531-12348" not in html and "0635-12348" not in html
+    _, other = site(roster).advisor_page(roster.advisor["A0004"])
+    assert 'href="tel:063512348"' in other and "0543-12348" not in other
 
 
 def test_cards_print_the_citys_hotline(roster: Roster) -> None:

@@ -17,13 +17,9 @@ import pytest
 from generator.build import read_roster
 from generator.changes import diff, vanished
 from generator.load import load_documents
-from generator.output import write_files
-from generator.pages import Assets, Site, environment, page_tasks
 from merged import DIVISIONS, merge_roster, slice_roster
 from roster_edit import SAMPLE, SMALL
-from sites import mkdocs_build, project
-
-ROOT = Path(__file__).resolve().parent.parent
+from sites import mkdocs_build, project, render_data_pages
 
 
 def divisions(year: int, townships: set[str] | None = None) -> dict[str, tuple[str, str]]:
@@ -131,14 +127,6 @@ def check_merge(before: Path, after: Path, site: Path) -> None:
     for code in sorted(recoded):
         assert live_pages_reached(site, f"t/{code}/", base) - {f"t/{c}/" for c in townships23} == set()
 
-
-def render_data_pages(roster_dir: Path, out: Path) -> Path:
-    """The data pages alone, rendered as the build renders them (no MkDocs, no theme pipeline)."""
-    roster = read_roster(roster_dir).roster
-    site = Site(roster, environment(ROOT / "overrides" / "data"), Assets(), "test")
-    for task in page_tasks(roster):
-        write_files(out, site.pages_for(task))
-    return out
 
 
 @pytest.mark.slow  # real builds of a roster: the full run covers it
