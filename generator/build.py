@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +38,7 @@ from .search import read_content_pages, search_index
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
 from .urls import OFFLINE, SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
+from .yamlcache import ParseCache
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,11 @@ class Checked:
         return not errors(self.problems)
 
 
-def read_roster(data_dir: Path | str) -> Checked:
-    """Load and validate ``data_dir``. The roster is built leniently even when it has errors."""
-    docs = load_documents(data_dir)
+def read_roster(data_dir: Path | str, cache_dir: Path | None = None) -> Checked:
+    """Load and validate ``data_dir``. The roster is built leniently even when it has errors.
+
+    With ``cache_dir``, files parsed by an earlier build are read from there (yamlcache.py)."""
+    docs = load_documents(data_dir, ParseCache(cache_dir) if cache_dir is not None else None)
     return Checked(build_roster(docs), validate_roster(docs))
 
 
@@ -77,6 +80,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
     through the Markdown filling (whose autoescape is off).
     """
     rep = report(roster)
+    # a province's whole site charts its cities; one city's site (of a province too) its units
+    tops, of = (rep.cities, "各市") if len(rep.cities) > 1 else (rep.counties, "各县级单位")
     context: dict[str, object] = {
         "programme": roster.programme,
         "total": rep.programme,
@@ -88,8 +93,8 @@ def figures(roster: Roster, data_dir: Path | str | None = None, overrides: Path 
         "advisors": len(roster.advisors),
         "report": rep,
         "charts": {
-            "coverage": coverage_chart(rep.counties),
-            "villages": villages_chart(rep.counties),
+            "coverage": coverage_chart(tops, of),
+            "villages": villages_chart(tops, of),
             "roles": roles_chart(rep.programme),
             "load": load_chart(rep.programme),
         },
@@ -203,7 +208,7 @@ def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[st
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
-        yield cards.backs_sheet(site)
+        yield from cards.backs_sheets(site)
     elif kind == "township":
         yield cards.township_sheets(site, site.roster.township[key], qr_cache)
 
@@ -263,8 +268,13 @@ Renderer = Callable[[Roster, Path, Path, Assets, str, History | None], int]
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
                      renderer: Renderer | None = None, qr_cache: QRCache | None = None,
-                     history: History | None = None) -> int:
-    """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap."""
+                     history: History | None = None,
+                     fingerprints: Callable[[], Mapping[str, str]] | None = None) -> int:
+    """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
+
+    ``fingerprints``, called once the renderer is done, gives files by a digest that stands for
+    their bytes (the reuse's task digests, :func:`offline.site_digest`); the renderer may leave
+    those files out of ``out`` (they are published already)."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
     write_files(out, stats_files(roster))
@@ -278,13 +288,14 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
-    write_offline(roster, out, overrides, site_name)
+    write_offline(roster, out, overrides, site_name, fingerprints() if fingerprints else None)
     return count
 
 
-def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str) -> None:
+def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
+                  known: Mapping[str, str] | None = None) -> None:
     """The offline notice page, then the service worker, which digests everything else (offline.py)."""
     assets = find_assets(out)
     site = Site(roster, environment(overrides / "data"), assets, site_name)
     write_files(out, [site.render("offline.html", OFFLINE)])
-    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, assets.favicon])])
+    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, assets.favicon], known)])

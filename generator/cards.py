@@ -12,14 +12,14 @@ turns the documents into a PDF and is called by the command line, not from here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from markupsafe import Markup
 
-from .model import Roster, Township, Village
+from .model import City, Programme, Roster, Township, Village
 from .pages import Assets, Site, environment
 from .qr import QRCache, qr_svg
 from .urls import backs_url, print_url, township_url, village_url
@@ -36,7 +36,7 @@ CUT_GAP_MM = 3.0  # cut marks stop short of the cards, so a slightly off cut lea
 
 SHEETS_PER_DOCUMENT = 40  # one Chromium run each: parts print two at a time, then are merged
 
-Slot = tuple["Card | None", tuple[float, float]]  # a card (None on a back) and its top-left corner
+Slot = tuple["Card | Back", tuple[float, float]]  # a card, or what a back says, and its top-left corner
 SheetPage = tuple[str, list[Slot]]  # "front" or "back", and its slots
 
 
@@ -85,6 +85,24 @@ def card_content(roster: Roster, village: Village) -> CardContent:
         local_hotline=p.local_hotline,
         url=p.base_url + village_url(village.code),
     )
+
+
+class Back(NamedTuple):
+    """What the back of a card says: the programme as the card's city runs it (in a province, the
+    city's name and local hotline), so the back behind each card is that card's city's."""
+
+    city: str
+    programme: str
+    hotline: str
+    local_hotline: str
+
+
+def back_of(content: CardContent) -> Back:
+    return Back(content.city, content.programme, content.hotline, content.local_hotline)
+
+
+def programme_back(programme: Programme) -> Back:
+    return Back(programme.city, programme.name, programme.hotline, programme.local_hotline)
 
 
 @dataclass(frozen=True)
@@ -160,6 +178,7 @@ def select_villages(
     *,
     township: str | None = None,
     county: str | None = None,
+    city: str | None = None,
     all_villages: bool = False,
     codes: Iterable[str] | None = None,
 ) -> list[Village]:
@@ -171,6 +190,9 @@ def select_villages(
         if county not in roster.county:
             raise SelectionError(f"no county-level unit with id '{county}' (known: {', '.join(roster.county)})")
         return [v for t in roster.townships_of.get(county, []) for v in t.villages]
+    if city is not None:
+        check_city(roster, city)
+        return [v for c in roster.counties_of.get(city, []) for t in roster.townships_of.get(c.id, []) for v in t.villages]
     if all_villages:
         return roster.villages
     wanted = list(codes or [])
@@ -178,6 +200,16 @@ def select_villages(
     if unknown:
         raise SelectionError(f"no village with code {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
     return [roster.village[c] for c in wanted]
+
+
+def check_city(roster: Roster, city: str) -> None:
+    """Raise :class:`SelectionError` unless ``city`` is one of the roster's cities, naming them."""
+    if city in roster.city:
+        return
+    if not roster.has_cities:
+        raise SelectionError(f"no city with id '{city}': this roster has no cities (no cities.yaml); "
+                             "select by --county instead")
+    raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
 
 
 def read_village_list(path: Path) -> list[str]:
@@ -211,15 +243,21 @@ def sheet_pages(groups: Sequence[Sequence[Card]], backs: bool = False) -> list[S
     for sheet in (s for group in groups for s in sheets(group)):
         pages.append(("front", [(c, slot_mm(i)) for i, c in enumerate(sheet)]))
         if backs:
-            pages.append(("back", [(None, slot_mm(mirrored(i))) for i in range(len(sheet))]))
+            pages.append(("back", [(back_of(c.content), slot_mm(mirrored(i))) for i, c in enumerate(sheet)]))
     return pages
 
 
 def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, path: str = "", *,
-                  inline_css: Markup | None = None, back_link: str | None = None) -> tuple[str, str]:
-    """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline."""
+                  inline_css: Markup | None = None, back_link: str | None = None, backs: str = "",
+                  city_backs: Sequence[tuple[str, str]] = ()) -> tuple[str, str]:
+    """``(path, html)`` of a print page: the sheets, with the toolbar unless the CSS is inline.
+
+    ``backs`` is the sheet of backs the toolbar links to (the programme's unless a city's), and
+    ``city_backs`` the cities' sheets, (name, path), that a province's own sheet of backs lists.
+    """
     return site.render("print.html", path, title=title, pages=pages, count=count, marks=cut_marks(),
-                       geometry=geometry(), inline_css=inline_css, back_link=back_link)
+                       geometry=geometry(), inline_css=inline_css, back_link=back_link,
+                       backs_link=backs or backs_url(), city_backs=city_backs)
 
 
 def township_sheets(site: Site, township: Township, qr_cache: QRCache | None = None) -> tuple[str, str]:
@@ -229,14 +267,29 @@ def township_sheets(site: Site, township: Township, qr_cache: QRCache | None = N
     shows and prints only that card, on a card-sized page.
     """
     items = [card_for(site.roster, v, qr_cache) for v in township.villages]
+    city = site.roster.city_of(township.county)
     return render_sheets(site, sheet_pages([items]), len(items), township.name, print_url(township.code),
-                         back_link=township_url(township.code))
+                         back_link=township_url(township.code), backs=backs_url(city.id if city else ""))
 
 
-def backs_sheet(site: Site) -> tuple[str, str]:
-    """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet."""
-    pages: list[SheetPage] = [("back", [(None, slot_mm(i)) for i in range(PER_SHEET)])]
-    return render_sheets(site, pages, PER_SHEET, "背面（八项服务）", backs_url(), back_link="")
+def backs_sheet(site: Site, city: City | None = None) -> tuple[str, str]:
+    """/print/back/: one A4 sheet of ten card backs, to print on the reverse of any sheet; in a
+    province, /print/back/<city>/ for each city, with its name and local hotline."""
+    if city is None:
+        back, title, path = programme_back(site.roster.programme), "背面（八项服务）", backs_url()
+        others = [(c.name, backs_url(c.id)) for c in site.roster.cities] if len(site.roster.cities) > 1 else []
+    else:
+        back = programme_back(site.roster.programme_for_city(city.id))
+        title, path, others = f"{city.name}背面（八项服务）", backs_url(city.id), []
+    pages: list[SheetPage] = [("back", [(back, slot_mm(i)) for i in range(PER_SHEET)])]
+    return render_sheets(site, pages, PER_SHEET, title, path, back_link="", backs=path, city_backs=others)
+
+
+def backs_sheets(site: Site) -> Iterator[tuple[str, str]]:
+    """Every sheet of backs the site has: the programme's and, in a province, each city's."""
+    yield backs_sheet(site)
+    for city in site.roster.cities:
+        yield backs_sheet(site, city)
 
 
 # --- documents for print shops -------------------------------------------------------

@@ -1,8 +1,9 @@
 """The command line: the only module that parses arguments or prints.
 
     python -m generator validate [DATA_DIR] [--strict] [--format text|json]
-    python -m generator stats [DATA_DIR] [--format text|json]
-    python -m generator cards (--township CODE | --county ID | --all | --villages FILE) [--back] -o OUT.pdf
+    python -m generator stats [DATA_DIR] [--city ID] [--format text|json]
+    python -m generator cards (--township CODE | --county ID | --city ID | --all | --villages FILE) [--back] -o OUT.pdf
+    python -m generator cities [DATA_DIR] [--format text|json]
     python -m generator diff OLD NEW [--format text|json] [--reprint FILE] [--data DATA_DIR]
     python -m generator export [DATA_DIR] -o ROSTER.xlsx
     python -m generator import ROSTER.xlsx -o DATA_DIR
@@ -13,6 +14,7 @@ Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of our
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import unicodedata
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from . import changes
 from .build import Checked, read_roster
-from .cards import SelectionError, print_documents, read_village_list, select_villages
+from .cards import SelectionError, check_city, print_documents, read_village_list, select_villages
 from .changes import diff, reprint_text, vanished
 from .load import load_documents
 from .pdf import PdfError, write_pdf
@@ -93,10 +95,18 @@ def _summary(t: Area, limit: int) -> list[str]:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     checked = read_roster(args.data_dir)
-    rep = coverage(checked.roster)
+    roster = checked.roster
+    if args.city is not None:
+        try:
+            check_city(roster, args.city)
+        except SelectionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        roster = roster.only_city(args.city)  # the figures of that city's own site (ROSTER_CITY)
+    rep = coverage(roster)
     if args.format == "json":
         # the very text of the site's /data/stats.json
-        print(report_json(rep, checked.roster.programme.base_url), end="")
+        print(report_json(rep, roster.programme.base_url), end="")
     else:
         head = ["单位", "乡镇", "村居", "已覆盖", "空白", "覆盖率", "顾问", "律师", "法律服务工作者", "司法所工作人员",
                 "团队人数", "平均联系村居", "最多", "超过上限"]
@@ -134,7 +144,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
         return 1
     try:
         codes = read_village_list(args.villages) if args.villages else None
-        villages = select_villages(checked.roster, township=args.township, county=args.county,
+        villages = select_villages(checked.roster, township=args.township, county=args.county, city=args.city,
                                    all_villages=args.all, codes=codes)
     except (SelectionError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -156,6 +166,22 @@ def cmd_cards(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"{args.output}: {len(villages)} cards")
+    return 0
+
+
+def cmd_cities(args: argparse.Namespace) -> int:
+    checked = clean_roster(args.data_dir, "no cities listed")
+    if checked is None:
+        return 1
+    cities = checked.roster.cities
+    if args.format == "json":
+        # the ids alone, in roster order: what a CI matrix takes (fromJSON), one job per city
+        print(json.dumps([c.id for c in cities]))
+    elif not cities:
+        print(f"{args.data_dir}: one city's roster (no cities.yaml)")
+    else:
+        print(table(["城市", "名称", "本地热线", "网址"],
+                    [[c.id, c.name, c.local_hotline, c.base_url or checked.roster.programme.base_url] for c in cities]))
     return 0
 
 
@@ -197,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .excel import WorkbookError, import_workbook
+    from .excelread import WorkbookError, import_workbook
 
     try:
         result = import_workbook(args.workbook, args.output)
@@ -229,12 +255,14 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
     s = sub.add_parser("stats", help="the programme's figures (全覆盖, advisors, load, teams, gaps) per unit and township")
     s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    s.add_argument("--city", metavar="ID", help="one city's figures (a province's roster), as its own site gives them")
     s.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     s.set_defaults(func=cmd_stats)
     c = sub.add_parser("cards", help="print 便民服务卡 to a PDF: A4 sheets of ten, with cut marks")
     which = c.add_mutually_exclusive_group(required=True)
     which.add_argument("--township", metavar="CODE", help="one township's villages (9-digit code)")
     which.add_argument("--county", metavar="ID", help="one county-level unit's villages")
+    which.add_argument("--city", metavar="ID", help="one city's villages (a province's roster)")
     which.add_argument("--all", action="store_true", help="every village of the programme")
     which.add_argument("--villages", metavar="FILE", type=Path, help="a file of village codes, one per line (a reprint list)")
     c.add_argument("-o", "--output", metavar="OUT.pdf", type=Path, required=True, help="the PDF to write")
@@ -242,6 +270,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     c.add_argument("--overrides", default="overrides", metavar="DIR", help="theme folder with data/print.html (default: overrides)")
     c.set_defaults(func=cmd_cards)
+    k = sub.add_parser("cities", help="a province's cities (cities.yaml); --format json prints their ids for a CI matrix")
+    k.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
+    k.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    k.set_defaults(func=cmd_cities)
     d = sub.add_parser("diff", help="what changed between two rosters (folders or git revisions), and which cards to reprint")
     d.add_argument("old", metavar="OLD", help="a roster folder or a git revision (HEAD~1, origin/main)")
     d.add_argument("new", metavar="NEW", help="a roster folder or a git revision (HEAD)")

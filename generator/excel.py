@@ -1,39 +1,29 @@
-"""The roster as an Excel workbook, for staff who keep their lists in Excel: export and import.
+"""The roster as an Excel workbook, for staff who keep their lists in Excel: its layout, and export.
 
 One sheet per kind of record, Chinese column headers, data-validation lists where Excel has
-them (roles, kinds, county ids, advisor ids), and every code, id and phone column stored as
+them (roles, kinds, county and city ids, advisor ids), and every code, id and phone column stored as
 text (number format ``@``, string values) so that Excel cannot drop a leading zero or write
-a village code as 3.71502E+11. Import builds the roster files in memory, runs the validator
-on them and reports each problem at its cell (``ROSTER.xlsx:顾问!E12: error: …``); a
-workbook with an error writes nothing, and a clean one rewrites only the files whose
-content changed, in the house style of :mod:`yamlwrite`, so a one-cell change is a
-one-line change in git.
+a village code as 3.71502E+11. A province's roster (with ``cities.yaml``) gets a sheet 城市 and
+the units' column 所属城市; one city's workbook has neither. Reading a workbook back is
+:mod:`excelread`'s, from the layout defined here.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
-from .load import Document, Documents, display_path, parse_yaml
 from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
-from .problems import Problem, errors, sort_problems
-from .schema import OPTIONAL_FILES, REGIONS_DIR, ROSTER_FILES, TOWNSHIP_FILE, Count, Field, Flag, Refs, fields
-from .validate import validate_roster
-from .yamlwrite import dump, leading_comment
+from .schema import REGIONS_DIR, ROSTER_FILES, Count, Field, Flag, Refs, fields
+from .yamlwrite import leading_comment
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -41,11 +31,7 @@ except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
 TEXT = "@"  # Excel's number format for text
-MAX_ROWS = 20000  # how far down the validation lists and text formats reach
-
-
-class WorkbookError(ValueError):
-    """The workbook cannot be opened at all (not a workbook, no such file)."""
+MAX_ROWS = 200_000  # how far down the validation lists reach: past a province (77,299 villages, 24,249 advisors)
 
 
 @dataclass(frozen=True)
@@ -54,6 +40,7 @@ class Column:
     header: str
     record: str  # the record type the field belongs to, for its kind
     choices: str = ""  # a validation list: an Excel formula or a quoted list
+    province: bool = False  # only in a province's workbook (its roster has cities.yaml); optional on import
 
     @property
     def spec(self) -> Field:
@@ -73,15 +60,27 @@ def _words(options: Iterable[str]) -> str:
 
 
 COUNTY_IDS = "'县级单位'!$A$2:$A$1000"
+CITY_IDS = "'城市'!$A$2:$A$1000"
+CITIES_SHEET = "城市"
 PROGRAMME_SHEET = "项目"
 HEADER_KEY = "文件注释"  # the row of the programme sheet that holds the comment atop every file
 
 SHEETS: tuple[Sheet, ...] = (
+    # a province's cities, above the units: the sheet and the units' 所属城市 column are in the
+    # workbook of a roster with cities.yaml only, so one city's workbook stays as it was
+    Sheet(CITIES_SHEET, "cities.yaml", "cities", (
+        Column("id", "编号", "city"),
+        Column("code", "代码", "city"),
+        Column("name", "名称", "city"),
+        Column("local_hotline", "本地热线", "city"),
+        Column("base_url", "本市网址（本市单独建站时填写，印在二维码里）", "city"),
+    )),
     Sheet("县级单位", "counties.yaml", "counties", (
         Column("id", "编号", "county"),
         Column("code", "统计代码", "county"),
         Column("name", "名称", "county"),
         Column("kind", "类别", "county", _words(COUNTY_KIND_NAMES)),
+        Column("city", "所属城市", "county", CITY_IDS, province=True),
         Column("centre.name", "中心名称", "centre"),
         Column("centre.address", "中心地址", "centre"),
         Column("centre.phone", "中心电话", "centre"),
@@ -141,7 +140,21 @@ SHEETS: tuple[Sheet, ...] = (
     )),
 )
 SHEET = {s.title: s for s in SHEETS}
+#: Sheets a workbook may leave out: one city's roster has no cities, most rosters retired nothing.
+OPTIONAL_SHEETS = frozenset({CITIES_SHEET, "撤销村居", "撤销乡镇"})
+#: Roster files that only some rosters have: written when their sheets have rows, else removed.
+OPTIONAL_SHEET_FILES = ("cities.yaml", "retired.yaml")
 
+
+def workbook_sheets(province: bool) -> tuple[Sheet, ...]:
+    """The sheets an export writes: a province's all; one city's without the city level."""
+    if province:
+        return SHEETS
+    return tuple(Sheet(s.title, s.file, s.key, tuple(c for c in s.columns if not c.province))
+                 for s in SHEETS if s.title != CITIES_SHEET)
+
+PROVINCE_NOTE = ("全省名册：“城市”表每行一个地级市（编号、代码、本地热线；本市单独建站时填本市网址），"
+                 "“县级单位”表的“所属城市”填城市编号。")
 INSTRUCTIONS = (
     "村居法律顾问名册（Excel 版）",
     "",
@@ -160,7 +173,7 @@ INSTRUCTIONS = (
 # --- reading the roster files as plain data --------------------------------------------------
 
 
-def _load(path: Path) -> Any:
+def load_file(path: Path) -> Any:
     with path.open("rb") as f:
         return yaml.load(f.read().decode("utf-8-sig"), Loader=_Loader)
 
@@ -218,8 +231,11 @@ def export_workbook(data_dir: Path, out: Path) -> None:
     intro = wb.active
     assert intro is not None
     intro.title = "说明"
+    province = (data_dir / "cities.yaml").is_file()
     for line in INSTRUCTIONS:
         intro.append([line])
+        if province and line.startswith("每个工作表"):
+            intro.append([PROVINCE_NOTE])
     intro.column_dimensions["A"].width = 120
 
     programme_text = (data_dir / "programme.yaml").read_text(encoding="utf-8-sig")
@@ -242,11 +258,11 @@ def export_workbook(data_dir: Path, out: Path) -> None:
     ws.column_dimensions["B"].width = 60
     ws.column_dimensions["C"].width = 40
 
-    docs: dict[str, Any] = {name: _load(data_dir / name) or {} for name in ROSTER_FILES if name != "programme.yaml"}
-    retired_path = data_dir / "retired.yaml"
-    docs["retired.yaml"] = (_load(retired_path) or {}) if retired_path.exists() else {}
-    towns = [(_load(p) or {}) for p in township_files(data_dir)]
-    for sheet in SHEETS:
+    docs: dict[str, Any] = {name: load_file(data_dir / name) or {} for name in ROSTER_FILES if name != "programme.yaml"}
+    for name in OPTIONAL_SHEET_FILES:
+        docs[name] = (load_file(data_dir / name) or {}) if (data_dir / name).exists() else {}
+    towns = [(load_file(p) or {}) for p in township_files(data_dir)]
+    for sheet in workbook_sheets(province):
         rows: list[list[Any]] = []
         if sheet.title == "乡镇":
             records = [t.get("township") or {} for t in towns]
@@ -258,266 +274,3 @@ def export_workbook(data_dir: Path, out: Path) -> None:
             rows.append([_cell_value(c, _get(record, c.path)) for c in sheet.columns])
         _sheet(wb, sheet, rows)
     wb.save(out)
-
-
-# --- import ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Imported:
-    """What an import found and did."""
-
-    problems: list[Problem] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not errors(self.problems)
-
-
-_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
-
-
-@dataclass
-class _Reader:
-    """Turns sheet rows into roster documents, remembering which cell each value came from."""
-
-    name: str  # the workbook as messages show it
-    problems: list[Problem] = field(default_factory=list)
-    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (file, field path) → 'Sheet!C12'
-    sheet_of: dict[str, str] = field(default_factory=dict)  # file → the sheet its records come from
-    headers: dict[str, str] = field(default_factory=dict)  # 'Sheet!C12' → its column's header
-
-    def problem(self, where: str, header: str, message: str, code: str, level: str = "error") -> None:
-        self.problems.append(Problem(f"{self.name}:{where}", 0, 0, level, header, message, code))  # type: ignore[arg-type]
-
-    def value(self, column: Column, raw: Any, where: str) -> Any:
-        """A cell as the roster holds it; a number in a text column is a problem of its own."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        kind = column.spec.kind
-        if isinstance(kind, Flag):
-            if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "是", "否"):
-                return raw.strip().lower() in ("true", "是")
-            return raw
-        if isinstance(kind, Count):
-            if isinstance(raw, float) and raw.is_integer():
-                return int(raw)
-            if isinstance(raw, str) and raw.strip().isdigit():
-                return int(raw.strip())
-            return raw
-        if isinstance(raw, bool):
-            return raw  # the validator says a yes/no is not text
-        if isinstance(raw, (int, float)):
-            shown = f"{raw:.15g}"
-            self.problem(where, column.header,
-                         f"expected text in this column (codes, ids and phone numbers are text), found the number {shown}, "
-                         "which Excel may already have changed (leading zeros dropped, 3.71502E+11); set the cell's format "
-                         "to 文本 (Text) and type the value again", "number-cell")
-            text: Any = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
-        else:
-            text = str(raw).strip()
-        if isinstance(kind, Refs):
-            return [x for x in _LIST_SPLIT.split(text) if x]
-        return text
-
-    def rows(self, ws: Worksheet, sheet: Sheet) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
-        """(row number, values by field path, cell by field path) of each non-empty row, after
-        checking the headers."""
-        lines = ws.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(lines, ())]
-        where: dict[str, int] = {}
-        for column in sheet.columns:
-            if column.header in header:
-                where[column.path] = header.index(column.header)
-            else:
-                self.problem(f"{sheet.title}!1", column.header,
-                             f"expected a column headed '{column.header}' in sheet {sheet.title}, found none; "
-                             "restore the header from the template (export a workbook to get one)", "bad-sheet")
-        for i, h in enumerate(header):
-            if h and h not in {c.header for c in sheet.columns}:
-                self.problem(f"{sheet.title}!{get_column_letter(i + 1)}1", h,
-                             f"expected one of the template's headers, found '{h}'; rename or remove the column",
-                             "bad-sheet")
-        for number, line in enumerate(lines, 2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in line):
-                continue
-            values: dict[str, Any] = {}
-            cells: dict[str, str] = {}
-            for column in sheet.columns:
-                if column.path not in where:
-                    continue
-                at = where[column.path]
-                cell = f"{sheet.title}!{get_column_letter(at + 1)}{number}"
-                cells[column.path] = cell
-                self.headers[cell] = column.header
-                value = self.value(column, line[at] if at < len(line) else None, cell)
-                if value is not None:
-                    values[column.path] = value
-            yield number, values, cells
-
-    def record(self, file: str, path: str, values: dict[str, Any], cells: dict[str, str], first: str) -> dict[str, Any]:
-        """Nested mapping of ``values`` (dotted paths), with each value's cell recorded under ``path``."""
-        out: dict[str, Any] = {}
-        self.cells[(file, path)] = first
-        for dotted, value in values.items():
-            *parents, last = dotted.split(".")
-            target = out
-            for p in parents:
-                target = target.setdefault(p, {})
-            target[last] = value
-        for dotted, cell in cells.items():
-            self.cells[(file, f"{path}.{dotted}" if path else dotted)] = cell
-        return out
-
-    def cell_of(self, problem: Problem) -> str:
-        """The cell a problem about a generated file is about (or its sheet)."""
-        path = problem.field
-        while path:
-            if (at := self.cells.get((problem.file, path))) is not None:
-                return at
-            path = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", path) if re.search(r"(\[\d+\]|\.[^.\[]+)$", path) else ""
-        return self.sheet_of.get(problem.file, "")
-
-
-def _township_path(township: dict[str, Any], counties: dict[str, str]) -> str:
-    unit = str(township.get("county") or "")
-    return f"{REGIONS_DIR}/{unit}-{counties.get(unit, unit)}/{township.get('code')}-{township.get('name')}.yaml"
-
-
-def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Reader]:
-    """The roster files a workbook holds, as documents by relative path, with the file comment."""
-    reader = _Reader(display_path(workbook))
-    try:
-        wb = load_workbook(workbook, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise WorkbookError(f"{workbook}: no such file") from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:  # not a workbook
-        raise WorkbookError(f"{workbook}: not an Excel workbook (.xlsx) this tool can read: {exc}") from None
-    try:
-        missing = [t for t in (PROGRAMME_SHEET, *SHEET) if t not in wb.sheetnames and t not in ("撤销村居", "撤销乡镇")]
-        for title in missing:
-            reader.problem(title, "", f"expected a sheet named {title}, found none; restore it from the template", "bad-sheet")
-        files: dict[str, dict[str, Any]] = {}
-        header = ""
-        if PROGRAMME_SHEET in wb.sheetnames:
-            programme: dict[str, Any] = {}
-            spec = fields("programme")
-            for number, line in enumerate(wb[PROGRAMME_SHEET].iter_rows(values_only=True), 1):
-                key = str(line[0]).strip() if line and line[0] is not None else ""
-                raw = line[1] if len(line) > 1 else None
-                if number == 1 or not key:
-                    continue
-                cell = f"{PROGRAMME_SHEET}!B{number}"
-                if key == HEADER_KEY:
-                    header = str(raw) if raw is not None else ""
-                    continue
-                if key not in spec:
-                    reader.problem(f"{PROGRAMME_SHEET}!A{number}", key, f"expected one of the programme's fields "
-                                   f"({', '.join(spec)}), found '{key}'; fix the name or remove the row", "bad-sheet")
-                    continue
-                value = reader.value(Column(key, key, "programme"), raw, cell)
-                if value is not None:
-                    programme[key] = value
-                reader.cells[("programme.yaml", key)] = cell
-                reader.headers[cell] = key
-            files["programme.yaml"] = programme
-            reader.sheet_of["programme.yaml"] = PROGRAMME_SHEET
-        for sheet in SHEETS:
-            if sheet.file and sheet.file != "retired.yaml":
-                files[sheet.file] = {sheet.key: []}
-        retired: dict[str, list[Any]] = {}
-        townships: dict[str, tuple[str, dict[str, Any]]] = {}  # code → (file, document)
-        counties: dict[str, str] = {}
-        for sheet in SHEETS:
-            if sheet.title not in wb.sheetnames:
-                continue
-            ws = wb[sheet.title]
-            for number, values, cells in reader.rows(ws, sheet):
-                first = f"{sheet.title}!A{number}"
-                if sheet.title == "乡镇":
-                    path = _township_path(values, counties)
-                    if path in {f for f, _ in townships.values()}:
-                        path = path.removesuffix(".yaml") + f"-{number}.yaml"  # a duplicate: the validator names it
-                    record = reader.record(path, "township", values, cells, first)
-                    townships[str(record.get("code"))] = (path, {"township": record, "villages": []})
-                    reader.sheet_of[path] = sheet.title
-                elif sheet.title == "村居":
-                    code = str(values.pop("township", ""))
-                    cells.pop("township", None)
-                    if code not in townships:
-                        reader.problem(f"{sheet.title}!A{number}", "乡镇代码",
-                                       f"expected the code of a township in sheet 乡镇, found '{code}'; "
-                                       "add the township there or correct the code", "unknown-township")
-                        continue
-                    path, doc = townships[code]
-                    index = len(doc["villages"])
-                    doc["villages"].append(reader.record(path, f"villages[{index}]", values, cells, first))
-                else:
-                    target = retired.setdefault(sheet.key, []) if sheet.file == "retired.yaml" else files[sheet.file][sheet.key]
-                    index = len(target)
-                    target.append(reader.record(sheet.file, f"{sheet.key}[{index}]", values, cells, first))
-                    reader.sheet_of.setdefault(sheet.file, sheet.title)
-                    if sheet.title == "县级单位" and values.get("id"):
-                        counties[str(values["id"])] = str(values.get("name") or "")
-        if retired:
-            files["retired.yaml"] = retired
-        for path, doc in townships.values():
-            files[path] = doc
-        return files, header, reader
-    finally:
-        wb.close()
-
-
-def import_workbook(workbook: Path, out: Path) -> Imported:
-    """Check ``workbook`` as a roster and, when it has no errors, write it to ``out``."""
-    documents, header, reader = read_workbook(workbook)
-    result = Imported(problems=list(reader.problems))
-    texts: dict[str, str] = {}
-    for rel, document in documents.items():
-        old = out / rel
-        own_header = header
-        if old.is_file():
-            own_header = leading_comment(old.read_text(encoding="utf-8-sig", errors="replace"))
-        texts[rel] = dump(document, own_header)
-    docs = Documents(out)
-    record_of = {**ROSTER_FILES, **OPTIONAL_FILES}
-    for rel, text in texts.items():
-        root, problems = parse_yaml(text.encode("utf-8"), rel)
-        docs.problems += problems
-        docs.items.append(Document(rel, record_of.get(rel, TOWNSHIP_FILE), root))
-    for p in validate_roster(docs):
-        where = reader.cell_of(p)
-        shown = f"{reader.name}:{where}" if where else reader.name
-        result.problems.append(Problem(shown, 0, 0, p.level, reader.headers.get(where, p.field), p.message, p.code))
-    result.problems = sort_problems(result.problems)
-    if not result.ok:
-        return result
-    out.mkdir(parents=True, exist_ok=True)
-    for rel, text in sorted(texts.items()):
-        path = out / rel
-        if path.is_file():
-            try:
-                same = _load(path) == documents[rel]
-            except (yaml.YAMLError, UnicodeDecodeError):
-                same = False
-            if same:
-                result.unchanged += 1
-                continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-        result.written.append(display_path(path))
-    stale = [p for p in township_files(out) if p.relative_to(out).as_posix() not in texts]
-    if (out / "retired.yaml").is_file() and "retired.yaml" not in texts:
-        stale.append(out / "retired.yaml")
-    for path in stale:
-        path.unlink()
-        result.removed.append(display_path(path))
-    for folder in sorted({p.parent for p in stale}, reverse=True):
-        if folder != out and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-    return result

@@ -45,6 +45,7 @@ from .schema import (
     Refs,
     fields,
 )
+from .yamlcache import ParseCache, decode
 
 try:  # libyaml is ten times faster at this scale; pure Python is the fallback
     _Loader: type = yaml.CSafeLoader
@@ -282,8 +283,10 @@ def read_file(path: Path, shown: str, record: str) -> tuple[bytes, None] | tuple
                              f"cannot be read: {exc.strerror}; check its permissions or links", "unreadable-file")
 
 
-def load_documents(data_dir: Path | str) -> Documents:
-    """Parse every roster file under ``data_dir``; problems instead of exceptions."""
+def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Documents:
+    """Parse every roster file under ``data_dir``; problems instead of exceptions.
+
+    With ``cache``, files parsed by an earlier build (the same bytes) are not parsed again."""
     data_dir = Path(data_dir)
     docs = Documents(data_dir)
     if not data_dir.is_dir():
@@ -305,9 +308,17 @@ def load_documents(data_dir: Path | str) -> Documents:
             docs.items.append(Document(shown, record, None))
             continue
         assert raw is not None
+        key, found = cache.get(raw) if cache is not None else ("", None)
+        if found is not None:
+            docs.items.append(Document(shown, record, decode(found, Node)))
+            continue
         root, problems = parse_yaml(raw, shown)
+        if cache is not None and root is not None and not problems:
+            cache.put(key, root)
         docs.problems.extend(problems)
         docs.items.append(Document(shown, record, root))
+    if cache is not None:
+        cache.save()
     return docs
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .output import files_under
 from .urls import OFFLINE, SERVICE_WORKER
 
 _WORKER = r"""/* Service worker of the directory (generator/offline.py): offline after the first visit. */
@@ -60,22 +61,28 @@ self.addEventListener('fetch', (event) => {
 """
 
 
-def site_digest(site_dir: Path, skip: Iterable[str] = ()) -> str:
-    """A digest of every file of the built site (its path and bytes), but those in ``skip``."""
-    left_out = set(skip)
+def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Mapping[str, str] | None = None) -> str:
+    """A digest of every file of the built site (its path and bytes), but those in ``skip``.
+
+    ``known`` gives files (paths from the site root) by a digest that stands for their bytes
+    instead (reuse.py's task digests): they are not read, and need not be in ``site_dir``.
+    """
+    left_out, known = set(skip), known or {}
+    entries = {rel: value.encode("ascii") for rel, value in known.items() if rel not in left_out}
+    for rel in files_under(site_dir):
+        if rel not in left_out and rel not in entries:
+            entries[rel] = hashlib.sha256((site_dir / rel).read_bytes()).digest()
     digest = hashlib.sha256()
-    for path in sorted(site_dir.rglob("*")):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel in left_out or not path.is_file():
-            continue
-        digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for rel in sorted(entries):
+        digest.update(rel.encode("utf-8") + b"\0" + entries[rel])
     return digest.hexdigest()[:16]
 
 
-def service_worker(site_dir: Path, precache: Iterable[str]) -> tuple[str, bytes]:
-    """``sw.js`` for the site built in ``site_dir`` (call it last: it digests every other file),
-    keeping the notice page and ``precache`` (paths from the site root) from its install on."""
-    version = site_digest(site_dir, skip=[SERVICE_WORKER])
+def service_worker(site_dir: Path, precache: Iterable[str], known: Mapping[str, str] | None = None) -> tuple[str, bytes]:
+    """``sw.js`` for the site built in ``site_dir`` (call it last: it digests every other file,
+    see :func:`site_digest` for ``known``), keeping the notice page and ``precache`` (paths from
+    the site root) from its install on."""
+    version = site_digest(site_dir, skip=[SERVICE_WORKER], known=known)
     text = (_WORKER.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE)
             .replace("__PRECACHE__", json.dumps(sorted(set(precache)))))
     return SERVICE_WORKER, text.encode("utf-8")

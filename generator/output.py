@@ -1,9 +1,20 @@
-"""Writing the output folder: exclusively, atomically (all or nothing) and deterministically.
+"""Writing the output folder: exclusively, all or nothing, and deterministically.
 
-A build takes an exclusive lock beside the target (``.site.lock``), writes into a staging
-folder beside it, and swaps the staging folder in with one atomic exchange only when
-everything succeeded: a failed or killed build never leaves a half-written site, and two
-builds into the same folder never interleave (the second waits for the first).
+A build takes an exclusive lock beside the target (``.site.lock``) and writes into a staging
+folder beside it; nothing touches the published site until everything succeeded, so a failed
+build never leaves a half-written site, and two builds into the same folder never interleave
+(the second waits for the first). Then one of two ways in:
+
+- **The whole site** (a first build, or one that knows nothing of the published site): the
+  staging folder is swapped in with one atomic exchange, and the old tree removed.
+- **Only what changed** (a rebuild that knows which published files it keeps, see reuse.py):
+  the staging folder holds just the new and rendered files. Those whose bytes are already
+  published are dropped (the published file keeps its mtime); the others are renamed into
+  place one by one, and files the new site no longer has are deleted. A province's site has
+  over 100,000 folders: building, linking and removing a whole tree each time took minutes,
+  this takes well under a second. The plan is written first to a journal beside the target
+  (``.site.journal``): a build killed while applying it is finished by the next build, before
+  anything else, so the site is never left between two versions for longer than one apply.
 """
 
 from __future__ import annotations
@@ -12,11 +23,12 @@ import ctypes
 import errno
 import fcntl
 import gzip
+import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +49,10 @@ def staging_dir(target: Path) -> Path:
 
 def lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.lock")
+
+
+def journal_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.journal")
 
 
 def clear(path: Path) -> None:
@@ -149,15 +165,33 @@ class Publication:
         except BaseException:
             os.close(fd)
             raise
+        apply_journal(target)  # a build killed while writing into the site: finish its work first
         staging = staging_dir(target)
         clear(staging)  # left by a build that was killed
         staging.mkdir()
         return cls(target, staging, fd)
 
-    def publish(self) -> None:
+    def publish(self, kept: Collection[str] | None = None, previous: Collection[str] | None = None) -> list[str]:
+        """Put the staged site in place; return every file of the site now published (paths
+        relative to it, sorted).
+
+        With ``kept`` (published files the new site keeps as they are; they are not staged) and
+        ``previous`` (every file of the published site), only what changed is written; without,
+        the staging folder replaces the whole site.
+        """
         try:
-            keep_unchanged(self.staging, self.target)
-            swap_in(self.staging, self.target)
+            staged = files_under(self.staging)
+            if kept is None or previous is None or not self.target.is_dir() or self.target.is_symlink():
+                keep_unchanged(self.staging, self.target)
+                swap_in(self.staging, self.target)
+                return staged
+            site = set(staged) | set(kept)
+            moves = [rel for rel in staged if not _published_as(self.staging / rel, self.target / rel)]
+            plan = {"staging": str(self.staging), "moves": moves, "deletes": sorted(set(previous) - site)}
+            journal = journal_path(self.target)
+            _write_atomically(journal, json.dumps(plan).encode("utf-8"))
+            apply_journal(self.target)
+            return sorted(site)
         finally:
             self.release()
 
@@ -194,6 +228,84 @@ def _lock(fd: int, target: Path, wait: float) -> None:
                     f"another build has been writing {target} for over {wait / 60:.0f} minutes "
                     f"(lock {lock_path(target).name}); wait for it or stop it, then build again"
                 ) from None
+
+
+def files_under(root: Path) -> list[str]:
+    """Every file under ``root``, as sorted paths relative to it."""
+    found = []
+    for folder, _, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        found += [name if rel == "." else f"{rel}/{name}" for name in names]
+    return sorted(found)
+
+
+def _published_as(new: Path, old: Path) -> bool:
+    """Whether ``old`` is a file with exactly ``new``'s bytes."""
+    try:
+        if not old.is_file() or old.is_symlink() or old.stat().st_size != new.stat().st_size:
+            return False
+    except OSError:
+        return False
+    return _same_bytes(str(old), str(new))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def apply_journal(target: Path) -> None:
+    """Carry out the plan of :meth:`Publication.publish` written beside ``target``, if any: rename
+    each staged file into place, delete what the new site no longer has (and folders left empty),
+    then remove the journal. Each step can be done twice: a build killed half-way is finished
+    by the next one."""
+    journal = journal_path(target)
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except ValueError:  # killed while writing the journal: nothing of it was applied
+        journal.unlink()
+        return
+    staging = Path(plan["staging"])
+    made: set[Path] = set()
+    for rel in plan["moves"]:
+        source, dest = staging / rel, target / rel
+        if not source.exists():
+            continue  # moved by the build that was killed
+        if dest.parent not in made:
+            for parent in reversed(dest.relative_to(target).parents[:-1]):
+                folder = target / parent
+                if not folder.is_dir() or folder.is_symlink():
+                    clear(folder)  # a file where the new site has a folder
+                    folder.mkdir()
+            made.add(dest.parent)
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)  # a folder where the new site has a file
+        os.replace(source, dest)
+    emptied: set[Path] = set()
+    for rel in plan["deletes"]:
+        path = target / rel
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            continue
+        emptied.add(path.parent)
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):  # deepest first
+        while folder != target and target in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone): its parents are not empty either
+                break
+            folder = folder.parent
+    clear(staging)  # what is left there is already published
+    journal.unlink()
 
 
 def write_files(root: Path, files: Iterable[tuple[str, str | bytes]]) -> int:

@@ -76,7 +76,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         self._start(command)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        checked = build.read_roster(_data_dir(self, config))
+        checked = build.read_roster(_data_dir(self, config), _cache_dir(self, config))
         self.problems = []
         if not checked.ok:
             if self.preview is None:
@@ -145,25 +145,28 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             log.info("roster: every page shows the roster's problems; the last good pages are kept")
             return
         assert self.roster is not None
-        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        cache_dir = _cache_dir(self, config)
         qr_cache = QRCache(cache_dir)
         # a build links the files of unchanged render tasks from the published site (reuse.py)
         reuse = Reuse(cache_dir, self.publication.target, qr_cache) if self.publication is not None else None
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
-                                       qr_cache=qr_cache, history=self.history)
+                                       qr_cache=qr_cache, history=self.history,
+                                       fingerprints=reuse.known if reuse else None)
         if self.preview is not None:
             log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         elif reuse is not None:
-            log.info(f"roster: wrote {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged)")
+            log.info(f"roster: {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged and kept)")
         else:
             log.info(f"roster: wrote {count} data pages")
         if self.publication is not None:
-            self.publication.publish()
+            if reuse is not None:  # only what changed is written into the site
+                site = self.publication.publish(reuse.kept, reuse.previous)
+                reuse.commit(site)
+            else:
+                self.publication.publish()
             config.site_dir = str(self.publication.target)
             self.publication = None
-            if reuse is not None:
-                reuse.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.publication is not None:
@@ -194,6 +197,11 @@ def _one_city(roster: Roster, city: str) -> Roster:
 def _data_dir(plugin: RosterPlugin, config: MkDocsConfig) -> Path:
     """The roster folder (``data_dir``), relative to mkdocs.yml."""
     return Path(config.config_file_path).parent / plugin.config.data_dir
+
+
+def _cache_dir(plugin: RosterPlugin, config: MkDocsConfig) -> Path:
+    """What earlier builds left for this one (``cache_dir``, relative to mkdocs.yml)."""
+    return Path(config.config_file_path).parent / plugin.config.cache_dir
 
 
 def _overrides(config: MkDocsConfig) -> Path:

@@ -1,16 +1,21 @@
-"""Rebuilds that render only what changed: ``mkdocs build`` takes unchanged render tasks' files
-from the published site instead of rendering them again.
+"""Rebuilds that render only what changed: ``mkdocs build`` keeps unchanged render tasks' files
+in the published site instead of rendering them again.
 
 A province's site has about 100,000 data pages; rendering them all again after one township file
 changed took minutes. So each build remembers, in ``.cache/`` beside mkdocs.yml, a digest of what
 each render task read from the roster (the same inputs the live preview compares,
 :func:`preview.task_inputs`, plus the programme, site name, theme assets and data templates every
-page reads, and the git dates a task's pages show) and the files the task wrote, each with its
-inode, size and mtime as published. The next build links a task's files from the published site
-(a hard link: no bytes are read or written) when its digest is the same and every file is still
-the very file that was published (same inode, size and mtime); anything else is rendered. The
-output is the same bytes as a clean build's: a digest that differs only costs a render, and a file
-that changed under us is never trusted.
+page reads, and the git dates a task's pages show), the files the task wrote, each with its inode,
+size and mtime as published, and the site's other files. The next build keeps a task's files where
+they are (nothing is read, written or linked) when its digest is the same and every file is still
+the very file that was published (same inode, size and mtime); anything else is rendered into the
+staging folder, and :meth:`output.Publication.publish` writes only what changed. The output is the
+same bytes as a clean build's: a digest that differs only costs a render, and a file that changed
+under us is never trusted.
+
+The task digests also stand for their files' bytes in the service worker's version
+(:func:`offline.site_digest`): a clean build and a rebuild name the cache from the same digests,
+and neither reads 100,000 pages to do it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from .preview import _templates, task_inputs
 from .qr import QRCache
 
 MANIFEST = "render-tasks.json"
-VERSION = 1  # of the manifest's format; another version is ignored (everything renders once)
+VERSION = 2  # of the manifest's format; another version is ignored (everything renders once)
 
 
 def _digest(*parts: object) -> str:
@@ -68,29 +73,39 @@ class Reuse:
     published: Path  # the site folder as last published
     qr_cache: QRCache
     workers: int | None = None
-    reused: int = 0  # tasks linked by the last render, for the log and the bench
+    reused: int = 0  # tasks kept by the last render, for the log and the bench
     rendered: int = 0
-    _pending: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # task → (digest, paths)
+    #: after :meth:`render`: the published files the new site keeps as they are (not staged)
+    kept: list[str] = field(default_factory=list)
+    #: after :meth:`render`: every file of the published site, when the manifest knows them (else None)
+    previous: list[str] | None = None
+    #: after :meth:`render`: a digest standing for each rendered or kept task file's bytes
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    _pending: dict[str, tuple[str, list[str], list[list[object]] | None]] = field(default_factory=dict)
 
-    def _load(self) -> dict[str, object]:
+    def _load(self) -> tuple[dict[str, object], list[str] | None]:
+        """The manifest's tasks, and every file it says the published site has (None when unknown)."""
         try:
             data = json.loads((self.cache / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
+            return {}, None
         if not isinstance(data, dict) or data.get("version") != VERSION or data.get("site") != str(self.published.resolve()):
-            return {}
-        tasks = data.get("tasks")
-        return tasks if isinstance(tasks, dict) else {}
+            return {}, None
+        tasks, others = data.get("tasks"), data.get("others")
+        if not isinstance(tasks, dict) or not isinstance(others, list) or not self.published.is_dir():
+            return {}, None
+        files = [str(entry[0]) for record in tasks.values() if isinstance(record, dict)
+                 for entry in record.get("files", ()) if isinstance(entry, list) and entry]
+        return tasks, [*files, *map(str, others)]
 
-    def _reusable(self, record: object, digest: str | None) -> list[str] | None:
-        """The task's paths when the record is for ``digest`` and every file is still the very
-        file that was published (same inode, size and mtime); else None."""
+    def _reusable(self, record: object, digest: str | None) -> list[list[object]] | None:
+        """The task's files as recorded when the record is for ``digest`` and every file is still
+        the very file that was published (same inode, size and mtime); else None."""
         if digest is None or not isinstance(record, dict) or record.get("digest") != digest:
             return None
         files = record.get("files")
         if not isinstance(files, list) or not files:
             return None
-        paths = []
         for entry in files:
             try:
                 path, ino, size, mtime = entry
@@ -99,45 +114,49 @@ class Reuse:
                 return None
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime) or not isinstance(path, str):
                 return None
-            paths.append(path)
-        return paths
+        return files
 
     def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
                history: History | None = None) -> int:
         shared = _digest(roster.programme, site_name, assets, _templates(templates))
         tasks = page_tasks(roster)
         digests = {task: task_digest(roster, task, shared, history) for task in tasks}
-        old = self._load()
+        old, self.previous = self._load()
         todo: list[Task] = []
-        count = 0
-        self._pending = {}
+        self._pending, self.kept, self.fingerprints = {}, [], {}
         for task in tasks:
             name = f"{task[0]}:{task[1]}"
-            record = old.get(name)
             digest = digests[task]
-            files = self._reusable(record, digest)
+            files = self._reusable(old.get(name), digest) if self.previous is not None else None
             if digest is not None and files is not None:
-                for path in files:
-                    target = out / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(self.published / path, target)
-                count += len(files)
-                self._pending[name] = (digest, files)
+                paths = [str(entry[0]) for entry in files]
+                self.kept += paths
+                self._pending[name] = (digest, paths, files)
             else:
                 todo.append(task)
         written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
                                      history)
         for task, paths in zip(todo, written):
-            if digests[task] is not None:
-                self._pending[f"{task[0]}:{task[1]}"] = (digests[task] or "", paths)
+            if (digest := digests[task]) is not None:
+                self._pending[f"{task[0]}:{task[1]}"] = (digest, paths, None)
+        for digest, paths, _ in self._pending.values():
+            self.fingerprints.update(dict.fromkeys(paths, digest))
         self.reused, self.rendered = len(tasks) - len(todo), len(todo)
-        return count + sum(map(len, written))
+        return len(self.kept) + sum(map(len, written))
 
-    def commit(self) -> None:
+    def known(self) -> dict[str, str]:
+        """The last render's :attr:`fingerprints` (for :func:`build.write_data_pages`)."""
+        return self.fingerprints
+
+    def commit(self, site: list[str]) -> None:
         """Record what the published site now holds: each task's digest and its files as published
-        (inode, size, mtime). Called after the swap; a build that failed records nothing."""
+        (inode, size, mtime), and the rest of ``site`` (every file published). Called after the
+        publication; a build that failed records nothing."""
         tasks: dict[str, object] = {}
-        for name, (digest, paths) in self._pending.items():
+        for name, (digest, paths, kept) in self._pending.items():
+            if kept is not None:  # the very files recorded last time
+                tasks[name] = {"digest": digest, "files": kept}
+                continue
             files: list[list[object]] = []
             for path in paths:
                 try:
@@ -147,8 +166,10 @@ class Reuse:
                 files.append([path, st.st_ino, st.st_size, st.st_mtime_ns])
             else:
                 tasks[name] = {"digest": digest, "files": files}
+        in_tasks = {path for _, paths, _ in self._pending.values() for path in paths}
+        others = [path for path in site if path not in in_tasks]
         self.cache.mkdir(parents=True, exist_ok=True)
         tmp = self.cache / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks}),
-                       encoding="utf-8")
+        tmp.write_text(json.dumps({"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
+                                   "others": others}), encoding="utf-8")
         os.replace(tmp, self.cache / MANIFEST)

@@ -56,9 +56,10 @@ SEARCH_INDEX = "search.json"
 SERVICE_WORKER = "sw.js"  # at the site root: a worker's scope is its folder and below
 OFFLINE = "offline/"  # the notice the worker shows for a page not saved on the phone
 
-def backs_url() -> str:
-    """The sheet of card backs, the same for every township."""
-    return "print/back/"
+def backs_url(city: str = "") -> str:
+    """The sheet of card backs, the same for every township; in a province, one per city (its name
+    and local hotline are on the backs)."""
+    return f"print/back/{city}/" if city else "print/back/"
 
 
 #: The page kinds whose URL the search box makes from an id.

@@ -11,17 +11,21 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from two_cities import two_city_roster
 
-from generator.build import read_roster
+from generator import cards
+from generator.build import figures, fill_markdown, read_roster
 from generator.cards import card_content
 from generator.changes import diff
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
 from generator.stats import report, report_csv, report_json
+from raster import page_info, text_in
 from roster_edit import edit
 from sites import mkdocs_build, project
 
@@ -109,6 +113,50 @@ def test_cards_print_the_citys_hotline(roster: Roster) -> None:
     assert card_content(roster, roster.village["371502010001"]).local_hotline == "0635-12348"
 
 
+def test_each_city_has_its_sheet_of_backs(roster: Roster) -> None:
+    s = site(roster)
+    sheets = dict(cards.backs_sheets(s))
+    assert list(sheets) == ["print/back/index.html", "print/back/3715/index.html", "print/back/3716/index.html"]
+    binzhou = sheets["print/back/3716/index.html"]
+    assert binzhou.count("0543-12348</p>") == 10 and binzhou.count("滨州市「一乡镇一团队、一村居一顾问」") == 10
+    assert "0635-12348" not in binzhou and "0531-12348" not in binzhou and "<title>滨州市背面" in binzhou
+    assert "0635-12348</p>" in sheets["print/back/3715/index.html"]
+    province = sheets["print/back/index.html"]  # the province's own, and the way to each city's
+    assert "0531-12348</p>" in province and 'href="../../print/back/3716/"' in province
+    sheet = cards.township_sheets(s, roster.township["371602001"])[1]  # a township's sheets link its city's backs
+    assert 'href="../../print/back/3716/">背面（八项服务）</a>' in sheet
+    # one city's site of the province: its backs are its own, and no other city's are listed
+    one = dict(cards.backs_sheets(site(roster.only_city("3716"))))
+    assert list(one) == ["print/back/index.html", "print/back/3716/index.html"]
+    assert "0543-12348</p>" in one["print/back/index.html"] and "print/back/3715" not in one["print/back/index.html"]
+
+
+def run_cards(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "cards", *args], cwd=OVERRIDES.parent,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow  # two Chromium runs
+def test_printed_backs_carry_each_cards_city(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    one = tmp_path / "binzhou.pdf"
+    r = run_cards("--data", str(root), "--city", "3716", "--back", "-o", str(one))
+    assert r.returncode == 0 and r.stdout.strip().endswith("2 cards"), r.stderr
+    assert page_info(one)[0] == 2
+    front, back = (text_in(one, n, 0, 0, 210, 297) for n in (1, 2))
+    assert "渤海社区" in front and "王庄" in front and "古楼" not in front
+    assert "0543-12348" in back and "滨州市" in back and "0635" not in back and "0531" not in back
+    # a reprint list across both cities: the back behind each card is its own city's
+    listing = tmp_path / "reprint.txt"
+    listing.write_text("371602001001\n371502001001\n", encoding="utf-8")
+    mixed = tmp_path / "mixed.pdf"
+    assert run_cards("--data", str(root), "--villages", str(listing), "--back", "-o", str(mixed)).returncode == 0
+    for slot, (city, hotline) in enumerate((("滨州市", "0543-12348"), ("聊城市", "0635-12348"))):
+        x, y = cards.slot_mm(cards.mirrored(slot))
+        text = text_in(mixed, 2, x, y, 90, 54)
+        assert hotline in text and city in text, (slot, text)
+
+
 def test_stats_have_city_rows(roster: Roster) -> None:
     rep = report(roster)
     assert rep.levels == ["programme", "city", "county", "township"]
@@ -124,6 +172,31 @@ def test_stats_have_city_rows(roster: Roster) -> None:
     assert [(r["level"], r["id"], r["villages"]) for r in rows if r["level"] in ("city", "county")] == [
         ("city", "3715", "9"), ("county", "371502", "6"), ("county", "kaifaqu", "3"),
         ("city", "3716", "2"), ("county", "371602", "2")]
+
+
+def stats_markdown(roster: Roster) -> str:
+    """The statistics page as MkDocs gets it: stats.md filled with the build's figures."""
+    return fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), figures(roster, overrides=OVERRIDES))
+
+
+def test_stats_page_shows_the_cities_first(roster: Roster) -> None:
+    md = stats_markdown(roster)
+    assert "全省 **2** 个市、**3** 个县级单位、**4** 个乡镇（街道）、**11** 个村居" in md
+    assert 'aria-label="各市村居法律顾问覆盖率"' in md and 'aria-label="各市村居数"' in md
+    table = md[md.index('aria-label="各市统计表"'):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a>', table) == [
+        ("../city/3715/", "聊城市"), ("../city/3716/", "滨州市")]
+    # then each city's units, then each unit's townships
+    order = ['aria-label="各市统计表"', '<h3 id="city-3715">聊城市</h3>', 'aria-label="聊城市各县级单位统计表"',
+             '<h3 id="city-3716">滨州市</h3>', '<h3 id="c-371502">', '<h3 id="c-371602">']
+    assert [md.index(x) for x in order] == sorted(md.index(x) for x in order)
+    assert 'href="../c/371602/">滨城区</a>' in md and "全省合计、每个市、县级单位和乡镇（街道）各一行" in md
+    # one city's site of the province: its units, as one city's roster shows them
+    one = stats_markdown(roster.only_city("3716"))
+    assert "全市 **1** 个县级单位、**1** 个乡镇（街道）、**2** 个村居" in one
+    assert 'aria-label="各县级单位统计表"' in one and 'href="../c/371602/">滨城区</a>' in one
+    assert "city-3716" not in one and "各市" not in one
 
 
 def test_one_citys_stats_have_no_city_rows() -> None:
@@ -152,6 +225,9 @@ def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
     assert 'href="city/3715/"' in home and 'href="city/3716/"' in home and 'href="c/371502/"' not in home
     assert "全省 <strong>2</strong> 个市、<strong>3</strong> 个县级单位" in home
     assert "滨州市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
+    stats = (out / "stats" / "index.html").read_text(encoding="utf-8")  # the cities first, each to its page
+    assert stats.index('href="../city/3716/"') < stats.index('href="../c/371602/"')
+    assert (out / "print" / "back" / "3716" / "index.html").is_file()
 
 
 # -- one city at a time: the site of one city of a province's roster ------------------------------

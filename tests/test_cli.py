@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from two_cities import two_city_roster
 
 from generator.cli import main
 from roster_edit import SAMPLE, SMALL, copy_roster, edit
@@ -103,7 +104,7 @@ def test_every_command_and_option_is_documented_in_readme() -> None:
 
     readme = (SMALL.parents[2] / "README.md").read_text(encoding="utf-8")
     sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"validate", "stats", "cards", "diff", "export", "import"}
+    assert set(sub.choices) == {"validate", "stats", "cards", "cities", "diff", "export", "import"}
     for name, command in sub.choices.items():
         assert f"python -m generator {name}" in readme
         for action in command._actions:
@@ -139,3 +140,45 @@ def test_readme_opens_with_the_two_commands_ci_runs() -> None:
     commands = [line.strip() for line in readme.splitlines()[:12] if line.startswith("    ")]
     assert commands == ["python3 -m pip install -e . && mkdocs build", "sh tests/setup.sh && python3 -m pytest"]
     assert (root / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + commands[1])
+
+
+def test_stats_of_one_city_are_its_own_sites_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = two_city_roster(tmp_path)
+    assert main(["stats", str(root), "--city", "3716"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("滨州市：1 个县级单位，1 个乡镇（街道），2 个村居，1 名顾问；全覆盖 2/2 = 100%"), out
+    assert "滨城区" in out and "东昌府区" not in out
+    assert main(["stats", str(root), "--city", "3716", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(a["level"], a["id"]) for a in data["areas"]] == [
+        ("programme", ""), ("city", "3716"), ("county", "371602"), ("township", "371602001")]
+    assert main(["stats", str(root), "--city", "3715"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("聊城市：") and "滨城区" not in out and "东昌府区" in out
+
+
+@pytest.mark.parametrize("command", [["stats"], ["cards", "-o", "x.pdf", "--data"]])
+def test_an_unknown_city_lists_the_known_ones(tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = two_city_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, str(root), "--city", "3799"]) == 1
+    assert capsys.readouterr().err.strip() == "error: no city with id '3799' (known: 3715, 3716)"
+    assert not (tmp_path / "x.pdf").exists()
+    assert main([*command, str(SMALL), "--city", "3715"]) == 1  # one city's roster has no city level
+    assert "this roster has no cities (no cities.yaml); select by --county instead" in capsys.readouterr().err
+
+
+def test_cities_for_a_ci_matrix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = two_city_roster(tmp_path)
+    assert main(["cities", str(root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == ["3715", "3716"]
+    assert main(["cities", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "0543-12348" in out and "滨州市" in out
+    assert main(["cities", str(SMALL), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    edit(root, "cities.yaml", "code: '3716'", "code: '37160'")
+    assert main(["cities", str(root), "--format", "json"]) == 1  # a broken roster gives no matrix to build
+    captured = capsys.readouterr()
+    assert "[bad-code]" in captured.out and "no cities listed" in captured.err

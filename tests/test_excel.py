@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
+from two_cities import two_city_roster
 
 from generator.cli import main
-from generator.excel import SHEETS, export_workbook, import_workbook
+from generator.excel import SHEETS, export_workbook
+from generator.excelread import import_workbook
 from roster_edit import SAMPLE, SMALL, copy_roster
 
 
@@ -48,8 +51,11 @@ def test_codes_and_phones_are_text_and_lists_are_offered(sample_workbook: Path) 
     assert wb["顾问"]["E2"].data_type == "s" and wb["顾问"]["E2"].number_format == "@"
     assert ws.max_row == 6363 + 1 and wb["顾问"].max_row == 1874 + 1
     lists = {str(dv.sqref): dv.formula1 for dv in wb["顾问"].data_validations.dataValidation}
-    assert lists["C2:C20000"] == '"lawyer,legal-worker,judicial-officer"'
-    assert "县级单位" in {str(dv.sqref): dv.formula1 for dv in wb["乡镇"].data_validations.dataValidation}["C2:C20000"]
+    assert lists["C2:C200000"] == '"lawyer,legal-worker,judicial-officer"'
+    assert "县级单位" in {str(dv.sqref): dv.formula1 for dv in wb["乡镇"].data_validations.dataValidation}["C2:C200000"]
+    # a province's workbook (77,299 villages, 24,249 advisors): every row gets its list, every advisor is offered
+    (advisor,) = [dv for dv in ws.data_validations.dataValidation if "顾问" in dv.formula1]
+    assert int(str(advisor.sqref).rsplit("D", 1)[1]) > 77_300 and int(advisor.formula1.rsplit("$", 1)[1]) > 24_250
 
 
 SHEET_COLUMNS = {s.title: s.columns for s in SHEETS}
@@ -131,3 +137,69 @@ def test_export_refuses_a_roster_with_errors(tmp_path: Path) -> None:
     assert main(["export", str(data), "-o", str(tmp_path / "r.xlsx")]) == 1
     assert not (tmp_path / "r.xlsx").exists()
     assert main(["export", str(SMALL), "-o", str(tmp_path / "r.xlsx")]) == 0
+
+
+def yaml_tree(folder: Path) -> dict[str, object]:
+    return {p.relative_to(folder).as_posix(): yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted(folder.rglob("*.yaml"))}
+
+
+def test_a_province_round_trips_through_its_workbook(tmp_path: Path) -> None:
+    source = two_city_roster(tmp_path / "source")
+    book = tmp_path / "province.xlsx"
+    export_workbook(source, book)
+    wb = load_workbook(book)
+    assert wb.sheetnames[:4] == ["说明", "项目", "城市", "县级单位"]
+    assert [[c.value for c in row] for row in wb["城市"].iter_rows()] == [
+        ["编号", "代码", "名称", "本地热线", "本市网址（本市单独建站时填写，印在二维码里）"],
+        ["3715", "3715", "聊城市", "0635-12348", None], ["3716", "3716", "滨州市", "0543-12348", None]]
+    assert wb["城市"]["D3"].data_type == "s" and wb["城市"]["D3"].number_format == "@"
+    units = wb["县级单位"]
+    assert units["E1"].value == "所属城市" and [units.cell(r, 5).value for r in range(2, units.max_row + 1)][-1] == "3716"
+    assert "城市" in {str(dv.sqref): dv.formula1 for dv in units.data_validations.dataValidation}["E2:E200000"]
+    # into the house style: the same roster, the hand-written fixture's key order aside
+    first = import_workbook(book, tmp_path / "house" / "data")
+    assert first.ok and first.problems == [], first.problems
+    assert yaml_tree(tmp_path / "house" / "data") == yaml_tree(source)
+    # and from there, export → import gives the same files byte for byte
+    again = tmp_path / "again.xlsx"
+    export_workbook(tmp_path / "house" / "data", again)
+    second = import_workbook(again, tmp_path / "again" / "data")
+    assert second.ok and same_tree(tmp_path / "house" / "data", tmp_path / "again" / "data") == []
+    assert "city: '3716'" in (tmp_path / "again" / "data" / "counties.yaml").read_text(encoding="utf-8")
+    over = import_workbook(again, tmp_path / "house" / "data")
+    assert over.written == over.removed == [] and over.unchanged == 9
+
+
+def test_one_citys_workbook_has_no_city_level(tmp_path: Path) -> None:
+    data, book = small_workbook(tmp_path)
+    wb = load_workbook(book)
+    assert "城市" not in wb.sheetnames and "所属城市" not in [c.value for c in wb["县级单位"][1]]
+    assert not any("城市" in str(row[0].value) for row in wb["说明"].iter_rows())
+    # a province's workbook imported over it writes cities.yaml; one city's again removes it
+    province = tmp_path / "p.xlsx"
+    export_workbook(two_city_roster(tmp_path / "p"), province)
+    assert import_workbook(province, data).ok and (data / "cities.yaml").is_file()
+    back = import_workbook(book, data)
+    assert back.ok and [Path(p).name for p in back.removed if p.endswith("cities.yaml")] == ["cities.yaml"]
+    assert not (data / "cities.yaml").exists()
+
+
+def test_errors_in_the_city_sheet_name_its_cells(tmp_path: Path) -> None:
+    source = two_city_roster(tmp_path / "source")
+    book = tmp_path / "province.xlsx"
+    export_workbook(source, book)
+    wb = load_workbook(book)
+    wb["城市"]["B3"] = "37160"  # a digit too many
+    wb["城市"]["D2"] = 635  # typed as a number
+    wb["城市"]["D2"].number_format = "General"
+    units = wb["县级单位"]
+    last = units.max_row
+    units.cell(last, 5).value = "3799"  # a city that is not in the sheet
+    wb.save(book)
+    result = import_workbook(book, tmp_path / "out")
+    found = {(p.file.split(":", 1)[1], p.field, p.code) for p in result.problems}
+    assert ("城市!B3", "代码", "bad-code") in found, found
+    assert ("城市!D2", "本地热线", "number-cell") in found, found
+    assert (f"县级单位!E{last}", "所属城市", "unknown-city") in found, found
+    assert not result.ok and not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import OutputBusy, Publication, exchange, lock_path, staging_dir, swap_in
+from generator.output import (
+    OutputBusy,
+    Publication,
+    exchange,
+    files_under,
+    journal_path,
+    lock_path,
+    staging_dir,
+    swap_in,
+)
 from roster_edit import SAMPLE, SMALL
 from sites import project
 
@@ -57,6 +67,60 @@ def test_abandon_after_publish_leaves_the_next_build_alone(tmp_path: Path) -> No
     first.abandon()  # what the first build's atexit hook does when its process ends
     assert second.staging.is_dir()
     second.abandon()
+
+
+def published(tmp_path: Path) -> Path:
+    """A site as a first build published it: a page, a page kept, a page to be dropped."""
+    first = Publication.begin(tmp_path / "site")
+    for rel, text in (("index.html", "home"), ("v/1/index.html", "one"), ("v/2/index.html", "two"),
+                      ("v/3/index.html", "three")):
+        (first.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (first.staging / rel).write_text(text, encoding="utf-8")
+    assert first.publish() == ["index.html", "v/1/index.html", "v/2/index.html", "v/3/index.html"]
+    return tmp_path / "site"
+
+
+def test_a_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
+    site = published(tmp_path)
+    before = {rel: os.stat(site / rel) for rel in files_under(site)}
+    second = Publication.begin(site)
+    for rel, text in (("index.html", "home"), ("v/2/index.html", "TWO"), ("v/4/index.html", "four")):
+        (second.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (second.staging / rel).write_text(text, encoding="utf-8")
+    now = second.publish(kept=["v/1/index.html"], previous=list(before))
+    assert now == files_under(site) == ["index.html", "v/1/index.html", "v/2/index.html", "v/4/index.html"]
+    assert [(site / rel).read_text() for rel in now] == ["home", "one", "TWO", "four"]
+    for same in ("index.html", "v/1/index.html"):  # the same bytes: the published file, untouched
+        assert (os.stat(site / same).st_ino, os.stat(site / same).st_mtime_ns) == (before[same].st_ino, before[same].st_mtime_ns)
+    assert not (site / "v" / "3").exists()  # dropped, and its folder with it
+    assert sorted(p.name for p in tmp_path.iterdir()) == [lock_path(site).name, "site"]  # no staging, no journal
+
+
+def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path: Path) -> None:
+    site = published(tmp_path)
+    staging = staging_dir(site)
+    (staging / "v" / "2").mkdir(parents=True)
+    (staging / "v" / "2" / "index.html").write_text("TWO", encoding="utf-8")
+    (staging / "new.html").write_text("new", encoding="utf-8")
+    (site / "new.html").write_text("half-written", encoding="utf-8")
+    # as a killed build leaves it: the plan written, one move done (v/5), the rest not
+    (site / "v" / "5").mkdir()
+    (site / "v" / "5" / "index.html").write_text("five", encoding="utf-8")
+    journal_path(site).write_text(json.dumps({"staging": str(staging), "moves": ["new.html", "v/2/index.html", "v/5/index.html"],
+                                              "deletes": ["v/3/index.html"]}), encoding="utf-8")
+    nxt = Publication.begin(site)
+    assert files_under(site) == ["index.html", "new.html", "v/1/index.html", "v/2/index.html", "v/5/index.html"]
+    assert [(site / r).read_text() for r in ("new.html", "v/2/index.html", "v/5/index.html")] == ["new", "TWO", "five"]
+    assert not journal_path(site).exists() and files_under(nxt.staging) == []
+    nxt.abandon()
+
+
+def test_a_build_without_the_list_of_published_files_replaces_the_whole_site(tmp_path: Path) -> None:
+    site = published(tmp_path)
+    second = Publication.begin(site)
+    (second.staging / "index.html").write_text("home", encoding="utf-8")
+    assert second.publish(kept=["v/1/index.html"], previous=None) == ["index.html"]
+    assert files_under(site) == ["index.html"]
 
 
 def mkdocs(folder: Path) -> subprocess.Popen[str]:
@@ -157,6 +221,7 @@ def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
     after = stamps(site)
     changed = sorted(k for k in after if after[k] != first.get(k))
     assert "a/A0002/index.html" in changed and "search.json" in changed
+    assert "sw.js" in changed  # a new cache name: phones that saved the old pages fetch the new ones
     assert "a/A0001/index.html" not in changed and "guides/lawyer/index.html" not in changed
     assert len(changed) < len(after) // 3
     clean = project(tmp_path / "clean", folder / "data")  # the same roster built from nothing

@@ -346,11 +346,10 @@ def test_a_new_build_has_a_new_cache_and_drops_the_old(browser: Browser, small_s
             context.close()
 
 
-def test_the_worker_is_deterministic_and_names_the_build(small_site: Path) -> None:
-    from generator.offline import site_digest
-
+def test_the_worker_names_its_cache_and_registers_from_every_folder(small_site: Path) -> None:
+    # that the name changes with the site and only then: tests/test_output.py (a rebuild)
     sw = (small_site / "sw.js").read_text(encoding="utf-8")
-    assert f"const CACHE = PREFIX + '{site_digest(small_site, skip=['sw.js'])}'" in sw
+    assert re.search(r"const CACHE = PREFIX \+ '[0-9a-f]{16}';", sw)
     assert "register('./sw.js',{scope:'./'})" in (small_site / "index.html").read_text(encoding="utf-8")
     assert "register('../../sw.js',{scope:'../../'})" in (small_site / VILLAGE / "index.html").read_text(encoding="utf-8")
 

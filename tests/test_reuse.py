@@ -1,17 +1,19 @@
-"""Rebuilds link unchanged render tasks' files from the published site (generator/reuse.py).
+"""Rebuilds keep unchanged render tasks' files in the published site (generator/reuse.py).
 
-The output must be the bytes a clean render gives; a task whose inputs changed, or whose
-published file was touched, renders again.
+The site (the staged files over the kept ones) must be the bytes a clean render gives; a task
+whose inputs changed, or whose published file was touched, renders again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from generator import build
 from generator.build import read_roster
 from generator.model import Roster
+from generator.output import files_under
 from generator.pages import Assets
 from generator.qr import QRCache
 from generator.reuse import Reuse
@@ -26,18 +28,26 @@ def render(reuse: Reuse, roster: Roster, out: Path) -> None:
     reuse.render(roster, out, TEMPLATES, Assets(), "村居法律顾问")
 
 
+def merged(reuse: Reuse, staging: Path) -> dict[str, str]:
+    """The site a publication makes of the staging folder and the published files kept."""
+    kept = {path: hashlib.sha256((reuse.published / path).read_bytes()).hexdigest() for path in reuse.kept}
+    staged = tree_digest(staging)
+    assert not set(kept) & set(staged), "a kept file was rendered too"
+    return kept | staged
+
+
 def clean(roster: Roster, out: Path) -> dict[str, str]:
     out.mkdir(parents=True)
     build.render_tasks(roster, build.page_tasks(roster), out, TEMPLATES, Assets(), "村居法律顾问", workers=1)
     return tree_digest(out)
 
 
-def test_rebuild_links_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> None:
+def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
     site, cache = tmp_path / "site", tmp_path / ".cache"
     first = Reuse(cache, site, QRCache(None), workers=1)
     render(first, read_roster(data).roster, site)  # as if published: the render went straight to the site
-    first.commit()
+    first.commit(files_under(site))
     assert (first.rendered, first.reused) == (5, 0)  # counties, three townships, one batch of advisors
     untouched = os.stat(site / "v" / "371502001003" / "index.html").st_ino
 
@@ -45,11 +55,13 @@ def test_rebuild_links_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
     roster = read_roster(data).roster
     second = Reuse(cache, site, QRCache(None), workers=1)
     render(second, roster, tmp_path / "staging")
-    # the unit pages (they count every township), 堂邑镇 and its advisors' batch render; two townships are linked
+    # the unit pages (they count every township), 堂邑镇 and its advisors' batch render; two townships are kept
     assert (second.rendered, second.reused) == (3, 2)
-    assert os.stat(tmp_path / "staging" / "v" / "371502001003" / "index.html").st_ino == untouched
+    assert "v/371502001003/index.html" in second.kept and second.previous is not None
+    assert not (tmp_path / "staging" / "v" / "371502001003").exists()  # nothing written for a kept task
+    assert os.stat(site / "v" / "371502001003" / "index.html").st_ino == untouched
     assert "8:30—17:00" in (tmp_path / "staging" / "t" / "371502102" / "index.html").read_text(encoding="utf-8")
-    assert tree_digest(tmp_path / "staging") == clean(roster, tmp_path / "clean")
+    assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
 def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
@@ -58,13 +70,14 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     roster = read_roster(data).roster
     first = Reuse(cache, site, QRCache(None), workers=1)
     render(first, roster, site)
-    first.commit()
+    first.commit(files_under(site))
     page = site / "v" / "371502001003" / "index.html"
     page.write_text("tampered", encoding="utf-8")  # same inode, new size and mtime
     second = Reuse(cache, site, QRCache(None), workers=1)
     render(second, roster, tmp_path / "staging")
     assert (second.rendered, second.reused) == (1, 4)
-    assert tree_digest(tmp_path / "staging") == clean(roster, tmp_path / "clean")
+    assert (tmp_path / "staging" / "v" / "371502001003" / "index.html").is_file()
+    assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
 def test_another_site_folder_or_a_lost_manifest_renders_everything(tmp_path: Path) -> None:
@@ -72,11 +85,12 @@ def test_another_site_folder_or_a_lost_manifest_renders_everything(tmp_path: Pat
     site, cache = tmp_path / "site", tmp_path / ".cache"
     first = Reuse(cache, site, QRCache(None), workers=1)
     render(first, roster, site)
-    first.commit()
+    first.commit(files_under(site))
     other = Reuse(cache, tmp_path / "other-site", QRCache(None), workers=1)
     render(other, roster, tmp_path / "staging1")
-    assert other.reused == 0
+    assert (other.reused, other.kept, other.previous) == (0, [], None)
     (cache / "render-tasks.json").write_text("{not json", encoding="utf-8")
     again = Reuse(cache, site, QRCache(None), workers=1)
     render(again, roster, tmp_path / "staging2")
-    assert again.reused == 0
+    assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
+    assert tree_digest(tmp_path / "staging2") == tree_digest(site)

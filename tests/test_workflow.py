@@ -1,7 +1,9 @@
-"""The publishing workflow: linted by actionlint and zizmor, and made only of commands the tests run."""
+"""The publishing workflows (roster.yml; province.yml, a site per city): linted by actionlint and
+zizmor, and made only of commands the tests run."""
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -14,6 +16,8 @@ from generator.cli import parser
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "roster.yml"
+PROVINCE = ROOT / ".github" / "workflows" / "province.yml"
+WORKFLOWS = [WORKFLOW, PROVINCE]
 
 
 def tool(name: str) -> str:
@@ -22,30 +26,44 @@ def tool(name: str) -> str:
     return found
 
 
-def test_actionlint_passes() -> None:
-    r = subprocess.run([tool("actionlint"), "-no-color", str(WORKFLOW)], capture_output=True, text=True, cwd=ROOT)
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_actionlint_passes(workflow: Path) -> None:
+    r = subprocess.run([tool("actionlint"), "-no-color", str(workflow)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_zizmor_finds_nothing_even_pedantic() -> None:
-    r = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--pedantic", str(WORKFLOW)],
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_zizmor_finds_nothing_even_pedantic(workflow: Path) -> None:
+    r = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--pedantic", str(workflow)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def steps() -> list[dict[str, object]]:
-    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def steps(workflow: Path = WORKFLOW) -> list[dict[str, object]]:
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     return [step for job in data["jobs"].values() for step in job["steps"]]
 
 
-def test_actions_are_pinned_and_permissions_minimal() -> None:
-    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def generator_commands(workflow: Path) -> list[list[str]]:
+    """The arguments of each ``python -m generator …`` line in the workflow's steps."""
+    commands = []
+    for step in steps(workflow):
+        for line in str(step.get("run", "")).splitlines():
+            words = shlex.split(line.strip().removeprefix("if ").split(" > ")[0].split(" >> ")[0], comments=True)
+            if words[:3] == ["python", "-m", "generator"]:
+                commands.append(words[3:])
+    return commands
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_and_permissions_minimal(workflow: Path) -> None:
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     assert data["permissions"] == {}
     for name, job in data["jobs"].items():
         assert set(job["permissions"].values()) <= {"read", "write"}, name
         if name != "deploy":
             assert job["permissions"] == {"contents": "read"}, name
-    for step in steps():
+    for step in steps(workflow):
         if "uses" in step:
             ref = str(step["uses"]).split("@", 1)[1]
             assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
@@ -54,12 +72,7 @@ def test_actions_are_pinned_and_permissions_minimal() -> None:
 def test_every_generator_command_in_the_workflow_is_one_the_cli_accepts() -> None:
     """Each ``python -m generator …`` line parses with the real parser (so a renamed option
     cannot leave the workflow behind), and each is run by a test of its own."""
-    commands = []
-    for step in steps():
-        for line in str(step.get("run", "")).splitlines():
-            words = shlex.split(line.strip().removeprefix("if ").split(" > ")[0].split(" >> ")[0], comments=True)
-            if words[:3] == ["python", "-m", "generator"]:
-                commands.append(words[3:])
+    commands = generator_commands(WORKFLOW)
     assert {c[0] for c in commands} == {"validate", "diff", "cards"}
     for args in commands:
         parser().parse_args([a.replace("$BASE", "origin/main") for a in args])
@@ -73,3 +86,21 @@ def test_every_generator_command_in_the_workflow_is_one_the_cli_accepts() -> Non
 @pytest.mark.parametrize("command", ["mkdocs build", "python -m generator validate"])
 def test_the_build_job_runs_what_ci_runs(command: str) -> None:
     assert any(str(step.get("run", "")).strip() == command for step in steps())
+
+
+def test_the_province_matrix_takes_its_cities_from_the_roster() -> None:
+    """One job per city, from the ids `cities --format json` prints (tested in test_cli.py), each
+    building with ROSTER_CITY; no city id is written in the workflow."""
+    data = yaml.safe_load(PROVINCE.read_text(encoding="utf-8"))
+    assert generator_commands(PROVINCE) == [["validate"], ["cities", "--format", "json"]]
+    for args in generator_commands(PROVINCE):
+        parser().parse_args(args)
+    assert "def test_cities_for_a_ci_matrix(" in (ROOT / "tests" / "test_cli.py").read_text(encoding="utf-8")
+    lister, city = data["jobs"]["cities"], data["jobs"]["city"]
+    assert lister["outputs"]["ids"] == "${{ steps.list.outputs.ids }}"
+    assert city["needs"] == "cities"
+    assert city["strategy"]["matrix"] == {"city": "${{ fromJSON(needs.cities.outputs.ids) }}"}
+    assert city["env"] == {"ROSTER_CITY": "${{ matrix.city }}"}
+    assert [s["run"] for s in city["steps"] if s.get("name") == "Build"] == ["mkdocs build"]
+    assert "ROSTER_CITY" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")  # the plugin reads it
+    assert not re.search(r"\b37\d\d\b", PROVINCE.read_text(encoding="utf-8"))  # no city id kept here
