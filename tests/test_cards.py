@@ -84,6 +84,7 @@ def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     "https://fw.lc.example/v/371526109228/",
     "https://a-much-longer-host-name.example.gov.cn/v/371502001001/",
     "https://example.org/" + "x" * 180,  # version 7 and up carry version bits too
+    "https://example.org/" + "x" * 95,  # exactly version 7, the first that does
     "https://a.example/xxxxxx",  # 40.5 % dark: the balance rule must not round before comparing
 ])
 def test_fast_mask_choice_matches_qrcode(url: str) -> None:
