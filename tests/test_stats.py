@@ -293,6 +293,7 @@ def test_roster_text_is_escaped_on_every_statistics_page(tmp_path: Path) -> None
         assert "<img" not in html and "<b>窎桥" not in html and "<i>赵敏" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;镇&amp;*" in html or "&lt;b&gt;窎桥&lt;/b&gt;" in html
     assert "&lt;i&gt;赵敏&lt;/i&gt;" in stats_md and "&lt;b&gt;窎桥&lt;/b&gt;" in stats_md
+    assert 'href="../data/stats.csv"' in stats_md and 'href="../data/stats.json"' in stats_md  # the figures as files
 
 
 def test_data_files_are_deterministic() -> None:

@@ -172,8 +172,10 @@ def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
     root = copy_roster(tmp_path)
     loop = merged("371502102009", "['371502102008']") + merged("371502102008", "['371502102009']").removeprefix("villages:\n")
     (root / "retired.yaml").write_text(loop.replace("小王庄", "大王庄", 1), encoding="utf-8")
-    problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
+    checked = read_roster(root)
+    problems = [p for p in checked.problems if p.code == "bad-successors"]
     assert problems and "a loop back to" in problems[0].message
+    assert checked.roster.successors_now("371502102009") == []  # the model follows a loop to nowhere, and ends
 
 
 def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
@@ -183,7 +185,9 @@ def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
     halves = [merged(code, "['371502102001']").removeprefix("villages:\n").replace("小王庄", name, 1)
               for code, name in (("371502102008", "东王庄"), ("371502102007", "西王庄"))]
     (root / "retired.yaml").write_text(split + "".join(halves), encoding="utf-8")
-    assert read_roster(root).problems == []
+    checked = read_roster(root)
+    assert checked.problems == []
+    assert checked.roster.successors_now("371502102009") == ["371502102001"]  # reached twice, named once
 
 
 def test_small_roster_is_clean() -> None:
@@ -562,6 +566,37 @@ def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_each_kind_of_field_says_what_it_expects(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "base_url: https://fw.lc.example/\n", "base_url: [x]\n")
+    edit(root, "programme.yaml", "sample: true", "sample: [x]")
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: [3]")
+    edit(root, "advisors.yaml", "id_card: '371502198001010018'", "id_card: [1]")
+    edit(root, "371502102-堂邑镇.yaml", "  - code: '371502102001'", "  - code: ['371502102001']")
+    edit(root, "371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', yes]")
+    edit(root, "advisors.yaml", "id: A0004", "id: '{}'".format("B" * 59 + "!"))
+    edit(root, "advisors.yaml", "id: A0005", "id: '{}'".format("A" * 60 + "!"))
+    messages = {p.field: p.message for p in read_roster(root).problems}
+    assert messages["base_url"] == "expected a web address, found a list"
+    assert messages["sample"] == "expected true or false, found a list"
+    assert messages["max_villages_per_advisor"].startswith("expected a whole number")
+    assert messages["advisors[0].id_card"] == "expected an ID-card number, found a list"
+    assert messages["villages[0].code"] == "expected a 12-digit code, found a list"
+    assert messages["township.team[1]"] == "expected an advisor id, found the yes/no value true"
+    # a long value is quoted up to 60 characters: one of 61 is cut, one of 60 is quoted whole
+    assert f"found '{'A' * 60}…'" in messages["advisors[4].id"]
+    assert f"found '{'B' * 59}!'" in messages["advisors[3].id"]
+
+
+def test_the_count_line_says_error_and_warning_in_the_singular_only_for_one() -> None:
+    def problem(level: str) -> Problem:
+        return Problem("a.yaml", 1, 1, level, "", "x", "advisor-idle")  # type: ignore[arg-type]
+
+    assert format_text([problem("error"), problem("warning")]).endswith("\n1 error, 1 warning")
+    assert format_text([problem("warning"), problem("warning")]).endswith("\n0 errors, 2 warnings")
+    assert format_text([]) == "0 errors, 0 warnings"
 
 
 def test_json_format_gives_machines_every_field_and_keeps_chinese_readable() -> None:
