@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,9 +299,18 @@ def test_roster_text_is_escaped_on_every_statistics_page(tmp_path: Path) -> None
 
 
 def test_data_files_are_deterministic() -> None:
+    """The same roster gives the same bytes, also in another process, where sets iterate in another order."""
     roster = read_roster(SMALL).roster
     assert stats_files(roster) == stats_files(roster)
     assert report_json(report(roster), "") == report_json(report(read_roster(SMALL).roster), "")
+    code = ("import hashlib, sys; from generator.build import read_roster, stats_files; "
+            f"sys.stdout.write(repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest() "
+            f"for _, c in stats_files(read_roster({str(SMALL)!r}).roster)]))")
+    for seed in ("1", "2"):
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        assert other == repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest()
+                              for _, c in stats_files(roster)]), seed
 
 
 def test_area_names_a_later_city_level_would_use() -> None:
