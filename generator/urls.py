@@ -72,5 +72,4 @@ def template_globals() -> dict[str, object]:
     return {**makers, "city_url": city_url, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "cities_url": CITIES,
             "search_index_url": SEARCH_INDEX, "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
-            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
-            "service_worker_url": SERVICE_WORKER, "offline_url": OFFLINE}
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url}

@@ -590,6 +590,34 @@ def test_each_kind_of_field_says_what_it_expects(tmp_path: Path) -> None:
     assert f"found '{'B' * 59}!'" in messages["advisors[3].id"]
 
 
+def test_typing_distance_counts_a_swap_of_neighbours_as_one_typo() -> None:
+    from generator.validate import edits
+
+    cases = {("", "abc"): 3, ("abc", ""): 3, ("abc", "abc"): 0, ("ab", "ba"): 1, ("A0040", "A0004"): 1,
+             ("abc", "ab"): 1, ("ab", "abc"): 1, ("kitten", "sitting"): 3, ("abcd", "badc"): 2,
+             ("ca", "abc"): 3, ("xab", "xba"): 1, ("legal-worke", "legal-worker"): 1, ("xxx", "x"): 2}
+    for (a, b), distance in cases.items():
+        assert edits(a, b) == distance, (a, b)
+
+
+def test_did_you_mean_suggests_only_what_is_close() -> None:
+    from generator.validate import did_you_mean
+
+    assert did_you_mean("A0040", ["A0004", "B1234"]) == " (did you mean 'A0004'?)"
+    assert did_you_mean("xyz", ["abz"]) == ""  # two typos in three letters: a guess, not a suggestion
+    assert did_you_mean("A00400", ["A00411"]) == " (did you mean 'A00411'?)"  # two in six: still close
+    assert did_you_mean("lawyr", []) == ""
+    # a tie in typing distance goes to the more similar word, not the first in the alphabet
+    assert did_you_mean("abcde", ["abcda", "abcdez"]) == " (did you mean 'abcdez'?)"
+
+
+def test_found_values_are_described_in_words() -> None:
+    from generator.validate import describe
+
+    assert [describe(v) for v in (None, True, 3, [1], {"a": 1}, "x")] == [
+        "nothing", "the yes/no value true", "the number 3", "a list", "a mapping (key: value lines)", "'x'"]
+
+
 def test_the_count_line_says_error_and_warning_in_the_singular_only_for_one() -> None:
     def problem(level: str) -> Problem:
         return Problem("a.yaml", 1, 1, level, "", "x", "advisor-idle")  # type: ignore[arg-type]
