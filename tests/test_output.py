@@ -243,3 +243,46 @@ def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
     cache[0].write_text('{"https://fw.lc.example/v/371502001001/": "37:zz", "x": 1', encoding="utf-8")
     assert mkdocs_build(folder).returncode == 0  # a damaged cache is ignored, then rewritten
     assert tree_digest(folder / "site") == first
+
+
+def test_files_are_compared_whole_however_long(tmp_path: Path) -> None:
+    """A published file keeps its inode and mtime only if every byte is the same, also past the first
+    64 KiB read; one that differs in its last byte, or is a link, is written anew. Both ways in."""
+    big = bytes(range(256)) * 800  # 200 KiB, read in chunks
+    late = big[:-1] + b"!"
+    for kept, previous in ((["index.html"], ["index.html", "same.bin", "late.bin", "link.bin"]), (None, None)):
+        site = tmp_path / f"site-{kept is None}"
+        site.mkdir()
+        for name, data in (("index.html", b"home"), ("same.bin", big), ("late.bin", big)):
+            (site / name).write_bytes(data)
+        (site / "link.bin").symlink_to(site / "same.bin")
+        before = {name: os.lstat(site / name) for name in ("same.bin", "late.bin", "link.bin")}
+        build = Publication.begin(site)
+        for name, data in (("same.bin", big), ("late.bin", late), ("link.bin", big)):
+            (build.staging / name).write_bytes(data)
+        if kept is None:
+            (build.staging / "index.html").write_bytes(b"home")
+        build.publish(kept=kept, previous=previous)
+        assert (site / "late.bin").read_bytes() == late and (site / "same.bin").read_bytes() == big
+        assert os.stat(site / "same.bin").st_ino == before["same.bin"].st_ino, kept  # untouched
+        assert os.stat(site / "late.bin").st_ino != before["late.bin"].st_ino, kept  # written anew
+        assert not (site / "link.bin").is_symlink() and (site / "link.bin").read_bytes() == big, kept
+
+
+def test_a_swap_that_cannot_happen_names_both_paths(tmp_path: Path) -> None:
+    import errno
+
+    with pytest.raises(FileNotFoundError) as failed:
+        exchange(tmp_path / "missing", tmp_path / "site")
+    e = failed.value
+    assert (e.errno, e.strerror) == (errno.ENOENT, os.strerror(errno.ENOENT))
+    assert (e.filename, e.filename2) == (str(tmp_path / "missing"), str(tmp_path / "site"))
+
+
+def test_gzip_carries_no_timestamp_so_equal_input_gives_equal_bytes() -> None:
+    import gzip
+
+    from generator.output import gzip_bytes
+
+    packed = gzip_bytes(b"<urlset/>")
+    assert packed[4:8] == b"\0\0\0\0" and gzip.decompress(packed) == b"<urlset/>"  # MTIME field: none
