@@ -498,3 +498,32 @@ def test_backs_follow_each_sheet_mirrored_for_duplex(tmp_path: Path) -> None:
 def test_site_has_a_sheet_of_backs(small_site: Path) -> None:
     html = (small_site / "print" / "back" / "index.html").read_text(encoding="utf-8")
     assert html.count('class="card card-back"') == 10 and "要调解" in html
+
+
+def test_cards_are_printed_for_exactly_the_villages_asked_for(tmp_path: Path) -> None:
+    from two_cities import two_city_roster
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+
+    def codes(selection: object) -> list[str]:
+        return [v.code for v in cards.select_villages(roster, **selection)]  # type: ignore[arg-type]
+
+    assert codes({"township": "371502010"}) == ["371502010001", "371502010002", "371502010003"]
+    assert codes({"county": "kaifaqu"}) == ["371502010001", "371502010002", "371502010003"]
+    assert codes({"city": "3716"}) == ["371602001001", "371602001002"]
+    assert codes({}) == []  # nothing asked for, nothing printed
+    assert codes({"all_villages": True}) == [v.code for v in roster.villages]
+    assert codes({"codes": ["371602001002", "371502010001"]}) == ["371602001002", "371502010001"]  # the list's order
+    with pytest.raises(cards.SelectionError, match=r"^no county-level unit with id 'nowhere' \(known: 371502, kaifaqu, 371602\)$"):
+        cards.select_villages(roster, county="nowhere")
+    five = [f"37159900000{i}" for i in range(1, 6)]
+    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)}$"):
+        cards.select_villages(roster, codes=five)
+    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)} …$"):  # five named, then …
+        cards.select_villages(roster, codes=["371502010001", *five, "371599000006"])
+
+
+def test_a_reprint_list_saved_by_notepad_reads_as_written(tmp_path: Path) -> None:
+    listing = tmp_path / "reprint.txt"
+    listing.write_bytes("371502010002  # 窎桥社区 # 电话变了\r\n\r\n371502001003\r\n".encode("utf-8-sig"))  # BOM, CRLF
+    assert cards.read_village_list(listing) == ["371502010002", "371502001003"]

@@ -20,7 +20,7 @@ from two_cities import two_city_roster
 
 from generator import cards
 from generator.build import figures, fill_markdown, read_roster
-from generator.cards import card_content
+from generator.cards import card_content, select_villages
 from generator.changes import diff
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
@@ -291,8 +291,13 @@ def test_a_city_without_units_yet_has_an_empty_site_not_an_error(tmp_path: Path)
     root = two_city_roster(tmp_path)
     with (root / "cities.yaml").open("a", encoding="utf-8") as f:
         f.write("  - id: '3717'\n    name: 德州市\n    code: '3714'\n    local_hotline: '0534-12348'\n")
-    one = read_roster(root).roster.only_city("3717")
+    with (root / "counties.yaml").open("a", encoding="utf-8") as f:  # and a unit whose townships are not entered yet
+        f.write("  - id: '371603'\n    code: '371603'\n    name: 新区\n    kind: county\n    city: '3716'\n")
+    roster = read_roster(root).roster
+    one = roster.only_city("3717")
     assert (one.counties, one.townships, one.advisors, one.programme.city) == ((), (), (), "德州市")
+    assert select_villages(roster, city="3717") == [] and select_villages(roster, county="371603") == []
+    assert [v.code for v in select_villages(roster, city="3716")] == ["371602001001", "371602001002"]
 
 
 def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:
