@@ -335,11 +335,9 @@ def test_data_files_are_deterministic() -> None:
     code = ("import hashlib, sys; from generator.build import read_roster, stats_files; "
             f"sys.stdout.write(repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest() "
             f"for _, c in stats_files(read_roster({str(SMALL)!r}).roster)]))")
-    for seed in ("1", "2"):
-        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout
-        assert other == repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest()
-                              for _, c in stats_files(roster)]), seed
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": "0" if os.environ.get("PYTHONHASHSEED") != "0" else "1"}).stdout
+    assert other == repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest() for _, c in stats_files(roster)])
 
 
 def test_area_names_a_later_city_level_would_use() -> None:
