@@ -272,3 +272,18 @@ def test_every_page_of_a_roster_is_rendered_once(tmp_path: Path) -> None:
     assert {"changes/", "t/371602099/"} <= pages
     vcards = {p for p in written if p.endswith("contact.vcf")}
     assert len(vcards) == len(roster.villages) + len(roster.advisors)
+
+
+GOLDEN_JSONLD = Path(__file__).parent / "golden" / "jsonld.json"
+
+
+def test_jsonld_of_each_page_kind_is_the_golden_one(small_pages: Path) -> None:
+    """Search engines and WeChat read it: two village pages' and an advisor page's JSON-LD,
+    whole. After an intended change: ``UPDATE_GOLDEN=1 python3 -m pytest tests/test_site.py`` and review the diff."""
+    import os
+
+    found = {url: jsonld(page(small_pages, url)) for url in ("v/371502102001", "v/371502001003", "a/A0005")}
+    text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN_JSONLD.write_text(text, encoding="utf-8")
+    assert text == GOLDEN_JSONLD.read_text(encoding="utf-8")
