@@ -286,3 +286,28 @@ def test_gzip_carries_no_timestamp_so_equal_input_gives_equal_bytes() -> None:
 
     packed = gzip_bytes(b"<urlset/>")
     assert packed[4:8] == b"\0\0\0\0" and gzip.decompress(packed) == b"<urlset/>"  # MTIME field: none
+
+
+def test_keep_unchanged_keeps_every_published_file_with_the_same_bytes(tmp_path: Path) -> None:
+    """In any folder, whatever else the folder holds: new files, linked ones, other sizes, other bytes."""
+    from generator.output import keep_unchanged
+
+    target, staging = tmp_path / "site", tmp_path / ".site.staging"
+    big = bytes(range(256)) * 300
+    published = {"index.html": b"home", "v/1/a.html": b"a", "v/1/b.bin": big, "v/1/c.html": b"ccc", "v/1/d.html": b"d",
+                 "v/1/linked.html": b"linked", "v/2/e.html": b"e"}
+    staged = {"index.html": b"home", "v/1/a.html": b"a", "v/1/b.bin": big, "v/1/c.html": b"cc", "v/1/d.html": b"D",
+              "v/1/new.html": b"new", "v/2/e.html": b"e"}
+    for root, files in ((target, published), (staging, staged)):
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+    os.link(target / "v/1/linked.html", staging / "v/1/linked.html")  # as reuse.py links an unchanged render task's file
+    inodes = {rel: os.stat(target / rel).st_ino for rel in published}
+    assert keep_unchanged(staging, target) == 5  # index, a, b, e with the same bytes; the linked file
+    for rel in ("index.html", "v/1/a.html", "v/1/b.bin", "v/2/e.html", "v/1/linked.html"):
+        assert os.stat(staging / rel).st_ino == inodes[rel], rel
+    for rel in ("v/1/c.html", "v/1/d.html"):
+        assert os.stat(staging / rel).st_ino != inodes[rel], rel
+    assert sorted(p.name for p in (staging / "v/1").iterdir()) == ["a.html", "b.bin", "c.html", "d.html", "linked.html", "new.html"]
+    assert keep_unchanged(staging, tmp_path / "nothing-published-yet") == 0
