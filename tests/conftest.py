@@ -62,3 +62,18 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small roster's data pages rendered in this process, as the build renders them (no MkDocs)."""
     return render_data_pages(SMALL, tmp_path_factory.mktemp("small-pages"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
+    run), leave out the tests that read a site `mkdocs build` made in another process: that process
+    imports the unmutated package, so they cannot catch a mutant, and each would build a site again
+    for every mutant. The same checks run on pages rendered in the test's process (``small_pages``)."""
+    import os
+
+    if "." not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    left_out = [item for item in items if "small_site" in getattr(item, "fixturenames", ())]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
