@@ -73,7 +73,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     if "." not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
-    left_out = [item for item in items if "small_site" in getattr(item, "fixturenames", ())]
+    def built(item: pytest.Item) -> bool:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return "small_site" in getattr(item, "fixturenames", ()) or "small_site" in params.values()
+
+    left_out = [item for item in items if built(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]

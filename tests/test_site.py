@@ -20,11 +20,11 @@ def built(small_site: Path) -> Path:
     return small_site
 
 
-@pytest.fixture(params=["mkdocs build", "rendered in process"])
+@pytest.fixture(params=["small_site", "small_pages"])
 def data_pages(request: pytest.FixtureRequest) -> Path:
     """The data pages of the small roster: of the real build, and rendered in the test's own process
     (which mutation testing sees; a build runs in another process)."""
-    return Path(request.getfixturevalue("small_site" if request.param == "mkdocs build" else "small_pages"))
+    return Path(request.getfixturevalue(request.param))
 
 
 def page(site: Path, url: str) -> str:
