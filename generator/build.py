@@ -10,6 +10,7 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import threading
@@ -17,10 +18,10 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import jinja2
 
@@ -34,9 +35,9 @@ from .output import gzip_bytes, write_files
 from .pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from .problems import Problem, errors
 from .qr import QRCache
-from .search import read_content_pages, search_index
+from .search import ContentPage, read_content_pages, search_files
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
-from .urls import OFFLINE, SEARCH_INDEX, STATS_CSV, STATS_JSON, template_globals
+from .urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
 from .yamlcache import ParseCache
 
@@ -56,9 +57,62 @@ class Checked:
 def read_roster(data_dir: Path | str, cache_dir: Path | None = None) -> Checked:
     """Load and validate ``data_dir``. The roster is built leniently even when it has errors.
 
-    With ``cache_dir``, files parsed by an earlier build are read from there (yamlcache.py)."""
+    With ``cache_dir``, files parsed by an earlier build are read from there (yamlcache.py).
+    Validation runs in a second process meanwhile the model is built (a province's roster takes
+    seconds for each)."""
     docs = load_documents(data_dir, ParseCache(cache_dir) if cache_dir is not None else None)
-    return Checked(build_roster(docs), validate_roster(docs))
+    problems = in_child(validate_roster, docs)
+    return Checked(build_roster(docs), problems())
+
+
+T = TypeVar("T")
+
+
+def _can_fork() -> bool:
+    # forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
+    # cannot fork at all
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def in_child(work: Callable[[Any], T], arg: Any) -> Callable[[], T]:
+    """Start ``work(arg)`` in a forked process and return a function that waits for its result
+    (the child inherits ``arg``: nothing is copied to it). Where forking is unsafe, or the child
+    gives no result (killed), the work is done in this process instead. An exception in the
+    child is raised by the waiting function."""
+    if not _can_fork():
+        return partial(work, arg)
+    read, write = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        code = 0
+        try:
+            os.close(read)
+            _die_with_parent(parent)
+            try:
+                data = pickle.dumps((True, work(arg)))
+            except Exception as exc:  # handed to the parent, which raises it
+                data = pickle.dumps((False, exc))
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+        except BaseException:  # the parent sees no result and does the work itself
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def result() -> T:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        if not data:
+            return work(arg)
+        ok, value = pickle.loads(data)  # our own child's bytes, through a pipe only we hold
+        if not ok:
+            raise value
+        return cast(T, value)
+
+    return result
 
 
 @lru_cache(maxsize=2)
@@ -173,7 +227,7 @@ def markdown_pages(overrides: Path) -> list[tuple[str, str]]:
     return [("stats/index.md", stats)]
 
 
-_worker: tuple[Site, Path, QRCache] | None = None  # per worker process: set once by _start_worker
+_worker: tuple[Site, Path, QRCache, Path | None] | None = None  # per worker process: set once by _start_worker
 
 #: One piece of the site to render: ``(kind, key)``, as :meth:`pages.Site.pages_for` takes it.
 Task = tuple[str, str]
@@ -197,11 +251,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(roster: Roster, templates: Path, assets: Assets, site_name: str, out: Path, qr_cache: QRCache,
-                  history: History | None = None, parent: int | None = None) -> None:
+                  history: History | None = None, published: Path | None = None, parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         _die_with_parent(parent)
-    _worker = (Site(roster, environment(templates), assets, site_name, history), out, qr_cache)
+    _worker = (Site(roster, environment(templates), assets, site_name, history), out, qr_cache, published)
 
 
 def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[str, str]]:
@@ -213,39 +267,44 @@ def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[st
         yield cards.township_sheets(site, site.roster.township[key], qr_cache)
 
 
-def _render(task: Task) -> tuple[list[str], dict[str, str]]:
-    """Render one task; return the paths it wrote and the QR codes it had to encode."""
+def _render(task: Task) -> tuple[list[str], list[str], dict[str, str]]:
+    """Render one task; return the paths of its files, the SHA-256 of each, and the QR codes it
+    had to encode."""
     assert _worker is not None
-    site, out, qr_cache = _worker
-    files = list(chain(site.pages_for(task), _print_pages(site, task, qr_cache)))
-    write_files(out, files)
-    return [path for path, _ in files], qr_cache.take_added()
+    site, out, qr_cache, published = _worker
+    files = [(path, content.encode("utf-8") if isinstance(content, str) else content)
+             for path, content in chain(site.pages_for(task), _print_pages(site, task, qr_cache))]
+    write_files(out, files, unless_in=published)
+    return [path for path, _ in files], [hashlib.sha256(data).hexdigest() for _, data in files], qr_cache.take_added()
 
 
 def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
                  workers: int | None = None, qr_cache: QRCache | None = None,
-                 history: History | None = None) -> list[list[str]]:
-    """Render ``tasks`` into ``out``; return the paths each task wrote, in task order.
+                 history: History | None = None, published: Path | None = None,
+                 hashes: dict[str, str] | None = None) -> list[list[str]]:
+    """Render ``tasks`` into ``out``; return the paths of each task's files, in task order.
 
     Pages are independent, so they render in one process per core; the output does not
     depend on the split. QR codes come from ``qr_cache`` (encoded once, ever); the codes
-    the workers had to encode are added to its file at the end.
+    the workers had to encode are added to its file at the end. With ``published``, a file
+    whose bytes that folder already has is not written to ``out`` (output.write_files).
+    ``hashes``, when given, receives each file's SHA-256 (hex), by path.
     """
     qr_cache = qr_cache or QRCache(None)
-    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history), workers)
+    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history, published), workers)
     added: dict[str, str] = {}
-    for _, new in results:
+    for paths, shas, new in results:
         added.update(new)
+        if hashes is not None:
+            hashes.update(zip(paths, shas))
     qr_cache.save(added)
-    return [paths for paths, _ in results]
+    return [paths for paths, _, _ in results]
 
 
-def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None],
-                workers: int | None) -> list[tuple[list[str], dict[str, str]]]:
-    # Forking a process that runs other threads (mkdocs serve's server) is unsafe, and some systems
-    # cannot fork at all: render in-process there
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    workers = workers or (min(4, os.cpu_count() or 1) if can_fork else 1)
+def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None, Path | None],
+                workers: int | None) -> list[tuple[list[str], list[str], dict[str, str]]]:
+    # where forking is unsafe, render in-process
+    workers = workers or (min(4, os.cpu_count() or 1) if _can_fork() else 1)
     if workers == 1 or len(tasks) < 2:
         _start_worker(*args)
         return list(map(_render, tasks))
@@ -269,14 +328,17 @@ Renderer = Callable[[Roster, Path, Path, Assets, str, History | None], int]
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
                      renderer: Renderer | None = None, qr_cache: QRCache | None = None,
                      history: History | None = None,
-                     fingerprints: Callable[[], Mapping[str, str]] | None = None) -> int:
+                     fingerprints: Callable[[], Mapping[str, str]] | None = None,
+                     province: Roster | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
 
-    ``fingerprints``, called once the renderer is done, gives files by a digest that stands for
-    their bytes (the reuse's task digests, :func:`offline.site_digest`); the renderer may leave
-    those files out of ``out`` (they are published already)."""
+    ``fingerprints``, called once the renderer is done, gives files by the SHA-256 of their bytes
+    (:func:`offline.site_digest`), so that they are not read again; the renderer may leave those
+    files out of ``out`` (the reuse's: they are published already). ``province``: the whole roster
+    when ``roster`` is one city's (:meth:`Roster.only_city`): the search finds every village of the
+    province, and opens the other cities' on their own sites."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    write_files(out, [(SEARCH_INDEX, search_index(roster, read_content_pages(out)))])
+    write_search(out, province or roster, read_content_pages(out), roster)
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
@@ -290,6 +352,18 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])
     write_offline(roster, out, overrides, site_name, fingerprints() if fingerprints else None)
     return count
+
+
+def write_search(out: Path, roster: Roster, pages: list[ContentPage], site: Roster) -> None:
+    """The search index's core and shards; shards of an earlier build (the preview's folder) are removed."""
+    files = search_files(roster, pages, site)
+    keep = {path for path, _ in files}
+    old = out / SEARCH_SHARDS
+    if old.is_dir():
+        for path in old.iterdir():
+            if path.relative_to(out).as_posix() not in keep:
+                path.unlink()
+    write_files(out, files)
 
 
 def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,

@@ -64,11 +64,12 @@ self.addEventListener('fetch', (event) => {
 def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Mapping[str, str] | None = None) -> str:
     """A digest of every file of the built site (its path and bytes), but those in ``skip``.
 
-    ``known`` gives files (paths from the site root) by a digest that stands for their bytes
-    instead (reuse.py's task digests): they are not read, and need not be in ``site_dir``.
+    ``known`` gives files (paths from the site root) by the SHA-256 of their bytes (hex), as the
+    render workers computed them: they are not read again, and need not be in ``site_dir``
+    (reuse.py's files kept in the published site). The digest is the same either way.
     """
     left_out, known = set(skip), known or {}
-    entries = {rel: value.encode("ascii") for rel, value in known.items() if rel not in left_out}
+    entries = {rel: bytes.fromhex(value) for rel, value in known.items() if rel not in left_out}
     for rel in files_under(site_dir):
         if rel not in left_out and rel not in entries:
             entries[rel] = hashlib.sha256((site_dir / rel).read_bytes()).digest()

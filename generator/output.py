@@ -162,10 +162,10 @@ class Publication:
         fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             _lock(fd, target, wait)
+            apply_journal(target)  # a build killed while writing into the site: finish its work first
         except BaseException:
             os.close(fd)
             raise
-        apply_journal(target)  # a build killed while writing into the site: finish its work first
         staging = staging_dir(target)
         clear(staging)  # left by a build that was killed
         staging.mkdir()
@@ -308,20 +308,36 @@ def apply_journal(target: Path) -> None:
     journal.unlink()
 
 
-def write_files(root: Path, files: Iterable[tuple[str, str | bytes]]) -> int:
-    """Write ``(relative path, content)`` pairs under ``root``; return the count."""
+def write_files(root: Path, files: Iterable[tuple[str, str | bytes]], unless_in: Path | None = None) -> int:
+    """Write ``(relative path, content)`` pairs under ``root``; return the count.
+
+    With ``unless_in`` (the published site), a file whose bytes are already there is not
+    written: a rebuild stages only what changed, and makes no folder for the rest."""
     made: set[Path] = set()
     n = 0
     for rel, content in files:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if unless_in is not None and _holds(unless_in / rel, data):
+            continue
         path = root / rel
         parent = path.parent
         if parent not in made:
             parent.mkdir(parents=True, exist_ok=True)
             made.add(parent)
-        data = content.encode("utf-8") if isinstance(content, str) else content
         path.write_bytes(data)
         n += 1
     return n
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a file of exactly ``data``."""
+    try:
+        if os.stat(path).st_size != len(data) or path.is_symlink():
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
 
 
 def gzip_bytes(data: bytes) -> bytes:

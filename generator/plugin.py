@@ -59,6 +59,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def _start(self, command: str) -> None:
         self.command = command
         self.roster: Roster | None = None
+        self.province: Roster | None = None  # the whole roster, when the site is one city's: search finds it all
         self.history: History | None = None
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
@@ -89,6 +90,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             for p in checked.problems:
                 log.warning(p.format())
             self.roster = _one_city(checked.roster, str(self.config.city))
+            self.province = checked.roster if self.roster is not checked.roster else None
             # 最近更新 and village dates, from git (none outside a repository)
             self.history = read_history(_data_dir(self, config))
             self.figures = build.figures(self.roster, _data_dir(self, config), _overrides(config))
@@ -99,6 +101,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         config.extra["hotline"] = programme.hotline
         config.extra["local_hotline"] = programme.local_hotline
         config.extra["sample"] = programme.sample
+        # one city's site ranks its own city's places first in search, from any page
+        config.extra["search_city"] = str(self.config.city) if self.province is not None else ""
         if self.command == "build":  # serve builds into its own temporary folder
             # exclusive: a second build into the same folder waits for this one to swap
             self.publication = Publication.begin(Path(config.site_dir))
@@ -152,7 +156,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
                                        qr_cache=qr_cache, history=self.history,
-                                       fingerprints=reuse.known if reuse else None)
+                                       fingerprints=reuse.known if reuse else None, province=self.province)
         if self.preview is not None:
             log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         elif reuse is not None:

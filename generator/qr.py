@@ -11,7 +11,7 @@ import json
 import os
 import re
 import zlib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
@@ -30,14 +30,16 @@ _RUN = re.compile(r"00000+|11111+")  # twice as fast as 0{5,}|1{5,} in CPython's
 _FINDER_LIKE = ("10111010000", "00001011101")  # neither overlaps itself, so str.count is exact
 
 
-def mask_penalty(rows: list[str]) -> int:
-    """The QR standard's penalty score (rules N1–N4) of a symbol given as rows of '0'/'1'.
+def mask_penalty(rows: list[str], columns: list[str] | None = None) -> int:
+    """The QR standard's penalty score (rules N1–N4) of a symbol given as rows of '0'/'1'
+    (and its columns, when the caller has them: else they are read from the rows).
 
     The same score as ``qrcode.util.lost_point``, computed on strings and bit masks
     so that trying all eight masks costs well under a millisecond.
     """
     n = len(rows)
-    text = "2".join(rows + ["".join(col) for col in zip(*rows)])  # '2' stops runs at line ends
+    columns = columns if columns is not None else ["".join(col) for col in zip(*rows)]
+    text = "2".join(rows + columns)  # '2' stops runs at line ends
     runs = _RUN.findall(text)
     score = len("".join(runs)) - 2 * len(runs)  # N1: 3 + (run - 5) for each run of five or more
     ints = [int(r, 2) for r in rows]
@@ -50,8 +52,9 @@ def mask_penalty(rows: list[str]) -> int:
 
 
 @lru_cache(maxsize=8)
-def _mask_flips(version: int) -> tuple[tuple[int, ...], ...]:
-    """Per mask, the data modules (as row bit masks) whose colour differs from mask 0's."""
+def _mask_flips(version: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    """Per mask, the data modules whose colour differs from mask 0's: as row bit masks, and as
+    column bit masks (so that no mask's columns need reading from its rows)."""
     probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
     n = probe.modules_count = version * 4 + 17
     probe.modules = [[None] * n for _ in range(n)]
@@ -63,13 +66,13 @@ def _mask_flips(version: int) -> tuple[tuple[int, ...], ...]:
     if version >= 7:
         probe.setup_type_number(True)
     masks = [qrcode.util.mask_func(i) for i in range(8)]
-    return tuple(
-        tuple(
-            sum(1 << (n - 1 - c) for c in range(n) if probe.modules[r][c] is None and masks[0](r, c) != masks[i](r, c))
-            for r in range(n)
-        )
-        for i in range(8)
-    )
+
+    def flips(i: int, r: int, c: int) -> bool:
+        return probe.modules[r][c] is None and masks[0](r, c) != masks[i](r, c)
+
+    rows = tuple(tuple(sum(1 << (n - 1 - c) for c in range(n) if flips(i, r, c)) for r in range(n)) for i in range(8))
+    columns = tuple(tuple(sum(1 << (n - 1 - r) for r in range(n) if flips(i, r, c)) for c in range(n)) for i in range(8))
+    return rows, columns
 
 
 class _QRCode(qrcode.QRCode):  # type: ignore[type-arg]
@@ -88,9 +91,15 @@ class _QRCode(qrcode.QRCode):  # type: ignore[type-arg]
         n = self.modules_count
         modules: list[list[bool | None]] = self.modules  # set by makeImpl
         base = [int("".join("1" if m else "0" for m in row), 2) for row in modules]
-        candidates = [[b ^ f for b, f in zip(base, flips)] for flips in _mask_flips(self.version)]
-        _, best = min((mask_penalty([format(r, f"0{n}b") for r in rows]), i) for i, rows in enumerate(candidates))
-        self.modules = [[bool(r >> (n - 1 - c) & 1) for c in range(n)] for r in candidates[best]]
+        base_columns = [int("".join("1" if m else "0" for m in column), 2) for column in zip(*modules)]
+        row_flips, column_flips = _mask_flips(self.version)
+        bits = f"0{n}b"
+        _, best = min(
+            (mask_penalty([format(b ^ f, bits) for b, f in zip(base, row_flips[i])],
+                          [format(b ^ f, bits) for b, f in zip(base_columns, column_flips[i])]), i)
+            for i in range(8)
+        )
+        self.modules = [[bool((b ^ f) >> (n - 1 - c) & 1) for c in range(n)] for b, f in zip(base, row_flips[best])]
         self.setup_type_info(False, best)  # now the real format (and version) bits
         if self.version >= 7:
             self.setup_type_number(False)
@@ -148,8 +157,13 @@ class QRCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / f"qr-{ENCODER}.json" if folder is not None else None
-        self.known = self._read()
         self.added: dict[str, str] = {}
+
+    @cached_property
+    def known(self) -> dict[str, str]:
+        """The file's symbols, read when a first code is wanted (a province's file is 30 MB; a
+        rebuild that renders no card does not read it)."""
+        return self._read()
 
     def _read(self) -> dict[str, str]:
         if self.path is None:

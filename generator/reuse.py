@@ -13,9 +13,9 @@ staging folder, and :meth:`output.Publication.publish` writes only what changed.
 same bytes as a clean build's: a digest that differs only costs a render, and a file that changed
 under us is never trusted.
 
-The task digests also stand for their files' bytes in the service worker's version
-(:func:`offline.site_digest`): a clean build and a rebuild name the cache from the same digests,
-and neither reads 100,000 pages to do it.
+The manifest also keeps each file's SHA-256 (the render workers compute it from the bytes they
+write), so that the service worker's version (:func:`offline.site_digest`, a digest of every file's
+bytes) is made without reading 200,000 published files again.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from .preview import _templates, task_inputs
 from .qr import QRCache
 
 MANIFEST = "render-tasks.json"
-VERSION = 2  # of the manifest's format; another version is ignored (everything renders once)
+VERSION = 3  # of the manifest's format; another version is ignored (everything renders once)
 
 
 def _digest(*parts: object) -> str:
@@ -79,7 +79,7 @@ class Reuse:
     kept: list[str] = field(default_factory=list)
     #: after :meth:`render`: every file of the published site, when the manifest knows them (else None)
     previous: list[str] | None = None
-    #: after :meth:`render`: a digest standing for each rendered or kept task file's bytes
+    #: after :meth:`render`: the SHA-256 (hex) of each rendered or kept task file's bytes
     fingerprints: dict[str, str] = field(default_factory=dict)
     _pending: dict[str, tuple[str, list[str], list[list[object]] | None]] = field(default_factory=dict)
 
@@ -106,13 +106,16 @@ class Reuse:
         files = record.get("files")
         if not isinstance(files, list) or not files:
             return None
+        base = str(self.published)  # plain strings: a province has 200,000 files to check
         for entry in files:
             try:
-                path, ino, size, mtime = entry
-                st = os.lstat(self.published / path)
+                path, ino, size, mtime, sha = entry
+                st = os.lstat(f"{base}/{path}")
             except (OSError, ValueError, TypeError):
                 return None
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime) or not isinstance(path, str):
+                return None
+            if not isinstance(sha, str) or len(sha) != 64:
                 return None
         return files
 
@@ -132,17 +135,20 @@ class Reuse:
                 paths = [str(entry[0]) for entry in files]
                 self.kept += paths
                 self._pending[name] = (digest, paths, files)
+                self.fingerprints.update((str(entry[0]), str(entry[4])) for entry in files)
             else:
                 todo.append(task)
         written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
-                                     history)
+                                     history, published=self.published if self.previous is not None else None,
+                                     hashes=self.fingerprints)
         for task, paths in zip(todo, written):
+            # a rendered file with the bytes already published was not staged: the site keeps it
+            self.kept += [path for path in paths if not os.path.lexists(out / path)]
             if (digest := digests[task]) is not None:
                 self._pending[f"{task[0]}:{task[1]}"] = (digest, paths, None)
-        for digest, paths, _ in self._pending.values():
-            self.fingerprints.update(dict.fromkeys(paths, digest))
         self.reused, self.rendered = len(tasks) - len(todo), len(todo)
-        return len(self.kept) + sum(map(len, written))
+        return sum(len(paths) for _, paths, _ in self._pending.values()) + sum(
+            len(paths) for task, paths in zip(todo, written) if digests[task] is None)
 
     def known(self) -> dict[str, str]:
         """The last render's :attr:`fingerprints` (for :func:`build.write_data_pages`)."""
@@ -163,7 +169,7 @@ class Reuse:
                     st = os.lstat(self.published / path)
                 except OSError:
                     break
-                files.append([path, st.st_ino, st.st_size, st.st_mtime_ns])
+                files.append([path, st.st_ino, st.st_size, st.st_mtime_ns, self.fingerprints[path]])
             else:
                 tasks[name] = {"digest": digest, "files": files}
         in_tasks = {path for _, paths, _ in self._pending.values() for path in paths}

@@ -1,38 +1,79 @@
-"""The search index: one compact JSON file (``search.json``) that the header search loads.
+"""The search index: a small core (``search.json``) and shards under ``search/``, fetched by need.
 
 Owns what the browser needs to find a village, township, county-level unit, advisor or
 content page by characters, pinyin, initials or phone digits, and nothing else: no private
-field, no precomputed pinyin per entry. Names are stored once; a syllable → characters map
-(``py``) covers only the characters that occur in indexed names and titles, so that
-``assets/javascripts/search.js`` derives full pinyin and initials itself (every reading of a
-polyphonic character counts). Output is deterministic: fixed order, sorted keys, no timestamps.
+field, no precomputed pinyin per entry. A syllable → characters map (``py``) covers only the
+characters that occur in indexed names and titles, so that ``assets/javascripts/search.js``
+derives full pinyin and initials itself (every reading of a polyphonic character counts).
+Output is deterministic: fixed order, sorted keys, no timestamps.
 
-Layout (indexes are positions in the lists; ``v`` is the format version, FORMAT_VERSION:
-search.js shows no results for an index of a version other than its own, so change the
-layout only with a new version, in both files)::
+A province has 77,299 villages and 24,000 advisors: one file of them all is ~1 MB gzip, too
+much for a phone on first use. So the core holds what every query needs (cities, counties,
+townships, the maps, the pages' titles, the hotline, retired names) and a directory of shards;
+villages and advisors are in shards, each listing every place or person a query's first key
+can match, anywhere in the name (a query character may match inside a name: 王庄 finds 大王庄村):
 
-    {"v": 1,
+- a name key: the first letter of a reading of one character of the name (``w``: 王, 汪, 吴…),
+  or of two consecutive characters (``wz``: 王庄, 吴寨…), every reading of each. A village is
+  keyed by its short name (and its official name when that does not start with the short
+  one), an advisor by their name. search.js takes the key of each word of the query: its
+  first two characters' letters (王庄 → ``wz``, 王zhuang → ``wz``), or for pinyin, the first
+  letter and the letter after each way the first syllable may end (wangzhuang → ``wa``, ``wn``,
+  ``wg``, ``wz``: the first character may read w…, wa…, wan… or wang); a word that may be one
+  syllable or one character (王, wang, w) needs the one-letter key.
+- ``d`` and three digits: advisors whose phone holds those digits (any three in a row).
+- ``n`` and six digits: villages whose code starts with them (a code query).
+
+A key with more than SPLIT entries is split by region (the city of a province's roster; else
+the county-level unit), so that the reader's own region's piece comes first and the first
+results need only it (search.js fetches the other pieces after them). Shard files are named by
+a digest of their bytes: a changed shard is a new URL, so a phone never pairs a core with
+another build's shard (the service worker caches by URL; offline.py).
+
+Layout of ``search.json`` (indexes are positions in the lists; ``v`` is the format version,
+FORMAT_VERSION: search.js shows no results for an index of a version other than its own, so
+change the layout only with a new version, in both files)::
+
+    {"v": 3,
      "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"},
      "kinds": ["县（市、区）", "功能区"],   # county kinds, by county[2]
-     "roles": ["律师", ...],                 # advisor roles, by advisor[3]
+     "roles": ["律师", ...],                 # advisor roles, by advisor[4]
      "ends": ["社区居民委员会", ..., "村"],  # name endings a query may omit (王庄 finds 王庄村)
      "strip": ["社区居民委员会", ...],       # official suffixes a query may carry (王庄村民委员会)
      "tails": ["", "委会", ...],             # official name = short name + tail
-     "counties":  [[id, name, kind], ...],
+     "cities":    [[id, name, base], ...],   # base: "" when its pages are on this site, else its site's URL
+     "counties":  [[id, name, kind, city|null], ...],
      "townships": [[code, name, county], ...],
-     "villages":  [[code after the township's, short name, tail, township, advisor|null], ...],
-     "advisors":  [[id, name, phone, role, township|null], ...],
-     "pages":     [[url, title, text, [keyword, ...]], ...],  # keywords only when a page has some
+     "pages":     [[url, title, [keyword, ...]], ...],  # keywords only when a page has some
+     "text":      "search/pages.<digest>.json",  # the pages' text, in the order of "pages"
      "tel":       ["12348", "0635-12348"],  # the programme's hotline and local hotline: find the home page
      "ts": "東东莊庄…",                     # traditional → simplified, pairs, for the characters indexed
      "py": {"wang": "王汪", ...},            # each character's most common reading
      "py2": {"yu": "王", ...},               # its other readings
+     "region": "city",                        # what splits a big shard: "city" or "county"
+     "shards": {"wz": "<digest>", "w": {"3715": "<digest>", ...}, "d567": ..., "n371502": ...},
+     "near": {"3715": "<digest>", ...},      # each region's villages and advisors, all of them
      "retired": [[short name, official name, line, page's code, own code], ...]}  # only when the roster has any
 
-A village whose official name does not start with its short name carries the official name
-as a sixth element. ``retired`` lists retired villages (retired.yaml), so that an old name still
-finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open is the one live
-successor's, or the retired code's own page when it has several or none.
+A shard ``{"wz": "<digest>"}`` is the file ``search/wz.<digest>.json``; a split one
+``{"w": {"3715": "<digest>"}}`` is ``search/w-3715.<digest>.json`` (region ``_``: an advisor who
+serves no township). A shard file::
+
+    {"villages": [[code after the township's, short name, tail, township, advisor's name|""], ...],
+     "advisors": [[position, id, name, phone, role, township|null], ...]}
+
+(each list only when not empty; a village whose official name does not start with its short name
+carries the official name as a sixth element). The pages' text file is ``{"text": [text, ...]}``.
+
+``near`` names a file per region, ``search/near-<region>.<digest>.json`` in the same layout,
+with every village and advisor of the region: search.js fetches the reader's own after the first
+results, so that the service worker keeps it and a phone without signal still finds any place
+of its own city (or county-level unit) besides what it searched before.
+
+A city's own site (the plugin's ``city``) indexes the whole province: its cities' ``base`` says
+where the others' pages are. ``retired`` lists retired villages (retired.yaml), so that an old
+name still finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open
+is the one live successor's, or the retired code's own page when it has several or none.
 
 A page's keywords come from its front matter (``keywords: [离婚, 欠薪]`` in
 ``content/``, written by the theme as ``<meta name="keywords">``): everyday words for the
@@ -41,6 +82,7 @@ trouble that the page's service helps with, which staff extend without code.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -53,12 +95,21 @@ from typing import Any
 from pypinyin import Style, pinyin
 
 from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
-from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, Roster
+from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, City, Roster
 from .traditional import PAIRS as TRADITIONAL_PAIRS
-from .urls import BY_KIND
+from .urls import BY_KIND, SEARCH_INDEX
+from .urls import SEARCH_SHARDS as SHARDS
 
 #: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+
+#: A shard key with more places and people than this is split by region (city, or county-level
+#: unit): a phone fetches its own region's piece before the first results. Measured on the
+#: province roster (bench/search.py --province): see README "Search at province scale".
+SPLIT = 2500
+
+#: Hex digits of a shard's digest in its file name.
+DIGEST = 10
 
 #: Endings a searcher may leave out: 王庄 is as exact as 王庄村, 堂邑 as 堂邑镇.
 NAME_ENDINGS: tuple[str, ...] = tuple(
@@ -128,51 +179,158 @@ def _index_of(values: list[str], value: str) -> int:
     return values.index(value)
 
 
-def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
-    """The index as plain data (see the module docstring for its layout)."""
+@dataclass(frozen=True)
+class _Shards:
+    """Shard records by key and region, filled as the roster is read."""
+
+    split: int
+    by_key: dict[str, dict[str, dict[str, list[Any]]]]
+    by_region: dict[str, dict[str, list[Any]]]
+
+    def add(self, keys: Iterable[str], region: str, kind: str, record: list[Any]) -> None:
+        for key in sorted(keys):
+            self.by_key.setdefault(key, {}).setdefault(region, {}).setdefault(kind, []).append(record)
+        self.by_region.setdefault(region, {}).setdefault(kind, []).append(record)
+
+    def files(self) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+        """The core's directory of shards and the files, each named by a digest of its bytes."""
+        directory: dict[str, Any] = {}
+        files: list[tuple[str, bytes]] = []
+
+        def write(name: str, records: dict[str, list[Any]]) -> str:
+            data = _json({kind: rows for kind, rows in records.items() if rows})
+            digest = hashlib.sha256(data).hexdigest()[:DIGEST]
+            files.append((f"{SHARDS}/{name}.{digest}.json", data))
+            return digest
+
+        for key in sorted(self.by_key):
+            regions = self.by_key[key]
+            if sum(len(rows) for records in regions.values() for rows in records.values()) <= self.split:
+                merged: dict[str, list[Any]] = {}
+                for region in sorted(regions):
+                    for kind, rows in regions[region].items():
+                        merged.setdefault(kind, []).extend(rows)
+                directory[key] = write(key, {k: sorted(v, key=_ORDER[k]) for k, v in merged.items()})
+            else:
+                directory[key] = {region: write(f"{key}-{region}", regions[region]) for region in sorted(regions)}
+        near = {region: write(f"near-{region}", self.by_region[region]) for region in sorted(self.by_region)}
+        return {"shards": directory, "near": near}, files
+
+
+#: Records in one shard keep roster order (a merged key's regions were added apart).
+_ORDER: dict[str, Any] = {"villages": lambda v: (v[3], v[0]), "advisors": lambda a: a[0]}
+
+
+def letters(ch: str, by_char: dict[str, list[str]]) -> list[str]:
+    """The first letters of a character's readings (王: w, y); ``_`` for one without a reading."""
+    found = by_char.get(ch)
+    return sorted({r[0] for r in found}) if found else ["_"]
+
+
+def name_keys(name: str, by_char: dict[str, list[str]]) -> set[str]:
+    """Every shard key a query may take to find ``name``: one letter of any character, and two
+    letters of any two consecutive characters (see the module docstring)."""
+    chars = list(name)
+    keys: set[str] = set()
+    for i, ch in enumerate(chars):
+        first = letters(ch, by_char)
+        keys.update(first)
+        if i + 1 < len(chars):
+            keys.update(a + b for a in first for b in letters(chars[i + 1], by_char))
+    return keys
+
+
+def digit_keys(phone: str) -> set[str]:
+    """``d`` and every three digits in a row of a phone number."""
+    digits = re.sub(r"\D", "", phone)
+    return {"d" + digits[i:i + 3] for i in range(len(digits) - 2)}
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | None = None,
+                 split: int | None = None) -> list[tuple[str, bytes]]:
+    """``search.json`` and the files under ``search/`` (see the module docstring), as
+    ``(path from the site root, bytes)``: compact, UTF-8, deterministic.
+
+    ``roster`` is what the search finds (a province's whole roster, also for one city's site);
+    ``site`` is the roster the site was built from (:meth:`Roster.only_city`), when it is another:
+    the pages of cities not in it link to their own sites.
+    """
+    site = site or roster
+    split = SPLIT if split is None else split
     county_pos = {c.id: i for i, c in enumerate(roster.counties)}
     township_pos = {t.code: i for i, t in enumerate(roster.townships)}
-    advisor_pos = {a.id: i for i, a in enumerate(roster.advisors)}
+    city_pos = {c.id: i for i, c in enumerate(roster.cities)}
     kinds = list(COUNTY_KINDS.values())
     roles = list(ROLE_NAMES.values())
     tails: list[str] = [""]
+    page_list = list(pages)
+    retired = retired_entries(roster)
 
-    counties = [[c.id, c.name, _index_of(kinds, COUNTY_KINDS.get(c.kind, c.kind))] for c in roster.counties]
-    townships = [[t.code, t.name, county_pos.get(t.county)] for t in roster.townships]
-    villages: list[list[Any]] = []
+    names = [c.name for c in roster.counties] + [t.name for t in roster.townships] + [a.name for a in roster.advisors]
+    names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
+    names += [r[0] + r[1] for r in retired]
+    by_char = readings("".join(names))
+    py, py2 = syllable_maps("".join(names))
+
+    by_city = bool(roster.cities)
+
+    def region(county_id: str | None) -> str:
+        county = roster.county.get(county_id or "")
+        if county is None:
+            return "_"
+        return (county.city or "_") if by_city else county.id
+
+    shards = _Shards(split, {}, {})
     for t in roster.townships:
+        where = region(t.county)
         for v in t.villages:
             if not v.code.startswith(t.code):
                 raise ValueError(f"village {v.code} is outside township {t.code}")
             short = v.short_name
-            entry: list[Any] = [v.code[len(t.code):], short, 0, township_pos[t.code], advisor_pos.get(v.advisor or "")]
+            advisor = roster.advisor.get(v.advisor or "")
+            entry: list[Any] = [v.code[len(t.code):], short, 0, township_pos[t.code], advisor.name if advisor else ""]
+            keys = name_keys(short, by_char)
             if v.name.startswith(short):
                 entry[2] = _index_of(tails, v.name[len(short):])
             else:
                 entry.append(v.name)
-            villages.append(entry)
+                keys |= name_keys(v.name, by_char)
+            shards.add(keys | {"n" + v.code[:6]}, where, "villages", entry)
 
-    def served(advisor_id: str) -> int | None:
+    def served(advisor_id: str) -> str | None:
         first = roster.villages_of.get(advisor_id) or []
         if first:
-            return township_pos[first[0].township]
+            return first[0].township
         teams = roster.teams_of.get(advisor_id) or []
-        return township_pos[teams[0].code] if teams else None
+        return teams[0].code if teams else None
 
-    advisors = [
-        [a.id, a.name, a.phone, _index_of(roles, ROLE_NAMES.get(a.role, a.role)), served(a.id)]
-        for a in roster.advisors
-    ]
-    page_list = list(pages)
+    for n, a in enumerate(roster.advisors):
+        township = served(a.id)
+        entry = [n, a.id, a.name, a.phone, _index_of(roles, ROLE_NAMES.get(a.role, a.role)),
+                 None if township is None else township_pos[township]]
+        where = region(roster.township[township].county) if township else "_"
+        shards.add(name_keys(a.name, by_char) | digit_keys(a.phone), where, "advisors", entry)
 
-    names = [c.name for c in roster.counties] + [t.name for t in roster.townships] + [a.name for a in roster.advisors]
-    names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
-    retired = retired_entries(roster)
-    names += [r[0] + r[1] for r in retired]
-    py, py2 = syllable_maps("".join(names))
+    directory, files = shards.files()
+    text = _json({"text": [p.text for p in page_list]})
+    text_path = f"{SHARDS}/pages.{hashlib.sha256(text).hexdigest()[:DIGEST]}.json"
+    files.append((text_path, text))
+
+    def base(city: City) -> str:
+        """Where a city's pages are: this site (""), or the city's own site."""
+        if city.id in site.city or not site.cities:
+            return ""
+        own = site.programme.base_url
+        theirs = city.base_url or roster.programme.base_url
+        return "" if theirs == own else theirs
+
     keywords = "".join(k for p in page_list for k in p.keywords)
-    programme = roster.programme
-    return ({"retired": retired} if retired else {}) | {
+    programme = site.programme
+    core = ({"retired": retired} if retired else {}) | {
         "v": FORMAT_VERSION,
         "url": {kind: make("{}") for kind, make in BY_KIND.items()},
         "kinds": kinds,
@@ -180,17 +338,19 @@ def search_data(roster: Roster, pages: Iterable[ContentPage]) -> dict[str, Any]:
         "ends": list(NAME_ENDINGS),
         "strip": sorted(VILLAGE_SUFFIXES, key=lambda s: (-len(s), s)),
         "tails": tails,
-        "counties": counties,
-        "townships": townships,
-        "villages": villages,
-        "advisors": advisors,
-        "pages": [[p.url, p.title, p.text, list(p.keywords)] if p.keywords else [p.url, p.title, p.text]
-                  for p in page_list],
+        "cities": [[c.id, c.name, base(c)] for c in roster.cities],
+        "counties": [[c.id, c.name, _index_of(kinds, COUNTY_KINDS.get(c.kind, c.kind)), city_pos.get(c.city or "")]
+                     for c in roster.counties],
+        "townships": [[t.code, t.name, county_pos.get(t.county)] for t in roster.townships],
+        "pages": [[p.url, p.title, list(p.keywords)] if p.keywords else [p.url, p.title] for p in page_list],
+        "text": text_path,
         "tel": [n for n in (programme.hotline, programme.local_hotline) if n],
         "ts": traditional_map("".join(names) + keywords),
         "py": py,
         "py2": py2,
-    }
+        "region": "city" if by_city else "county",
+    } | directory
+    return [(SEARCH_INDEX, _json(core)), *files]
 
 
 def retired_entries(roster: Roster) -> list[list[str]]:
@@ -206,10 +366,9 @@ def retired_entries(roster: Roster) -> list[list[str]]:
     return out
 
 
-def search_index(roster: Roster, pages: Iterable[ContentPage]) -> bytes:
-    """``search.json``: compact, UTF-8, deterministic bytes."""
-    data = search_data(roster, pages)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+def search_core(files: list[tuple[str, bytes]]) -> dict[str, Any]:
+    """The core of :func:`search_files`' output, read back."""
+    return dict(json.loads(dict(files)[SEARCH_INDEX]))
 
 
 # -- content pages, read back from the HTML that MkDocs wrote ---------------------------

@@ -245,8 +245,22 @@ def _area(roster: Roster, level: str, id_: str, name: str, parent: str | None, u
     )
 
 
+_last: tuple[Roster, Report] | None = None  # the last roster's report (one roster per build)
+
+
 def report(roster: Roster) -> Report:
-    """The figures of the programme, each county-level unit and each township, in roster order."""
+    """The figures of the programme, each county-level unit and each township, in roster order.
+
+    Computed once per roster (rosters and reports are frozen): a build asks for them from the
+    figures, the statistics files, the pages and every render worker, and a province's report
+    takes over a second."""
+    global _last
+    if _last is None or _last[0] is not roster:
+        _last = (roster, _report(roster))
+    return _last[1]
+
+
+def _report(roster: Roster) -> Report:
     counties: dict[str, Area] = {}
     for c in roster.counties:
         towns = roster.townships_of.get(c.id, [])

@@ -52,7 +52,8 @@ STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists 
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
 CITIES = "cities/"  # a province's portal: every city, linked to its page or its own site
-SEARCH_INDEX = "search.json"
+SEARCH_INDEX = "search.json"  # the core of the search index
+SEARCH_SHARDS = "search"  # its shards and the pages' text (generator/search.py)
 SERVICE_WORKER = "sw.js"  # at the site root: a worker's scope is its folder and below
 OFFLINE = "offline/"  # the notice the worker shows for a page not saved on the phone
 

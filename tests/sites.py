@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
 import subprocess
@@ -52,3 +53,24 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+#: The city of the synthetic province (scripts/make_sample_roster.py --province) whose own site the
+#: province-scale search tests and bench/search.py --province use: it keeps every unit the search
+#: tests name (东阿县 is the one it leaves out), and its site's search covers the whole province.
+PROVINCE_CITY = "3706"
+
+
+def province_roster(out: Path) -> Path:
+    """The synthetic province roster (16 cities, 77,299 villages) written into ``out``."""
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_roster.py"), "--province", "--out", str(out)],
+                         capture_output=True, text=True)
+    if run.returncode:
+        raise RuntimeError(run.stderr)
+    return out
+
+
+def city_build(folder: Path, city: str) -> subprocess.CompletedProcess[str]:
+    """`ROSTER_CITY=<city> mkdocs build` in ``folder``: one city's site of a province's roster."""
+    env = dict(os.environ, ROSTER_CITY=city)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder, capture_output=True, text=True, env=env)

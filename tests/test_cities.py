@@ -327,8 +327,11 @@ def test_one_city_build_has_only_its_villages(tmp_path: Path, monkeypatch: pytes
     assert {p.name for p in (out / "t").iterdir()} == {"371602001"}
     assert {p.name for p in (out / "print").iterdir()} == {"371602001", "back"}
     assert {p.name for p in (out / "city").iterdir()} == {"3716"}
+    # its search finds the whole province (issue 10), its own city's places first
     search = (out / "search.json").read_text(encoding="utf-8")
-    assert "渤海社区" in search and "古楼" not in search and "东昌府区" not in search and "堂邑" not in search
+    assert "市中街道" in search and "古楼街道" in search and "东昌府区" in search
+    assert 'data-city="3716"' in (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-county="371602" data-city="3716"' in (out / "v" / "371602001001" / "index.html").read_text(encoding="utf-8")
     assert "/v/3715" not in (out / "sitemap.xml").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0]["level"] == "programme" and rows[0]["villages"] == "2" and rows[0]["name"] == "滨州市"

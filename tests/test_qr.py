@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import qrcode
+import qrcode.constants
 
 from generator import qr
-from generator.qr import ENCODER, QRCache, pack, qr_modules, unpack
+from generator.qr import ENCODER, QUIET_ZONE, QRCache, pack, qr_modules, unpack
 
 URL = "https://fw.lc.example/v/371502001001/"
 
@@ -127,3 +129,20 @@ def test_mask_penalty_is_the_standards_score_far_from_half_dark(dark: float) -> 
         modules = [[rng.random() < dark for _ in range(n)] for _ in range(n)]
         rows = ["".join("1" if m else "0" for m in row) for row in modules]
         assert qr.mask_penalty(rows) == lost_point(modules), n
+
+
+@pytest.mark.parametrize("text", [
+    "https://fw.lc.example/v/371502001001/",
+    "https://fw.lc.example/v/371581106219/",
+    "https://ls.example.cn/t/371502102/",
+    "https://a.example/",
+    "https://fw.lc.example/" + "print/" * 12,  # version 7 and up carry version bits
+    "0635-12348",
+])
+def test_the_fast_mask_choice_makes_the_symbol_qrcode_itself_makes(text: str) -> None:
+    """Our scoring of the eight masks (bit masks, rows and columns) picks the mask qrcode's own
+    re-encoding picks (its lost_point, first minimum), module for module."""
+    reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
+    reference.add_data(text)
+    reference.make(fit=True)
+    assert qr_modules(text) == reference.get_matrix()

@@ -1,15 +1,18 @@
-/* Header search by characters, pinyin, initials or phone digits. search.json (generator/search.py)
-   is fetched on first touch of the box and indexed once; each keystroke matches synchronously.
+/* Header search by characters, pinyin, initials or phone digits. The index (generator/search.py)
+   is a small core, search.json, fetched on first touch of the box, and shards under search/, each
+   fetched when a query first needs it: a province's 77,299 villages are too much to fetch at once
+   on a phone. Places near the page the reader is on (its county-level unit, then its city) come
+   first among equally good matches, and their shard pieces are fetched first.
    It forgives what phones and hands do: full-width and capital letters, spaces inside pinyin, ü
    as v or u, traditional characters, a one-letter typo in pinyin (offered as 你是不是要找…), the
    hotline's number, and everyday words for a legal trouble (the guides' keywords). */
 (() => {
   'use strict';
   const form = document.querySelector('form.dir-search');
-  if (!form || !window.fetch || !Array.from) return;
+  if (!form || !window.fetch || !Array.from || !window.Map) return;
 
-  // The layout of search.json that this script reads: FORMAT_VERSION in generator/search.py.
-  const FORMAT_VERSION = 2;
+  // The layout of search.json and its shards that this script reads: FORMAT_VERSION in generator/search.py.
+  const FORMAT_VERSION = 3;
   const MAX_SHOWN = 10;
 
   // Kinds of entry, in the order they are listed among equally good matches.
@@ -22,7 +25,8 @@
   const IN_TEXT = 3;  // only in a content page's text
 
   const input = form.querySelector('input');
-  const root = form.dataset.index.replace(/search\.json$/, '');
+  const indexUrl = form.dataset.index;
+  const root = indexUrl.replace(/search\.json$/, '');
   const el = (tag, cls) => Object.assign(document.createElement(tag), { className: cls || '' });
   const panel = el('div', 'dir-search__panel');
   const status = el('p', 'dir-search__status');
@@ -35,30 +39,16 @@
   form.append(panel);
   input.setAttribute('aria-controls', list.id);
 
-  let entries = null;         // everything that can be found (buildEntries), once the index is in
+  let core = null;            // search.json, decoded (decodeCore), once it is in
   let officialSuffixes = [];  // 村民委员会, …: a query may carry them (王庄村民委员会 is 王庄)
   let simplified = new Map(); // 東 → 东: traditional characters of the indexed names (ts)
   let syllables = null;       // every syllable of the index, and every prefix of one: typo candidates
   let unusable = '';          // why the index that came cannot be used, shown instead of results
   let loading = null;
+  const shards = new Map();   // a shard file's path → {entries} once fetched, {pending} while it is
+  const known = new Map();    // villages and advisors by code or id: one object, whichever shards list it
 
-  // search.json keeps every record as an array, to stay small (its layout is in
-  // generator/search.py). This is the one place that knows the positions.
-  function decodeIndex(data) {
-    const counties = data.counties.map(([id, name, kind]) => ({ id, name, kind: data.kinds[kind] }));
-    const townships = data.townships.map(([code, name, county]) => ({ code, name, county: counties[county] }));
-    const advisors = data.advisors.map(([id, name, phone, role, township]) =>
-      ({ id, name, phone, role: data.roles[role], township: townships[township] }));
-    const villages = data.villages.map(([codeInTownship, name, tail, township, advisor, official]) => ({
-      code: townships[township].code + codeInTownship,
-      name,  // short name: 王庄村
-      official: official || name + data.tails[tail],  // 王庄村委会; stored whole when it does not start with name
-      township: townships[township],
-      advisor: advisors[advisor],
-    }));
-    const pages = data.pages.map(([url, title, text, keywords]) => ({ url, title, text, keywords: keywords || [] }));
-    return { counties, townships, villages, advisors, pages, hotlines: data.tel || [] };
-  }
+  // -- the index: a core, then shards -----------------------------------------------------------
 
   // Character → its readings, the most common first. The index maps the other way, syllable →
   // characters, because that is smaller to send.
@@ -75,14 +65,18 @@
     return readings;
   }
 
-  // One entry per thing that can be found: {kind, name, line (the result's second line), url,
-  // names (matched against each term), context (names a term may match instead: the township,
-  // county or advisor), code and phone (digits), body (a content page's text), position}.
-  function buildEntries(data) {
-    const index = decodeIndex(data);
+  // The reader's place, written by the page's template (overrides/data/chrome.html): its county-level
+  // unit on a village, township or county page, its city on a city page or on a city's own site.
+  const here = { county: form.dataset.county || '', city: form.dataset.city || '' };
+
+  // The core: every record is an array, to stay small (the layout is in generator/search.py). This and
+  // decodeShard are the one place that knows the positions. Counties, townships, retired names, the
+  // pages and the hotline become entries at once; villages and advisors come with their shards.
+  function decodeCore(data) {
     const readings = readingsByCharacter(data);
+    const ends = data.ends;
     const withoutEnding = (s) => {  // 王庄村 → 王庄, 堂邑镇 → 堂邑; at least two characters stay
-      for (const end of data.ends) if (s.endsWith(end) && s.length - end.length >= 2) return s.slice(0, -end.length);
+      for (const end of ends) if (s.endsWith(end) && s.length - end.length >= 2) return s.slice(0, -end.length);
       return s;
     };
     // A name as it is matched: its characters, their readings, and what a term must equal to be exact.
@@ -90,66 +84,112 @@
       const chars = Array.from(text);
       return { text, chars, readings: chars.map((c) => readings.get(c)), exact: exact || [text, withoutEnding(text)] };
     };
-    // Made once per county, township and advisor: their villages share them as context, and a
-    // term remembers by them whether it matched (matchesContext).
-    for (const unit of [...index.counties, ...index.townships, ...index.advisors]) unit.searchable = searchable(unit.name);
-    const url = (kind, id) => root + data.url[kind].replace('{}', id);
-    const out = [];
-    // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
-    const add = (e) => out.push({ kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names,
-      context: e.context, code: e.code || '', phones: e.phones || [], body: e.body || null,
-      keywords: e.keywords || [], position: out.length });
+    const cities = data.cities.map(([id, name, base]) => ({ id, name, base }));
+    const counties = data.counties.map(([id, name, kind, city]) =>
+      ({ id, name, kind: data.kinds[kind], city: cities[city] || null, searchable: searchable(name) }));
+    const townships = data.townships.map(([code, name, county], position) =>
+      ({ code, name, county: counties[county] || null, position, searchable: searchable(name) }));
+    if (!here.city && here.county) {
+      const mine = counties.find((c) => c.id === here.county);
+      if (mine && mine.city) here.city = mine.city.id;
+    }
+    // How near a county-level unit is to the reader: 0 its own (or the reader is nowhere in particular), 1 its city, 2 further.
+    const nearness = (county) => !county || (!here.county && !here.city) || county.id === here.county ? 0
+      : county.city && county.city.id === here.city && here.city ? (here.county ? 1 : 0) : 2;
+    // A page of a city whose pages are on its own site opens there (a city's site finds the whole province).
+    const url = (kind, id, county) => {
+      const base = county && county.city && county.city.base;
+      return (base || root) + data.url[kind].replace('{}', id);
+    };
+    const c = { data, readings, searchable, withoutEnding, counties, townships, nearness, url, entries: [],
+      advisorNames: new Map(), region: data.region, shards: data.shards };
+    const out = c.entries;
     const digitsOf = (phone) => phone.replace(/\D/g, '');
 
     // The hotline first among equals: its number (and the local hotline's, with or without '-') finds it.
-    if (index.hotlines.length) {
-      const name = `${index.hotlines[0]} 公共法律服务热线`;
-      add({ kind: 'page', name, line: '免费法律咨询 · ' + index.hotlines.join(' · '),
-        url: root, names: [searchable(name, [name, '公共法律服务热线', '热线'])], context: [], phones: index.hotlines.map(digitsOf) });
+    const hotlines = data.tel || [];
+    if (hotlines.length) {
+      const name = `${hotlines[0]} 公共法律服务热线`;
+      out.push(entry({ kind: 'page', name, line: '免费法律咨询 · ' + hotlines.join(' · '), url: root,
+        names: [searchable(name, [name, '公共法律服务热线', '热线'])], phones: hotlines.map(digitsOf), position: -1 }));
     }
-
-    for (const c of index.counties) {
-      const code = /^\d+$/.test(c.id) ? c.id : '';  // functional zones have a made-up id, not a code
-      add({ kind: 'county', name: c.name, line: c.kind, url: url('county', c.id), names: [c.searchable], context: [], code });
-    }
-    for (const t of index.townships) {
-      const c = t.county;
-      add({ kind: 'township', name: t.name, line: c ? c.name : '', url: url('township', t.code),
-        names: [t.searchable], context: c ? [c.searchable] : [], code: t.code });
-    }
-    for (const v of index.villages) {
-      const t = v.township, c = t.county, a = v.advisor;
-      const exact = [v.name, withoutEnding(v.name), v.official];
-      // The official name alone when it starts with the short name: a match of one is a match of the other.
-      const names = v.official.startsWith(v.name) ? [searchable(v.official, exact)]
-        : [searchable(v.name, exact), searchable(v.official, exact)];
-      const context = [t.searchable].concat(c ? [c.searchable] : [], a ? [a.searchable] : []);
-      const line = [t.name, c && c.name, a ? '顾问 ' + a.name : '暂无顾问'].filter(Boolean).join(' · ');
-      add({ kind: 'village', name: v.name, line, url: url('village', v.code), names, context, code: v.code });
+    counties.forEach((county, i) => {
+      const code = /^\d+$/.test(county.id) ? county.id : '';  // functional zones have a made-up id, not a code
+      out.push(entry({ kind: 'county', name: county.name, line: county.kind, url: url('county', county.id, county),
+        names: [county.searchable], code, near: nearness(county), position: i }));
+    });
+    for (const t of townships) {
+      const county = t.county;
+      out.push(entry({ kind: 'township', name: t.name, line: county ? county.name : '', url: url('township', t.code, county),
+        names: [t.searchable], context: county ? [county.searchable] : [], code: t.code, near: nearness(county), position: t.position }));
     }
     // Retired villages (已并入…): the old name, on an old card or in memory, leads to today's page.
-    for (const [name, official, line, page, code] of data.retired || []) {
+    (data.retired || []).forEach(([name, official, line, page, code], i) => {
       const exact = [name, withoutEnding(name), official];
       const names = official.startsWith(name) ? [searchable(official, exact)] : [searchable(name, exact), searchable(official, exact)];
-      add({ kind: 'village', name, line, url: url('village', page), names, context: [], code });
+      out.push(entry({ kind: 'village', name, line, url: url('village', page, null), names, code, position: 1e12 + i }));
+    });
+    c.pages = data.pages.map(([pageUrl, title, keywords], i) => {
+      const short = title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
+      const page = entry({ kind: 'page', name: title, line: '本站页面', url: root + pageUrl,
+        names: [searchable(title, [title, short])], keywords: keywords || [], position: i });
+      out.push(page);
+      return page;
+    });
+    return c;
+  }
+
+  // One entry per thing that can be found: {kind, name, line (the result's second line), url,
+  // names (matched against each term), context (names a term may match instead: the township,
+  // county or advisor), code and phones (digits), body (a content page's text, once fetched),
+  // near (0 the reader's own county-level unit, 1 its city, 2 further), position (roster order)}.
+  // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
+  function entry(e) {
+    return { kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names, context: e.context || [],
+      code: e.code || '', phones: e.phones || [], body: null, keywords: e.keywords || [], near: e.near || 0, position: e.position,
+      sharded: !!e.sharded, keys: e.sharded ? new Set() : null };
+  }
+
+  // A shard's villages and advisors as entries; one already known from another shard is reused.
+  // Each entry notes the keys of the shards it was found in (mayMatch).
+  function decodeShard(shard, key) {
+    const c = core, data = c.data;
+    const advisorName = (name) => {  // a village's advisor, as context (王庄 吴龙成): made once per name
+      if (!c.advisorNames.has(name)) c.advisorNames.set(name, c.searchable(name));
+      return c.advisorNames.get(name);
+    };
+    const out = [];
+    for (const [codeInTownship, name, tail, townshipAt, advisor, whole] of shard.villages || []) {
+      const t = c.townships[townshipAt], county = t.county, code = t.code + codeInTownship;
+      if (!known.has(code)) {
+        const official = whole || name + data.tails[tail];  // 王庄村委会; stored whole when it does not start with the short name
+        const exact = [name, c.withoutEnding(name), official];
+        // The official name alone when it starts with the short name: a match of one is a match of the other.
+        const names = official.startsWith(name) ? [c.searchable(official, exact)] : [c.searchable(name, exact), c.searchable(official, exact)];
+        const context = [t.searchable].concat(county ? [county.searchable] : [], advisor ? [advisorName(advisor)] : []);
+        const line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
+        known.set(code, entry({ kind: 'village', name, line, url: c.url('village', code, county), names, context, code,
+          near: c.nearness(county), position: t.position * 1e6 + Number(codeInTownship), sharded: true }));
+      }
+      out.push(known.get(code));
+      if (key) known.get(code).keys.add(key);
     }
-    for (const a of index.advisors) {
-      const line = [a.township && a.township.name, a.role, a.phone].filter(Boolean).join(' · ');
-      add({ kind: 'advisor', name: a.name, line, url: url('advisor', a.id), names: [a.searchable],
-        context: a.township ? [a.township.searchable] : [], phones: [digitsOf(a.phone)] });
-    }
-    for (const p of index.pages) {
-      const short = p.title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
-      // A page's text is searched by characters, and by digits with the dash of a landline (area code-number) left out.
-      const body = { text: p.text, digits: p.text.replace(/(\d)-(?=\d)/g, '$1') };
-      add({ kind: 'page', name: p.title, line: '本站页面', url: root + p.url,
-        names: [searchable(p.title, [p.title, short])], context: [], body, keywords: p.keywords });
+    for (const [position, id, name, phone, role, townshipAt] of shard.advisors || []) {
+      if (!known.has(id)) {
+        const t = c.townships[townshipAt], county = t ? t.county : null;
+        const line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
+        known.set(id, entry({ kind: 'advisor', name, line, url: c.url('advisor', id, county), names: [c.searchable(name)],
+          context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')], near: c.nearness(county), position, sharded: true }));
+      }
+      out.push(known.get(id));
+      if (key) known.get(id).keys.add(key);
     }
     return out;
   }
 
-  const load = () => loading = loading || fetch(form.dataset.index)
-    .then((response) => { if (!response.ok) throw response; return response.json(); })
+  const fetchJson = (url) => fetch(url).then((response) => { if (!response.ok) throw response; return response.json(); });
+
+  const load = () => loading = loading || fetchJson(indexUrl)
     .then((data) => {
       // A cached script may meet a newer index or the reverse: read no layout it does not know.
       if (data.v !== FORMAT_VERSION) {
@@ -161,11 +201,151 @@
         simplified = new Map();
         for (let i = 0; i + 1 < pairs.length; i += 2) simplified.set(pairs[i], pairs[i + 1]);
         syllables = syllableSet(data);
-        entries = buildEntries(data);
+        core = decodeCore(data);
       }
-      run();
+      if (!panel.hidden) run();
     })
-    .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); });
+    .catch(() => { loading = null; say('搜索数据没有载入，请检查网络后再输入一次。'); panel.setAttribute('aria-busy', 'false'); });
+
+  // The pages' text is searched too (覆盖率 finds /stats/), but no place name is in it: it is fetched
+  // after the first results are on screen, and the results are looked at again when it is in.
+  let pageText = null;
+  let textFailedFor = null;  // the query for which it could not be fetched: not tried again for it
+  function loadPageText() {
+    pageText = pageText || fetchJson(root + core.data.text).then((data) => {
+      core.pages.forEach((page, i) => {
+        // Searched by characters, and by digits with the dash of a landline (area code-number) left out.
+        page.body = { text: data.text[i], digits: data.text[i].replace(/(\d)-(?=\d)/g, '$1') };
+      });
+      if (!panel.hidden) run();
+    }).catch(() => { pageText = null; textFailedFor = normalize(input.value); if (!panel.hidden) run(); });
+  }
+
+  // -- which shards a query needs ------------------------------------------------------------
+
+  // The first letters of a character's readings, as generator/search.py keys names; '_' when it has none.
+  function lettersOf(ch) {
+    if (/[a-z]/.test(ch)) return [ch];
+    const readings = core.readings.get(ch);
+    return readings ? Array.from(new Set(readings.map((r) => r[0]))).sort() : ['_'];
+  }
+
+  // The shard keys one word of the query needs (generator/search.py says what a key holds). A
+  // character matches only itself, and a name is listed under every reading of each of its
+  // characters: any one of its letters finds it. A pinyin word's first character may take one
+  // letter, two…, or the whole first syllable (wangzhuang: w-a…, wa-n…, wan-g…, wang-z…): the
+  // letter after each such start is a key; a word that may be one syllable needs the one-letter key.
+  function keysOf(word) {
+    const digits = word.replace(/-/g, '');
+    if (/^\d{3,}$/.test(digits)) return ['d' + digits.slice(0, 3)].concat(digits.length >= 6 ? ['n' + digits.slice(0, 6)] : []);
+    const chars = Array.from(word);
+    const letter = (ch) => lettersOf(ch)[0];
+    if (!/[a-z]/.test(chars[0])) return [chars.length > 1 ? letter(chars[0]) + letter(chars[1]) : letter(chars[0])];
+    const keys = new Set();
+    for (let k = 1; k <= chars.length && k <= 6; k++) {
+      if (!/[a-z]/.test(chars[k - 1]) || !syllables.starts.has(chars.slice(0, k).join(''))) break;
+      keys.add(k === chars.length ? chars[0] : chars[0] + letter(chars[k]));
+    }
+    return Array.from(keys);
+  }
+
+  // A shard's files: the whole shard's, or each region's piece's, by region.
+  function shardFiles(key) {
+    const shard = core.shards[key];
+    if (typeof shard === 'string') return { '': `${root}search/${key}.${shard}.json` };
+    const out = {};
+    for (const region of Object.keys(shard || {})) out[region] = `${root}search/${key}-${region}.${shard[region]}.json`;
+    return out;
+  }
+
+  // A word's shard keys, when every file of them is in (so an entry not noted under one is in none); else null.
+  function loadedKeys(word) {
+    const keys = keysOf(word);
+    for (const key of keys) {
+      const files = shardFiles(key);
+      if (!Object.keys(files).every((region) => isLoaded(files[region]))) return null;
+    }
+    return keys;
+  }
+
+  // The shard files a query needs, in two tiers: those the first results wait for (a whole shard, or
+  // the reader's region's piece of a split one), then the other regions' pieces, fetched after.
+  function shardsFor(query) {
+    const first = [], later = [];
+    const mine = core.region === 'city' ? here.city : here.county;
+    const words = query.split(/[\s,，、]+/).filter(Boolean);
+    // Pinyin words may be one name's syllables (wang zhuang → wangzhuang, readingsOfWords): the
+    // joined words' shards too, which are smaller than a syllable's own (wz, not w) and let
+    // mayMatch pass over most entries.
+    const joined = [];
+    words.forEach((word, i) => {
+      let text = word;
+      for (let j = i + 1; j < words.length && j <= i + 3 && isLatin(text) && isLatin(words[j]); j++) joined.push(text += words[j]);
+    });
+    for (const word of words.concat(joined)) {
+      for (const key of keysOf(word)) {
+        const files = shardFiles(key);
+        for (const region of Object.keys(files)) {
+          // A whole shard, the reader's piece, or any piece for a reader nowhere in particular (a province's home page).
+          (!region || region === mine || !mine ? first : later).push(files[region]);
+        }
+      }
+    }
+    return { first: Array.from(new Set(first)), later: Array.from(new Set(later)) };
+  }
+
+  // Shards that could not be fetched for the query on screen (no signal): it is answered without
+  // them, from the near file (below) and what is in; the next query tries them again.
+  const failed = new Set();
+  let failedFor = null;
+
+  // Fetch a shard file once; the promise never fails (a failure is noted in `failed`).
+  function fetchShard(path) {
+    if (!shards.has(path)) {
+      const pending = fetchJson(path)
+        .then((data) => { shards.set(path, { entries: decodeShard(data, keyOf(path)) }); })
+        .catch(() => { shards.delete(path); failed.add(path); });
+      shards.set(path, { pending });
+    }
+    return shards.get(path).pending || Promise.resolve();
+  }
+
+  const isLoaded = (path) => shards.has(path) && !shards.get(path).pending;
+
+  // search/wz.<digest>.json → wz, search/w-3715.<digest>.json → w; the near file has no key.
+  function keyOf(path) {
+    const key = path.split('/').pop().split('.')[0].split('-')[0];
+    return key === 'near' ? '' : key;
+  }
+
+  // Every village and advisor of the reader's own region (generator/search.py, "near"): fetched after the
+  // first results, so that the service worker keeps it and search without signal still finds any place
+  // nearby, not only the shards of queries typed before.
+  let near;  // its path; '' when the page is nowhere in particular; undefined until it is first wanted
+  function loadNear() {
+    if (near === undefined) {
+      const mine = core.region === 'city' ? here.city : here.county;
+      const digest = mine && core.data.near[mine];
+      near = digest ? `${root}search/near-${mine}.${digest}.json` : '';
+    }
+    return near ? fetchShard(near) : Promise.resolve();
+  }
+
+  // What a query is matched against: the core's entries and those of the loaded shards it needs, each
+  // once; without signal, the near file's too.
+  let union = { signature: '', entries: null };  // the last union: consecutive keystrokes mostly need the same
+  function entriesFor(paths, offline) {
+    const signature = (offline && near ? paths.concat(near) : paths).filter(isLoaded).join(' ');
+    if (union.entries && union.signature === signature) return union.entries;
+    const out = core.entries.slice();
+    const seen = new Set();
+    for (const path of offline && near ? paths.concat(near) : paths) {
+      if (!isLoaded(path)) continue;
+      for (const e of shards.get(path).entries) if (!seen.has(e)) { seen.add(e); out.push(e); }
+    }
+    union = { signature, entries: out };
+    return out;
+  }
 
   // -- matching ----------------------------------------------------------------------------
 
@@ -311,11 +491,22 @@
     return best;
   }
 
-  // Which of two results comes first: the better match, then the kind (KIND_ORDER), the shorter
-  // name, the earlier entry. Each key is compared on its own, so the order holds for any number
-  // of entries (one packed number did not past 100,000).
+  // Which of two results comes first: into how many words the query was read, where it matched
+  // (EXACT … IN_TEXT), whether it cut a syllable short, then the nearer place (the reader's own
+  // county-level unit, then its city: of 16 cities' 王庄村, the reader's own), then whether it
+  // needed a less common reading, the kind (KIND_ORDER), the shorter name, the earlier entry.
+  // Nearness comes after where the name matched, so a name typed whole still beats a nearer name it
+  // only starts or is inside of: a villager who types a whole name means that place; and after a
+  // syllable cut short, which reads the query as other words (qiandongcun is 前董村 before a nearer
+  // 前董家村 read as q-ian-dong…). It comes before the reading, because lu for 吕 is how the reader
+  // spells, not another place: luzhuang typed in 堂邑 is the 吕庄 there before a 路庄 of another city.
+  // Each key is compared on its own, so the order holds for any number of entries (one packed
+  // number did not past 100,000).
   function compareHits(a, b) {
-    return compareMatches(a.match, b.match)
+    const x = a.match, y = b.match;
+    return x.words - y.words || x.place - y.place || x.shortened - y.shortened
+      || a.entry.near - b.entry.near
+      || x.rareReading - y.rareReading
       || KIND_ORDER[a.entry.kind] - KIND_ORDER[b.entry.kind]
       || a.entry.name.length - b.entry.name.length
       || a.entry.position - b.entry.position;
@@ -353,9 +544,28 @@
     return ways.sort((a, b) => a.length - b.length);
   }
 
-  function search(query) {
+  // Whether an entry may match a term, as a cheap test before matching: a village or advisor can
+  // match a term itself only if it is in the term's shards (they list every name the term's first
+  // letters occur in), else only by its context. Without it, spaced pinyin (wang zhuang sha zhen:
+  // eight ways to read, the one-letter shards of four words) matched every entry in every way.
+  function mayMatch(entry, term) {
+    if (!entry.sharded || !term.keys) return true;
+    for (const key of term.keys) if (entry.keys.has(key)) return true;
+    return matchesContext(entry, term);
+  }
+
+  function search(query, entries) {
     const words = query.split(/[\s,，、]+/).filter(Boolean);
     const ways = readingsOfWords(words).map((way) => way.map(parseTerm));
+    for (const way of ways) {
+      let at = 0;  // the first word a term is made of
+      for (const term of way) {
+        // wang zhuang read as one word, wangzhuang, starts with wang's letters: it is in wang's shards
+        term.keys = loadedKeys(term.text) || loadedKeys(words[at]);
+        let text = words[at++];
+        while (at < words.length && text.length < term.text.length) text += words[at++];
+      }
+    }
     const terms = ways[ways.length - 1];  // as typed: what a snippet looks for
     // Only the results shown are kept in order: sorting every hit would cost most on the
     // shortest queries, which match the most entries.
@@ -365,6 +575,7 @@
       let match = null;
       for (const way of ways) {  // fewest words first: the first reading that matches is the best
         if (match && way.length > match.words) break;
+        if (!way.every((term) => mayMatch(entry, term))) continue;
         const found = matchEntry(entry, way);
         const read = found && { ...found, words: way.length };
         if (read && (!match || compareMatches(read, match) < 0)) match = read;
@@ -447,7 +658,11 @@
       if (mine !== correcting) return;
       if (at === tries.length) { done(best); return; }
       const [fixed, text] = tries[at];
-      const found = search(text);
+      const needed = shardsFor(text);
+      // Only what is fetched already: a correction that needs other shards (its first letters
+      // differ from the query's) is not tried, to keep a typo from fetching half the province.
+      if (!needed.first.concat(needed.later).every(isLoaded)) { setTimeout(step, 0, at + 1); return; }
+      const found = search(text, entriesFor(needed.first.concat(needed.later)));
       if (found.count) {
         const score = [readsAsPinyin(fixed), found.best.shortened ? 0 : 1, fixed.length, found.best.place === EXACT ? 1 : 0, found.count];
         const k = best ? score.findIndex((v, i) => v !== best.score[i]) : -1;
@@ -477,7 +692,10 @@
     return entry.line;
   }
 
-  function show(found, query, corrected) {
+  // state: busy (more is being fetched for this query), further (other regions' pieces among it),
+  // offline (some shards could not be fetched).
+  function show(found, query, corrected, state) {
+    const { busy, further, offline } = state || {};
     list.textContent = '';
     for (const entry of found.top) {
       const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
@@ -488,21 +706,53 @@
       li.append(a);
       list.append(li);
     }
+    const more = further ? '，正在查找其他地方…' : offline ? '（没有网络：只查了附近和查过的地方）' : '';
     say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
-      : found.count === 0 ? '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。'
-      : found.count > MAX_SHOWN ? `找到 ${found.count} 个，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
-        : `找到 ${found.count} 个。`);
+      : found.count === 0 ? (further ? '附近没有找到，正在查找其他地方…' : offline ? '没有网络，附近和查过的地方里没有找到。'
+        : '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。')
+      : found.count > MAX_SHOWN ? `找到 ${found.count} 个${more}，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
+        : `找到 ${found.count} 个${more}。`);
+    // For tests and bench/search.py: which query the list shows, and whether more is coming.
+    list.dataset.query = query;
+    panel.setAttribute('aria-busy', busy ? 'true' : 'false');
+    form.dispatchEvent(new CustomEvent('dir-search-results', { detail: { query, busy: !!busy } }));
   }
 
+  // Search what is in for the query now, and fetch what it still needs: the first results wait for the
+  // core and the near shard pieces only; the others are fetched after them, and the results shown again.
   function run() {
     correcting++;  // a new query: corrections of the last one are stale
     const query = normalize(input.value);
     if (!query) { panel.hidden = true; list.textContent = ''; return; }
-    if (unusable) { list.textContent = ''; say(unusable); return; }
-    if (!entries) { say('正在载入搜索数据…'); load(); return; }
-    const found = search(query);
-    show(found, query, null);
-    if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best) show(best.found, query, best.text); });
+    if (unusable) { list.textContent = ''; say(unusable); panel.setAttribute('aria-busy', 'false'); return; }
+    if (!core) { say('正在载入搜索数据…'); panel.setAttribute('aria-busy', 'true'); load(); return; }
+    if (query !== failedFor) { failed.clear(); failedFor = query; }
+    // Once what was fetched is in: the same query, unless the reader closed the list meanwhile.
+    const again = () => { if (!panel.hidden && normalize(input.value) === query) run(); };
+    const needed = shardsFor(query), all = needed.first.concat(needed.later);
+    const missing = needed.first.filter((path) => !isLoaded(path) && !failed.has(path));
+    if (missing.length) {
+      if (!list.childElementCount) say('正在载入搜索数据…');
+      panel.setAttribute('aria-busy', 'true');
+      Promise.all(missing.map(fetchShard)).then(again);
+      return;
+    }
+    const later = needed.later.filter((path) => !isLoaded(path) && !failed.has(path));
+    const offline = all.some((path) => failed.has(path));
+    const nearPending = offline && (near === undefined || (near && !isLoaded(near) && !failed.has(near)));
+    // The pages' text: only a query with characters or digits can match it.
+    const textPending = !core.pages.every((p) => p.body) && textFailedFor !== query && !/^[a-z\s]+$/.test(query);
+    const found = search(query, entriesFor(all, offline));
+    show(found, query, null, { busy: later.length > 0 || textPending || nearPending, further: later.length > 0, offline });
+    if (!pageText && textFailedFor !== query) loadPageText();
+    if (nearPending) {
+      loadNear().then(again);
+    } else if (later.length) {
+      Promise.all(later.map(fetchShard)).then(again);
+    } else {
+      loadNear();
+      if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best && !panel.hidden) show(best.found, query, best.text); });
+    }
   }
 
   for (const ev of ['focus', 'pointerdown', 'touchstart']) input.addEventListener(ev, load, { passive: true });

@@ -1,0 +1,41 @@
+"""The pipeline's own helpers (generator/build.py): work done in a forked child meanwhile."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from generator.build import in_child, read_roster
+from generator.load import load_documents
+from generator.validate import validate_roster
+from roster_edit import copy_roster, edit
+
+
+def test_validation_in_a_child_gives_the_problems_validation_in_process_gives(tmp_path: Path) -> None:
+    data = copy_roster(tmp_path)
+    edit(data, "advisors.yaml", "phone: '13905350002'", "phone: '1390535'")
+    checked = read_roster(data)
+    assert checked.problems == validate_roster(load_documents(data)) and not checked.ok
+
+
+def test_a_childs_exception_is_raised_by_the_waiting_function() -> None:
+    def boom(x: int) -> int:
+        raise ValueError(f"bad {x}")
+
+    wait = in_child(boom, 7)
+    with pytest.raises(ValueError, match="bad 7"):
+        wait()
+
+
+def test_a_child_that_gives_no_result_leaves_the_work_to_the_parent() -> None:
+    me = os.getpid()
+
+    def die_unless_parent(x: int) -> int:
+        if os.getpid() != me:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+        return x * 2
+
+    assert in_child(die_unless_parent, 21)() == 42
