@@ -58,10 +58,11 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
-@pytest.fixture(scope="session")
-def small_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small roster's data pages rendered in this process, as the build renders them (no MkDocs)."""
-    return render_data_pages(SMALL, tmp_path_factory.mktemp("small-pages"))
+@pytest.fixture
+def small_pages(tmp_path: Path) -> Path:
+    """The small roster's data pages rendered in this process, as the build renders them (no MkDocs).
+    Rendered for each test (0.1 s): mutation testing then knows every test that reads them."""
+    return render_data_pages(SMALL, tmp_path / "small-pages")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
