@@ -123,6 +123,10 @@ def main() -> int:
         print(f"median village page         {statistics.median(sizes):8.0f} B (max {max(sizes)} B)  budget ≤ 20 KB")
         print(f"first view, gzip            {fv:8d} B ({fv / 1024:.1f} KB)  budget ≤ 120 KB")
         print(f"  page + {', '.join(loaded)}")
+        sys.path.insert(0, str(ROOT / "bench"))
+        import search as search_bench  # bench/search.py: the search rows, on this very site
+
+        search_bench.measure(site, 4, "/v/371502102201/")
     return 0
 
 

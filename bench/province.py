@@ -64,6 +64,10 @@ def main() -> int:
         same = sum(1 for p, m in mtimes.items() if p.exists() and p.stat().st_mtime_ns == m)
         print(f"rebuild, one township changed      {wall:6.2f} s wall   budget ≤ 15 s    ({load()})")
         print(f"  peak memory {tree_peak:.0f} MB; files left untouched (same mtime): {same} of {len(mtimes)}")
+        import search as search_bench  # bench/search.py: the search rows, on the whole province's site
+
+        village = min((site / "v").iterdir())
+        search_bench.measure(site, 4, f"/v/{village.name}/")
         ci = project(base / "ci", folder / "data")  # CI: a fresh checkout, the cache restored, no site
         shutil.copytree(folder / ".cache", ci / ".cache")
         wall, tree_peak, _ = timed_build(ci)
