@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -125,6 +126,8 @@ def main() -> int:
         start = time.perf_counter()
         log = ROOT / "mutants" / "run.log"
         log.parent.mkdir(exist_ok=True)
+        # mutmut copies tests/ over its old copy: a test file removed or renamed since would still run
+        shutil.rmtree(ROOT / "mutants" / "tests", ignore_errors=True)
         with log.open("w", encoding="utf-8") as out:
             run = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "mutmut", "run",
                                   "--max-children", str(args.max_children), *names],
