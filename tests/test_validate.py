@@ -611,6 +611,21 @@ def test_did_you_mean_suggests_only_what_is_close() -> None:
     assert did_you_mean("abcde", ["abcda", "abcdez"]) == " (did you mean 'abcdez'?)"
 
 
+def test_an_id_card_number_passes_its_check_digit_and_no_single_typo_does() -> None:
+    """GB 11643's own examples pass (X also written x); any one digit mistyped fails (ISO 7064 MOD 11-2)."""
+    from generator.validate import id_card_ok
+
+    # the last: weights 2^(17-i) mod 11 and check (12 - sum mod 11) mod 11, worked by hand from the standard
+    valid = ["11010519491231002X", "11010519491231002x", "440524188001010014", "371502198001010018", "371502198001013577"]
+    assert all(id_card_ok(v) for v in valid)
+    for number in valid:
+        for i in range(17):
+            for digit in "0123456789":
+                if digit != number[i]:
+                    assert not id_card_ok(number[:i] + digit + number[i + 1 :]), (number, i, digit)
+    assert not id_card_ok("44052418800101001") and not id_card_ok("44052418800101001Y")
+
+
 def test_found_values_are_described_in_words() -> None:
     from generator.validate import describe
 
