@@ -615,7 +615,7 @@ def test_an_id_card_number_passes_its_check_digit_and_no_single_typo_does() -> N
     """GB 11643's own examples pass (X also written x); any one digit mistyped fails (ISO 7064 MOD 11-2)."""
     from generator.validate import id_card_ok
 
-    # the last: weights 2^(17-i) mod 11 and check (12 - sum mod 11) mod 11, worked by hand from the standard
+    # the last made with the standard's formula: weights 2^(17-i) mod 11, check (12 - sum mod 11) mod 11
     valid = ["11010519491231002X", "11010519491231002x", "440524188001010014", "371502198001010018", "371502198001013577"]
     assert all(id_card_ok(v) for v in valid)
     for number in valid:
