@@ -31,6 +31,7 @@ from .model import Roster, Township
 from .output import clear
 from .pages import Assets, environment
 from .problems import Problem, errors, format_text
+from .stats import report
 
 PROBLEMS_TEMPLATE = "problems.html"
 
@@ -57,8 +58,8 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
     :meth:`Preview.render`).
 
     Keep this in step with :meth:`pages.Site.pages_for` and the templates: whatever a page shows
-    must be in its task's inputs, or the preview keeps a stale page (`mkdocs build` is never
-    affected). Inputs are generous on purpose — whole townships rather than the fields a page
+    must be in its task's inputs, or the preview keeps a stale page and ``mkdocs build`` keeps a
+    stale published file (reuse.py). Inputs are generous on purpose — whole townships rather than the fields a page
     shows — because re-rendering a few pages too many is cheap and a stale page is a lie.
     """
     kind, key = task
@@ -73,8 +74,11 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
         people = tuple((i, roster.advisor.get(i)) for i in ids)  # None: a dangling id (a gap) counts too
         orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _, a in people if a},
                             key=lambda pair: pair[0]))
+        # the page's figures: its advisors' load counts their villages in every township
+        loads = tuple(tuple(v.code for v in roster.villages_of.get(i, [])) for i in ids)
+        figures = report(roster).area("township", key) if key in roster.township else None
         # in a province the pages and cards show the unit's city: its name and local hotline
-        return (township, roster.county_of(township), roster.city_of(township.county), people, orgs)
+        return (township, roster.county_of(township), roster.city_of(township.county), people, orgs, loads, figures)
     if kind == "advisors":
         advisor = roster.advisor[key]
         places = [townships[v.township] for v in roster.villages_of.get(key, [])]

@@ -311,3 +311,23 @@ def test_keep_unchanged_keeps_every_published_file_with_the_same_bytes(tmp_path:
         assert os.stat(staging / rel).st_ino != inodes[rel], rel
     assert sorted(p.name for p in (staging / "v/1").iterdir()) == ["a.html", "b.bin", "c.html", "d.html", "linked.html", "new.html"]
     assert keep_unchanged(staging, tmp_path / "nothing-published-yet") == 0
+
+
+@pytest.mark.slow  # three real builds
+def test_a_village_dropped_from_the_roster_leaves_the_site_as_a_clean_build_would(tmp_path: Path) -> None:
+    from roster_edit import edit
+    from sites import mkdocs_build, tree_digest
+
+    folder = project(tmp_path / "p", SMALL)
+    assert mkdocs_build(folder).returncode == 0
+    site = folder / "site"
+    assert (site / "v" / "371502001003" / "index.html").is_file()
+    edit(folder / "data", "371502001-古楼街道.yaml",
+         "  - code: '371502001003'\n    name: 王庄村委会\n    advisor: A0002\n", "")
+    built = mkdocs_build(folder)
+    assert built.returncode == 0, built.stderr
+    assert not (site / "v" / "371502001003").exists()  # its page and its folder are gone
+    clean = project(tmp_path / "clean", folder / "data")
+    assert mkdocs_build(clean).returncode == 0
+    assert tree_digest(clean / "site") == tree_digest(site)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock"]
