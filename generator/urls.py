@@ -70,8 +70,7 @@ BY_KIND = {"village": village_url, "township": township_url, "county": county_ur
 def template_globals() -> dict[str, object]:
     """What every template may call or read to write a link: the one source of the site's URLs."""
     makers = {f"{kind}_url": make for kind, make in BY_KIND.items()}
-    return {**makers, "city_url": city_url, "print_url": print_url, "backs_url": backs_url, "guide_url": guide_url,
+    return {**makers, "city_url": city_url, "print_url": print_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "cities_url": CITIES,
             "search_index_url": SEARCH_INDEX, "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
-            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
-            "service_worker_url": SERVICE_WORKER, "offline_url": OFFLINE}
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url}

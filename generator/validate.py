@@ -199,7 +199,7 @@ class Checker:
                     if isinstance(kind, Records):
                         self.record(doc, item, kind.name, item_path)
                     elif (text := scalar_text(item)) is None:
-                        self.not_text(doc, item, item_path, f"a {kind.target} id")
+                        self.not_text(doc, item, item_path, f"{article(kind.target)} {kind.target} id")
                     else:
                         if text in listed:
                             self.report(doc, item, "error", item_path, f"expected each {kind.target} once in this list, found '{text[:60]}' again; remove the repeat", "repeated-reference")
@@ -402,6 +402,11 @@ def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def article(word: str) -> str:
+    """'an advisor id', 'a county id'."""
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def kind_words(f: Field) -> str:
     """What a field expects, as a message says it: 'a phone number', 'a list of advisor ids'."""
     match f.kind:
@@ -424,13 +429,13 @@ def kind_words(f: Field) -> str:
         case Code(digits):
             return f"a {digits}-digit code"
         case Ref(target):
-            return f"a {target} id"
+            return f"{article(target)} {target} id"
         case Refs(target):
             return f"a list of {target} ids"
         case Records(name):
             return f"a list of {name} records"
         case Record(name):
-            return f"a {name} record"
+            return f"{article(name)} {name} record"
 
 
 def validate_roster(docs: Documents) -> list[Problem]:

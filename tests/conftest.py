@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from roster_edit import SMALL
-from sites import mkdocs_build, project
+from sites import mkdocs_build, project, render_data_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -56,3 +56,29 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     r = mkdocs_build(folder)
     assert r.returncode == 0, r.stderr
     return folder / "site"
+
+
+@pytest.fixture
+def small_pages(tmp_path: Path) -> Path:
+    """The small roster's data pages rendered in this process, as the build renders them (no MkDocs).
+    Rendered for each test (0.1 s): mutation testing then knows every test that reads them."""
+    return render_data_pages(SMALL, tmp_path / "small-pages")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
+    run), leave out the tests that read a site `mkdocs build` made in another process: that process
+    imports the unmutated package, so they cannot catch a mutant, and each would build a site again
+    for every mutant. The same checks run on pages rendered in the test's process (``small_pages``)."""
+    import os
+
+    if "." not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    def built(item: pytest.Item) -> bool:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return "small_site" in getattr(item, "fixturenames", ()) or "small_site" in params.values()
+
+    left_out = [item for item in items if built(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]

@@ -23,6 +23,20 @@ def project(tmp: Path, roster: Path) -> Path:
     return tmp
 
 
+def render_data_pages(roster_dir: Path, out: Path) -> Path:
+    """The data pages alone, rendered as the build renders them (no MkDocs, no theme assets), in
+    this process: fast, and what mutation testing (bench/mutation.py) sees the tests check."""
+    from generator.build import read_roster
+    from generator.output import write_files
+    from generator.pages import Assets, Site, environment, page_tasks
+
+    roster = read_roster(roster_dir).roster
+    site = Site(roster, environment(ROOT / "overrides" / "data"), Assets(), "test")
+    for task in page_tasks(roster):
+        write_files(out, site.pages_for(task))
+    return out
+
+
 def mkdocs_build(folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder, capture_output=True, text=True)
 

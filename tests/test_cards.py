@@ -84,6 +84,7 @@ def test_qr_has_quiet_zone_level_m_and_no_ids() -> None:
     "https://fw.lc.example/v/371526109228/",
     "https://a-much-longer-host-name.example.gov.cn/v/371502001001/",
     "https://example.org/" + "x" * 180,  # version 7 and up carry version bits too
+    "https://example.org/" + "x" * 95,  # exactly version 7, the first that does
     "https://a.example/xxxxxx",  # 40.5 % dark: the balance rule must not round before comparing
 ])
 def test_fast_mask_choice_matches_qrcode(url: str) -> None:
@@ -237,19 +238,117 @@ def test_failing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.M
     crashing = fake_chromium(tmp_path, "echo 'renderer crashed' >&2; exit 7")
     with pytest.raises(PrintFailed, match=r"sheet.html \(exit 7\): renderer crashed"):
         print_pdf(html, tmp_path / "sheet.pdf", crashing)
+    chatty = fake_chromium(tmp_path, "printf 'x%.0s' $(seq 600) >&2; printf END >&2; exit 7")
+    with pytest.raises(PrintFailed) as failed:  # the end of what Chromium said, not pages of it
+        print_pdf(html, tmp_path / "sheet.pdf", chatty)
+    assert str(failed.value).endswith(": " + "x" * 497 + "END")
     silent = fake_chromium(tmp_path, "exit 0")  # succeeds but writes no PDF
     with pytest.raises(PrintFailed, match=r"could not print sheet\.html"):
         print_pdf(html, tmp_path / "sheet.pdf", silent)
     broken = tmp_path / "broken-chromium"  # found, but not a program this machine can run
     broken.write_bytes(b"\x7fELF not really")
     broken.chmod(0o755)
-    with pytest.raises(PrintFailed, match="cannot run"):
+    with pytest.raises(PrintFailed, match=f"^Chromium could not print sheet.html: cannot run {broken}: Exec format error$"):
         print_pdf(html, tmp_path / "sheet.pdf", str(broken))
+    monkeypatch.setattr("generator.pdf.TIMEOUT_S", 0.3)
+    hanging = fake_chromium(tmp_path, "exec sleep 20")
+    with pytest.raises(PrintFailed, match=r"^Chromium could not print sheet.html: no result after 0.3 s$"):
+        print_pdf(html, tmp_path / "sheet.pdf", hanging)
     monkeypatch.setenv("CHROME_PATH", crashing)
     out = tmp_path / "cards.pdf"
     with pytest.raises(PrintFailed):
         write_pdf([("1 card", "<p>x</p>")], out)
     assert not out.exists() and not list(tmp_path.glob(".cards.pdf*"))
+
+
+def test_without_chromium_the_message_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CHROME_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingTool, match=r"^no Chromium found on PATH: install it \(Debian: apt-get install chromium\) "
+                                          r"or set CHROME_PATH to its program$"):
+        find_chromium()
+
+
+def one_page_pdf(label: str) -> bytes:
+    """A valid one-page PDF whose page says ``label`` (ASCII): what Chromium writes, in miniature."""
+    content = f"BT /F1 12 Tf 20 20 Td ({label}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def recording_chromium(tmp_path: Path) -> str:
+    """A stand-in for Chromium (the quick loop runs no browser; the slow tests print for real): it
+    records its command line and prints a one-page PDF naming the HTML file it was given."""
+    (tmp_path / "page.pdf").write_bytes(one_page_pdf("XXXXXXXX"))  # eight characters, like part0000
+    script = (
+        f'echo "$@" >> {tmp_path}/calls\n'
+        'for a; do case $a in --print-to-pdf=*) out=${a#--print-to-pdf=};; file://*) name=$(basename "${a%%#*}");; esac; done\n'
+        f'sed "s/XXXXXXXX/$(echo $name | cut -c1-8)/" {tmp_path}/page.pdf > "$out"'
+    )
+    return fake_chromium(tmp_path, script)
+
+
+def test_documents_print_in_their_order_into_one_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROME_PATH", recording_chromium(tmp_path))
+    heard: list[tuple[int, int, str]] = []
+    out = tmp_path / "cards.pdf"
+    documents = [(f"{i + 1} cards", f"<p>{i}</p>") for i in range(3)]
+    write_pdf(documents, out, progress=lambda done, total, label: heard.append((done, total, label)))
+    assert heard == [(1, 3, "1 cards"), (2, 3, "2 cards"), (3, 3, "3 cards")]
+    assert page_info(out)[0] == 3
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert re.findall(r"part\d+", text) == ["part0000", "part0001", "part0002"]  # merged in the documents' order
+    calls = (tmp_path / "calls").read_text(encoding="utf-8").splitlines()
+    assert len(calls) == 3 and all("--headless" in c and "--no-pdf-header-footer" in c for c in calls)
+    assert not list(tmp_path.glob(".cards.pdf*"))
+    one = tmp_path / "one.pdf"  # one document: no merging, the part itself
+    write_pdf(documents[:1], one)
+    assert page_info(one)[0] == 1
+
+
+def test_one_card_prints_its_fragment_of_the_sheet(tmp_path: Path) -> None:
+    html = tmp_path / "sheet.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    chromium = recording_chromium(tmp_path)
+    print_pdf(html, tmp_path / "card.pdf", chromium, fragment="v371502001001")
+    print_pdf(html, tmp_path / "sheet.pdf", chromium)
+    first, second = (tmp_path / "calls").read_text(encoding="utf-8").splitlines()
+    assert first.endswith(f" {html.as_uri()}#v371502001001") and second.endswith(f" {html.as_uri()}")
+
+
+def test_more_than_one_part_needs_pdfunite_and_one_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHROME_PATH", recording_chromium(tmp_path))
+    bare = tmp_path / "bin"  # a PATH with a shell's tools but no pdfunite
+    bare.mkdir()
+    for tool in ("sh", "sed", "cut", "basename"):
+        (bare / tool).symlink_to(subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip())
+    monkeypatch.setenv("PATH", str(bare))
+    with pytest.raises(MissingTool, match="pdfunite"):
+        write_pdf([("a", "<p>a</p>"), ("b", "<p>b</p>")], tmp_path / "two.pdf")
+    assert not (tmp_path / "calls").exists()  # refused before anything was printed
+    write_pdf([("a", "<p>a</p>")], tmp_path / "one.pdf")
+    assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_parts_pdfunite_cannot_merge_are_a_typed_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    garbling = fake_chromium(tmp_path, 'for a; do case $a in --print-to-pdf=*) echo broken > "${a#--print-to-pdf=}";; esac; done')
+    monkeypatch.setenv("CHROME_PATH", garbling)
+    out = tmp_path / "two.pdf"
+    with pytest.raises(PrintFailed, match=r"^pdfunite could not merge the parts: \S"):
+        write_pdf([("a", "<p>a</p>"), ("b", "<p>b</p>")], out)
+    assert not out.exists() and not list(tmp_path.glob(".two.pdf*"))
 
 
 def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
@@ -399,3 +498,32 @@ def test_backs_follow_each_sheet_mirrored_for_duplex(tmp_path: Path) -> None:
 def test_site_has_a_sheet_of_backs(small_site: Path) -> None:
     html = (small_site / "print" / "back" / "index.html").read_text(encoding="utf-8")
     assert html.count('class="card card-back"') == 10 and "要调解" in html
+
+
+def test_cards_are_printed_for_exactly_the_villages_asked_for(tmp_path: Path) -> None:
+    from two_cities import two_city_roster
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+
+    def codes(selection: object) -> list[str]:
+        return [v.code for v in cards.select_villages(roster, **selection)]  # type: ignore[arg-type]
+
+    assert codes({"township": "371502010"}) == ["371502010001", "371502010002", "371502010003"]
+    assert codes({"county": "kaifaqu"}) == ["371502010001", "371502010002", "371502010003"]
+    assert codes({"city": "3716"}) == ["371602001001", "371602001002"]
+    assert codes({}) == []  # nothing asked for, nothing printed
+    assert codes({"all_villages": True}) == [v.code for v in roster.villages]
+    assert codes({"codes": ["371602001002", "371502010001"]}) == ["371602001002", "371502010001"]  # the list's order
+    with pytest.raises(cards.SelectionError, match=r"^no county-level unit with id 'nowhere' \(known: 371502, kaifaqu, 371602\)$"):
+        cards.select_villages(roster, county="nowhere")
+    five = [f"37159900000{i}" for i in range(1, 6)]
+    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)}$"):
+        cards.select_villages(roster, codes=five)
+    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)} …$"):  # five named, then …
+        cards.select_villages(roster, codes=["371502010001", *five, "371599000006"])
+
+
+def test_a_reprint_list_saved_by_notepad_reads_as_written(tmp_path: Path) -> None:
+    listing = tmp_path / "reprint.txt"
+    listing.write_bytes("371502010002  # 窎桥社区 # 电话变了\r\n\r\n371502001003\r\n".encode("utf-8-sig"))  # BOM, CRLF
+    assert cards.read_village_list(listing) == ["371502010002", "371502001003"]

@@ -20,7 +20,7 @@ from two_cities import two_city_roster
 
 from generator import cards
 from generator.build import figures, fill_markdown, read_roster
-from generator.cards import card_content
+from generator.cards import card_content, select_villages
 from generator.changes import diff
 from generator.model import Roster
 from generator.pages import Assets, Site, environment
@@ -96,6 +96,14 @@ def test_city_page_lists_its_units_and_hotline(roster: Roster) -> None:
     assert 'href="tel:063512348"' in html
     assert 'href="../../c/371502/"' in html and 'href="../../c/kaifaqu/"' in html
     assert 'href="../../c/371602/"' not in html  # another city's unit
+    assert "0531-12348" not in html and "0543-12348" not in html  # neither the province's number nor another city's
+
+
+def test_advisor_page_calls_the_hotline_of_the_city_they_work_in(roster: Roster) -> None:
+    _, html = site(roster).advisor_page(roster.advisor["A0101"])
+    assert 'href="tel:054312348"' in html and "0531-12348" not in html and "0635-12348" not in html
+    _, other = site(roster).advisor_page(roster.advisor["A0004"])
+    assert 'href="tel:063512348"' in other and "0543-12348" not in other
 
 
 def test_cards_print_the_citys_hotline(roster: Roster) -> None:
@@ -233,6 +241,63 @@ def test_one_city_roster_holds_only_that_city(roster: Roster) -> None:
     assert (one.programme.city, one.programme.local_hotline, one.programme.province) == ("滨州市", "0543-12348", "山东省")
     assert [c.id for c in one.cities] == ["3716"] and [c.id for c in one.all_cities] == ["3715", "3716"]
     assert report(one).programme.villages == 2
+
+
+RETIRED_IN_BOTH = """villages:
+  - code: '371502102009'
+    name: 小王庄村委会
+    township: '371502102'
+    year: 2021
+    kind: merged
+    successors: ['371502102002']
+  - code: '371602099001'
+    name: 老街社区居委会
+    township: '371602099'
+    year: 2019
+    kind: merged
+    successors: ['371602001002']
+townships:
+  - code: '371602099'
+    name: 老城街道
+    county: '371602'
+    year: 2019
+    kind: merged
+    successors: ['371602001']
+"""
+
+
+def test_one_city_roster_takes_whoever_serves_or_works_there_and_only_its_retired_codes(tmp_path: Path) -> None:
+    """An advisor on a team of the city but employed in another city, and one employed there who serves
+    nobody yet, both belong to the city's site (with their employers); retired codes stay with their city."""
+    root = two_city_roster(tmp_path)
+    edit(root, "371602001-市中街道.yaml", "team: ['A0101']", "team: ['A0101', 'A0102']")
+    with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: A0102\n    name: 周涛\n    role: lawyer\n    organization: LF001\n    phone: '13905430102'\n"
+                "  - id: A0103\n    name: 吴静\n    role: lawyer\n    organization: LF101\n    phone: '13905430103'\n")
+    (root / "retired.yaml").write_text(RETIRED_IN_BOTH, encoding="utf-8")
+    checked = read_roster(root)
+    assert [p.code for p in checked.problems] == ["advisor-idle"], [p.format() for p in checked.problems]
+    one = checked.roster.only_city("3716")
+    assert [a.id for a in one.advisors] == ["A0101", "A0102", "A0103"]
+    assert [o.id for o in one.organizations] == ["LF001", "LF101"]  # 聊城's firm employs one of 滨州's team
+    assert [r.code for r in one.retired_townships] == ["371602099"]
+    assert [r.code for r in one.retired_villages] == ["371602099001"]  # its township is retired too
+    other = checked.roster.only_city("3715")
+    assert [r.code for r in other.retired_villages] == ["371502102009"] and other.retired_townships == ()
+    assert "A0103" not in {a.id for a in other.advisors}
+
+
+def test_a_city_without_units_yet_has_an_empty_site_not_an_error(tmp_path: Path) -> None:
+    root = two_city_roster(tmp_path)
+    with (root / "cities.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: '3717'\n    name: 德州市\n    code: '3714'\n    local_hotline: '0534-12348'\n")
+    with (root / "counties.yaml").open("a", encoding="utf-8") as f:  # and a unit whose townships are not entered yet
+        f.write("  - id: '371603'\n    code: '371603'\n    name: 新区\n    kind: county\n    city: '3716'\n")
+    roster = read_roster(root).roster
+    one = roster.only_city("3717")
+    assert (one.counties, one.townships, one.advisors, one.programme.city) == ((), (), (), "德州市")
+    assert select_villages(roster, city="3717") == [] and select_villages(roster, county="371603") == []
+    assert [v.code for v in select_villages(roster, city="3716")] == ["371602001001", "371602001002"]
 
 
 def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:

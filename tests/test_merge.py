@@ -8,6 +8,7 @@ live, or a retirement page that links onward and, with one successor, redirects 
 from __future__ import annotations
 
 import csv
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -16,13 +17,9 @@ import pytest
 from generator.build import read_roster
 from generator.changes import diff, vanished
 from generator.load import load_documents
-from generator.output import write_files
-from generator.pages import Assets, Site, environment, page_tasks
 from merged import DIVISIONS, merge_roster, slice_roster
-from roster_edit import SAMPLE
-from sites import mkdocs_build, project
-
-ROOT = Path(__file__).resolve().parent.parent
+from roster_edit import SAMPLE, SMALL
+from sites import mkdocs_build, project, render_data_pages
 
 
 def divisions(year: int, townships: set[str] | None = None) -> dict[str, tuple[str, str]]:
@@ -131,14 +128,6 @@ def check_merge(before: Path, after: Path, site: Path) -> None:
         assert live_pages_reached(site, f"t/{code}/", base) - {f"t/{c}/" for c in townships23} == set()
 
 
-def render_data_pages(roster_dir: Path, out: Path) -> Path:
-    """The data pages alone, rendered as the build renders them (no MkDocs, no theme pipeline)."""
-    roster = read_roster(roster_dir).roster
-    site = Site(roster, environment(ROOT / "overrides" / "data"), Assets(), "test")
-    for task in page_tasks(roster):
-        write_files(out, site.pages_for(task))
-    return out
-
 
 @pytest.mark.slow  # real builds of a roster: the full run covers it
 def test_one_county_merged_like_2021(tmp_path: Path) -> None:
@@ -156,3 +145,69 @@ def test_every_2019_village_url_leads_to_a_2023_page(tmp_path: Path) -> None:
     check_merge(SAMPLE, after, folder / "site")
     counts = diff(read_roster(SAMPLE).roster, read_roster(after).roster).counts()
     assert counts["village"]["added"] + len(set(divisions(2019)) & set(divisions(2023))) == 2408
+
+
+SMALL_RETIRED = """villages:
+  - code: '371502102009'
+    name: 小王庄村委会
+    township: '371502102'
+    year: 2020
+    kind: merged
+    successors: ['371502102008']
+  - code: '371502102008'
+    name: 大王庄村委会
+    township: '371502102'
+    year: 2021
+    kind: merged
+    successors: ['371502102001']
+  - code: '371502102007'
+    name: 东庄村委会
+    township: '371502102'
+    year: 2021
+    kind: split
+    successors: ['371502102002', '371502102003']
+  - code: '371502199006'
+    name: 西庄村委会
+    township: '371502199'
+    year: 2019
+    kind: abolished
+townships:
+  - code: '371502199'
+    name: 老集镇
+    county: '371502'
+    year: 2019
+    kind: merged
+    successors: ['371502102']
+"""
+
+
+def test_every_retired_code_of_a_small_roster_leads_to_todays_pages(tmp_path: Path) -> None:
+    """Printed URLs never die: a chain of mergers redirects to the village at its end, a split links both
+    halves and redirects to neither, an abolished village explains itself and a retired township redirects."""
+    roster = tmp_path / "data"
+    shutil.copytree(SMALL, roster)
+    (roster / "retired.yaml").write_text(SMALL_RETIRED, encoding="utf-8")
+    assert read_roster(roster).problems == []
+    site = render_data_pages(roster, tmp_path / "site")
+    base = read_roster(roster).roster.programme.base_url
+    for code in ("371502102009", "371502102008"):  # both ends of the chain go straight to today's village
+        page = read_page(site, f"v/{code}/")
+        assert (page.refresh, page.canonical) == ("../../v/371502102001/", base + "v/371502102001/"), code
+        assert live_pages_reached(site, f"v/{code}/", base) == {"v/371502102001/"}
+    chain = (site / "v/371502102009/index.html").read_text(encoding="utf-8")
+    assert "本村已于2020年并入<a href=\"../../v/371502102008/\">大王庄村</a>" in chain  # the record's own words
+    assert "<h1>小王庄村</h1>" in chain and "原属堂邑镇" in chain
+    assert ">前董村（堂邑镇）</a> <span class=\"dir-role\">法律顾问 刘洋（律师）" in chain  # who serves it today
+
+    split = read_page(site, "v/371502102007/")
+    assert split.refresh is None and split.canonical == base + "v/371502102007/"
+    assert live_pages_reached(site, "v/371502102007/", base) == {"v/371502102002/", "v/371502102003/"}
+
+    abolished = read_page(site, "v/371502199006/")
+    assert abolished.retired and abolished.refresh is None and abolished.links == []
+    text = (site / "v/371502199006/index.html").read_text(encoding="utf-8")
+    assert "原属老集镇" in text and "现在为您服务" not in text  # its retired township's name; nobody serves it now
+
+    township = read_page(site, "t/371502199/")
+    assert township.refresh == "../../t/371502102/" and township.canonical == base + "t/371502102/"
+    assert "原属东昌府区" in (site / "t/371502199/index.html").read_text(encoding="utf-8")

@@ -245,6 +245,74 @@ def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
     assert tree_digest(folder / "site") == first
 
 
+def test_files_are_compared_whole_however_long(tmp_path: Path) -> None:
+    """A published file keeps its inode and mtime only if every byte is the same, also past the first
+    64 KiB read; one that differs in its last byte, or is a link, is written anew. Both ways in."""
+    big = bytes(range(256)) * 800  # 200 KiB, read in chunks
+    late = big[:-1] + b"!"
+    for kept, previous in ((["index.html"], ["index.html", "same.bin", "late.bin", "link.bin"]), (None, None)):
+        site = tmp_path / f"site-{kept is None}"
+        site.mkdir()
+        for name, data in (("index.html", b"home"), ("same.bin", big), ("late.bin", big)):
+            (site / name).write_bytes(data)
+        (site / "link.bin").symlink_to(site / "same.bin")
+        before = {name: os.lstat(site / name) for name in ("same.bin", "late.bin", "link.bin")}
+        build = Publication.begin(site)
+        for name, data in (("same.bin", big), ("late.bin", late), ("link.bin", big)):
+            (build.staging / name).write_bytes(data)
+        if kept is None:
+            (build.staging / "index.html").write_bytes(b"home")
+        build.publish(kept=kept, previous=previous)
+        assert (site / "late.bin").read_bytes() == late and (site / "same.bin").read_bytes() == big
+        assert os.stat(site / "same.bin").st_ino == before["same.bin"].st_ino, kept  # untouched
+        assert os.stat(site / "late.bin").st_ino != before["late.bin"].st_ino, kept  # written anew
+        assert not (site / "link.bin").is_symlink() and (site / "link.bin").read_bytes() == big, kept
+
+
+def test_a_swap_that_cannot_happen_names_both_paths(tmp_path: Path) -> None:
+    import errno
+
+    with pytest.raises(FileNotFoundError) as failed:
+        exchange(tmp_path / "missing", tmp_path / "site")
+    e = failed.value
+    assert (e.errno, e.strerror) == (errno.ENOENT, os.strerror(errno.ENOENT))
+    assert (e.filename, e.filename2) == (str(tmp_path / "missing"), str(tmp_path / "site"))
+
+
+def test_gzip_carries_no_timestamp_so_equal_input_gives_equal_bytes() -> None:
+    import gzip
+
+    from generator.output import gzip_bytes
+
+    packed = gzip_bytes(b"<urlset/>")
+    assert packed[4:8] == b"\0\0\0\0" and gzip.decompress(packed) == b"<urlset/>"  # MTIME field: none
+
+
+def test_keep_unchanged_keeps_every_published_file_with_the_same_bytes(tmp_path: Path) -> None:
+    """In any folder, whatever else the folder holds: new files, linked ones, other sizes, other bytes."""
+    from generator.output import keep_unchanged
+
+    target, staging = tmp_path / "site", tmp_path / ".site.staging"
+    big = bytes(range(256)) * 300
+    published = {"index.html": b"home", "v/1/a.html": b"a", "v/1/b.bin": big, "v/1/c.html": b"ccc", "v/1/d.html": b"d",
+                 "v/1/linked.html": b"linked", "v/2/e.html": b"e"}
+    staged = {"index.html": b"home", "v/1/a.html": b"a", "v/1/b.bin": big, "v/1/c.html": b"cc", "v/1/d.html": b"D",
+              "v/1/new.html": b"new", "v/2/e.html": b"e"}
+    for root, files in ((target, published), (staging, staged)):
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+    os.link(target / "v/1/linked.html", staging / "v/1/linked.html")  # as reuse.py links an unchanged render task's file
+    inodes = {rel: os.stat(target / rel).st_ino for rel in published}
+    assert keep_unchanged(staging, target) == 5  # index, a, b, e with the same bytes; the linked file
+    for rel in ("index.html", "v/1/a.html", "v/1/b.bin", "v/2/e.html", "v/1/linked.html"):
+        assert os.stat(staging / rel).st_ino == inodes[rel], rel
+    for rel in ("v/1/c.html", "v/1/d.html"):
+        assert os.stat(staging / rel).st_ino != inodes[rel], rel
+    assert sorted(p.name for p in (staging / "v/1").iterdir()) == ["a.html", "b.bin", "c.html", "d.html", "linked.html", "new.html"]
+    assert keep_unchanged(staging, tmp_path / "nothing-published-yet") == 0
+
+
 @pytest.mark.slow  # three real builds
 def test_a_village_dropped_from_the_roster_leaves_the_site_as_a_clean_build_would(tmp_path: Path) -> None:
     from roster_edit import edit

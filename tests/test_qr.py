@@ -77,6 +77,60 @@ def test_the_svg_paints_exactly_the_symbol() -> None:
     assert modules_of_path(d.group(1), len(rows)) == rows
 
 
+def test_a_cache_entry_is_taken_only_if_it_is_exactly_one_symbol() -> None:
+    """The smallest and largest symbols round-trip; one size beyond either, a padded or overlong
+    bit string (even with a CRC that matches what it holds) is refused, so a damaged cache never prints."""
+    import zlib
+
+    q = qr.QUIET_ZONE
+
+    def packed(n: int, bits: str, hex_digits: int | None = None) -> str:
+        digits = hex_digits if hex_digits is not None else -(-n * n // 4)
+        return f"{n}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
+
+    for n in (21 + 2 * q, 177 + 2 * q):  # version 1 and version 40, with their quiet zones
+        bits = ("10" * n * n)[: n * n]
+        assert qr.unpack_lines(packed(n, bits)) == [bits[i : i + n] for i in range(0, n * n, n)]
+    for n in (20 + 2 * q, 178 + 2 * q):
+        assert qr.unpack_lines(packed(n, "1" * n * n)) is None, n
+    n = 21 + 2 * q
+    bits = "1" * n * n
+    assert qr.unpack_lines(packed(n, bits, -(-n * n // 4) + 1)) is None  # one hex digit too many
+    too_long = "1" + bits  # fits the hex digits of n × n bits (n × n is not a multiple of 4), one bit too many
+    assert qr.unpack_lines(packed(n, too_long)) is None
+
+
+@pytest.mark.parametrize("text", [URL, "https://a.example/xxxxxx", "https://example.org/" + "x" * 180])
+def test_mask_penalty_is_the_standards_score_on_every_mask(text: str) -> None:
+    """The fast penalty is qrcode's own (ISO/IEC 18004 rules N1–N4), for every mask, not only the best:
+    a score that is off can still pick the same mask for most texts, and another one for the next."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.util import lost_point
+
+    for mask in range(8):
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
+        code.add_data(text)
+        code.best_fit()
+        code.makeImpl(False, mask)
+        rows = ["".join("1" if m else "0" for m in row) for row in code.modules]
+        assert qr.mask_penalty(rows) == lost_point(code.modules), mask
+
+
+@pytest.mark.parametrize("dark", [0.0, 0.2, 0.37, 0.5, 0.63, 0.8, 1.0])
+def test_mask_penalty_is_the_standards_score_far_from_half_dark(dark: float) -> None:
+    """Rule N4 (balance of dark and light) counts only far from half dark: matrices of any darkness."""
+    import random
+
+    from qrcode.util import lost_point
+
+    rng = random.Random(dark)
+    for n in (21, 25, 45):
+        modules = [[rng.random() < dark for _ in range(n)] for _ in range(n)]
+        rows = ["".join("1" if m else "0" for m in row) for row in modules]
+        assert qr.mask_penalty(rows) == lost_point(modules), n
+
+
 @pytest.mark.parametrize("text", [
     "https://fw.lc.example/v/371502001001/",
     "https://fw.lc.example/v/371581106219/",

@@ -94,3 +94,25 @@ def test_another_site_folder_or_a_lost_manifest_renders_everything(tmp_path: Pat
     render(again, roster, tmp_path / "staging2")
     assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
     assert tree_digest(tmp_path / "staging2") == tree_digest(site)
+
+
+def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> None:
+    """A township's pages show its villages' dates, the unit pages the recent changes: those count; another
+    township's dates and the build's shared inputs change only what reads them. Retired pages always render."""
+    from generator.history import History
+    from generator.reuse import task_digest
+
+    r = read_roster(Path(__file__).parent / "rosters" / "small").roster
+    town, other, units = ("township", "371502102"), ("township", "371502001"), ("counties", "")
+    dates = History(village_dates={"371502102001": "2024-01-02", "371502001001": "2024-01-03"})
+
+    def digest(task: tuple[str, str], shared: str = "s", history: History | None = dates) -> str | None:
+        return task_digest(r, task, shared, history)
+
+    assert digest(("retired", "")) is None
+    assert digest(town) != digest(other) and digest(town) != digest(town, shared="t")
+    assert digest(town) != digest(town, history=History(village_dates={**dates.village_dates, "371502102001": "2025-05-05"}))
+    assert digest(town) == digest(town, history=History(village_dates={**dates.village_dates, "371502001001": "2025-05-05"}))
+    assert digest(town) != digest(town, history=None) and digest(units) != digest(units, history=None)
+    assert digest(units) != digest(units, history=History(village_dates=dates.village_dates, note="没有 git 记录"))
+    assert digest(units) == digest(units, history=History(village_dates={}, entries=dates.entries, note=dates.note))

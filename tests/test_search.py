@@ -5,10 +5,14 @@ Fast, pure Python: the browser side is tested in test_search_browser.py.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -219,6 +223,13 @@ def test_index_is_deterministic() -> None:
     assert search_files(r, [GUIDE]) == first
     for _, body in first:
         assert body == json.dumps(json.loads(body), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    # and in a process with another hash seed, where sets iterate in another order
+    code = ("import hashlib, sys; from generator.build import read_roster; from generator.search import ContentPage, search_files; "
+            f"g = ContentPage(*{dataclasses.astuple(GUIDE)!r}); "
+            f"sys.stdout.write(repr([(p, hashlib.sha256(b).hexdigest()) for p, b in search_files(read_roster({str(SMALL)!r}).roster, [g])]))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": "1"}).stdout
+    assert other == repr([(p, hashlib.sha256(b).hexdigest()) for p, b in first])
 
 
 def test_page_text_takes_the_article() -> None:

@@ -11,12 +11,20 @@ import pytest
 from roster_edit import SMALL, edit
 from sites import mkdocs_build, project, tree_digest
 
+ROOT = Path(__file__).resolve().parent.parent
 GUIDES = ("lawyer", "legal-worker", "appraisal", "learn", "notary", "legal-aid", "mediation", "exam")
 
 
 @pytest.fixture
 def built(small_site: Path) -> Path:
     return small_site
+
+
+@pytest.fixture(params=["small_site", "small_pages"])
+def data_pages(request: pytest.FixtureRequest) -> Path:
+    """The data pages of the small roster: of the real build, and rendered in the test's own process
+    (which mutation testing sees; a build runs in another process)."""
+    return Path(request.getfixturevalue(request.param))
 
 
 def page(site: Path, url: str) -> str:
@@ -33,8 +41,25 @@ def jsonld(html: str) -> dict:
     return json.loads(m.group(1))
 
 
-def test_village_page(built: Path) -> None:
-    html = page(built, "v/371502001003")
+def test_urls_are_the_ones_the_readme_promises() -> None:
+    """URLs are printed on cards and live for years: urls.py makes exactly the README's table."""
+    from generator import urls
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    promised = {
+        "village": urls.village_url("<12-digit code>"), "township": urls.township_url("<9-digit code>"),
+        "city (a province's roster only)": urls.city_url("<id>"), "county-level unit": urls.county_url("<id>"),
+        "advisor": urls.advisor_url("<id>"), "print sheets": urls.print_url("<township code>"),
+        "contact cards (vCard 3.0: save the advisor to the phone book)":
+            f"{urls.village_vcard_url('<code>')}`, `/{urls.advisor_vcard_url('<id>')}",
+        "guides, statistics": f"{urls.guide_url('<service>')}`, `/{urls.STATS}",
+    }
+    for page_kind, url in promised.items():
+        assert f"| {page_kind} | `/{url}` |" in readme, page_kind
+
+
+def test_village_page(data_pages: Path) -> None:
+    html = page(data_pages, "v/371502001003")
     crumbs = re.search(r'<nav class="dir-crumbs".*?</nav>', html, re.S).group(0)
     assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == ["王庄村", "古楼街道", "东昌府区"]
     assert 'href="../../t/371502001/"' in crumbs and 'href="../../c/371502/"' in crumbs
@@ -51,8 +76,8 @@ def test_village_page(built: Path) -> None:
     assert "示例数据" in text
 
 
-def test_village_jsonld(built: Path) -> None:
-    ld = jsonld(page(built, "v/371502102001"))
+def test_village_jsonld(data_pages: Path) -> None:
+    ld = jsonld(page(data_pages, "v/371502102001"))
     assert ld["@context"] == "https://schema.org" and ld["@type"] == "GovernmentService"
     assert ld["areaServed"]["identifier"] == "371502102001"
     assert ld["areaServed"]["containedInPlace"]["name"] == "堂邑镇"
@@ -62,8 +87,8 @@ def test_village_jsonld(built: Path) -> None:
     assert ld["url"] == "https://fw.lc.example/v/371502102001/"
 
 
-def test_advisor_page(built: Path) -> None:
-    html = page(built, "a/A0005")
+def test_advisor_page(data_pages: Path) -> None:
+    html = page(data_pages, "a/A0005")
     text = text_of(html)
     assert "赵敏" in text and "司法所工作人员" in text and "蒋官屯街道司法所" in text
     assert 'href="tel:18605350005"' in html
@@ -75,8 +100,8 @@ def test_advisor_page(built: Path) -> None:
     assert ld["@type"] == "GovernmentService" and len(ld["areaServed"]) == 3
 
 
-def test_township_page(built: Path) -> None:
-    html = page(built, "t/371502102")
+def test_township_page(data_pages: Path) -> None:
+    html = page(data_pages, "t/371502102")
     text = text_of(html)
     assert "堂邑镇" in text and "堂邑镇政府院内" in text and 'href="tel:06358420001"' in html
     assert "前董村 刘洋" in text and "堌堆村 李秀英" in text  # each village with its advisor
@@ -84,11 +109,11 @@ def test_township_page(built: Path) -> None:
     assert 'href="tel:15805350004"' in html  # team phones
 
 
-def test_county_pages(built: Path) -> None:
-    text = text_of(page(built, "c/kaifaqu"))
+def test_county_pages(data_pages: Path) -> None:
+    text = text_of(page(data_pages, "c/kaifaqu"))
     assert "开发区公共法律服务中心" in text and "开发区黄山南路6号" in text and "蒋官屯街道" in text
     assert "3个村居" in text
-    assert "古楼街道" in text_of(page(built, "c/371502"))
+    assert "古楼街道" in text_of(page(data_pages, "c/371502"))
 
 
 def test_home_stats_and_guides(built: Path) -> None:
@@ -172,3 +197,93 @@ def test_a_gap_tolerated_as_a_warning_still_builds_honest_pages(tmp_path: Path) 
     ld = jsonld(html)
     assert "provider" not in ld and "null" not in json.dumps(ld)
     assert "全覆盖" in page(folder / "site", "stats") and "88.89%" in page(folder / "site", "stats")
+
+
+def test_data_pages_link_the_stylesheets_the_build_wrote(built: Path) -> None:
+    from generator.pages import find_assets
+
+    assets = find_assets(built)
+    names = [Path(p).name for p in assets.stylesheets]
+    assert names[0].startswith("main.") and names[1].startswith("palette.")  # Material's, hashed
+    assert names[2:] == ["directory.css", "search.css", "phone.css"]  # then ours, which override them
+    assert assets.scripts == ("assets/javascripts/search.js",)
+    for path in (*assets.stylesheets, *assets.scripts):
+        assert (built / path).is_file(), path
+
+
+def test_the_sitemap_is_xml_listing_every_data_page_once(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    from two_cities import two_city_roster
+
+    from generator.build import read_roster
+    from generator.pages import data_page_urls, sitemap
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+    xml = sitemap("https://x.example/", [*data_page_urls(roster), "stats/", "stats/"])
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset ') and xml.endswith("\n</urlset>\n")
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    tree = ElementTree.fromstring(xml.encode("utf-8"))
+    assert tree.tag == f"{ns}urlset"
+    locs = [e.text or "" for e in tree.iter(f"{ns}loc")]
+    assert len(locs) == len(set(locs))
+    expected = ["cities/", "city/3715/", "city/3716/", "c/371502/", "c/kaifaqu/", "c/371602/", "stats/"]
+    expected += [f"t/{t.code}/" for t in roster.townships] + [f"v/{v.code}/" for v in roster.villages]
+    expected += [f"a/{a.id}/" for a in roster.advisors]
+    assert sorted(locs) == sorted("https://x.example/" + u for u in expected)
+    one = roster.only_city("3716")  # one city's site of a province: the portal still lists the cities
+    assert data_page_urls(one)[:2] == ["cities/", "city/3716/"]
+    assert "cities/" not in data_page_urls(read_roster(SMALL).roster)  # a city's roster has no portal
+
+
+def test_render_tasks_cover_every_advisor_once_in_pieces_of_400() -> None:
+    from dataclasses import replace
+
+    from generator.build import read_roster
+    from generator.pages import page_tasks
+
+    small = read_roster(SMALL).roster
+    many = replace(small, advisors=tuple(replace(small.advisors[0], id=f"A{i:04d}") for i in range(801)))
+    pieces = [key.split(",") for kind, key in page_tasks(many) if kind == "advisors"]
+    assert [len(p) for p in pieces] == [400, 400, 1]
+    assert [id_ for p in pieces for id_ in p] == [a.id for a in many.advisors]
+
+
+def test_every_page_of_a_roster_is_rendered_once(tmp_path: Path) -> None:
+    """The render tasks write each data page, contact card and retired code's page, and nothing twice."""
+    from two_cities import two_city_roster
+
+    from generator.build import read_roster
+    from generator.pages import Assets, Site, data_page_urls, environment, page_tasks
+
+    root = two_city_roster(tmp_path)
+    (root / "retired.yaml").write_text(
+        "townships:\n  - code: '371602099'\n    name: 老城街道\n    county: '371602'\n    year: 2019\n"
+        "    kind: merged\n    successors: ['371602001']\n", encoding="utf-8")
+    roster = read_roster(root).roster
+    site = Site(roster, environment(ROOT / "overrides" / "data"), Assets(), "test")
+    written: list[str] = []
+    for task in page_tasks(roster):
+        for path, _ in site.pages_for(task):
+            written.append(path)
+    assert len(written) == len(set(written))
+    pages = {p.removesuffix("index.html") for p in written if p.endswith("index.html")}
+    assert set(data_page_urls(roster)) <= pages
+    assert {"changes/", "t/371602099/"} <= pages
+    vcards = {p for p in written if p.endswith("contact.vcf")}
+    assert len(vcards) == len(roster.villages) + len(roster.advisors)
+
+
+GOLDEN_JSONLD = Path(__file__).parent / "golden" / "jsonld.json"
+
+
+def test_jsonld_of_each_page_kind_is_the_golden_one(small_pages: Path) -> None:
+    """Search engines and WeChat read it: two village pages' and an advisor page's JSON-LD,
+    whole. After an intended change: ``UPDATE_GOLDEN=1 python3 -m pytest tests/test_site.py`` and review the diff."""
+    import os
+
+    found = {url: jsonld(page(small_pages, url)) for url in ("v/371502102001", "v/371502001003", "a/A0005")}
+    text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN_JSONLD.write_text(text, encoding="utf-8")
+    assert text == GOLDEN_JSONLD.read_text(encoding="utf-8")

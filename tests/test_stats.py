@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,10 +191,39 @@ def test_csv_names_gaps_and_overloaded_advisors_on_township_rows(tmp_path: Path)
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
+    """Text starting with =, +, - or @ (README), or a tab or carriage return, gets a leading ' ."""
     root = copy_roster(tmp_path)
     edit(root, "371502010-蒋官屯街道.yaml", "name: 蒋官屯街道", "name: '=HYPERLINK(\"http://x\")'")
+    edit(root, "371502001-古楼街道.yaml", "name: 古楼街道", "name: '+1'")
+    edit(root, "371502102-堂邑镇.yaml", "name: 堂邑镇", "name: '-1'")
+    edit(root, "counties.yaml", "name: 聊城经济技术开发区", "name: '@SUM(A1)'")
     rows = list(csv.DictReader(io.StringIO(report_csv(report(read_roster(root).roster), "").decode("utf-8-sig"))))
-    assert [r["name"] for r in rows if r["id"] == "371502010"] == ["'=HYPERLINK(\"http://x\")"]
+    names = {r["id"]: r["name"] for r in rows}
+    assert (names["371502010"], names["371502001"], names["371502102"], names["kaifaqu"]) == (
+        "'=HYPERLINK(\"http://x\")", "'+1", "'-1", "'@SUM(A1)")
+    assert names["371502"] == "东昌府区"  # other text as it is
+    from generator.stats import _cell  # the validator refuses tabs and returns in names; the CSV would quote them too
+
+    assert (_cell("\tx"), _cell("\rx"), _cell(-1), _cell("")) == ("'\tx", "'\rx", -1, "")
+
+
+def test_csv_rows_name_people_and_villages_only_for_townships_and_leave_no_figure_empty(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1")
+    for code in ("371502010001", "371502010002", "371502010003"):  # 蒋官屯街道: nobody serves a village now
+        edit(root, "371502010-蒋官屯街道.yaml", f"- code: '{code}'", f"- code: '{code}'")
+    path = next(root.rglob("371502010-蒋官屯街道.yaml"))
+    path.write_text(re.sub(r"\n    advisor: A\d+", "\n    advisor:", path.read_text(encoding="utf-8")), encoding="utf-8")
+    with (root / "counties.yaml").open("a", encoding="utf-8") as f:  # a unit whose townships are not entered yet
+        f.write("  - id: '371503'\n    code: '371503'\n    name: 新区\n    kind: county\n")
+    rows = list(csv.DictReader(io.StringIO(report_csv(report(read_roster(root).roster), "").decode("utf-8-sig"))))
+    by_id = {(r["level"], r["id"]): r for r in rows}
+    assert by_id[("township", "371502010")]["gap_village_names"].count("、") == 2  # three villages, joined by 、
+    new = by_id[("county", "371503")]
+    assert (new["villages"], new["team_size.min"], new["team_size.median"], new["team_size.max"]) == ("0", "", "", "")
+    assert by_id[("township", "371502102")]["over_limit_names"] == "李秀英（A0002，2 个村居）、刘洋（A0004，2 个村居）"
+    assert all(r["over_limit_names"] == r["gap_village_names"] == "" for r in rows if r["level"] != "township")
+    assert all("None" not in r.values() for r in rows)
 
 
 @pytest.mark.slow
@@ -293,12 +324,20 @@ def test_roster_text_is_escaped_on_every_statistics_page(tmp_path: Path) -> None
         assert "<img" not in html and "<b>窎桥" not in html and "<i>赵敏" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;镇&amp;*" in html or "&lt;b&gt;窎桥&lt;/b&gt;" in html
     assert "&lt;i&gt;赵敏&lt;/i&gt;" in stats_md and "&lt;b&gt;窎桥&lt;/b&gt;" in stats_md
+    assert 'href="../data/stats.csv"' in stats_md and 'href="../data/stats.json"' in stats_md  # the figures as files
 
 
 def test_data_files_are_deterministic() -> None:
+    """The same roster gives the same bytes, also in another process, where sets iterate in another order."""
     roster = read_roster(SMALL).roster
     assert stats_files(roster) == stats_files(roster)
     assert report_json(report(roster), "") == report_json(report(read_roster(SMALL).roster), "")
+    code = ("import hashlib, sys; from generator.build import read_roster, stats_files; "
+            f"sys.stdout.write(repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest() "
+            f"for _, c in stats_files(read_roster({str(SMALL)!r}).roster)]))")
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                           env={**os.environ, "PYTHONHASHSEED": "0" if os.environ.get("PYTHONHASHSEED") != "0" else "1"}).stdout
+    assert other == repr([hashlib.sha256(c if isinstance(c, bytes) else c.encode()).hexdigest() for _, c in stats_files(roster)])
 
 
 def test_area_names_a_later_city_level_would_use() -> None:

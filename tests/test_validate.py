@@ -12,7 +12,7 @@ import pytest
 from generator.build import read_roster
 from generator.changes import vanished as vanished_codes
 from generator.load import load_documents
-from generator.problems import CODES, Problem, format_text
+from generator.problems import CODES, Problem, format_json, format_text
 from generator.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 from roster_edit import SMALL, copy_roster, edit
 
@@ -172,8 +172,22 @@ def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
     root = copy_roster(tmp_path)
     loop = merged("371502102009", "['371502102008']") + merged("371502102008", "['371502102009']").removeprefix("villages:\n")
     (root / "retired.yaml").write_text(loop.replace("小王庄", "大王庄", 1), encoding="utf-8")
-    problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
+    checked = read_roster(root)
+    problems = [p for p in checked.problems if p.code == "bad-successors"]
     assert problems and "a loop back to" in problems[0].message
+    assert checked.roster.successors_now("371502102009") == []  # the model follows a loop to nowhere, and ends
+
+
+def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
+    """A village split in two whose halves both merged into one live village later: a diamond, no loop."""
+    root = copy_roster(tmp_path)
+    split = merged("371502102009", "['371502102008', '371502102007']", kind="split")
+    halves = [merged(code, "['371502102001']").removeprefix("villages:\n").replace("小王庄", name, 1)
+              for code, name in (("371502102008", "东王庄"), ("371502102007", "西王庄"))]
+    (root / "retired.yaml").write_text(split + "".join(halves), encoding="utf-8")
+    checked = read_roster(root)
+    assert checked.problems == []
+    assert checked.roster.successors_now("371502102009") == ["371502102001"]  # reached twice, named once
 
 
 def test_small_roster_is_clean() -> None:
@@ -552,6 +566,95 @@ def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_each_kind_of_field_says_what_it_expects(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "base_url: https://fw.lc.example/\n", "base_url: [x]\n")
+    edit(root, "programme.yaml", "sample: true", "sample: [x]")
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: [3]")
+    edit(root, "advisors.yaml", "id_card: '371502198001010018'", "id_card: [1]")
+    edit(root, "371502102-堂邑镇.yaml", "  - code: '371502102001'", "  - code: ['371502102001']")
+    edit(root, "371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', yes]")
+    edit(root, "advisors.yaml", "id: A0004", "id: '{}'".format("B" * 59 + "!"))
+    edit(root, "advisors.yaml", "id: A0005", "id: '{}'".format("A" * 60 + "!"))
+    messages = {p.field: p.message for p in read_roster(root).problems}
+    assert messages["base_url"] == "expected a web address, found a list"
+    assert messages["sample"] == "expected true or false, found a list"
+    assert messages["max_villages_per_advisor"].startswith("expected a whole number")
+    assert messages["advisors[0].id_card"] == "expected an ID-card number, found a list"
+    assert messages["villages[0].code"] == "expected a 12-digit code, found a list"
+    assert messages["township.team[1]"] == "expected an advisor id, found the yes/no value true"
+    # a long value is quoted up to 60 characters: one of 61 is cut, one of 60 is quoted whole
+    assert f"found '{'A' * 60}…'" in messages["advisors[4].id"]
+    assert f"found '{'B' * 59}!'" in messages["advisors[3].id"]
+
+
+def test_typing_distance_counts_a_swap_of_neighbours_as_one_typo() -> None:
+    from generator.validate import edits
+
+    cases = {("", "abc"): 3, ("abc", ""): 3, ("abc", "abc"): 0, ("ab", "ba"): 1, ("A0040", "A0004"): 1,
+             ("abc", "ab"): 1, ("ab", "abc"): 1, ("kitten", "sitting"): 3, ("abcd", "badc"): 2,
+             ("ca", "abc"): 3, ("xab", "xba"): 1, ("legal-worke", "legal-worker"): 1, ("xxx", "x"): 2}
+    for (a, b), distance in cases.items():
+        assert edits(a, b) == distance, (a, b)
+
+
+def test_did_you_mean_suggests_only_what_is_close() -> None:
+    from generator.validate import did_you_mean
+
+    assert did_you_mean("A0040", ["A0004", "B1234"]) == " (did you mean 'A0004'?)"
+    assert did_you_mean("xyz", ["abz"]) == ""  # two typos in three letters: a guess, not a suggestion
+    assert did_you_mean("A00400", ["A00411"]) == " (did you mean 'A00411'?)"  # two in six: still close
+    assert did_you_mean("lawyr", []) == ""
+    # a tie in typing distance goes to the more similar word, not the first in the alphabet
+    assert did_you_mean("abcde", ["abcda", "abcdez"]) == " (did you mean 'abcdez'?)"
+
+
+def test_an_id_card_number_passes_its_check_digit_and_no_single_typo_does() -> None:
+    """GB 11643's own examples pass (X also written x); any one digit mistyped fails (ISO 7064 MOD 11-2)."""
+    from generator.validate import id_card_ok
+
+    # the last made with the standard's formula: weights 2^(17-i) mod 11, check (12 - sum mod 11) mod 11
+    valid = ["11010519491231002X", "11010519491231002x", "440524188001010014", "371502198001010018", "371502198001013577"]
+    assert all(id_card_ok(v) for v in valid)
+    for number in valid:
+        for i in range(17):
+            for digit in "0123456789":
+                if digit != number[i]:
+                    assert not id_card_ok(number[:i] + digit + number[i + 1 :]), (number, i, digit)
+    assert not id_card_ok("44052418800101001") and not id_card_ok("44052418800101001Y")
+
+
+def test_found_values_are_described_in_words() -> None:
+    from generator.validate import describe
+
+    assert [describe(v) for v in (None, True, 3, [1], {"a": 1}, "x")] == [
+        "nothing", "the yes/no value true", "the number 3", "a list", "a mapping (key: value lines)", "'x'"]
+
+
+def test_the_count_line_says_error_and_warning_in_the_singular_only_for_one() -> None:
+    def problem(level: str) -> Problem:
+        return Problem("a.yaml", 1, 1, level, "", "x", "advisor-idle")  # type: ignore[arg-type]
+
+    assert format_text([problem("error"), problem("warning")]).endswith("\n1 error, 1 warning")
+    assert format_text([problem("warning"), problem("warning")]).endswith("\n0 errors, 2 warnings")
+    assert format_text([]) == "0 errors, 0 warnings"
+
+
+def test_json_format_gives_machines_every_field_and_keeps_chinese_readable() -> None:
+    p = Problem("data/advisors.yaml", 3, 9, "error", "advisors[0].name", "expected text, found 王庄", "wrong-type")
+    assert format_json([p]) == """[
+  {
+    "file": "data/advisors.yaml",
+    "line": 3,
+    "column": 9,
+    "level": "error",
+    "field": "advisors[0].name",
+    "message": "expected text, found 王庄",
+    "code": "wrong-type"
+  }
+]"""
 
 
 def test_with_cities_every_unit_names_its_city(tmp_path: Path) -> None:

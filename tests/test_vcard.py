@@ -73,7 +73,9 @@ def test_a_village_without_an_advisor_saves_its_workstation() -> None:
     assert "前董村" in v.note.value and "暂无" in v.note.value
 
 
-def test_every_card_of_the_site(small_site: Path) -> None:
+@pytest.mark.parametrize("built", ["small_site", "small_pages"])  # the build's, and rendered in this process
+def test_every_card_of_the_site(built: str, request: pytest.FixtureRequest) -> None:
+    small_site = Path(request.getfixturevalue(built))
     r = small()
     for village in r.villages:
         path = small_site / "v" / village.code / "contact.vcf"
