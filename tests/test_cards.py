@@ -468,6 +468,7 @@ def test_all_cards_of_a_reprint_list_keep_its_order(tmp_path: Path) -> None:
         assert decode_qr(crop) == [f"https://fw.lc.example/v/{code}/"]
 
 
+@pytest.mark.slow  # over a second; the full run keeps the quick loop under 30 s
 def test_print_pages_in_the_site_have_unique_ids(tmp_path: Path) -> None:
     from sites import mkdocs_build, project
 

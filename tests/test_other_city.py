@@ -34,6 +34,7 @@ def other_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
+@pytest.mark.slow  # over a second; the full run keeps the quick loop under 30 s
 def test_no_page_names_another_city(other_site: Path) -> None:
     found = {}
     for path in sorted(other_site.rglob("*")):
@@ -45,6 +46,7 @@ def test_no_page_names_another_city(other_site: Path) -> None:
     assert found == {}
 
 
+@pytest.mark.slow  # over a second; the full run keeps the quick loop under 30 s
 def test_pages_name_the_roster_city(other_site: Path) -> None:
     home = (other_site / "index.html").read_text(encoding="utf-8")
     assert "保定村居法律顾问" in home and "0312-12348" in home

@@ -145,6 +145,7 @@ def test_villages_store_short_names_and_short_codes() -> None:
     assert data["ends"][0] == "社区居民委员会" and data["ends"][-1] in {"村", "乡", "镇"}  # longest first
 
 
+@pytest.mark.slow  # over a second; the full run keeps the quick loop under 30 s
 def test_a_shard_lists_every_name_its_key_is_in_anywhere() -> None:
     """A query character may match inside a name: 王庄 (wz) finds 大王庄村 as well as 王庄村, and 庄
     (z) finds every village with 庄 in its short name; the official tail (村民委员会) is no key."""
