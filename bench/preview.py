@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from generator.build import read_roster  # noqa: E402  # the roster as the server will read it
-from sites import free_port, project  # noqa: E402  # the tests' copy of the project, with the sample as data/
+from sites import free_port, project, stop_serve  # noqa: E402  # the tests' copy of the project, with the sample as data/
 
 
 def fetch(url: str) -> str:
@@ -123,14 +122,7 @@ def main() -> int:
         finally:
             if args.log:
                 print((Path(tmp) / "serve.log").read_text(encoding="utf-8"))
-            # Ctrl-C, as staff stop it: serve then removes its temporary folder and the plugin its cache
-            # (SIGTERM would leave both in /tmp)
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_serve(server)
             log.close()
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -46,6 +47,17 @@ def tree_digest(folder: Path) -> dict[str, str]:
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def stop_serve(proc: subprocess.Popen[str]) -> None:
+    """Stop ``mkdocs serve`` with Ctrl-C, as staff do: serve then removes its temporary folder and
+    the plugin its cache (SIGTERM would leave both in /tmp); killed if it does not stop in 10 s."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def free_port() -> int:

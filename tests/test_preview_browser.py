@@ -7,7 +7,6 @@ at a data URL showing the problem page, through that page's own check), or the t
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from generator.build import read_roster
 from roster_edit import SMALL, edit
-from sites import free_port, project
+from sites import free_port, project, stop_serve
 
 pytestmark = pytest.mark.slow
 
@@ -68,14 +67,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
             time.sleep(0.2)
         yield served
     finally:
-        # Ctrl-C, as staff stop it: serve then removes its temporary folder and the plugin its cache
-        # (SIGTERM would leave both in /tmp)
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_serve(proc)
 
 
 def test_roster_edits_reach_the_open_page(served: Served, phone: Page, monkeypatch: pytest.MonkeyPatch) -> None:
