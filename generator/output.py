@@ -133,9 +133,7 @@ def keep_unchanged(staging: Path, target: Path) -> int:
             if (st_old.st_ino, st_old.st_dev) == (st_new.st_ino, st_new.st_dev):
                 kept += 1  # linked from the published site by the build (reuse.py): the same file
                 continue
-            if st_old.st_size != st_new.st_size or not os.path.isfile(old):
-                continue
-            if _same_bytes(old, new):
+            if _published_as(Path(new), Path(old)):
                 kept_name = new + ".kept"
                 os.link(old, kept_name)
                 os.replace(kept_name, new)
