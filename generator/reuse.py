@@ -66,8 +66,9 @@ def task_digest(roster: Roster, task: Task, shared: str, history: History | None
 
 @dataclass
 class Reuse:
-    """A :data:`build.Renderer` for ``mkdocs build``: renders the tasks whose inputs changed and links
-    the rest from ``published``; :meth:`commit` records the published files once the site is swapped in."""
+    """A :data:`build.Renderer` for ``mkdocs build``: renders the tasks whose inputs changed and keeps
+    the rest's files in ``published`` (:attr:`kept`); :meth:`commit` records the published files once
+    the site is published."""
 
     cache: Path  # the folder of the manifest (the plugin's cache_dir)
     published: Path  # the site folder as last published
