@@ -187,12 +187,12 @@ def roster_version(data_dir: Path | str) -> RosterVersion:
     Dates are UTC days.
     """
     folder = Path(data_dir)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts)
     last = _git(folder, "log", "-1", "--format=%ct %h", "--", ".")
     clean = _git(folder, "status", "--porcelain", "--", ".") == ""
     if last and clean:
         seconds, ref, source = int(last.split()[0]), last.split()[1], "git"
     else:
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts)
         digest = hashlib.sha256()
         for p in files:
             digest.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
