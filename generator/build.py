@@ -37,6 +37,7 @@ from .problems import Problem, errors
 from .qr import QRCache
 from .search import read_content_pages, search_files
 from .stats import coverage_chart, load_chart, report, report_csv, report_json, roles_chart, villages_chart
+from .store import lasting_objects
 from .urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
 from .validate import validate_roster
 from .yamlcache import ParseCache
@@ -60,9 +61,10 @@ def read_roster(data_dir: Path | str, cache_dir: Path | None = None) -> Checked:
     With ``cache_dir``, files parsed by an earlier build are read from there (yamlcache.py).
     Validation runs in a second process meanwhile the model is built (a province's roster takes
     seconds for each)."""
-    docs = load_documents(data_dir, ParseCache(cache_dir) if cache_dir is not None else None)
-    problems = in_child(validate_roster, docs)
-    return Checked(build_roster(docs), problems())
+    with lasting_objects():
+        docs = load_documents(data_dir, ParseCache(cache_dir) if cache_dir is not None else None)
+        problems = in_child(validate_roster, docs)
+        return Checked(build_roster(docs), problems())
 
 
 T = TypeVar("T")

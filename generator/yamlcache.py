@@ -16,14 +16,14 @@ Entries of files no longer in the roster are dropped when the cache is written.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+
+from .store import read_sealed, write_sealed
 
 #: Bump when the encoding below or the way files are parsed changes.
 FORMAT = 1
@@ -69,19 +69,7 @@ class ParseCache:
         self._used: dict[str, Any] = {}
 
     def _read(self) -> dict[str, Any]:
-        if self.path is None:
-            return {}
-        try:
-            blob = self.path.read_bytes()
-        except OSError:
-            return {}
-        check, payload = blob[:32], blob[32:]
-        if hashlib.sha256(payload).digest() != check:
-            return {}
-        try:
-            data = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return {}
+        data = read_sealed(self.path) if self.path is not None else None
         return data if isinstance(data, dict) else {}
 
     def get(self, raw: bytes) -> tuple[str, Any]:
@@ -101,8 +89,5 @@ class ParseCache:
         """Write the trees this build used, when they differ from the file's."""
         if self.path is None or self._used.keys() == self._old.keys():
             return
-        payload = marshal.dumps(self._used)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(hashlib.sha256(payload).digest() + payload)
-        os.replace(tmp, self.path)
+        write_sealed(self.path, self._used)
+

@@ -16,7 +16,7 @@ from generator.model import Roster
 from generator.output import files_under
 from generator.pages import Assets
 from generator.qr import QRCache
-from generator.reuse import Reuse
+from generator.reuse import MANIFEST, Reuse
 from roster_edit import copy_roster, edit
 from sites import tree_digest
 
@@ -80,7 +80,7 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
-def test_another_site_folder_or_a_lost_manifest_renders_everything(tmp_path: Path) -> None:
+def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: Path) -> None:
     roster = read_roster(copy_roster(tmp_path)).roster
     site, cache = tmp_path / "site", tmp_path / ".cache"
     first = Reuse(cache, site, QRCache(None), workers=1)
@@ -89,7 +89,8 @@ def test_another_site_folder_or_a_lost_manifest_renders_everything(tmp_path: Pat
     other = Reuse(cache, tmp_path / "other-site", QRCache(None), workers=1)
     render(other, roster, tmp_path / "staging1")
     assert (other.reused, other.kept, other.previous) == (0, [], None)
-    (cache / "render-tasks.json").write_text("{not json", encoding="utf-8")
+    manifest = cache / MANIFEST
+    manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its checksum no longer holds
     again = Reuse(cache, site, QRCache(None), workers=1)
     render(again, roster, tmp_path / "staging2")
     assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
