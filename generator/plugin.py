@@ -63,6 +63,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         self.history: History | None = None
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
+        self.reuse: Reuse | None = None  # build only: what the published site keeps
         # serve only: the pages kept between rebuilds (`serve --clean` says "build": it then builds
         # everything each time and stops at roster errors, as before), and the problems of a roster
         # with errors, which the preview shows instead of the site
@@ -109,6 +110,11 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             atexit.register(self.publication.abandon)  # killed by SIGTERM: no staging left behind
             _exit_on_sigterm()
             config.site_dir = str(self.publication.staging)
+            # a build keeps the files of unchanged render tasks in the published site (reuse.py); what
+            # changed is worked out meanwhile MkDocs renders the hand-written pages
+            assert self.roster is not None  # a build stops at a roster with errors (above)
+            self.reuse = Reuse(_cache_dir(self, config), self.publication.target, QRCache(_cache_dir(self, config)))
+            self.reuse.prepare(self.roster, self.history)
         return config
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
@@ -149,10 +155,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             log.info("roster: every page shows the roster's problems; the last good pages are kept")
             return
         assert self.roster is not None
-        cache_dir = _cache_dir(self, config)
-        qr_cache = QRCache(cache_dir)
-        # a build links the files of unchanged render tasks from the published site (reuse.py)
-        reuse = Reuse(cache_dir, self.publication.target, qr_cache) if self.publication is not None else None
+        reuse = self.reuse
+        qr_cache = reuse.qr_cache if reuse is not None else QRCache(_cache_dir(self, config))
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
                                        qr_cache=qr_cache, history=self.history,
@@ -164,18 +168,16 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         else:
             log.info(f"roster: wrote {count} data pages")
         if self.publication is not None:
-            if reuse is not None:  # only what changed is written into the site
-                site = self.publication.publish(reuse.kept, reuse.previous)
-                reuse.commit(site)
-            else:
-                self.publication.publish()
+            assert reuse is not None  # made with the publication (on_config)
+            # only what changed is written into the site
+            reuse.commit(self.publication.publish(reuse.kept, reuse.previous))
             config.site_dir = str(self.publication.target)
-            self.publication = None
+            self.publication, self.reuse = None, None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.publication is not None:
             self.publication.abandon()
-            self.publication = None
+            self.publication, self.reuse = None, None
 
 
     def on_shutdown(self) -> None:

@@ -11,7 +11,9 @@ they are (nothing is read, written or linked) when its digest is the same and ev
 the very file that was published (same inode, size and mtime); anything else is rendered into the
 staging folder, and :meth:`output.Publication.publish` writes only what changed. The output is the
 same bytes as a clean build's: a digest that differs only costs a render, and a file that changed
-under us is never trusted.
+under us is never trusted. The plugin starts the digests and the checks of the published files in a
+second process as soon as the roster is read (:meth:`Reuse.prepare`), so they are ready when the data
+pages render: a province's took seconds.
 
 The manifest also keeps each file's SHA-256 (the render workers compute it from the bytes they
 write), so that the service worker's version (:func:`offline.site_digest`, a digest of every file's
@@ -23,8 +25,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from . import build
 from .build import Task
@@ -48,6 +52,12 @@ def _digest(*parts: object) -> str:
 
 def task_digest(roster: Roster, task: Task, shared: str, history: History | None) -> str | None:
     """What ``task``'s pages read, as one digest; None for a task that is always rendered."""
+    inner = _task_inputs_digest(roster, task, history)
+    return None if inner is None else _digest(shared, inner)
+
+
+def _task_inputs_digest(roster: Roster, task: Task, history: History | None) -> str | None:
+    """The digest of what ``task`` reads from the roster and its history (without what every page reads)."""
     kind, key = task
     if kind == "retired":  # a handful of pages that read many townships: cheaper to render
         return None
@@ -61,7 +71,12 @@ def task_digest(roster: Roster, task: Task, shared: str, history: History | None
             dates = tuple(history.village_dates.get(v.code) for v in roster.township[key].villages)
         elif kind == "counties":
             dates = (history.entries, history.note)  # the 最近更新 page renders with the unit pages
-    return _digest(shared, task, inputs, dates)
+    return _digest(task, inputs, dates)
+
+
+#: Each render task's :func:`_task_inputs_digest`, and the names of the tasks whose recorded files
+#: are all still the very files published.
+Plan = tuple[dict[Task, str | None], set[str]]
 
 
 @dataclass
@@ -83,6 +98,7 @@ class Reuse:
     #: after :meth:`render`: the SHA-256 (hex) of each rendered or kept task file's bytes
     fingerprints: dict[str, str] = field(default_factory=dict)
     _pending: dict[str, tuple[str, list[str], list[list[object]] | None]] = field(default_factory=dict)
+    _plan: tuple[tuple[Roster, History | None], Callable[[], Plan]] | None = None  # for what, and the wait
 
     def _load(self) -> tuple[dict[str, object], list[str] | None]:
         """The manifest's tasks, and every file it says the published site has (None when unknown)."""
@@ -96,40 +112,55 @@ class Reuse:
                  for entry in record.get("files", ()) if isinstance(entry, list) and entry]
         return tasks, [*files, *map(str, others)]
 
-    def _reusable(self, record: object, digest: str | None) -> list[list[object]] | None:
-        """The task's files as recorded when the record is for ``digest`` and every file is still
-        the very file that was published (same inode, size and mtime); else None."""
-        if digest is None or not isinstance(record, dict) or record.get("digest") != digest:
-            return None
-        files = record.get("files")
+    def _intact(self, record: object) -> bool:
+        """Whether the task's recorded files are all still the very files published (same inode,
+        size and mtime)."""
+        files = record.get("files") if isinstance(record, dict) else None
         if not isinstance(files, list) or not files:
-            return None
+            return False
         base = str(self.published)  # plain strings: a province has 200,000 files to check
         for entry in files:
             try:
                 path, ino, size, mtime, sha = entry
                 st = os.lstat(f"{base}/{path}")
             except (OSError, ValueError, TypeError):
-                return None
+                return False
             if (st.st_ino, st.st_size, st.st_mtime_ns) != (ino, size, mtime) or not isinstance(path, str):
-                return None
+                return False
             if not isinstance(sha, str) or len(sha) != 64:
-                return None
-        return files
+                return False
+        return True
+
+    def prepare(self, roster: Roster, history: History | None = None) -> None:
+        """Start digesting ``roster``'s render tasks and checking the published files, in a second
+        process (:func:`build.in_child`), while MkDocs renders the hand-written pages: a province's
+        took seconds. :meth:`render` waits for the result (or does the work itself without it)."""
+        self._plan = ((roster, history), build.in_child(self._make_plan, (roster, history)))
+
+    def _make_plan(self, args: tuple[Roster, History | None]) -> Plan:
+        roster, history = args
+        digests = {task: _task_inputs_digest(roster, task, history) for task in page_tasks(roster)}
+        old, previous = self._load()
+        return digests, {name for name, record in old.items() if previous is not None and self._intact(record)}
 
     def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
                history: History | None = None) -> int:
         shared = _digest(roster.programme, site_name, assets, _templates(templates))
         tasks = page_tasks(roster)
-        digests = {task: task_digest(roster, task, shared, history) for task in tasks}
+        plan, self._plan = self._plan, None
+        if plan is not None and plan[0][0] is roster and plan[0][1] is history:
+            inner, intact = plan[1]()
+        else:  # not prepared, or for another roster
+            inner, intact = self._make_plan((roster, history))
+        digests = {task: None if inner[task] is None else _digest(shared, inner[task]) for task in tasks}
         old, self.previous = self._load()
         todo: list[Task] = []
         self._pending, self.kept, self.fingerprints = {}, [], {}
         for task in tasks:
             name = f"{task[0]}:{task[1]}"
-            digest = digests[task]
-            files = self._reusable(old.get(name), digest) if self.previous is not None else None
-            if digest is not None and files is not None:
+            digest, record = digests[task], old.get(name)
+            if digest is not None and name in intact and isinstance(record, dict) and record.get("digest") == digest:
+                files = cast(list[list[object]], record["files"])
                 paths = [str(entry[0]) for entry in files]
                 self.kept += paths
                 self._pending[name] = (digest, paths, files)

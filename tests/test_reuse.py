@@ -54,6 +54,7 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
     edit(data, "371502102-堂邑镇.yaml", "hours: 周一至周五 9:00—17:00", "hours: 周一至周五 8:30—17:00")
     roster = read_roster(data).roster
     second = Reuse(cache, site, QRCache(None), workers=1)
+    second.prepare(read_roster(data).roster)  # as the plugin does, but for another roster (equal, not the same)
     render(second, roster, tmp_path / "staging")
     # the unit pages (they count every township), 堂邑镇 and its advisors' batch render; two townships are kept
     assert (second.rendered, second.reused) == (3, 2)
@@ -74,6 +75,7 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     page = site / "v" / "371502001003" / "index.html"
     page.write_text("tampered", encoding="utf-8")  # same inode, new size and mtime
     second = Reuse(cache, site, QRCache(None), workers=1)
+    second.prepare(roster)  # as the plugin does: digests and checks in a second process
     render(second, roster, tmp_path / "staging")
     assert (second.rendered, second.reused) == (1, 4)
     assert (tmp_path / "staging" / "v" / "371502001003" / "index.html").is_file()
