@@ -61,10 +61,17 @@ def read_roster(data_dir: Path | str, cache_dir: Path | None = None) -> Checked:
     With ``cache_dir``, files parsed by an earlier build are read from there (yamlcache.py).
     Validation runs in a second process meanwhile the model is built (a province's roster takes
     seconds for each)."""
+    roster, problems = start_reading(data_dir, cache_dir)
+    return Checked(roster, problems())
+
+
+def start_reading(data_dir: Path | str, cache_dir: Path | None = None) -> tuple[Roster, Callable[[], list[Problem]]]:
+    """:func:`read_roster`'s roster, and a function that waits for its problems: what a valid roster
+    needs next can be done meanwhile they are found."""
     with lasting_objects():
         docs = load_documents(data_dir, ParseCache(cache_dir) if cache_dir is not None else None)
         problems = in_child(validate_roster, docs)
-        return Checked(build_roster(docs), problems())
+        return build_roster(docs), problems
 
 
 T = TypeVar("T")

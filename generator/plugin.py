@@ -78,7 +78,14 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         self._start(command)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        checked = build.read_roster(_data_dir(self, config), _cache_dir(self, config))
+        roster, problems = build.start_reading(_data_dir(self, config), _cache_dir(self, config))
+        # what a valid roster needs next is made while the validator looks for problems; the roster
+        # may have errors, so anything going wrong here is raised only if it has none
+        try:
+            ready: tuple[Roster, History, dict[str, object]] | Exception = self._prepare(roster, config)
+        except Exception as exc:
+            ready = exc
+        checked = build.Checked(roster, problems())
         self.problems = []
         if not checked.ok:
             if self.preview is None:
@@ -90,11 +97,10 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         else:
             for p in checked.problems:
                 log.warning(p.format())
-            self.roster = _one_city(checked.roster, str(self.config.city))
+            if isinstance(ready, Exception):
+                raise ready
+            self.roster, self.history, self.figures = ready
             self.province = checked.roster if self.roster is not checked.roster else None
-            # 最近更新 and village dates, from git (none outside a repository)
-            self.history = read_history(_data_dir(self, config))
-            self.figures = build.figures(self.roster, _data_dir(self, config), _overrides(config))
         # the last good roster's figures; a first build with errors has only the leniently built roster
         programme = (self.roster or checked.roster).programme
         config.site_url = config.site_url or programme.base_url
@@ -116,6 +122,13 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             self.reuse = Reuse(_cache_dir(self, config), self.publication.target, QRCache(_cache_dir(self, config)))
             self.reuse.prepare(self.roster, self.history)
         return config
+
+    def _prepare(self, roster: Roster, config: MkDocsConfig) -> tuple[Roster, History, dict[str, object]]:
+        """The site's roster (one city's, with the ``city`` option), its history and its figures."""
+        site = _one_city(roster, str(self.config.city))
+        # 最近更新 and village dates, from git (none outside a repository)
+        history = read_history(_data_dir(self, config))
+        return site, history, build.figures(site, _data_dir(self, config), _overrides(config))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
         # MkDocs watches only content/ and mkdocs.yml; the data pages come from these
