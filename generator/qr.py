@@ -11,14 +11,22 @@ import json
 import os
 import re
 import zlib
+from bisect import bisect_left
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import qrcode
 from markupsafe import Markup, escape
+from qrcode import LUT
+from qrcode.base import rs_blocks
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
+from qrcode.util import BIT_LIMIT_TABLE, MODE_8BIT_BYTE
 
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
 #: Everything a symbol depends on besides its text. Bump the first number whenever the mask choice,
@@ -51,10 +59,10 @@ def mask_penalty(rows: list[str], columns: list[str] | None = None) -> int:
     return score + 10 * (abs(100 * dark - 50 * n * n) // (5 * n * n))  # N4: every 5 % from half dark
 
 
-@lru_cache(maxsize=8)
-def _mask_flips(version: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
-    """Per mask, the data modules whose colour differs from mask 0's: as row bit masks, and as
-    column bit masks (so that no mask's columns need reading from its rows)."""
+def _blank(version: int, test: bool = True, mask: int = 0) -> qrcode.QRCode:  # type: ignore[type-arg]
+    """A ``version`` symbol with only what qrcode's ``makeImpl(test, mask)`` puts before the data:
+    the finder, alignment and timing patterns, and the format (and version) bits, blank in a test;
+    None where data goes."""
     probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
     n = probe.modules_count = version * 4 + 17
     probe.modules = [[None] * n for _ in range(n)]
@@ -62,9 +70,18 @@ def _mask_flips(version: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[
         probe.setup_position_probe_pattern(r, c)
     probe.setup_position_adjust_pattern()
     probe.setup_timing_pattern()
-    probe.setup_type_info(True, 0)
+    probe.setup_type_info(test, mask)
     if version >= 7:
-        probe.setup_type_number(True)
+        probe.setup_type_number(test)
+    return probe
+
+
+@lru_cache(maxsize=8)
+def _mask_flips(version: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    """Per mask, the data modules whose colour differs from mask 0's: as row bit masks, and as
+    column bit masks (so that no mask's columns need reading from its rows)."""
+    probe = _blank(version)
+    n = probe.modules_count
     masks = [qrcode.util.mask_func(i) for i in range(8)]
 
     def flips(i: int, r: int, c: int) -> bool:
@@ -75,50 +92,180 @@ def _mask_flips(version: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[
     return rows, columns
 
 
-class _QRCode(qrcode.QRCode):  # type: ignore[type-arg]
-    """qrcode's encoder with a fast choice of mask: the one the standard's penalty prefers.
+class _Layout(NamedTuple):
+    """Where a version's modules come from, made once per version (:func:`_layout`)."""
 
-    qrcode scores each mask by re-encoding the symbol (4 ms a code, 27 s for the
-    programme); here the symbol is built once and the masks applied by XOR.
-    The choice matters: at low resolution, zbar read 93 of 154 codes masked this
-    way but only 41 with a fixed mask.
+    n: int  # modules a side, without the quiet zone
+    blocks: tuple[tuple[int, int], ...]  # (data codewords, error correction codewords) of each block, at level M
+    rows: Callable[[str], tuple[str, ...]]  # the symbol's modules row by row, with mask 0, from :func:`_source`
+    columns: Callable[[str], tuple[str, ...]]  # the same, column by column
+    formats: tuple[tuple[int, ...], ...]  # per mask, per row: the dark format, version and fixed modules
+
+
+def _source(bits: str) -> str:
+    """What :attr:`_Layout.rows` picks modules from: the codewords' bits, the same inverted (mask 0
+    flips a data module), and a light and a dark module for everything else."""
+    return bits + bits.translate(_INVERT) + "01"
+
+
+_INVERT = str.maketrans("01", "10")
+
+
+@lru_cache(maxsize=8)
+def _layout(version: int) -> _Layout:
+    """Each module of a ``version`` symbol with mask 0 and blank format bits, as qrcode's
+    ``makeImpl(True, 0)`` places it: as an index into :func:`_source`, so that a symbol is laid out by
+    one C call (operator.itemgetter) instead of qrcode's loop over its modules in Python."""
+    blank = _blank(version)
+    n = blank.modules_count
+    blocks = tuple((b.data_count, b.total_count - b.data_count) for b in rs_blocks(version, ERROR_CORRECT_M))
+    length = 8 * sum(d + e for d, e in blocks)  # bits of codewords; the modules after them are remainder bits
+    light, dark = 2 * length, 2 * length + 1
+    mask0 = qrcode.util.mask_func(0)
+    index = [[dark if blank.modules[r][c] else light for c in range(n)] for r in range(n)]
+    k = 0  # the data modules in the order qrcode's map_data fills them: two columns at a time, zigzag
+    row, step = n - 1, -1
+    for col in range(n - 1, 0, -2):
+        if col <= 6:
+            col -= 1  # the standard skips the vertical timing pattern
+        while True:
+            for c in (col, col - 1):
+                if blank.modules[row][c] is None:
+                    flip = mask0(row, c)
+                    index[row][c] = (k + length * flip) if k < length else (dark if flip else light)
+                    k += 1
+            row += step
+            if row < 0 or row >= n:
+                row -= step
+                step = -step
+                break
+    formats = []  # the real format bits of each mask, and the version bits: dark modules a test leaves light
+    for mask in range(8):
+        final = _blank(version, test=False, mask=mask).modules
+        formats.append(tuple(sum(1 << (n - 1 - c) for c in range(n) if final[r][c] and not blank.modules[r][c])
+                             for r in range(n)))
+    flat = [i for line in index for i in line]
+    return _Layout(n, blocks, itemgetter(*flat), itemgetter(*(flat[r * n + c] for c in range(n) for r in range(n))),
+                   tuple(formats))
+
+
+@lru_cache(maxsize=64)
+def _rs_table(count: int) -> tuple[int, ...]:
+    """For each byte f, f times the Reed-Solomon generator of ``count`` error correction codewords
+    (its terms after the first), as one ``count``-byte number."""
+    poly = qrcode.base.Polynomial(LUT.rsPoly_LUT[count], 0) if count in LUT.rsPoly_LUT else None
+    if poly is None:
+        poly = qrcode.base.Polynomial([1], 0)
+        for i in range(count):
+            poly = poly * qrcode.base.Polynomial([1, qrcode.base.gexp(i)], 0)
+    generator = [poly[i] for i in range(1, count + 1)]
+    table = [0]
+    for f in range(1, 256):
+        value = 0
+        for g in generator:
+            value = value << 8 | (qrcode.base.gexp(qrcode.base.glog(f) + qrcode.base.glog(g)) if g else 0)
+        table.append(value)
+    return tuple(table)
+
+
+def _error_correction(block: bytes, count: int) -> bytes:
+    """The block's ``count`` Reed-Solomon codewords: the remainder of its division by the generator,
+    kept as one number (a shift register of bytes)."""
+    table, top, keep = _rs_table(count), 8 * (count - 1), (1 << 8 * count) - 1
+    rest = 0
+    for byte in block:
+        rest = (rest << 8 & keep) ^ table[rest >> top ^ byte]
+    return rest.to_bytes(count, "big")
+
+
+def _codeword_bits(data: bytes, version: int, blocks: tuple[tuple[int, ...], ...]) -> str:
+    """The symbol's codewords as bits, as qrcode's ``create_data`` makes them for one byte-mode
+    segment: mode, length, data, terminator, padding; then each block's error correction, and
+    both interleaved block by block."""
+    capacity = 8 * sum(d for d, _ in blocks)
+    bits = "0100" + format(len(data), f"0{8 if version < 10 else 16}b")  # byte mode; the count's width by version
+    bits += format(int.from_bytes(data, "big"), f"0{8 * len(data)}b") if data else ""
+    bits += "0" * min(capacity - len(bits), 4)
+    bits += "0" * (-len(bits) % 8)
+    stream = int(bits, 2).to_bytes(len(bits) // 8, "big")
+    stream += bytes((0xEC, 0x11)[i % 2] for i in range(capacity // 8 - len(stream)))  # qrcode's PAD0, PAD1
+    data_blocks, ec_blocks, start = [], [], 0
+    for count, ec in blocks:
+        block = stream[start : start + count]
+        start += count
+        data_blocks.append(block)
+        ec_blocks.append(_error_correction(block, ec))
+    codewords = bytes(b[i] for i in range(max(map(len, data_blocks))) for b in data_blocks if i < len(b))
+    codewords += bytes(b[i] for i in range(max(map(len, ec_blocks))) for b in ec_blocks if i < len(b))
+    return format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b")
+
+
+def _byte_mode_version(length: int) -> int:
+    """The smallest version that holds one byte-mode segment of ``length`` bytes at level M, as
+    qrcode's ``best_fit`` finds it (without putting the bits one by one): the count takes 8 bits up
+    to version 9 and 16 from version 10."""
+    version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 8 + 8 * length, 1)
+    if version >= 10:
+        version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 16 + 8 * length, version)
+    if version > 40:
+        raise DataOverflowError(f"{length} bytes do not fit in a QR code at level M")
+    return version
+
+
+def qr_lines(text: str) -> list[str]:
+    """The QR symbol of ``text`` (error correction M) with its quiet zone, as rows of '0' and '1'.
+
+    Exactly the symbol qrcode makes (its version choice, segments, codewords, and the mask its
+    penalty prefers), made faster: a card URL (one byte-mode segment) is laid out from its
+    codeword bits by :func:`_layout`, any other text by qrcode; the eight masks are then applied
+    by XOR on bit masks and scored by :func:`mask_penalty`. qrcode alone took 4 ms a code,
+    re-encoding the symbol for each mask.
     """
-
-    def make(self, fit: bool = True) -> None:
-        if fit or self.version is None:
-            self.best_fit(start=self.version)
-        self.makeImpl(True, 0)  # format bits blank, as qrcode scores masks
-        n = self.modules_count
-        modules: list[list[bool | None]] = self.modules  # set by makeImpl
-        base = [int("".join("1" if m else "0" for m in row), 2) for row in modules]
-        base_columns = [int("".join("1" if m else "0" for m in column), 2) for column in zip(*modules)]
-        row_flips, column_flips = _mask_flips(self.version)
-        bits = f"0{n}b"
-        _, best = min(
-            (mask_penalty([format(b ^ f, bits) for b, f in zip(base, row_flips[i])],
-                          [format(b ^ f, bits) for b, f in zip(base_columns, column_flips[i])]), i)
-            for i in range(8)
-        )
-        self.modules = [[bool((b ^ f) >> (n - 1 - c) & 1) for c in range(n)] for b, f in zip(base, row_flips[best])]
-        self.setup_type_info(False, best)  # now the real format (and version) bits
-        if self.version >= 7:
-            self.setup_type_number(False)
-        self.mask_pattern = best
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
+    qr.add_data(text)
+    segments = qr.data_list
+    fast = len(segments) == 1 and segments[0].mode == MODE_8BIT_BYTE
+    version = _byte_mode_version(len(segments[0].data)) if fast else qr.best_fit()
+    layout = _layout(version)
+    n = layout.n
+    if fast:
+        source = _source(_codeword_bits(segments[0].data, version, layout.blocks))
+        grid = "".join(layout.rows(source))
+        base = [int(grid[r * n : (r + 1) * n], 2) for r in range(n)]
+        grid = "".join(layout.columns(source))
+        base_columns = [int(grid[c * n : (c + 1) * n], 2) for c in range(n)]
+    else:  # other segments (digits, several parts): qrcode lays the symbol out
+        qr.makeImpl(True, 0)  # format bits blank, as qrcode scores masks
+        base = [int("".join("1" if m else "0" for m in row), 2) for row in qr.modules]
+        base_columns = [int("".join("1" if m else "0" for m in column), 2) for column in zip(*qr.modules)]
+    row_flips, column_flips = _mask_flips(version)
+    bits = f"0{n}b"
+    _, best = min(
+        (mask_penalty([format(b ^ f, bits) for b, f in zip(base, row_flips[i])],
+                      [format(b ^ f, bits) for b, f in zip(base_columns, column_flips[i])]), i)
+        for i in range(8)
+    )
+    margin = "0" * QUIET_ZONE
+    blank = "0" * (n + 2 * QUIET_ZONE)
+    body = [margin + format(b ^ f | m, bits) + margin for b, f, m in zip(base, row_flips[best], layout.formats[best])]
+    return [blank] * QUIET_ZONE + body + [blank] * QUIET_ZONE
 
 
 def qr_modules(text: str) -> list[list[bool]]:
-    """The QR matrix of ``text`` (error correction M) with its quiet zone."""
-    qr = _QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
-    qr.add_data(text)
-    qr.make(fit=True)
-    return qr.get_matrix()
+    """The QR matrix of ``text`` (error correction M) with its quiet zone (:func:`qr_lines`)."""
+    return [[m == "1" for m in line] for line in qr_lines(text)]
 
 
 def pack(rows: list[list[bool]]) -> str:
     """A symbol as ``<size>:<hex of its modules, row by row>:<crc32>``: 0.3 KB for a card's code."""
-    bits = "".join("1" if m else "0" for row in rows for m in row)
+    return pack_lines(_lines(rows))
+
+
+def pack_lines(lines: list[str]) -> str:
+    """:func:`pack` of a symbol given as rows of '0' and '1' (:func:`qr_lines`)."""
+    bits = "".join(lines)
     digits = -(-len(bits) // 4)
-    return f"{len(rows)}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
+    return f"{len(lines)}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
 
 
 def unpack_lines(packed: str) -> list[str] | None:
@@ -150,8 +297,8 @@ class QRCache:
     """Symbols already encoded, by text, kept in a file between builds.
 
     A code depends only on its text (and the encoder: :data:`ENCODER` names the file), and
-    card URLs never change, so each is encoded once, ever: about 1.3 ms a code, eight seconds
-    of CPU for the sample, two minutes for a province. CI keeps the folder between runs.
+    card URLs never change, so each is encoded once, ever: about 0.6 ms a code, four seconds
+    of CPU for the sample, a minute for a province. CI keeps the folder between runs.
     A missing, unreadable or damaged file or entry is simply encoded again.
     """
 
@@ -181,9 +328,8 @@ class QRCache:
         packed = self.known.get(text) or self.added.get(text)
         lines = unpack_lines(packed) if packed else None
         if lines is None:
-            rows = qr_modules(text)
-            self.added[text] = pack(rows)
-            lines = _lines(rows)
+            lines = qr_lines(text)
+            self.added[text] = pack_lines(lines)
         return lines
 
     def modules(self, text: str) -> list[list[bool]]:
@@ -233,7 +379,7 @@ def qr_svg(text: str, label: str, cache: QRCache | None = None) -> Markup:
     Markup so templates need no ``| safe``: the label carries roster text (a village
     name), so it is escaped here; everything else in the element is our own numbers.
     """
-    lines = cache.lines(text) if cache is not None else _lines(qr_modules(text))
+    lines = cache.lines(text) if cache is not None else qr_lines(text)
     n = len(lines)
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '

@@ -137,11 +137,15 @@ def test_mask_penalty_is_the_standards_score_far_from_half_dark(dark: float) -> 
     "https://ls.example.cn/t/371502102/",
     "https://a.example/",
     "https://fw.lc.example/" + "print/" * 12,  # version 7 and up carry version bits
-    "0635-12348",
+    "0635-12348",  # not byte mode: qrcode lays it out
+    "371502102201371502102201371502102201",  # digits: numeric segments, laid out by qrcode too
+    "https://fw.lc.example/v/371502102201/?" + "长" * 100,  # version 14: a 16-bit count, many blocks interleaved
+    "",
 ])
 def test_the_fast_mask_choice_makes_the_symbol_qrcode_itself_makes(text: str) -> None:
-    """Our scoring of the eight masks (bit masks, rows and columns) picks the mask qrcode's own
-    re-encoding picks (its lost_point, first minimum), module for module."""
+    """Our encoder (codewords, layout, and the scoring of the eight masks on bit masks, rows and
+    columns) makes the symbol qrcode's own encoder makes (its lost_point, first minimum), module
+    for module."""
     reference = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=1)
     reference.add_data(text)
     reference.make(fit=True)
