@@ -150,3 +150,11 @@ def test_the_fast_mask_choice_makes_the_symbol_qrcode_itself_makes(text: str) ->
     reference.add_data(text)
     reference.make(fit=True)
     assert qr_modules(text) == reference.get_matrix()
+
+
+def test_a_code_drawn_again_from_the_cache_is_the_same_drawing() -> None:
+    """A village's code is drawn on its page and on its township's sheet: the second drawing, kept
+    by the cache, is the very SVG a fresh encoder draws."""
+    cache = QRCache(None)
+    first = qr.qr_svg(URL, "码", cache)
+    assert qr.qr_svg(URL, "码", cache) == first == qr.qr_svg(URL, "码")
