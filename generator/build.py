@@ -11,6 +11,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import signal
 import subprocess
 import threading
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import jinja2
+from markupsafe import Markup
 
 from . import cards
 from .escape import html_text, markdown_text
@@ -223,6 +225,38 @@ def fill_markdown(markdown: str, context: dict[str, object]) -> str:
     """Hand-written Markdown is a Jinja template over :func:`figures` (computed once per build);
     every value is escaped for Markdown and HTML at once."""
     return _fill_env(markdown_text).from_string(markdown).render(**context)
+
+
+class Verbatim:
+    """HTML that a page's Markdown carries through untouched: the statistics' parts.
+
+    ``parts`` (stats-parts.html) makes finished, escaped HTML; Python-Markdown would parse it again,
+    which took seconds on a province's statistics page (1,862 townships' rows). :meth:`wrap` makes
+    each part a comment that Markdown keeps as it is, and :meth:`restore` puts the HTML back into
+    the page Markdown made."""
+
+    _MARK = re.compile(r"<!-- verbatim (\d+) -->")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def wrap(self, module: object) -> object:
+        """``module`` (a template's macros) with each macro's HTML set aside."""
+        verbatim = self
+
+        class Parts:
+            def __getattr__(self, name: str) -> Callable[..., Markup]:
+                macro = getattr(module, name)
+                return lambda *args, **kwargs: verbatim.put(macro(*args, **kwargs))
+
+        return Parts()
+
+    def put(self, html: object) -> Markup:
+        self.parts.append(str(html))
+        return Markup(f"<!-- verbatim {len(self.parts) - 1} -->")
+
+    def restore(self, html: str) -> str:
+        return self._MARK.sub(lambda m: self.parts[int(m[1])], html)
 
 
 def fill_text(template: str, context: dict[str, object]) -> str:

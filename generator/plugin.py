@@ -64,6 +64,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         self.figures: dict[str, object] = {}
         self.publication: Publication | None = None
         self.reuse: Reuse | None = None  # build only: what the published site keeps
+        self.verbatim = build.Verbatim()  # the page being made: HTML its Markdown carries through
         # serve only: the pages kept between rebuilds (`serve --clean` says "build": it then builds
         # everything each time and stops at roster errors, as before), and the problems of a roster
         # with errors, which the preview shows instead of the site
@@ -150,11 +151,18 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         if self.problems:  # the page is replaced (on_post_page); a first bad build has no figures to fill in
             return markdown
         context = {**self.figures, "site_name": config.site_name}
+        # the statistics' parts are finished HTML: Markdown carries them through untouched
+        self.verbatim = build.Verbatim()
+        if "parts" in context:
+            context["parts"] = self.verbatim.wrap(context["parts"])
         # the front matter's description is a template too: pages name the city from the roster
         for key in ("title", "description"):
             if isinstance(value := page.meta.get(key), str) and "{" in value:
                 page.meta[key] = build.fill_text(value, context)
         return build.fill_markdown(markdown, context)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self.verbatim.restore(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return self.problem_html if self.problems else output
