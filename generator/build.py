@@ -240,7 +240,7 @@ class Verbatim:
     def __init__(self) -> None:
         self.parts: list[str] = []
 
-    def wrap(self, module: object) -> object:
+    def wrap(self, module: object) -> Any:
         """``module`` (a template's macros) with each macro's HTML set aside."""
         verbatim = self
 
