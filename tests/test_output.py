@@ -419,7 +419,7 @@ def test_a_rebuild_stages_only_files_not_published_byte_for_byte(tmp_path: Path)
     for name, data in (("same.html", "村居"), ("other.html", "abc"), ("short.html", "ab")):
         (site / name).write_text(data, encoding="utf-8")
     (site / "link.html").symlink_to(site / "same.html")
-    files = [("same.html", "村居"), ("other.html", "abd"), ("short.html", "abc"), ("link.html", "村居".encode()),
+    files: list[tuple[str, str | bytes]] = [("same.html", "村居"), ("other.html", "abd"), ("short.html", "abc"), ("link.html", "村居".encode()),
              ("new/x.html", "new")]
     assert write_files(staging, files, unless_in=site) == 4
     assert files_under(staging) == ["link.html", "new/x.html", "other.html", "short.html"]

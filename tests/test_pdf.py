@@ -10,9 +10,9 @@ import locale
 from pathlib import Path
 
 import pytest
+from test_cards import fake_chromium, one_page_pdf
 
 from generator.pdf import PrintFailed, merge_pdfs, write_pdf
-from test_cards import fake_chromium, one_page_pdf
 
 
 def copying_chromium(tmp_path: Path) -> str:

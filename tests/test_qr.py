@@ -156,9 +156,9 @@ def test_the_svg_path_is_one_absolute_move_a_row_then_relative_steps() -> None:
     from generator.qr import qr_svg
 
     rows = qr_modules(URL)
-    d = re.search(r'<path d="([^"]+)"', str(qr_svg(URL, "x"))).group(1)
-    assert re.fullmatch(r"(M\d+ \d+\.5h\d+(m\d+ 0h\d+)*)+", d)
-    assert d.count("M") == sum(any(row) for row in rows)
+    path = re.search(r'<path d="([^"]+)"', str(qr_svg(URL, "x")))
+    assert path and re.fullmatch(r"(M\d+ \d+\.5h\d+(m\d+ 0h\d+)*)+", path.group(1))
+    assert path.group(1).count("M") == sum(any(row) for row in rows)
 
 
 def test_a_card_code_comes_from_the_cache_and_is_the_same_symbol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
