@@ -17,7 +17,7 @@ from generator import urls
 from generator.build import read_roster
 from generator.model import Roster
 from generator.pages import Assets, Site, data_page_urls, environment, find_assets, page_tasks
-from roster_edit import SMALL
+from roster_edit import SMALL, copy_roster, edit
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "overrides" / "data"
@@ -169,3 +169,23 @@ def test_templates_read_every_url_from_urls_py() -> None:
                         urls.advisor_vcard_url("X"), urls.GUIDES, urls.STATS, urls.CHANGES, urls.CITIES,
                         urls.SEARCH_INDEX, urls.STATS_CSV, urls.STATS_JSON}, name
     assert (offered["stats_csv_url"], offered["stats_json_url"]) == (urls.STATS_CSV, urls.STATS_JSON)
+
+
+def test_a_village_without_an_advisor_shows_none_whatever_the_advisors_ids(tmp_path: Path) -> None:
+    """A gap tolerated as a warning: the village's page, its row on the township page and its contact
+    card name no advisor — not even one whose id is an unusual word."""
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 3\ncoverage_gap: warning")
+    edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+    with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: XXXX\n    name: 冒名\n    role: lawyer\n    organization: LF001\n    phone: '13905359999'\n")
+    checked = read_roster(root)
+    assert checked.ok, checked.problems
+    s = site(checked.roster)
+    village = checked.roster.village["371502001003"]
+    _, html = s.village_page(village)
+    assert "本村暂未配备法律顾问" in html and "冒名" not in html and "provider" not in html
+    _, township = s.township_page(checked.roster.township["371502001"])
+    assert "冒名" not in township
+    _, card = s.village_contact(village)
+    assert "冒名" not in card.decode("utf-8") and "13905359999" not in card.decode("utf-8")
