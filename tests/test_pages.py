@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from test_merge import SMALL_RETIRED
 from two_cities import two_city_roster
 
 from generator import urls
@@ -104,19 +105,13 @@ def test_an_advisors_contact_card_carries_organization_and_villages() -> None:
     assert "ORG:蒋官屯街道司法所" in text and "余庄村（蒋官屯街道）、玉庄村（蒋官屯街道）、窎桥社区（蒋官屯街道）" in text
 
 
-RETIRED_CHAIN = """townships:
-  - code: '371502198'
+#: test_merge's retired codes, and a township retired into one that was retired itself later (老集镇)
+RETIRED_CHAIN = SMALL_RETIRED + """  - code: '371502198'
     name: 新集镇
     county: '371502'
     year: 2015
     kind: merged
     successors: ['371502199']
-  - code: '371502199'
-    name: 老集镇
-    county: '371502'
-    year: 2019
-    kind: merged
-    successors: ['371502102']
 """
 
 
