@@ -428,8 +428,8 @@ def test_a_rebuild_stages_only_files_not_published_byte_for_byte(tmp_path: Path)
 
 
 def test_keep_unchanged_looks_at_every_file_of_a_folder_and_never_into_a_linked_site(tmp_path: Path) -> None:
-    """New files mixed with unchanged ones in one folder: each unchanged one is kept, whatever order
-    the folder lists them in. A site folder that is a link (perhaps to another file system, where no
+    """New files mixed with unchanged and already linked ones in one folder: each unchanged or linked
+    one is kept, whatever order the folder lists them in. A site folder that is a link (perhaps to another file system, where no
     hard link can go) is not looked into."""
     from generator.output import keep_unchanged
 
@@ -438,6 +438,8 @@ def test_keep_unchanged_looks_at_every_file_of_a_folder_and_never_into_a_linked_
         (target / f"same{i}.html").write_text(f"s{i}", encoding="utf-8")
         (staging / f"same{i}.html").write_text(f"s{i}", encoding="utf-8")
         (staging / f"new{i}.html").write_text(f"n{i}", encoding="utf-8")
+        (target / f"linked{i}.html").write_text(f"l{i}", encoding="utf-8")
+        os.link(target / f"linked{i}.html", staging / f"linked{i}.html")  # as reuse.py links a kept task's files
     (tmp_path / "linked").symlink_to(target)
     assert keep_unchanged(staging, tmp_path / "linked") == 0
-    assert keep_unchanged(staging, target) == 11
+    assert keep_unchanged(staging, target) == 21

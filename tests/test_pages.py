@@ -128,7 +128,7 @@ def test_a_retired_township_names_its_successor_live_or_retired(tmp_path: Path) 
 
 
 def test_a_typo_in_a_template_fails_rather_than_printing_nothing(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text("{{ villlage.name }}", encoding="utf-8")
+    (tmp_path / "page.html").write_text("{{ village.nmae }}", encoding="utf-8")
     with pytest.raises(jinja2.UndefinedError):
         environment(tmp_path).get_template("page.html").render(village={"name": "王庄村"})
 
@@ -173,13 +173,15 @@ def test_templates_read_every_url_from_urls_py() -> None:
 
 
 def test_a_village_without_an_advisor_shows_none_whatever_the_advisors_ids(tmp_path: Path) -> None:
-    """A gap tolerated as a warning: the village's page, its row on the township page and its contact
-    card name no advisor — not even one whose id is an unusual word."""
+    """A gap tolerated as a warning: the village's page, its row on the township page, the page of a
+    village merged into it and its contact card name no advisor — not even one whose id is an unusual word."""
     root = copy_roster(tmp_path)
     edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 3\ncoverage_gap: warning")
     edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
     with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
         f.write("  - id: XXXX\n    name: 冒名\n    role: lawyer\n    organization: LF001\n    phone: '13905359999'\n")
+    (root / "retired.yaml").write_text("villages:\n  - code: '371502001009'\n    name: 旧村委会\n    township: '371502001'\n"
+                                      "    year: 2020\n    kind: merged\n    successors: ['371502001003']\n", encoding="utf-8")
     checked = read_roster(root)
     assert checked.ok, checked.problems
     s = site(checked.roster)
@@ -188,5 +190,7 @@ def test_a_village_without_an_advisor_shows_none_whatever_the_advisors_ids(tmp_p
     assert "本村暂未配备法律顾问" in html and "冒名" not in html and "provider" not in html
     _, township = s.township_page(checked.roster.township["371502001"])
     assert "冒名" not in township
+    _, retired = s.retired_page(checked.roster.retired_village["371502001009"], True)  # merged into it
+    assert "王庄村" in retired and "冒名" not in retired
     _, card = s.village_contact(village)
     assert "冒名" not in card.decode("utf-8") and "13905359999" not in card.decode("utf-8")
