@@ -172,7 +172,7 @@ def test_templates_read_every_url_from_urls_py() -> None:
     assert (offered["stats_csv_url"], offered["stats_json_url"]) == (urls.STATS_CSV, urls.STATS_JSON)
 
 
-def test_a_village_without_an_advisor_shows_none_whatever_the_advisors_ids(tmp_path: Path) -> None:
+def test_a_village_without_an_advisor_and_one_merged_into_it_show_none_whatever_the_advisors_ids(tmp_path: Path) -> None:
     """A gap tolerated as a warning: the village's page, its row on the township page, the page of a
     village merged into it and its contact card name no advisor — not even one whose id is an unusual word."""
     root = copy_roster(tmp_path)
