@@ -290,7 +290,7 @@ def apply_journal(target: Path) -> None:
         path = target / rel
         try:
             path.unlink()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # gone, or its folder is a file of the new site now
             pass
         except IsADirectoryError:
             continue

@@ -335,7 +335,7 @@ def test_more_than_one_part_needs_pdfunite_and_one_does_not(tmp_path: Path, monk
     for tool in ("sh", "sed", "cut", "basename"):
         (bare / tool).symlink_to(subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip())
     monkeypatch.setenv("PATH", str(bare))
-    with pytest.raises(MissingTool, match="pdfunite"):
+    with pytest.raises(MissingTool, match=r"^no pdfunite found to merge the parts: install poppler-utils$"):
         write_pdf([("a", "<p>a</p>"), ("b", "<p>b</p>")], tmp_path / "two.pdf")
     assert not (tmp_path / "calls").exists()  # refused before anything was printed
     write_pdf([("a", "<p>a</p>")], tmp_path / "one.pdf")

@@ -50,7 +50,8 @@ def test_swap_into_nothing(tmp_path: Path) -> None:
 
 def test_second_publication_waits_then_gives_up(tmp_path: Path) -> None:
     first = Publication.begin(tmp_path / "site")
-    with pytest.raises(OutputBusy, match="another build"):
+    with pytest.raises(OutputBusy, match=rf"^another build has been writing {tmp_path / 'site'} for over 0 minutes "
+                                         r"\(lock \.site\.lock\); wait for it or stop it, then build again$"):
         Publication.begin(tmp_path / "site", wait=0.5)
     first.abandon()
     second = Publication.begin(tmp_path / "site", wait=0.5)
@@ -103,14 +104,14 @@ def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path:
     (staging / "v" / "2" / "index.html").write_text("TWO", encoding="utf-8")
     (staging / "new.html").write_text("new", encoding="utf-8")
     (site / "new.html").write_text("half-written", encoding="utf-8")
-    # as a killed build leaves it: the plan written, one move done (v/5), the rest not
-    (site / "v" / "5").mkdir()
-    (site / "v" / "5" / "index.html").write_text("five", encoding="utf-8")
-    journal_path(site).write_text(json.dumps({"staging": str(staging), "moves": ["new.html", "v/2/index.html", "v/5/index.html"],
+    # as a killed build leaves it: the plan written, the first move done (a/5), the rest not
+    (site / "a" / "5").mkdir(parents=True)
+    (site / "a" / "5" / "index.html").write_text("five", encoding="utf-8")
+    journal_path(site).write_text(json.dumps({"staging": str(staging), "moves": ["a/5/index.html", "new.html", "v/2/index.html"],
                                               "deletes": ["v/3/index.html"]}), encoding="utf-8")
     nxt = Publication.begin(site)
-    assert files_under(site) == ["index.html", "new.html", "v/1/index.html", "v/2/index.html", "v/5/index.html"]
-    assert [(site / r).read_text() for r in ("new.html", "v/2/index.html", "v/5/index.html")] == ["new", "TWO", "five"]
+    assert files_under(site) == ["a/5/index.html", "index.html", "new.html", "v/1/index.html", "v/2/index.html"]
+    assert [(site / r).read_text() for r in ("a/5/index.html", "new.html", "v/2/index.html")] == ["five", "new", "TWO"]
     assert not journal_path(site).exists() and files_under(nxt.staging) == []
     nxt.abandon()
 
@@ -272,6 +273,9 @@ def test_files_are_compared_whole_however_long(tmp_path: Path) -> None:
 def test_a_swap_that_cannot_happen_names_both_paths(tmp_path: Path) -> None:
     import errno
 
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(NotADirectoryError):  # each failure reports its own errno, not an earlier call's
+        exchange(tmp_path / "file" / "x", tmp_path / "site")
     with pytest.raises(FileNotFoundError) as failed:
         exchange(tmp_path / "missing", tmp_path / "site")
     e = failed.value
@@ -331,3 +335,111 @@ def test_a_village_dropped_from_the_roster_leaves_the_site_as_a_clean_build_woul
     assert mkdocs_build(clean).returncode == 0
     assert tree_digest(clean / "site") == tree_digest(site)
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+
+
+def test_a_swap_the_kernel_refuses_as_impossible_is_reported_as_not_done(tmp_path: Path) -> None:
+    """renameat2 says EINVAL for a folder and its own subfolder: exchange says False (the caller then
+    renames), and nothing moved."""
+    (tmp_path / "site" / "sub").mkdir(parents=True)
+    assert exchange(tmp_path / "site", tmp_path / "site" / "sub") is False
+    assert (tmp_path / "site" / "sub").is_dir()
+
+
+def test_a_site_that_is_a_link_is_replaced_and_what_it_pointed_to_left_alone(tmp_path: Path) -> None:
+    """The site folder may be a link (to a web server's folder), a file or a dangling link: the new site
+    takes its place, and whatever the link pointed to stays as it was."""
+    elsewhere = site_with(tmp_path / "www", "served elsewhere")
+    for kind in ("link", "file", "dangling"):
+        target = tmp_path / kind
+        if kind == "link":
+            target.symlink_to(elsewhere)
+        elif kind == "file":
+            target.write_text("not a site", encoding="utf-8")
+        else:
+            target.symlink_to(tmp_path / "nowhere")
+        swap_in(site_with(tmp_path / f"staging-{kind}", "new"), target)
+        assert not target.is_symlink() and (target / "index.html").read_text() == "new", kind
+    assert (elsewhere / "index.html").read_text() == "served elsewhere"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "file", "link", "www"]  # no old copy left
+
+
+def test_the_first_build_makes_the_folders_above_the_site_and_a_lock_others_can_read(tmp_path: Path) -> None:
+    site = tmp_path / "out" / "public" / "site"
+    build = Publication.begin(site)
+    assert lock_path(site).stat().st_mode & 0o777 == 0o644 & ~current_umask()
+    (build.staging / "index.html").write_text("home", encoding="utf-8")
+    assert build.publish(kept=[], previous=[]) == ["index.html"]  # nothing published yet: the whole site goes in
+    assert files_under(site) == ["index.html"]
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_lock_freed_while_waiting_lets_the_build_go_ahead(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+
+    site = tmp_path / "site"
+    first = Publication.begin(site)
+    threading.Timer(0.3, first.abandon).start()  # the first build ends while the second waits
+    with caplog.at_level("WARNING", logger="generator.output"):
+        second = Publication.begin(site, wait=90)
+    assert caplog.messages == [f"another build is writing {site}; waiting for it to finish (up to 2 minutes)"]
+    second.abandon()
+
+
+def test_a_rebuild_where_files_become_folders_and_folders_files_leaves_the_new_site(tmp_path: Path) -> None:
+    """A page's URL may turn from a file into a folder and back between two rosters: the rebuild leaves
+    exactly the new site, the old files gone with the folders they leave empty."""
+    site = tmp_path / "site"
+    old = {"index.html": "home", "a": "file a", "b/index.html": "folder b", "c/d/old.html": "c", "e/f/old.html": "e",
+           "z.html": "z"}
+    new = {"index.html": "home", "a/index.html": "folder a", "b": "file b", "n/m/new.html": "new"}
+    for files, kept, previous in ((old, None, None), (new, [], list(old))):
+        build = Publication.begin(site)
+        for rel, text in files.items():
+            (build.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (build.staging / rel).write_text(text, encoding="utf-8")
+        assert build.publish(kept=kept, previous=previous) == sorted(files)
+    assert files_under(site) == sorted(new) and [(site / rel).read_text() for rel in sorted(new)] == \
+        [new[rel] for rel in sorted(new)]
+    assert sorted(p.name for p in site.iterdir()) == ["a", "b", "index.html", "n"]  # c/d and e/f removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == [lock_path(site).name, "site"]  # no journal left
+
+
+def test_a_rebuild_stages_only_files_not_published_byte_for_byte(tmp_path: Path) -> None:
+    """write_files with the published site: a file with the same bytes is not written; one of other
+    bytes (even of the same size), another size, a new one, or a link in the published site is."""
+    from generator.output import write_files
+
+    site, staging = tmp_path / "site", tmp_path / "staging"
+    site.mkdir()
+    for name, data in (("same.html", "村居"), ("other.html", "abc"), ("short.html", "ab")):
+        (site / name).write_text(data, encoding="utf-8")
+    (site / "link.html").symlink_to(site / "same.html")
+    files: list[tuple[str, str | bytes]] = [("same.html", "村居"), ("other.html", "abd"), ("short.html", "abc"), ("link.html", "村居".encode()),
+             ("new/x.html", "new")]
+    assert write_files(staging, files, unless_in=site) == 4
+    assert files_under(staging) == ["link.html", "new/x.html", "other.html", "short.html"]
+    assert (staging / "link.html").read_text(encoding="utf-8") == "村居" and (staging / "other.html").read_text() == "abd"
+    assert write_files(tmp_path / "all", files) == 5
+
+
+def test_keep_unchanged_looks_at_every_file_of_a_folder_and_never_into_a_linked_site(tmp_path: Path) -> None:
+    """New files mixed with unchanged and already linked ones in one folder: each unchanged or linked
+    one is kept, whatever order the folder lists them in. A site folder that is a link (perhaps to another file system, where no
+    hard link can go) is not looked into."""
+    from generator.output import keep_unchanged
+
+    target, staging = site_with(tmp_path / "site", "home"), site_with(tmp_path / ".site.staging", "home")
+    for i in range(10):
+        (target / f"same{i}.html").write_text(f"s{i}", encoding="utf-8")
+        (staging / f"same{i}.html").write_text(f"s{i}", encoding="utf-8")
+        (staging / f"new{i}.html").write_text(f"n{i}", encoding="utf-8")
+        (target / f"linked{i}.html").write_text(f"l{i}", encoding="utf-8")
+        os.link(target / f"linked{i}.html", staging / f"linked{i}.html")  # as reuse.py links a kept task's files
+    (tmp_path / "linked").symlink_to(target)
+    assert keep_unchanged(staging, tmp_path / "linked") == 0
+    assert keep_unchanged(staging, target) == 21

@@ -27,10 +27,10 @@ def test_a_cached_code_is_not_encoded_again(tmp_path: Path, monkeypatch: pytest.
     cache.save(cache.take_added())
     assert (tmp_path / f"qr-{ENCODER}.json").exists()
 
-    def refuse(text: str) -> list[list[bool]]:
+    def refuse(text: str) -> list[str]:
         raise AssertionError(f"encoded {text} again")
 
-    monkeypatch.setattr(qr, "qr_modules", refuse)
+    monkeypatch.setattr(qr, "qr_lines", refuse)
     again = QRCache(tmp_path)
     assert again.modules(URL) == rows and again.take_added() == {}
 
@@ -158,3 +158,52 @@ def test_a_code_drawn_again_from_the_cache_is_the_same_drawing() -> None:
     cache = QRCache(None)
     first = qr.qr_svg(URL, "码", cache)
     assert qr.qr_svg(URL, "码", cache) == first == qr.qr_svg(URL, "码")
+
+
+def test_the_svg_path_is_one_absolute_move_a_row_then_relative_steps() -> None:
+    """A print page carries seventy codes: each row with dark modules starts with one absolute move,
+    every further run of the row is a relative step (docs of qr._path), and nothing else is in the path."""
+    import re
+
+    from generator.qr import qr_svg
+
+    rows = qr_modules(URL)
+    path = re.search(r'<path d="([^"]+)"', str(qr_svg(URL, "x")))
+    assert path and re.fullmatch(r"(M\d+ \d+\.5h\d+(m\d+ 0h\d+)*)+", path.group(1))
+    assert path.group(1).count("M") == sum(any(row) for row in rows)
+
+
+def test_a_card_code_comes_from_the_cache_and_is_the_same_symbol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.qr import qr_svg
+
+    cache = QRCache(tmp_path)
+    svg = qr_svg(URL, "王庄村", cache)
+    assert svg == qr_svg(URL, "王庄村") and list(cache.take_added()) == [URL]  # encoded once, into the cache
+
+    def refuse(text: str) -> list[str]:
+        raise AssertionError(f"encoded {text} again")
+
+    other = "https://fw.lc.example/v/371502001002/"
+    rows = cache.modules(other)  # encoded in this build, not yet taken by the build
+    monkeypatch.setattr(qr, "qr_lines", refuse)
+    assert qr_svg(URL, "王庄村", cache) == svg and cache.modules(other) == rows
+
+
+def test_a_cache_entry_that_is_not_text_is_encoded_again(tmp_path: Path) -> None:
+    (tmp_path / f"qr-{ENCODER}.json").write_text(f'{{"{URL}": 5}}', encoding="utf-8")
+    assert QRCache(tmp_path).modules(URL) == qr_modules(URL)
+
+
+def test_the_cache_file_is_the_same_bytes_whatever_order_codes_were_added(tmp_path: Path) -> None:
+    """CI keeps the file between runs: the same codes give the same compact bytes, and every code
+    saved is read back (no code is encoded twice), into folders made as needed."""
+    texts = [URL, "https://fw.lc.example/v/371502001002/", "https://fw.lc.example/t/371502001/"]
+    files = []
+    for name, order in (("a", texts), ("b", texts[::-1])):
+        cache = QRCache(tmp_path / name / "cache")
+        for text in order:
+            cache.modules(text)
+        cache.save(cache.take_added())
+        files.append((tmp_path / name / "cache" / f"qr-{ENCODER}.json").read_bytes())
+        assert sorted(QRCache(tmp_path / name / "cache").known) == sorted(texts)
+    assert files[0] == files[1] and b" " not in files[0]
