@@ -253,9 +253,10 @@ class Site:
         )
 
     def portal_page(self) -> tuple[str, str]:
-        """The province's portal: every city, linked to its page here or to its own site."""
+        """The province's portal: every city, linked to its page here or to its own site (a city of
+        another site that has no address yet is named, not linked: its page is not in this site)."""
         own = {c.id for c in self.roster.cities}
-        cities = [(c, c.base_url + city_url(c.id) if c.base_url and c.id not in own else None)
+        cities = [(c, c.id in own, c.base_url + city_url(c.id) if c.base_url and c.id not in own else None)
                   for c in self.roster.all_cities]
         return self.render("cities.html", CITIES, cities=cities)
 

@@ -311,6 +311,10 @@ def test_portal_links_every_city_to_its_own_site(tmp_path: Path) -> None:
     assert path == "cities/index.html"
     assert 'href="https://lc.example/city/3715/"' in html  # another city's own site
     assert 'href="../city/3716/"' in html  # this site's city
+    # a city of another site without an address yet is named, never linked to a page this site lacks
+    bare = read_roster(two_city_roster(tmp_path / "bare")).roster.only_city("3716")
+    html = site(bare).portal_page()[1]
+    assert "聊城市" in html and "../city/3715/" not in html and 'href="../city/3716/"' in html
     # a city with its own site prints that site's address on its cards
     card = card_content(checked.roster, checked.roster.village["371502001003"])
     assert card.url == "https://lc.example/v/371502001003/"
