@@ -81,6 +81,36 @@ def _without_none(value: Any) -> Any:
     return value
 
 
+#: chrome.html's macros that draw the same for every page that passes the same arguments: the head,
+#: the drawer, the banner, the header and the menu (og, which carries the page's title, is not one)
+_SAME_FOR_ALL = frozenset({"head", "drawer_toggle", "banner", "header", "sidebar"})
+
+
+class _Chrome:
+    """The data templates' ``chrome`` (chrome.html, imported without context: its macros read only
+    their arguments). Each :data:`_SAME_FOR_ALL` drawing is made once per arguments in a process:
+    a village page's header and menu are those of every page at its depth, and drawing them took
+    a sixth of rendering the site."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._drawn: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        macro = getattr(self._env.get_template("chrome.html").module, name)
+        if name not in _SAME_FOR_ALL:
+            return macro
+
+        def draw(*args: Any) -> Any:
+            key = f"{name}{args!r}"  # text, flags, and the menu's (label, href, current) tuples
+            found = self._drawn.get(key)
+            if found is None:
+                found = self._drawn[key] = macro(*args)
+            return found
+
+        return draw
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -93,6 +123,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["phone"] = phone_text
     env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
+    env.globals["chrome"] = _Chrome(env)
     return env
 
 

@@ -305,7 +305,6 @@ class QRCache:
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / f"qr-{ENCODER}.json" if folder is not None else None
         self.added: dict[str, str] = {}
-        self._drawn: dict[str, tuple[int, str]] = {}  # recent symbols' size and SVG path (:meth:`drawing`)
 
     @cached_property
     def known(self) -> dict[str, str]:
@@ -332,18 +331,6 @@ class QRCache:
             lines = qr_lines(text)
             self.added[text] = pack_lines(lines)
         return lines
-
-    def drawing(self, text: str) -> tuple[int, str]:
-        """The symbol's size and its SVG path (:func:`_path`). A village's code is drawn on its page
-        and again on its township's print sheet, in the same render task: the last few thousand
-        drawings are kept for that."""
-        found = self._drawn.get(text)
-        if found is None:
-            if len(self._drawn) >= 4096:
-                self._drawn.clear()
-            lines = self.lines(text)
-            found = self._drawn[text] = (len(lines), _path(lines))
-        return found
 
     def modules(self, text: str) -> list[list[bool]]:
         return [[b == "1" for b in line] for line in self.lines(text)]
@@ -392,9 +379,10 @@ def qr_svg(text: str, label: str, cache: QRCache | None = None) -> Markup:
     Markup so templates need no ``| safe``: the label carries roster text (a village
     name), so it is escaped here; everything else in the element is our own numbers.
     """
-    n, path = cache.drawing(text) if cache is not None else QRCache(None).drawing(text)
+    lines = cache.lines(text) if cache is not None else qr_lines(text)
+    n = len(lines)
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '
         f'aria-label="{escape(label)}" shape-rendering="crispEdges"><rect width="{n}" height="{n}" fill="#fff"/>'
-        f'<path d="{path}" stroke="#000" fill="none"/></svg>'
+        f'<path d="{_path(lines)}" stroke="#000" fill="none"/></svg>'
     )

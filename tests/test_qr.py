@@ -152,14 +152,6 @@ def test_the_fast_mask_choice_makes_the_symbol_qrcode_itself_makes(text: str) ->
     assert qr_modules(text) == reference.get_matrix()
 
 
-def test_a_code_drawn_again_from_the_cache_is_the_same_drawing() -> None:
-    """A village's code is drawn on its page and on its township's sheet: the second drawing, kept
-    by the cache, is the very SVG a fresh encoder draws."""
-    cache = QRCache(None)
-    first = qr.qr_svg(URL, "码", cache)
-    assert qr.qr_svg(URL, "码", cache) == first == qr.qr_svg(URL, "码")
-
-
 def test_the_svg_path_is_one_absolute_move_a_row_then_relative_steps() -> None:
     """A print page carries seventy codes: each row with dark modules starts with one absolute move,
     every further run of the row is a relative step (docs of qr._path), and nothing else is in the path."""
