@@ -196,6 +196,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             self.publication, self.reuse = None, None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.reuse is not None:
+            self.reuse.abandon()
         if self.publication is not None:
             self.publication.abandon()
             self.publication, self.reuse = None, None

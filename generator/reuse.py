@@ -137,6 +137,13 @@ class Reuse:
         took seconds. :meth:`render` waits for the result (or does the work itself without it)."""
         self._plan = ((roster, history), build.in_child(self._make_plan, (roster, history)))
 
+    def abandon(self) -> None:
+        """Wait for a prepared plan that no render will use (a build that failed first), so that no
+        child process is left behind."""
+        plan, self._plan = self._plan, None
+        if plan is not None:
+            plan[1]()
+
     def _make_plan(self, args: tuple[Roster, History | None]) -> Plan:
         roster, history = args
         digests = {task: _task_inputs_digest(roster, task, history) for task in page_tasks(roster)}
@@ -148,8 +155,9 @@ class Reuse:
         shared = _digest(roster.programme, site_name, assets, _templates(templates))
         tasks = page_tasks(roster)
         plan, self._plan = self._plan, None
-        if plan is not None and plan[0][0] is roster and plan[0][1] is history:
-            inner, intact = plan[1]()
+        made = plan[1]() if plan is not None else None  # waited for in any case: no child is left behind
+        if plan is not None and made is not None and plan[0][0] is roster and plan[0][1] is history:
+            inner, intact = made
         else:  # not prepared, or for another roster
             inner, intact = self._make_plan((roster, history))
         digests = {task: None if inner[task] is None else _digest(shared, inner[task]) for task in tasks}

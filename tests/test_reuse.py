@@ -119,3 +119,25 @@ def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> No
     assert digest(town) != digest(town, history=None) and digest(units) != digest(units, history=None)
     assert digest(units) != digest(units, history=History(village_dates=dates.village_dates, note="没有 git 记录"))
     assert digest(units) == digest(units, history=History(village_dates={}, entries=dates.entries, note=dates.note))
+
+
+def _children() -> set[str]:
+    """This process's child processes, zombies (ended, not waited for) included."""
+    return set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
+
+
+def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> None:
+    """A build that fails after the plan was started (abandon), or renders another roster than the
+    plan's, still waits for the plan's process: a long-lived process must not collect zombies."""
+    data = copy_roster(tmp_path)
+    roster = read_roster(data).roster
+    before = _children()
+    reuse = Reuse(tmp_path / ".cache", tmp_path / "site", QRCache(None), workers=1)
+    reuse.prepare(roster)
+    if build._can_fork():
+        assert _children() - before  # the plan is made in a second process
+    reuse.abandon()
+    assert _children() == before
+    reuse.prepare(read_roster(data).roster)  # equal, not the same roster: the plan is not used
+    render(reuse, roster, tmp_path / "staging")
+    assert _children() == before and reuse.rendered == 5
