@@ -199,3 +199,78 @@ def test_the_cache_file_is_the_same_bytes_whatever_order_codes_were_added(tmp_pa
         files.append((tmp_path / name / "cache" / f"qr-{ENCODER}.json").read_bytes())
         assert sorted(QRCache(tmp_path / name / "cache").known) == sorted(texts)
     assert files[0] == files[1] and b" " not in files[0]
+
+
+# --- the encoder's parts against qrcode's, at every version (qrcode's own functions, no mask search) ---
+
+M = qrcode.constants.ERROR_CORRECT_M
+
+
+def _capacity(version: int) -> int:
+    """The most bytes one byte-mode segment can carry at ``version``, level M."""
+    bits = qrcode.util.BIT_LIMIT_TABLE[M][version] - 4 - (8 if version < 10 else 16)
+    return bits // 8
+
+
+def _segment(data: bytes) -> qrcode.util.QRData:
+    return qrcode.util.QRData(data, mode=qrcode.util.MODE_8BIT_BYTE)
+
+
+def test_the_version_for_a_length_is_the_one_qrcode_chooses_at_every_boundary() -> None:
+    for version in range(1, 41):
+        for length in (_capacity(version), _capacity(version) + 1):
+            if length > _capacity(40):
+                with pytest.raises(qrcode.exceptions.DataOverflowError):
+                    qr._byte_mode_version(length)
+                continue
+            reference = qrcode.QRCode(error_correction=M)
+            reference.add_data(_segment(b"x" * length))
+            assert qr._byte_mode_version(length) == reference.best_fit(), (version, length)
+
+
+@pytest.mark.parametrize("version", [1, 2, 5, 7, 9, 10, 14, 21, 27, 40])  # the count's width changes at 10
+def test_the_codewords_are_qrcodes_full_and_short(version: int) -> None:
+    """Mode, count, data, terminator, padding, and each block's error correction, interleaved: as
+    qrcode's create_data makes them, for a segment that fills the version, one a byte short of it
+    (the terminator cut to fit), and one that leaves room for padding."""
+    blocks = qr._layout(version).blocks
+    for length in (_capacity(version), _capacity(version) - 1, _capacity(version) // 3):
+        data = bytes((7 * i + version) % 256 for i in range(length))
+        expected = qrcode.util.create_data(version, M, [_segment(data)])
+        assert qr._codeword_bits(data, version, blocks) == "".join(f"{b:08b}" for b in expected), (version, length)
+
+
+@pytest.mark.parametrize("version", [1, 2, 7, 14, 22])  # alignment patterns from 2, version bits from 7
+def test_every_mask_of_a_layout_is_qrcodes_symbol_with_that_mask(version: int) -> None:
+    """Module by module, for each of the eight masks: the layout (made afresh, not the cached one),
+    the mask flips and the format and version bits give what qrcode's makeImpl draws."""
+    layout = qr._layout.__wrapped__(version)
+    flips = qr._mask_flips.__wrapped__(version)[0]
+    data = bytes((11 * i + 3) % 256 for i in range(_capacity(version) // 2))
+    codewords = qrcode.util.create_data(version, M, [_segment(data)])
+    n = layout.n
+    grid = "".join(layout.rows(qr._source("".join(f"{b:08b}" for b in codewords))))
+    base = [int(grid[r * n : (r + 1) * n], 2) for r in range(n)]
+    columns = "".join(layout.columns(qr._source("".join(f"{b:08b}" for b in codewords))))
+    assert [columns[c * n : (c + 1) * n] for c in range(n)] == ["".join(col) for col in zip(*(grid[r * n : (r + 1) * n] for r in range(n)))]
+    for mask in range(8):
+        reference = qrcode.QRCode(version=version, error_correction=M)
+        reference.data_cache = codewords
+        reference.makeImpl(False, mask)
+        drawn = [format(b ^ f | m, f"0{n}b") for b, f, m in zip(base, flips[mask], layout.formats[mask])]
+        assert drawn == ["".join("1" if m else "0" for m in row) for row in reference.modules], mask
+
+
+def test_a_card_url_is_laid_out_without_qrcodes_module_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (4 ms a code with qrcode's layout and masks; a province encodes 77,000) is the one
+    card URLs take: qrcode's best_fit and makeImpl are never called for them, only for other text."""
+    expected = {text: qr.qr_lines(text) for text in (URL, "0635-12348")}
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("qrcode laid out a card URL")
+
+    monkeypatch.setattr(qrcode.QRCode, "makeImpl", refuse)
+    monkeypatch.setattr(qrcode.QRCode, "best_fit", refuse)
+    assert qr.qr_lines(URL) == expected[URL]
+    with pytest.raises(AssertionError):
+        qr.qr_lines("0635-12348")  # digits and a dash: qrcode's alphanumeric segment, its own layout
