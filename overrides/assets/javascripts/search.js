@@ -16,7 +16,7 @@
   const MAX_SHOWN = 10;
 
   // Kinds of entry, in the order they are listed among equally good matches.
-  const KIND_ORDER = { county: 0, township: 1, village: 2, advisor: 3, page: 4 };
+  const KIND_ORDER = { city: 0, county: 1, township: 2, village: 3, advisor: 4, page: 5 };
 
   // Where a term matched a name, best first (see compareMatches for the rest of a match).
   const EXACT = 0;    // the whole name, or the name without an ending one may omit (王庄 for 王庄村)
@@ -112,6 +112,12 @@
       const name = `${hotlines[0]} 公共法律服务热线`;
       out.push(entry({ kind: 'page', name, line: '免费法律咨询 · ' + hotlines.join(' · '), url: root,
         names: [searchable(name, [name, '公共法律服务热线', '热线'])], phones: hotlines.map(digitsOf), position: -1 }));
+    }
+    // A province's cities (a roster of one city has none: its site is the city's), at their pages.
+    if (data.url.city) {
+      cities.forEach((city, i) => out.push(entry({ kind: 'city', name: city.name, line: '城市',
+        url: (city.base || root) + data.url.city.replace('{}', city.id), names: [searchable(city.name)],
+        near: !here.city || city.id === here.city ? 0 : 2, position: i })));
     }
     counties.forEach((county, i) => {
       const code = /^\d+$/.test(county.id) ? county.id : '';  // functional zones have a made-up id, not a code
