@@ -149,51 +149,77 @@
   // names (matched against each term), context (names a term may match instead: the township,
   // county or advisor), code and phones (digits), body (a content page's text, once fetched),
   // near (0 the reader's own county-level unit, 1 its city, 2 further), position (roster order)};
-  // a village's or advisor's (sharded) also the keys of its shards (mayMatch); and the last search
+  // a village's or advisor's (sharded) also the keys of its shards (mayMatch) and its shard record
+  // until its names, line and url are made (raw: filled); and the last search
   // that met it (seen: each entry once, whichever shards list it), and of the box's queries the last
   // that tried it, how (tried, hit, found: see typedOn).
   // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
   function entry(e) {
     return { kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names, context: e.context || [],
       code: e.code || '', phones: e.phones || [], body: null, keywords: e.keywords || [], near: e.near || 0, position: e.position,
-      sharded: !!e.sharded, keys: e.sharded ? new Set() : null, seen: 0, tried: 0, hit: 0, found: null };
+      sharded: !!e.sharded, keys: e.sharded ? [] : null, raw: e.raw || null, seen: 0, tried: 0, hit: 0, found: null };
   }
 
   // A shard's villages and advisors as entries; one already known from another shard is reused.
-  // Each entry notes the keys of the shards it was found in (mayMatch).
+  // Each entry notes the keys of the shards it was found in (mayMatch). What only matching its own
+  // names or showing it needs is made when first needed (filled): of the thousands of entries a
+  // shard brings, most are passed over by mayMatch, and ten at most are shown.
   function decodeShard(shard, key) {
-    const c = core, data = c.data;
+    const c = core;
     const advisorName = (name) => {  // a village's advisor, as context (王庄 吴龙成): made once per name
       if (!c.advisorNames.has(name)) c.advisorNames.set(name, c.searchable(name));
       return c.advisorNames.get(name);
     };
     const out = [];
-    for (const [codeInTownship, name, tail, townshipAt, advisor, whole] of shard.villages || []) {
+    for (const row of shard.villages || []) {
+      const [codeInTownship, name, , townshipAt, advisor] = row;
       const t = c.townships[townshipAt], county = t.county, code = t.code + codeInTownship;
-      if (!known.has(code)) {
-        const official = whole || name + data.tails[tail];  // 王庄村委会; stored whole when it does not start with the short name
-        const exact = [name, c.withoutEnding(name), official];
-        // The official name alone when it starts with the short name: a match of one is a match of the other.
-        const names = official.startsWith(name) ? [c.searchable(official, exact)] : [c.searchable(name, exact), c.searchable(official, exact)];
-        const context = [t.searchable].concat(county ? [county.searchable] : [], advisor ? [advisorName(advisor)] : []);
-        const line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
-        known.set(code, entry({ kind: 'village', name, line, url: c.url('village', code, county), names, context, code,
-          near: c.nearness(county), position: t.position * 1e6 + Number(codeInTownship), sharded: true }));
+      let e = known.get(code);
+      if (!e) {
+        const context = county ? [t.searchable, county.searchable] : [t.searchable];
+        if (advisor) context.push(advisorName(advisor));
+        known.set(code, e = entry({ kind: 'village', name, context, code, near: c.nearness(county),
+          position: t.position * 1e6 + Number(codeInTownship), sharded: true, raw: row }));
       }
-      out.push(known.get(code));
-      if (key) known.get(code).keys.add(key);
+      out.push(e);
+      if (key && !e.keys.includes(key)) e.keys.push(key);
     }
-    for (const [position, id, name, phone, role, townshipAt] of shard.advisors || []) {
-      if (!known.has(id)) {
+    for (const row of shard.advisors || []) {
+      const [position, id, name, phone, , townshipAt] = row;
+      let e = known.get(id);
+      if (!e) {
         const t = c.townships[townshipAt], county = t ? t.county : null;
-        const line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
-        known.set(id, entry({ kind: 'advisor', name, line, url: c.url('advisor', id, county), names: [c.searchable(name)],
-          context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')], near: c.nearness(county), position, sharded: true }));
+        known.set(id, e = entry({ kind: 'advisor', name, context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')],
+          near: c.nearness(county), position, sharded: true, raw: row }));
       }
-      out.push(known.get(id));
-      if (key) known.get(id).keys.add(key);
+      out.push(e);
+      if (key && !e.keys.includes(key)) e.keys.push(key);
     }
     return out;
+  }
+
+  // A village's or advisor's names, second line and url, from its shard record.
+  function filled(e) {
+    if (!e.raw) return e;
+    const c = core, data = c.data;
+    if (e.kind === 'village') {
+      const [, name, tail, townshipAt, advisor, whole] = e.raw;
+      const t = c.townships[townshipAt], county = t.county;
+      const official = whole || name + data.tails[tail];  // 王庄村委会; stored whole when it does not start with the short name
+      const exact = [name, c.withoutEnding(name), official];
+      // The official name alone when it starts with the short name: a match of one is a match of the other.
+      e.names = official.startsWith(name) ? [c.searchable(official, exact)] : [c.searchable(name, exact), c.searchable(official, exact)];
+      e.line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
+      e.url = c.url('village', e.code, county);
+    } else {
+      const [, id, name, phone, role, townshipAt] = e.raw;
+      const t = c.townships[townshipAt], county = t ? t.county : null;
+      e.names = [c.searchable(name)];
+      e.line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
+      e.url = c.url('advisor', id, county);
+    }
+    e.raw = null;
+    return e;
   }
 
   const fetchJson = (url) => fetch(url).then((response) => { if (!response.ok) throw response; return response.json(); });
@@ -479,7 +505,7 @@
   // How well one term matches the entry itself (its names, a page's text), or null.
   function matchTerm(entry, term) {
     if (term.digits) return matchDigits(entry, term.text);
-    let found = bestMatch(entry.names, entry.kind === 'village' ? term.forVillages : term.alone);
+    let found = bestMatch(filled(entry).names, entry.kind === 'village' ? term.forVillages : term.alone);
     const keyword = matchKeywords(entry, term);
     if (keyword && (!found || compareMatches(keyword, found) < 0)) found = keyword;
     if (found || !entry.body) return found;
@@ -799,17 +825,25 @@
 
   // state: busy (more is being fetched for this query), further (other regions' pieces among it),
   // offline (some shards could not be fetched).
+  // The list is made again only when what it shows changed: a search that goes on over other
+  // regions' pieces mostly changes the count alone.
+  let listed = '';
   function show(found, query, corrected, state) {
     const { busy, further, offline } = state || {};
-    list.textContent = '';
-    for (const entry of found.top) {
-      const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
-      a.href = entry.url;
-      name.textContent = entry.name;
-      line.textContent = entry.kind === 'page' ? snippet(entry, found.terms) : entry.line;
-      a.append(name, line);
-      li.append(a);
-      list.append(li);
+    const rows = found.top.map(filled).map((entry) => [entry.url, entry.name, entry.kind === 'page' ? snippet(entry, found.terms) : entry.line]);
+    const rowsKey = JSON.stringify(rows);
+    if (rowsKey !== listed || rows.length !== list.childElementCount) {
+      listed = rowsKey;
+      list.textContent = '';
+      for (const [url, text, sub] of rows) {
+        const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
+        a.href = url;
+        name.textContent = text;
+        line.textContent = sub;
+        a.append(name, line);
+        li.append(a);
+        list.append(li);
+      }
     }
     const more = further ? '，正在查找其他地方…' : offline ? '（没有网络：只查了附近和查过的地方）' : '';
     say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
