@@ -669,10 +669,10 @@
   }
 
   // The query's results in the lists of entries (each entry counts once, whichever lists have it):
-  // how many, the first MAX_SHOWN in order, its terms as typed, the best match, and how many lists
-  // it searched. `chain` (typedOn): the box's query, which notes on each village, township, unit and
-  // advisor what it found. `slice`: search the first `slice.all` lists, then the others until
-  // `slice.tries` entries have been tried afresh, so that a task stays short (run).
+  // how many, the first MAX_SHOWN in order, its terms as typed, the best match, and whether it
+  // searched every list (complete). `chain` (typedOn): the box's query, which notes on each village,
+  // township, unit and advisor what it found. `slice`: search the first `slice.all` lists, then the
+  // others until the page's clock passes `slice.until`, so that a task stays short (run).
   let searches = 0;
   function search(query, lists, chain, slice) {
     const words = query.split(/[\s,，、]+/).filter(Boolean);
@@ -682,7 +682,7 @@
     // Only the results shown are kept in order: sorting every hit would cost most on the
     // shortest queries, which match the most entries.
     const top = [];
-    let count = 0, tries = 0, searched = 0;
+    let count = 0, tries = 0, searched = 0, complete = true, late = false;
     const add = (entry, match) => {
       count++;
       const hit = { entry, match };
@@ -692,16 +692,15 @@
       top.splice(at, 0, hit);
       if (top.length > MAX_SHOWN) top.pop();
     };
-    for (const list of lists) {
-      if (slice && searched >= slice.all && tries >= slice.tries) break;
-      searched++;
+    search: for (const list of lists) {
       for (const entry of list) {
+        if (late && searched >= slice.all) { complete = false; break search; }
         if (entry.seen === seen) continue;
         entry.seen = seen;
         const noted = chain && entry.kind !== 'page';
         if (noted && entry.tried === chain.id) { if (entry.hit === 2) add(entry, entry.found); continue; }
         if (noted && entry.tried === chain.from && entry.hit === 0) { entry.tried = chain.id; continue; }
-        tries++;
+        if (slice && ++tries % 256 === 0) late = performance.now() > slice.until;
         let own = -1;  // a county, township or page may match any term
         if (entry.sharded) {
           own = always;
@@ -719,8 +718,9 @@
         if (noted) { entry.tried = chain.id; entry.hit = match ? 2 : near ? 1 : 0; entry.found = match; }
         if (match) add(entry, match);
       }
+      searched++;
     }
-    return { count, top: top.map((hit) => hit.entry), terms, best: top.length ? top[0].match : null, searched };
+    return { count, top: top.map((hit) => hit.entry), terms, best: top.length ? top[0].match : null, complete };
   }
 
   // -- typos: one letter wrong, missing, extra or two swapped, in pinyin ------------------------
@@ -859,10 +859,12 @@
 
   // Search what is in for the query now, and fetch what it still needs: the first results wait for the
   // core and the near shard pieces only; the others are fetched after them, and the results shown
-  // again as they come. A task searches the near pieces, then other regions' pieces until it has
-  // tried SLICE entries afresh (the 16 pieces of a province's one-letter shard hold 45,000 villages);
-  // the next task searches on, so that a keystroke never waits long behind it.
-  const SLICE = 3000;
+  // again as they come. A task searches the core, then the shard files, the reader's region's first
+  // and the smallest first (wz before w: the likeliest places), for SLICE_MS at the most once the
+  // core is done (a word more for a province can bring 8,000 places to try; the 16 pieces of a
+  // one-letter shard hold 45,000 villages); the next task searches on, so that a keystroke never
+  // waits long behind it.
+  const SLICE_MS = 30;
   let searchingOn = 0;  // the task that searches on, when one is due
   const searchOn = () => { searchingOn = searchingOn || setTimeout(() => { searchingOn = 0; if (!panel.hidden) run(); }, 0); };
   function run() {
@@ -887,10 +889,11 @@
     const nearPending = offline && (near === undefined || (near && !isLoaded(near) && !failed.has(near)));
     // The pages' text: only a query with characters or digits can match it.
     const textPending = !core.pages.every((p) => p.body) && textFailedFor !== query && !/^[a-z\s]+$/.test(query);
-    const first = listsFor(offline && near ? needed.first.concat(near) : needed.first);
-    const others = listsFor(needed.later).slice(1);
-    const found = search(query, first.concat(others), typedOn(query), { all: first.length, tries: SLICE });
-    const unsearched = found.searched < first.length + others.length;
+    const bySize = (a, b) => a.length - b.length;
+    const first = listsFor(offline && near ? needed.first.concat(near) : needed.first).slice(1).sort(bySize);
+    const others = listsFor(needed.later).slice(1).sort(bySize);
+    const found = search(query, [core.entries].concat(first, others), typedOn(query), { all: 1, until: performance.now() + SLICE_MS });
+    const unsearched = !found.complete;
     const further = later.length > 0 || unsearched;
     show(found, query, null, { busy: further || textPending || nearPending, further, offline });
     if (!pageText && textFailedFor !== query) loadPageText();
