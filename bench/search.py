@@ -65,7 +65,8 @@ PROBE = """
     const dom = performance.now() - t0;
     if (!shown) {
       last[2] = true;
-      requestAnimationFrame(() => window.__lat.push([dom, performance.now() - t0, value]));
+      const [query, round] = window.__typing || [];  // the QUERIES entry being typed, in which round
+      requestAnimationFrame(() => window.__lat.push([dom, performance.now() - t0, value, query, round]));
     }
     if (!ev.detail.busy) { window.__done.push([dom, value]); last = null; }
   });
@@ -163,8 +164,9 @@ def measure(site: Path, rate: float, page_path: str) -> None:
         page.fill("#dir-q", "")
         page.evaluate("() => { window.__lat = []; window.__done = []; }")
         typed = 0
-        for _ in range(ROUNDS):
+        for round_ in range(ROUNDS):
             for query in QUERIES:
+                page.evaluate("(typing) => { window.__typing = typing; }", [query, round_])
                 page.keyboard.type(query, delay=30)
                 typed += len(query)
                 # the last keystroke's results complete (shards fetched), as a reader would wait for them
@@ -192,6 +194,14 @@ def measure(site: Path, rate: float, page_path: str) -> None:
           f"p90 {statistics.quantiles(dom, n=10)[-1]:.1f} ms, max {max(dom):.1f} ms (at {worst[2]!r})")
     print(f"  input event → next animation frame:         median {statistics.median(frame):.1f} ms, max {max(frame):.1f} ms")
     print(f"  slowest keystroke, median of its {ROUNDS} rounds:  {steady[slowest]:.1f} ms (at {slowest!r})")
+    print("  worst keystroke of each query, in the DOM (its worst of the rounds; the median of the rounds' worst):")
+    for query in QUERIES:
+        rounds: dict[int, float] = {}
+        for s in samples:
+            if s[3] == query:
+                rounds[s[4]] = max(rounds.get(s[4], 0.0), s[0])
+        if rounds:
+            print(f"    {query!r:28} {max(rounds.values()):7.1f} ms  {statistics.median(rounds.values()):7.1f} ms")
     if done:
         whole = [s[0] for s in done]
         print(f"  input event → complete results (every region's pieces in): median {statistics.median(whole):.1f} ms, "

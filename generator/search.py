@@ -1,7 +1,7 @@
 """The search index: a small core (``search.json``) and shards under ``search/``, fetched by need.
 
-Owns what the browser needs to find a village, township, county-level unit, advisor or
-content page by characters, pinyin, initials or phone digits, and nothing else: no private
+Owns what the browser needs to find a village, township, county-level unit, city (a province's),
+advisor or content page by characters, pinyin, initials or phone digits, and nothing else: no private
 field, no precomputed pinyin per entry. A syllable → characters map (``py``) covers only the
 characters that occur in indexed names and titles, so that ``assets/javascripts/search.js``
 derives full pinyin and initials itself (every reading of a polyphonic character counts).
@@ -35,13 +35,13 @@ FORMAT_VERSION: search.js shows no results for an index of a version other than 
 change the layout only with a new version, in both files)::
 
     {"v": 3,
-     "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"},
+     "url": {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/", "city": "city/{}/"},
      "kinds": ["县（市、区）", "功能区"],   # county kinds, by county[2]
      "roles": ["律师", ...],                 # advisor roles, by advisor[4]
      "ends": ["社区居民委员会", ..., "村"],  # name endings a query may omit (王庄 finds 王庄村)
      "strip": ["社区居民委员会", ...],       # official suffixes a query may carry (王庄村民委员会)
      "tails": ["", "委会", ...],             # official name = short name + tail
-     "cities":    [[id, name, base], ...],   # base: "" when its pages are on this site, else its site's URL
+     "cities":    [[id, name, base], ...],   # a province's; base: "" when its pages are on this site, else its site's URL
      "counties":  [[id, name, kind, city|null], ...],
      "townships": [[code, name, county], ...],
      "pages":     [[url, title, [keyword, ...]], ...],  # keywords only when a page has some
@@ -97,7 +97,7 @@ from pypinyin import Style, pinyin
 from .model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from .model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, City, Roster
 from .traditional import PAIRS as TRADITIONAL_PAIRS
-from .urls import BY_KIND, SEARCH_INDEX
+from .urls import BY_KIND, SEARCH_INDEX, city_url
 from .urls import SEARCH_SHARDS as SHARDS
 
 #: The layout's version; search.js has its own copy and reads no other (tests/test_search.py).
@@ -270,7 +270,8 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
     page_list = list(pages)
     retired = retired_entries(roster)
 
-    names = [c.name for c in roster.counties] + [t.name for t in roster.townships] + [a.name for a in roster.advisors]
+    names = [c.name for c in roster.cities] + [c.name for c in roster.counties] + [t.name for t in roster.townships]
+    names += [a.name for a in roster.advisors]
     names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
     names += [r[0] + r[1] for r in retired]
     by_char = readings("".join(names))
@@ -332,7 +333,7 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
     programme = site.programme
     core = ({"retired": retired} if retired else {}) | {
         "v": FORMAT_VERSION,
-        "url": {kind: make("{}") for kind, make in BY_KIND.items()},
+        "url": {kind: make("{}") for kind, make in BY_KIND.items()} | {"city": city_url("{}")},
         "kinds": kinds,
         "roles": roles,
         "ends": list(NAME_ENDINGS),

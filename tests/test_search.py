@@ -110,7 +110,7 @@ def test_small_index_layout() -> None:
     r = roster(SMALL)
     assert set(data) == {"v", "url", "kinds", "roles", "ends", "strip", "tails", "cities", "counties", "townships",
                          "pages", "text", "tel", "ts", "py", "py2", "region", "shards", "near"}
-    assert data["url"] == {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/"}
+    assert data["url"] == {"village": "v/{}/", "township": "t/{}/", "county": "c/{}/", "advisor": "a/{}/", "city": "city/{}/"}
     assert [c[:2] for c in data["counties"]] == [[c.id, c.name] for c in r.counties]
     assert [t[:2] for t in data["townships"]] == [[t.code, t.name] for t in r.townships]
     assert data["townships"][0][2] == 0  # 古楼街道 → 东昌府区
@@ -322,3 +322,21 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     assert [c[2] for c in whole["cities"]] == ["", ""]
     other = search_core(search_files(province, [], province.only_city("3716")))  # 聊城 has no site of its own
     assert other["cities"][0] == ["3715", "聊城市", province.programme.base_url]
+
+
+def test_a_province_core_reads_its_cities_names(tmp_path: Path) -> None:
+    """A province's cities are places to find (search.js makes an entry of each, opening its page at
+    ``url["city"]``, on its own site if it has one): the maps read every character of their names,
+    also one that no unit, township or village has (州 of 滨州市)."""
+    from two_cities import two_city_roster
+
+    from generator.urls import city_url
+
+    province = read_roster(two_city_roster(tmp_path)).roster
+    data = search_core(search_files(province, []))
+    assert data["url"]["city"].format("3716") == city_url("3716")
+    readable = "".join(data["py"].values()) + "".join(data["py2"].values())
+    assert [ch for c in province.cities for ch in c.name if ch not in readable] == []
+    others = [c.name for c in province.counties] + [t.name for t in province.townships]
+    others += [v.name for v in province.villages] + [a.name for a in province.advisors]
+    assert "州" not in "".join(others)

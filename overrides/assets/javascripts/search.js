@@ -16,7 +16,7 @@
   const MAX_SHOWN = 10;
 
   // Kinds of entry, in the order they are listed among equally good matches.
-  const KIND_ORDER = { county: 0, township: 1, village: 2, advisor: 3, page: 4 };
+  const KIND_ORDER = { city: 0, county: 1, township: 2, village: 3, advisor: 4, page: 5 };
 
   // Where a term matched a name, best first (see compareMatches for the rest of a match).
   const EXACT = 0;    // the whole name, or the name without an ending one may omit (王庄 for 王庄村)
@@ -113,6 +113,12 @@
       out.push(entry({ kind: 'page', name, line: '免费法律咨询 · ' + hotlines.join(' · '), url: root,
         names: [searchable(name, [name, '公共法律服务热线', '热线'])], phones: hotlines.map(digitsOf), position: -1 }));
     }
+    // A province's cities (a roster of one city has none: its site is the city's), at their pages.
+    if (data.url.city) {
+      cities.forEach((city, i) => out.push(entry({ kind: 'city', name: city.name, line: '城市',
+        url: (city.base || root) + data.url.city.replace('{}', city.id), names: [searchable(city.name)],
+        near: !here.city || city.id === here.city ? 0 : 2, position: i })));
+    }
     counties.forEach((county, i) => {
       const code = /^\d+$/.test(county.id) ? county.id : '';  // functional zones have a made-up id, not a code
       out.push(entry({ kind: 'county', name: county.name, line: county.kind, url: url('county', county.id, county),
@@ -142,49 +148,78 @@
   // One entry per thing that can be found: {kind, name, line (the result's second line), url,
   // names (matched against each term), context (names a term may match instead: the township,
   // county or advisor), code and phones (digits), body (a content page's text, once fetched),
-  // near (0 the reader's own county-level unit, 1 its city, 2 further), position (roster order)}.
+  // near (0 the reader's own county-level unit, 1 its city, 2 further), position (roster order)};
+  // a village's or advisor's (sharded) also the keys of its shards (mayMatch) and its shard record
+  // until its names, line and url are made (raw: filled); and the last search
+  // that met it (seen: each entry once, whichever shards list it), and of the box's queries the last
+  // that tried it, how (tried, hit, found: see typedOn).
   // Every entry gets every field, in one order (one object shape keeps the matching loop fast).
   function entry(e) {
     return { kind: e.kind, name: e.name, line: e.line, url: e.url, names: e.names, context: e.context || [],
       code: e.code || '', phones: e.phones || [], body: null, keywords: e.keywords || [], near: e.near || 0, position: e.position,
-      sharded: !!e.sharded, keys: e.sharded ? new Set() : null };
+      sharded: !!e.sharded, keys: e.sharded ? [] : null, raw: e.raw || null, seen: 0, tried: 0, hit: 0, found: null };
   }
 
   // A shard's villages and advisors as entries; one already known from another shard is reused.
-  // Each entry notes the keys of the shards it was found in (mayMatch).
+  // Each entry notes the keys of the shards it was found in (mayMatch). What only matching its own
+  // names or showing it needs is made when first needed (filled): of the thousands of entries a
+  // shard brings, most are passed over by mayMatch, and ten at most are shown.
   function decodeShard(shard, key) {
-    const c = core, data = c.data;
+    const c = core;
     const advisorName = (name) => {  // a village's advisor, as context (王庄 吴龙成): made once per name
       if (!c.advisorNames.has(name)) c.advisorNames.set(name, c.searchable(name));
       return c.advisorNames.get(name);
     };
     const out = [];
-    for (const [codeInTownship, name, tail, townshipAt, advisor, whole] of shard.villages || []) {
+    for (const row of shard.villages || []) {
+      const [codeInTownship, name, , townshipAt, advisor] = row;
       const t = c.townships[townshipAt], county = t.county, code = t.code + codeInTownship;
-      if (!known.has(code)) {
-        const official = whole || name + data.tails[tail];  // 王庄村委会; stored whole when it does not start with the short name
-        const exact = [name, c.withoutEnding(name), official];
-        // The official name alone when it starts with the short name: a match of one is a match of the other.
-        const names = official.startsWith(name) ? [c.searchable(official, exact)] : [c.searchable(name, exact), c.searchable(official, exact)];
-        const context = [t.searchable].concat(county ? [county.searchable] : [], advisor ? [advisorName(advisor)] : []);
-        const line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
-        known.set(code, entry({ kind: 'village', name, line, url: c.url('village', code, county), names, context, code,
-          near: c.nearness(county), position: t.position * 1e6 + Number(codeInTownship), sharded: true }));
+      let e = known.get(code);
+      if (!e) {
+        const context = county ? [t.searchable, county.searchable] : [t.searchable];
+        if (advisor) context.push(advisorName(advisor));
+        known.set(code, e = entry({ kind: 'village', name, context, code, near: c.nearness(county),
+          position: t.position * 1e6 + Number(codeInTownship), sharded: true, raw: row }));
       }
-      out.push(known.get(code));
-      if (key) known.get(code).keys.add(key);
+      out.push(e);
+      if (key && !e.keys.includes(key)) e.keys.push(key);
     }
-    for (const [position, id, name, phone, role, townshipAt] of shard.advisors || []) {
-      if (!known.has(id)) {
+    for (const row of shard.advisors || []) {
+      const [position, id, name, phone, , townshipAt] = row;
+      let e = known.get(id);
+      if (!e) {
         const t = c.townships[townshipAt], county = t ? t.county : null;
-        const line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
-        known.set(id, entry({ kind: 'advisor', name, line, url: c.url('advisor', id, county), names: [c.searchable(name)],
-          context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')], near: c.nearness(county), position, sharded: true }));
+        known.set(id, e = entry({ kind: 'advisor', name, context: t ? [t.searchable] : [], phones: [phone.replace(/\D/g, '')],
+          near: c.nearness(county), position, sharded: true, raw: row }));
       }
-      out.push(known.get(id));
-      if (key) known.get(id).keys.add(key);
+      out.push(e);
+      if (key && !e.keys.includes(key)) e.keys.push(key);
     }
     return out;
+  }
+
+  // A village's or advisor's names, second line and url, from its shard record.
+  function filled(e) {
+    if (!e.raw) return e;
+    const c = core, data = c.data;
+    if (e.kind === 'village') {
+      const [, name, tail, townshipAt, advisor, whole] = e.raw;
+      const t = c.townships[townshipAt], county = t.county;
+      const official = whole || name + data.tails[tail];  // 王庄村委会; stored whole when it does not start with the short name
+      const exact = [name, c.withoutEnding(name), official];
+      // The official name alone when it starts with the short name: a match of one is a match of the other.
+      e.names = official.startsWith(name) ? [c.searchable(official, exact)] : [c.searchable(name, exact), c.searchable(official, exact)];
+      e.line = [t.name, county && county.name, advisor ? '顾问 ' + advisor : '暂无顾问'].filter(Boolean).join(' · ');
+      e.url = c.url('village', e.code, county);
+    } else {
+      const [, id, name, phone, role, townshipAt] = e.raw;
+      const t = c.townships[townshipAt], county = t ? t.county : null;
+      e.names = [c.searchable(name)];
+      e.line = [t && t.name, data.roles[role], phone].filter(Boolean).join(' · ');
+      e.url = c.url('advisor', id, county);
+    }
+    e.raw = null;
+    return e;
   }
 
   const fetchJson = (url) => fetch(url).then((response) => { if (!response.ok) throw response; return response.json(); });
@@ -299,15 +334,36 @@
   const failed = new Set();
   let failedFor = null;
 
-  // Fetch a shard file once; the promise never fails (a failure is noted in `failed`).
-  function fetchShard(path) {
+  // Fetch a shard file once; the promise never fails (a failure is noted in `failed`). Other regions'
+  // pieces (`later`) are fetched a few at a time (LATER_AT_ONCE): a query's first pieces, asked for
+  // as a reader types on, must not wait behind dozens of them for a connection (a browser opens six
+  // to a site over HTTP/1.1). A waiting piece that a query needs first is asked for at once.
+  const LATER_AT_ONCE = 3;
+  const waiting = [];  // later pieces not asked for yet: [path, ask]
+  let laterAsked = 0;  // later pieces on their way
+  function fetchShard(path, later) {
     if (!shards.has(path)) {
-      const pending = fetchJson(path)
+      let ask;  // called with whether the piece takes one of the later ones' places
+      const asked = new Promise((resolve) => { ask = resolve; });
+      const pending = asked.then((place) => fetchJson(path)
         .then((data) => { shards.set(path, { entries: decodeShard(data, keyOf(path)) }); })
-        .catch(() => { shards.delete(path); failed.add(path); });
+        .catch(() => { shards.delete(path); failed.add(path); })
+        .then(() => { if (place) { laterAsked--; askLater(); } }));
       shards.set(path, { pending });
+      if (later) waiting.push([path, ask]); else ask(false);
+    } else if (!later) {
+      const at = waiting.findIndex(([waits]) => waits === path);
+      if (at >= 0) waiting.splice(at, 1)[0][1](false);
     }
+    askLater();
     return shards.get(path).pending || Promise.resolve();
+  }
+
+  function askLater() {
+    while (laterAsked < LATER_AT_ONCE && waiting.length) {
+      laterAsked++;
+      waiting.shift()[1](true);
+    }
   }
 
   const isLoaded = (path) => shards.has(path) && !shards.get(path).pending;
@@ -331,21 +387,8 @@
     return near ? fetchShard(near) : Promise.resolve();
   }
 
-  // What a query is matched against: the core's entries and those of the loaded shards it needs, each
-  // once; without signal, the near file's too.
-  let union = { signature: '', entries: null };  // the last union: consecutive keystrokes mostly need the same
-  function entriesFor(paths, offline) {
-    const signature = (offline && near ? paths.concat(near) : paths).filter(isLoaded).join(' ');
-    if (union.entries && union.signature === signature) return union.entries;
-    const out = core.entries.slice();
-    const seen = new Set();
-    for (const path of offline && near ? paths.concat(near) : paths) {
-      if (!isLoaded(path)) continue;
-      for (const e of shards.get(path).entries) if (!seen.has(e)) { seen.add(e); out.push(e); }
-    }
-    union = { signature, entries: out };
-    return out;
-  }
+  // What a query is matched against: the core's entries, then those of each loaded shard file.
+  const listsFor = (paths) => [core.entries].concat(paths.filter(isLoaded).map((path) => shards.get(path).entries));
 
   // -- matching ----------------------------------------------------------------------------
 
@@ -462,11 +505,17 @@
   // How well one term matches the entry itself (its names, a page's text), or null.
   function matchTerm(entry, term) {
     if (term.digits) return matchDigits(entry, term.text);
-    let found = bestMatch(entry.names, entry.kind === 'village' ? term.forVillages : term.alone);
+    let found = bestMatch(filled(entry).names, entry.kind === 'village' ? term.forVillages : term.alone);
     const keyword = matchKeywords(entry, term);
     if (keyword && (!found || compareMatches(keyword, found) < 0)) found = keyword;
     if (found || !entry.body) return found;
     return matchName(entry.body, term);
+  }
+
+  // matchTerm, worked out once for an entry however many ways to read the query share the term.
+  function matchOnce(entry, term) {
+    if (term.entry !== entry) { term.entry = entry; term.match = matchTerm(entry, term); }
+    return term.match;
   }
 
   // Whether a term that missed the entry's own names matches its township, county or advisor
@@ -481,14 +530,16 @@
   }
 
   // The entry's best match over the terms; every term must match it or its context, and one
-  // at least the entry itself. Null when the entry is not a result.
+  // at least the entry itself. Null when the entry is not a result: NEAR_MISS when every term
+  // matched, but only its context (typedOn).
+  const NEAR_MISS = plainMatch(IN_TEXT);
   function matchEntry(entry, terms) {
     let best = null;
     for (const term of terms) {
-      const match = matchTerm(entry, term);
+      const match = matchOnce(entry, term);
       if (match) { if (!best || compareMatches(match, best) < 0) best = match; } else if (!matchesContext(entry, term)) return null;
     }
-    return best;
+    return best || NEAR_MISS;
   }
 
   // Which of two results comes first: into how many words the query was read, where it matched
@@ -544,52 +595,132 @@
     return ways.sort((a, b) => a.length - b.length);
   }
 
-  // Whether an entry may match a term, as a cheap test before matching: a village or advisor can
-  // match a term itself only if it is in the term's shards (they list every name the term's first
-  // letters occur in), else only by its context. Without it, spaced pinyin (wang zhuang sha zhen:
-  // eight ways to read, the one-letter shards of four words) matched every entry in every way.
-  function mayMatch(entry, term) {
-    if (!entry.sharded || !term.keys) return true;
-    for (const key of term.keys) if (entry.keys.has(key)) return true;
-    return matchesContext(entry, term);
+  // Whether an entry may match every term of a way, as a cheap test before matching: a village or
+  // advisor can match a term itself only if it is in the term's shards (they list every name the
+  // term's first letters occur in), else only by its context. `own` has the bits (readQuery) of the
+  // terms whose shards list the entry (or that cannot tell); the way's other terms must match its
+  // context. Without it, spaced pinyin (wang zhuang sha zhen: eight ways to read, the one-letter
+  // shards of four words) matched every entry in every way.
+  function mayMatch(entry, way, own) {
+    const missing = way.need & ~own;
+    if (!missing) return true;
+    for (const term of way) if ((term.bit & missing) && !matchesContext(entry, term)) return false;
+    return true;
   }
 
-  function search(query, entries) {
-    const words = query.split(/[\s,，、]+/).filter(Boolean);
-    const ways = readingsOfWords(words).map((way) => way.map(parseTerm));
-    for (const way of ways) {
+  // The ways to read the query's words, as terms. A term is made once however many ways share it
+  // (wang in wang zhuang sha and in wang zhuangsha: its matches are worked out once an entry), with
+  // the keys of the shards that list every name it may match, and a bit, for mayMatch: `keyBits`
+  // maps a key to the bits of the terms it lists, `always` has those of the terms whose shards are
+  // not all in (they may match anything). Past 31 terms (nine words or more) a term has no bit and
+  // is simply matched.
+  function readQuery(words) {
+    const made = new Map(), keyBits = new Map();
+    let always = 0;
+    const ways = readingsOfWords(words).map((texts) => {
       let at = 0;  // the first word a term is made of
-      for (const term of way) {
-        // wang zhuang read as one word, wangzhuang, starts with wang's letters: it is in wang's shards
-        term.keys = loadedKeys(term.text) || loadedKeys(words[at]);
-        let text = words[at++];
-        while (at < words.length && text.length < term.text.length) text += words[at++];
-      }
+      const way = texts.map((text) => {
+        const first = words[at];
+        let joined = words[at++];
+        while (at < words.length && joined.length < text.length) joined += words[at++];
+        const id = text + ' ' + first;
+        if (!made.has(id)) {
+          const term = parseTerm(text);
+          // wang zhuang read as one word, wangzhuang, starts with wang's letters: it is in wang's shards
+          term.keys = loadedKeys(term.text) || loadedKeys(first);
+          term.bit = made.size < 31 ? 1 << made.size : 0;
+          term.entry = null;  // the entry last matched against, and how (matchOnce)
+          term.match = null;
+          if (term.keys) for (const key of term.keys) keyBits.set(key, (keyBits.get(key) || 0) | term.bit);
+          else always |= term.bit;
+          made.set(id, term);
+        }
+        return made.get(id);
+      });
+      way.need = way.reduce((bits, term) => bits | term.bit, 0);
+      return way;
+    });
+    return { ways, keyBits, always };
+  }
+
+  // The box's queries, one after another, and what each learns for the next. Pinyin is matched a
+  // letter at a time, so a query of letters and spaces that the previous query starts (wang zhuang
+  // sha zhe → wang zhuang sha zhen; wang zhuang → wang zhuang s) finds nothing that the previous one
+  // did not let through: a village or advisor of which no way to read the previous query had every
+  // term in its names or its context (township, county, advisor) has none for the new one either,
+  // since every way to read it, with its new letters or word left out, is a way to read the previous
+  // one, and a term matches wherever a longer one does. Such an entry is passed over; one that the
+  // previous query never met (a new shard's) is tried. The same query again (its other regions'
+  // shards came in) takes what it found before. Not for characters or digits: 王庄村民委员 finds
+  // nothing where 王庄村民委员会 finds 王庄村 (an official suffix), nor 法律援助怎 where 法律援助怎么申请
+  // finds legal aid (a keyword inside the question); two digits are text, three a phone number.
+  // Each entry keeps, of the last query that tried it (tried: its number), whether it matched
+  // (hit: 2, and how: found), matched only by its context (1) or not at all (0). Pages are tried
+  // every time: their text comes later.
+  let lastTyped = { query: null, id: 0, from: -1 };
+  function typedOn(query) {
+    const letters = /^[a-z ]+$/;
+    if (query !== lastTyped.query) {
+      const from = lastTyped.query !== null && letters.test(query) && letters.test(lastTyped.query)
+        && query.startsWith(lastTyped.query) ? lastTyped.id : -1;
+      lastTyped = { query, id: lastTyped.id + 1, from };
     }
+    return lastTyped;
+  }
+
+  // The query's results in the lists of entries (each entry counts once, whichever lists have it):
+  // how many, the first MAX_SHOWN in order, its terms as typed, the best match, and whether it
+  // searched every list (complete). `chain` (typedOn): the box's query, which notes on each village,
+  // township, unit and advisor what it found. `slice`: search the first `slice.all` lists, then the
+  // others until the page's clock passes `slice.until`, so that a task stays short (run).
+  let searches = 0;
+  function search(query, lists, chain, slice) {
+    const words = query.split(/[\s,，、]+/).filter(Boolean);
+    const { ways, keyBits, always } = readQuery(words);
     const terms = ways[ways.length - 1];  // as typed: what a snippet looks for
+    const seen = ++searches;
     // Only the results shown are kept in order: sorting every hit would cost most on the
     // shortest queries, which match the most entries.
     const top = [];
-    let count = 0;
-    for (const entry of entries) {
-      let match = null;
-      for (const way of ways) {  // fewest words first: the first reading that matches is the best
-        if (match && way.length > match.words) break;
-        if (!way.every((term) => mayMatch(entry, term))) continue;
-        const found = matchEntry(entry, way);
-        const read = found && { ...found, words: way.length };
-        if (read && (!match || compareMatches(read, match) < 0)) match = read;
-      }
-      if (!match) continue;
+    let count = 0, tries = 0, searched = 0, complete = true, late = false;
+    const add = (entry, match) => {
       count++;
       const hit = { entry, match };
-      if (top.length === MAX_SHOWN && compareHits(hit, top[MAX_SHOWN - 1]) >= 0) continue;
+      if (top.length === MAX_SHOWN && compareHits(hit, top[MAX_SHOWN - 1]) >= 0) return;
       let at = top.length;
       while (at > 0 && compareHits(hit, top[at - 1]) < 0) at--;
       top.splice(at, 0, hit);
       if (top.length > MAX_SHOWN) top.pop();
+    };
+    search: for (const list of lists) {
+      for (const entry of list) {
+        if (late && searched >= slice.all) { complete = false; break search; }
+        if (entry.seen === seen) continue;
+        entry.seen = seen;
+        const noted = chain && entry.kind !== 'page';
+        if (noted && entry.tried === chain.id) { if (entry.hit === 2) add(entry, entry.found); continue; }
+        if (noted && entry.tried === chain.from && entry.hit === 0) { entry.tried = chain.id; continue; }
+        if (slice && ++tries % 256 === 0) late = performance.now() > slice.until;
+        let own = -1;  // a county, township or page may match any term
+        if (entry.sharded) {
+          own = always;
+          for (const key of entry.keys) own |= keyBits.get(key) || 0;
+        }
+        let match = null, near = false;
+        for (const way of ways) {  // fewest words first: the first reading that matches is the best
+          if (match && way.length > match.words) break;
+          if (!mayMatch(entry, way, own)) continue;
+          const found = matchEntry(entry, way);
+          if (found === NEAR_MISS) { near = true; continue; }
+          const read = found && { ...found, words: way.length };
+          if (read && (!match || compareMatches(read, match) < 0)) match = read;
+        }
+        if (noted) { entry.tried = chain.id; entry.hit = match ? 2 : near ? 1 : 0; entry.found = match; }
+        if (match) add(entry, match);
+      }
+      searched++;
     }
-    return { count, top: top.map((hit) => hit.entry), terms, best: top.length ? top[0].match : null };
+    return { count, top: top.map((hit) => hit.entry), terms, best: top.length ? top[0].match : null, complete };
   }
 
   // -- typos: one letter wrong, missing, extra or two swapped, in pinyin ------------------------
@@ -662,7 +793,7 @@
       // Only what is fetched already: a correction that needs other shards (its first letters
       // differ from the query's) is not tried, to keep a typo from fetching half the province.
       if (!needed.first.concat(needed.later).every(isLoaded)) { setTimeout(step, 0, at + 1); return; }
-      const found = search(text, entriesFor(needed.first.concat(needed.later)));
+      const found = search(text, listsFor(needed.first.concat(needed.later)));
       if (found.count) {
         const score = [readsAsPinyin(fixed), found.best.shortened ? 0 : 1, fixed.length, found.best.place === EXACT ? 1 : 0, found.count];
         const k = best ? score.findIndex((v, i) => v !== best.score[i]) : -1;
@@ -694,17 +825,25 @@
 
   // state: busy (more is being fetched for this query), further (other regions' pieces among it),
   // offline (some shards could not be fetched).
+  // The list is made again only when what it shows changed: a search that goes on over other
+  // regions' pieces mostly changes the count alone.
+  let listed = '';
   function show(found, query, corrected, state) {
     const { busy, further, offline } = state || {};
-    list.textContent = '';
-    for (const entry of found.top) {
-      const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
-      a.href = entry.url;
-      name.textContent = entry.name;
-      line.textContent = entry.kind === 'page' ? snippet(entry, found.terms) : entry.line;
-      a.append(name, line);
-      li.append(a);
-      list.append(li);
+    const rows = found.top.map(filled).map((entry) => [entry.url, entry.name, entry.kind === 'page' ? snippet(entry, found.terms) : entry.line]);
+    const rowsKey = JSON.stringify(rows);
+    if (rowsKey !== listed || rows.length !== list.childElementCount) {
+      listed = rowsKey;
+      list.textContent = '';
+      for (const [url, text, sub] of rows) {
+        const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
+        a.href = url;
+        name.textContent = text;
+        line.textContent = sub;
+        a.append(name, line);
+        li.append(a);
+        list.append(li);
+      }
     }
     const more = further ? '，正在查找其他地方…' : offline ? '（没有网络：只查了附近和查过的地方）' : '';
     say(corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
@@ -719,7 +858,15 @@
   }
 
   // Search what is in for the query now, and fetch what it still needs: the first results wait for the
-  // core and the near shard pieces only; the others are fetched after them, and the results shown again.
+  // core and the near shard pieces only; the others are fetched after them, and the results shown
+  // again as they come. A task searches the core, then the shard files, the reader's region's first
+  // and the smallest first (wz before w: the likeliest places), for SLICE_MS at the most once the
+  // core is done (a word more for a province can bring 8,000 places to try; the 16 pieces of a
+  // one-letter shard hold 45,000 villages); the next task searches on, so that a keystroke never
+  // waits long behind it.
+  const SLICE_MS = 30;
+  let searchingOn = 0;  // the task that searches on, when one is due
+  const searchOn = () => { searchingOn = searchingOn || setTimeout(() => { searchingOn = 0; if (!panel.hidden) run(); }, 0); };
   function run() {
     correcting++;  // a new query: corrections of the last one are stale
     const query = normalize(input.value);
@@ -734,7 +881,7 @@
     if (missing.length) {
       if (!list.childElementCount) say('正在载入搜索数据…');
       panel.setAttribute('aria-busy', 'true');
-      Promise.all(missing.map(fetchShard)).then(again);
+      Promise.all(missing.map((path) => fetchShard(path))).then(again);
       return;
     }
     const later = needed.later.filter((path) => !isLoaded(path) && !failed.has(path));
@@ -742,14 +889,20 @@
     const nearPending = offline && (near === undefined || (near && !isLoaded(near) && !failed.has(near)));
     // The pages' text: only a query with characters or digits can match it.
     const textPending = !core.pages.every((p) => p.body) && textFailedFor !== query && !/^[a-z\s]+$/.test(query);
-    const found = search(query, entriesFor(all, offline));
-    show(found, query, null, { busy: later.length > 0 || textPending || nearPending, further: later.length > 0, offline });
+    const bySize = (a, b) => a.length - b.length;
+    const first = listsFor(offline && near ? needed.first.concat(near) : needed.first).slice(1).sort(bySize);
+    const others = listsFor(needed.later).slice(1).sort(bySize);
+    const found = search(query, [core.entries].concat(first, others), typedOn(query), { all: 1, until: performance.now() + SLICE_MS });
+    const unsearched = !found.complete;
+    const further = later.length > 0 || unsearched;
+    show(found, query, null, { busy: further || textPending || nearPending, further, offline });
     if (!pageText && textFailedFor !== query) loadPageText();
+    if (unsearched) searchOn();
     if (nearPending) {
       loadNear().then(again);
     } else if (later.length) {
-      Promise.all(later.map(fetchShard)).then(again);
-    } else {
+      for (const path of later) fetchShard(path, true).then(searchOn);
+    } else if (!unsearched) {
       loadNear();
       if (!found.count && /[a-z]/.test(query)) correct(query, (best) => { if (best && !panel.hidden) show(best.found, query, best.text); });
     }
