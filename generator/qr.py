@@ -182,13 +182,11 @@ def _codeword_bits(data: bytes, version: int, blocks: tuple[tuple[int, ...], ...
     """The symbol's codewords as bits, as qrcode's ``create_data`` makes them for one byte-mode
     segment: mode, length, data, terminator, padding; then each block's error correction, and
     both interleaved block by block."""
-    capacity = 8 * sum(d for d, _ in blocks)
-    bits = "0100" + format(len(data), f"0{8 if version < 10 else 16}b")  # byte mode; the count's width by version
-    bits += format(int.from_bytes(data, "big"), f"0{8 * len(data)}b") if data else ""
-    bits += "0" * min(capacity - len(bits), 4)
-    bits += "0" * (-len(bits) % 8)
+    # byte mode: 4 bits of mode and 8 or 16 of count leave the data 4 bits short of a byte boundary,
+    # and the room (whole codewords) is as short: the 4-bit terminator always fits and ends the last byte
+    bits = "0100" + format(len(data), f"0{8 if version < 10 else 16}b") + "".join(f"{b:08b}" for b in data) + "0000"
     stream = int(bits, 2).to_bytes(len(bits) // 8, "big")
-    stream += bytes((0xEC, 0x11)[i % 2] for i in range(capacity // 8 - len(stream)))  # qrcode's PAD0, PAD1
+    stream += bytes((0xEC, 0x11)[i % 2] for i in range(sum(d for d, _ in blocks) - len(stream)))  # qrcode's PAD0, PAD1
     data_blocks, ec_blocks, start = [], [], 0
     for count, ec in blocks:
         block = stream[start : start + count]
@@ -196,7 +194,7 @@ def _codeword_bits(data: bytes, version: int, blocks: tuple[tuple[int, ...], ...
         data_blocks.append(block)
         ec_blocks.append(_error_correction(block, ec))
     codewords = bytes(b[i] for i in range(max(map(len, data_blocks))) for b in data_blocks if i < len(b))
-    codewords += bytes(b[i] for i in range(max(map(len, ec_blocks))) for b in ec_blocks if i < len(b))
+    codewords += bytes(b[i] for i in range(len(ec_blocks[0])) for b in ec_blocks)  # every block has as many
     return format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b")
 
 
@@ -204,9 +202,9 @@ def _byte_mode_version(length: int) -> int:
     """The smallest version that holds one byte-mode segment of ``length`` bytes at level M, as
     qrcode's ``best_fit`` finds it (without putting the bits one by one): the count takes 8 bits up
     to version 9 and 16 from version 10."""
-    version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 8 + 8 * length, 1)
+    version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 8 + 8 * length)
     if version >= 10:
-        version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 16 + 8 * length, version)
+        version = bisect_left(BIT_LIMIT_TABLE[ERROR_CORRECT_M], 4 + 16 + 8 * length)
     if version > 40:
         raise DataOverflowError(f"{length} bytes do not fit in a QR code at level M")
     return version

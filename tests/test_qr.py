@@ -220,7 +220,7 @@ def test_the_version_for_a_length_is_the_one_qrcode_chooses_at_every_boundary() 
     for version in range(1, 41):
         for length in (_capacity(version), _capacity(version) + 1):
             if length > _capacity(40):
-                with pytest.raises(qrcode.exceptions.DataOverflowError):
+                with pytest.raises(qrcode.exceptions.DataOverflowError, match=f"{length} bytes do not fit"):
                     qr._byte_mode_version(length)
                 continue
             reference = qrcode.QRCode(error_correction=M)
