@@ -138,9 +138,7 @@ class Checker:
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
         """Add a problem at ``node``, or at its key ``at_key`` (a problem about a key points at the key)."""
-        line, col = node.line, node.column
-        if at_key and node.keys and at_key in node.keys:
-            line, col = node.keys[at_key]
+        line, col = node.keys[at_key] if at_key is not None and node.keys else (node.line, node.column)
         self.problems.append(Problem(doc.path, line, col, level, path, message, code))
 
     # -- the schema pass -------------------------------------------------------

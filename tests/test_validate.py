@@ -664,3 +664,24 @@ def test_with_cities_every_unit_names_its_city(tmp_path: Path) -> None:
     edit(root, "counties.yaml", "    city: '3715'\n", "", 1)
     (p,) = read_roster(root).problems
     assert (p.code, p.field, p.line) == ("missing-field", "counties[0].city", 2), p.format()
+
+
+def test_a_problem_about_a_key_points_at_the_key_even_an_empty_one(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    for key in ("phnoe", "''"):
+        line = edit(root, "advisors.yaml", "    phone: '13905350002'\n", f"    phone: '13905350002'\n    {key}: x\n") + 1
+        (p,) = read_roster(root).problems
+        assert (p.code, p.line, p.column) == ("unknown-field", line, 5), p.format()
+        edit(root, "advisors.yaml", f"    {key}: x\n", "")
+
+
+def test_every_kind_of_field_has_words_for_what_it_expects() -> None:
+    from generator.schema import Choice, Code, Count, Field, Flag, Id, IdCard, Phone, Text, Url
+    from generator.validate import kind_words
+
+    words = {Text(): "text", Id(): "an id", Phone(): "a phone number", Url(): "a web address", Flag(): "true or false",
+             Count(): "a whole number", IdCard(): "an ID-card number", Choice(("a", "b")): "one of a, b",
+             Code(9, "township"): "a 9-digit code", Ref("advisor"): "an advisor id", Ref("county"): "a county id",
+             Refs("village"): "a list of village ids", Records("city"): "a list of city records",
+             Record("centre"): "a centre record", Record("organization"): "an organization record"}
+    assert {kind: kind_words(Field("x", kind)) for kind in words} == words

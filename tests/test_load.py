@@ -1,0 +1,155 @@
+"""From roster files to the model (generator/load.py): what the files say, the model holds; published
+fields only; a malformed record is left out (the validator names it), an optional field left blank
+is empty, never invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import build_roster, load_documents, read_programme
+from generator.model import (
+    Advisor,
+    Centre,
+    City,
+    County,
+    Organization,
+    Programme,
+    Retired,
+    Roster,
+    Township,
+    Village,
+    Workstation,
+)
+from roster_edit import SMALL, copy_roster, edit
+
+HOURS = "周一至周五 9:00—17:00"
+
+
+def small_model() -> Roster:
+    """The small roster (tests/rosters/small) as the model must hold it, written out in full."""
+    def village(code: str, name: str, advisor: str, studio: str | None = None) -> Village:
+        return Village(code, name, code[:9], advisor, studio)
+
+    return Roster(
+        programme=Programme(name="一乡镇一团队、一村居一顾问", city="聊城市", province="山东省", hotline="12348",
+                            local_hotline="0635-12348", base_url="https://fw.lc.example/", sample=True,
+                            max_villages_per_advisor=3, coverage_gap="error"),
+        counties=(
+            County("371502", "东昌府区", "county", "371502",
+                   Centre("东昌府区公共法律服务中心", "东昌府区柳园南路10号", "0635-8210001", HOURS)),
+            County("kaifaqu", "聊城经济技术开发区", "zone", None,
+                   Centre("开发区公共法律服务中心", "开发区黄山南路6号", "0635-8210002", HOURS)),
+        ),
+        organizations=(
+            Organization("JO001", "古楼街道司法所", "judicial-office", "371502", "371502001", None, "0635-8410001"),
+            Organization("JO002", "蒋官屯街道司法所", "judicial-office", "kaifaqu", "371502010", None, None),
+            Organization("LF001", "山东泰和律师事务所", "law-firm", "371502", None, "东昌府区东昌路1号", "0635-8310001"),
+            Organization("LS001", "古楼法律服务所", "legal-service-office", "371502", "371502001", None, None),
+        ),
+        advisors=(
+            Advisor("A0001", "王建国", "lawyer", "LF001", "13905350001"),
+            Advisor("A0002", "李秀英", "legal-worker", "LS001", "13905350002"),
+            Advisor("A0003", "张伟", "judicial-officer", "JO001", "0635-8410001"),
+            Advisor("A0004", "刘洋", "lawyer", "LF001", "15805350004"),
+            Advisor("A0005", "赵敏", "judicial-officer", "JO002", "18605350005"),
+        ),
+        townships=(
+            Township("371502001", "古楼街道", "371502", Workstation("古楼街道便民服务中心二楼", "0635-8410001", HOURS),
+                     ("A0003", "A0001", "A0002"), (
+                         village("371502001001", "古城社区居委会", "A0001", "古城社区党群服务中心"),
+                         village("371502001002", "湖南社区居委会", "A0001", "湖南社区党群服务中心"),
+                         village("371502001003", "王庄村委会", "A0002"))),
+            Township("371502010", "蒋官屯街道", "kaifaqu", Workstation("蒋官屯街道办事处一楼", "0635-8430001", HOURS),
+                     ("A0005",), (
+                         village("371502010001", "余庄村委会", "A0005"),
+                         village("371502010002", "玉庄村委会", "A0005"),
+                         village("371502010003", "窎桥社区居委会", "A0005"))),
+            Township("371502102", "堂邑镇", "371502", Workstation("堂邑镇政府院内", "0635-8420001", HOURS),
+                     ("A0004", "A0002"), (
+                         village("371502102001", "前董村村民委员会", "A0004"),
+                         village("371502102002", "王庄村委会", "A0004"),
+                         village("371502102003", "堌堆村委会", "A0002"))),
+        ),
+    )
+
+
+def test_the_model_holds_what_the_roster_says_and_no_private_field() -> None:
+    roster = build_roster(load_documents(SMALL))
+    assert roster == small_model()
+    assert "SENTINEL" not in repr(roster)  # an advisor's id card, home address, notes: checked, never loaded
+
+
+def test_a_lenient_build_leaves_out_malformed_records_and_keeps_blanks_empty(tmp_path: Path) -> None:
+    """Records without what identifies them are left out; optional fields left out are empty; a
+    number written unquoted is text; text is trimmed."""
+    root = copy_roster(tmp_path)
+    (root / "counties.yaml").write_text(
+        "counties:\n"
+        "  - id: '371502'\n    code: 371502\n    name: ' 东昌府区 '\n"  # no kind, no centre: a county without one
+        "  - id: kaifaqu\n    kind: zone\n    centre: {phone: '0635-8210002'}\n"
+        "  - name: 无编号\n    kind: zone\n"  # no id: left out
+        "  - just text\n",
+        encoding="utf-8")
+    edit(root, "organizations.yaml", "    kind: law-firm\n", "")  # LF001 without a kind: left out
+    edit(root, "advisors.yaml", "    phone: '13905350002'\n", "")  # A0002 without a phone: left out
+    edit(root, "371502001-古楼街道.yaml", "  team: ['A0003', 'A0001', 'A0002']", "  team: ['A0003', '', [A0001], ' A0002 ']")
+    edit(root, "371502001-古楼街道.yaml", "  - code: '371502001002'\n", "  - kode: '371502001002'\n")
+    edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor: ''\n    studio: ''\n")
+    edit(root, "371502102-堂邑镇.yaml", "  code: '371502102'\n", "")  # a township without a code: left out
+    edit(root, "371502010-蒋官屯街道.yaml", "  workstation:\n", "  workstatio:\n")
+    roster = build_roster(load_documents(root))
+    assert roster.counties == (
+        County("371502", "东昌府区", "county", "371502", Centre("", "", "", "")),
+        County("kaifaqu", "", "zone", None, Centre("", "", "0635-8210002", "")),
+    )
+    assert [o.id for o in roster.organizations] == ["JO001", "JO002", "LS001"]
+    assert [a.id for a in roster.advisors] == ["A0001", "A0003", "A0004", "A0005"]
+    assert [t.code for t in roster.townships] == ["371502001", "371502010"]
+    gulou, jiangguantun = roster.townships
+    assert gulou.team == ("A0003", "A0002")
+    assert [(v.code, v.advisor, v.studio) for v in gulou.villages] == [
+        ("371502001001", "A0001", "古城社区党群服务中心"), ("371502001003", None, None)]
+    assert jiangguantun.workstation == Workstation("", "", "")
+
+
+def test_cities_and_retired_codes_reach_the_model(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    (root / "cities.yaml").write_text(
+        "cities:\n"
+        "  - id: '3715'\n    name: 聊城市\n    code: '3715'\n    local_hotline: '0635-12348'\n"
+        "    base_url: https://lc.example/\n"
+        "  - id: '3716'\n    name: 滨州市\n    code: 3716\n    local_hotline: '0543-12348'\n"
+        "  - name: 无编号\n",
+        encoding="utf-8")
+    edit(root, "counties.yaml", "    kind: county\n", "    kind: county\n    city: '3715'\n")
+    (root / "retired.yaml").write_text(
+        "villages:\n"
+        "  - code: '371502102009'\n    name: 小王庄村委会\n    township: '371502102'\n    year: 2021\n"
+        "    kind: merged\n    successors: ['371502102001', '', [x]]\n"
+        "  - code: '371502102008'\n    name: 大王庄村委会\n    township: '371502102'\n    year: '2021'\n"
+        "    kind: merged\n    successors: ['371502102001']\n"  # the year as text: left out
+        "  - code: '371502102007'\n    township: '371502102'\n    year: 2020\n    kind: renamed\n"
+        "townships:\n"
+        "  - code: '371502103'\n    name: 旧镇\n    county: '371502'\n    year: 2019\n    kind: merged\n"
+        "    successors: ['371502102']\n"
+        "  - code: '371502104'\n    name: 无年\n    county: '371502'\n    kind: merged\n",
+        encoding="utf-8")
+    roster = build_roster(load_documents(root))
+    assert roster.cities == (City("3715", "聊城市", "3715", "0635-12348", "https://lc.example/"),
+                             City("3716", "滨州市", "3716", "0543-12348", None))
+    assert roster.counties[0].city == "3715" and roster.counties[1].city is None
+    assert roster.retired_villages == (
+        Retired("371502102007", "", "371502102", 2020, "renamed", ()),
+        Retired("371502102009", "小王庄村委会", "371502102", 2021, "merged", ("371502102001",)),
+    )
+    assert roster.retired_townships == (Retired("371502103", "旧镇", "371502", 2019, "merged", ("371502102",)),)
+
+
+def test_the_programme_reads_blanks_as_empty_and_its_address_ends_in_one_slash(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    (root / "programme.yaml").write_text("name: 项目\nbase_url: https://fw.lc.example//\nhotline: [12348]\n",
+                                         encoding="utf-8")
+    assert read_programme(load_documents(root)) == Programme(
+        name="项目", city="", province="", hotline="", local_hotline="", base_url="https://fw.lc.example/")
+    (root / "programme.yaml").unlink()
+    assert read_programme(load_documents(root)) == Programme("", "", "", "", "", "/")
