@@ -161,10 +161,8 @@ class Checker:
                     self.report(doc, node, "error", where, f"expected a field '{name}' ({kind_words(f)}) in this {record}, found none; add it", "missing-field")
                 continue
             if child.value is None or child.value == "":
-                if f.required:
+                if f.required:  # an optional one left empty is absent (a village without an advisor: a gap)
                     self.report(doc, child, "error", where, f"expected {kind_words(f)}, found an empty value; fill it in", "empty-value")
-                elif isinstance(f.kind, Ref):  # an empty village advisor is a gap: coverage() needs to see it
-                    self.refs[f.kind.target].append(Seen("", doc, child, where, node, record, name))
                 continue
             self.value(doc, child, f, where, node, record)
 

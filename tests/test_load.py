@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.load import build_roster, load_documents, read_programme
 from generator.model import (
     Advisor,
@@ -153,3 +155,25 @@ def test_the_programme_reads_blanks_as_empty_and_its_address_ends_in_one_slash(t
         name="项目", city="", province="", hotline="", local_hotline="", base_url="https://fw.lc.example/")
     (root / "programme.yaml").unlink()
     assert read_programme(load_documents(root)) == Programme("", "", "", "", "", "/")
+
+
+def test_the_roster_is_its_files_the_optional_ones_when_there_and_its_township_files_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)  # paths are shown relative to the working folder
+    unit = "regions/371502-东昌府区/"
+    (root / unit / "notes.txt").write_text("not a township\n", encoding="utf-8")
+    (root / unit / "371502000-新.yml").write_text("township: {code: '371502000'}\n", encoding="utf-8")
+    (root / "retired.yaml").write_text("villages: []\n", encoding="utf-8")
+    docs = load_documents(root)
+    assert [(d.path, d.record) for d in docs.items] == [
+        ("data/programme.yaml", "programme"), ("data/counties.yaml", "counties-file"),
+        ("data/organizations.yaml", "organizations-file"), ("data/advisors.yaml", "advisors-file"),
+        ("data/retired.yaml", "retired-file"),
+        (f"data/{unit}371502000-新.yml", "township-file"), (f"data/{unit}371502001-古楼街道.yaml", "township-file"),
+        (f"data/{unit}371502102-堂邑镇.yaml", "township-file"),
+        ("data/regions/kaifaqu-聊城经济技术开发区/371502010-蒋官屯街道.yaml", "township-file"),
+    ]
+    assert docs.problems == [] and all(d.root is not None for d in docs.items)
+    monkeypatch.chdir(SMALL)  # a roster outside the working folder is shown by its full path
+    assert load_documents(root).items[0].path == str(root / "programme.yaml")

@@ -150,6 +150,8 @@ SINCE_CASES: dict[str, tuple[Fault, str]] = {
     "vanished-code": (vanished, "expected village 371502102003 堌堆村委会, which"),
 }
 EXCEL_CODES = {"number-cell", "bad-sheet"}  # tests/test_excel.py
+#: Problems that do not stop a build: the roster is usable as it is (gaps are errors unless the programme says otherwise).
+WARNINGS = {"misplaced-township", "advisor-overloaded", "advisor-idle"}
 
 
 def test_every_code_has_a_case() -> None:
@@ -213,6 +215,7 @@ def test_fault_is_reported_where_it_is(code: str, tmp_path: Path, monkeypatch: p
         assert p.column >= 1
     assert text.endswith(f"[{code}]")
     assert "expected" in p.message and "found" in p.message, text
+    assert p.level == ("warning" if code in WARNINGS else "error"), text
 
 
 def test_warnings_are_warnings_and_gaps_errors(tmp_path: Path) -> None:
@@ -522,6 +525,19 @@ def unreadable_files(root: Path) -> None:
     edit(root, GULOU, "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
 
 
+def text_limits(root: Path) -> None:
+    """Values at and past their length limits, blank, invisible or repeated."""
+    path = root / "advisors.yaml"
+    with path.open("a", encoding="utf-8") as f:  # an id of 64 characters fits (an idle advisor); of 65 does not
+        for n in (64, 65):
+            f.write(f"  - id: {'A' * n}\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '110'\n")
+    edit(root, "advisors.yaml", "name: 李秀英", "name: " + "李" * 200)  # text of 200 fits; of 201 does not
+    edit(root, "advisors.yaml", "name: 张伟", "name: " + "张" * 201)
+    edit(root, "advisors.yaml", "name: 王建国", "name: '  '")
+    edit(root, "organizations.yaml", "name: 古楼法律服务所", "name: \"古楼法律\\u2066服务所\"")
+    edit(root, TANGYI, "team: ['A0004', 'A0002']", "team: ['A0002', 'A0004', 'A0002', 'A0004']")
+
+
 def programme_list(root: Path) -> None:
     write(root, "programme.yaml", "- max_villages_per_advisor: 1\n")
 
@@ -541,6 +557,7 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
     "policy-bool": policy_bool,
     "policy-strict": policy_strict,
     "record-faults": record_faults,
+    "text-limits": text_limits,
     "unreadable-files": unreadable_files,
     "programme-list": programme_list,
     "empty-programme": empty_programme,
