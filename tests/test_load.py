@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import build_roster, load_documents, read_programme
+from generator.load import build_roster, load_documents, parse_yaml, read_programme
 from generator.model import (
     Advisor,
     Centre,
@@ -22,6 +22,7 @@ from generator.model import (
     Village,
     Workstation,
 )
+from generator.validate import validate_roster
 from roster_edit import SMALL, copy_roster, edit
 
 HOURS = "周一至周五 9:00—17:00"
@@ -177,3 +178,20 @@ def test_the_roster_is_its_files_the_optional_ones_when_there_and_its_township_f
     assert docs.problems == [] and all(d.root is not None for d in docs.items)
     monkeypatch.chdir(SMALL)  # a roster outside the working folder is shown by its full path
     assert load_documents(root).items[0].path == str(root / "programme.yaml")
+
+
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    path = root / "programme.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as Notepad and Excel save UTF-8
+    docs = load_documents(root)
+    assert docs.problems == [] and validate_roster(docs) == []
+    assert read_programme(docs) == small_model().programme
+
+
+def test_bytes_not_utf8_are_placed_and_called_gbk_only_when_they_are() -> None:
+    (gbk,) = parse_yaml("a: 1\nname: 王庄\n".encode("gbk"), "p.yaml")[1]
+    (neither,) = parse_yaml(b"a: 1\nname: \xff\xfe\n", "p.yaml")[1]
+    assert (gbk.code, gbk.line, gbk.column) == (neither.code, neither.line, neither.column) == ("not-utf8", 2, 7)
+    assert "found byte 0xCD that is not UTF-8. It looks like GBK" in gbk.message
+    assert neither.message.startswith("expected UTF-8 text, found byte 0xFF that is not UTF-8. save the file as 'UTF-8'")
