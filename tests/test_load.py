@@ -195,3 +195,22 @@ def test_bytes_not_utf8_are_placed_and_called_gbk_only_when_they_are() -> None:
     assert (gbk.code, gbk.line, gbk.column) == (neither.code, neither.line, neither.column) == ("not-utf8", 2, 7)
     assert "found byte 0xCD that is not UTF-8. It looks like GBK" in gbk.message
     assert neither.message.startswith("expected UTF-8 text, found byte 0xFF that is not UTF-8. save the file as 'UTF-8'")
+
+
+def test_a_missing_regions_folder_or_a_file_in_its_place_is_a_problem(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (root / "regions").rename(tmp_path / "moved")
+    (missing,) = load_documents(root).problems
+    (root / "regions").write_text("townships\n", encoding="utf-8")
+    (a_file,) = load_documents(root).problems
+    for p, why in ((missing, "No such file or directory"), (a_file, "Not a directory")):
+        assert p.format() == (f"data/regions: error: expected a folder of township files, found one that cannot be read "
+                              f"({why}); fix or remove it [unreadable-file]")
+
+
+def test_a_key_that_is_not_text_is_shown_as_a_question_mark() -> None:
+    root, problems = parse_yaml(b"~: 1\n[a]: 2\nb: 3\n", "p.yaml")
+    assert root is not None and list(root.value) == ["?", "b"]
+    assert [(p.code, p.line, p.field) for p in problems] == [("duplicate-key", 2, "?")]

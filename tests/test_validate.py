@@ -113,7 +113,7 @@ CASES: dict[str, tuple[Fault, str]] = {
     "missing-file": (remove("counties.yaml"), "counties.yaml"),
     "yaml-alias": (replace("programme.yaml", "city: 聊城市", "city: &c 聊城市\nprovince: *c"), "anchor or alias"),
     "too-deep": (replace("programme.yaml", "city: 聊城市", "city: " + "[" * 30 + "]" * 30), "at most 20 levels"),
-    "too-large": (too_large, "at most 10 MB"),
+    "too-large": (too_large, "at most 10 MB, found 10.5 MB"),
     "unreadable-file": (folder_for_file, "found a folder"),
     "bad-text": (replace("advisors.yaml", "name: 李秀英", "name: \"李秀\\u202e英\""), "U+202E at position 3"),
     "repeated-reference": (replace("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', 'A0004']"), "found 'A0004' again"),
