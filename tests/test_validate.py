@@ -538,6 +538,27 @@ def text_limits(root: Path) -> None:
     edit(root, TANGYI, "team: ['A0004', 'A0002']", "team: ['A0002', 'A0004', 'A0002', 'A0004']")
 
 
+def retirements(root: Path) -> None:
+    """Every rule of retired.yaml, for villages and townships."""
+    write(root, "retired.yaml", """\
+villages:
+  - {code: '371502102009', name: 甲村, township: '371502102', year: 2021, kind: abolished, successors: ['371502102001']}
+  - {code: '371502102008', name: 乙村, township: '371502102', year: 2021, kind: split, successors: ['371502102001']}
+  - {code: '371502102007', name: 丙村, township: '371502102', year: 2021, kind: merge, successors: []}
+  - {code: '371502102006', name: 丁村, township: '371502102', year: 2020, kind: renamed, successors: ['371502102005']}
+  - {code: '371502102005', name: 戊村, township: '371502102', year: 2021, kind: split, successors: ['371502102001', '371502102002']}
+  - {code: '371502102004', name: 己村, township: '371502102', year: 2021, kind: abolished}
+  - {code: '371502102010', name: 庚村, township: '371502102', year: 2021, kind: merged}
+townships:
+  - {code: '371502102', name: 堂邑镇, county: '371502', year: 2021, kind: merged, successors: ['371502001']}
+  - {code: '371502103', name: 甲镇, county: '371502', year: 2021, kind: merged, successors: ['371502104']}
+  - {code: '371502104', name: 乙镇, county: '371502', year: 2021, kind: moved, successors: ['371502103']}
+  - {code: '371502105', name: 丙镇, county: '371502', year: 2021, kind: renamed, successors: ['371502199']}
+  - {code: '371502106', name: 丁镇, county: '371502', year: 2021, kind: merged, successors: ['371502107']}
+  - {code: '371502107', name: 戊镇, county: kaifaqu, year: 2022, kind: merged, successors: ['371502010']}
+""")
+
+
 def programme_list(root: Path) -> None:
     write(root, "programme.yaml", "- max_villages_per_advisor: 1\n")
 
@@ -558,6 +579,7 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
     "policy-strict": policy_strict,
     "record-faults": record_faults,
     "text-limits": text_limits,
+    "retirements": retirements,
     "unreadable-files": unreadable_files,
     "programme-list": programme_list,
     "empty-programme": empty_programme,
