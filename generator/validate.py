@@ -196,7 +196,7 @@ class Checker:
                         self.record(doc, item, kind.name, item_path)
                     elif (text := scalar_text(item)) is None:
                         self.not_text(doc, item, item_path, f"{article(kind.target)} {kind.target} id")
-                    else:
+                    elif not text or self.plain_text(doc, item, f, Ref(kind.target), text, item_path):  # bounded, printable
                         if text in listed:
                             self.report(doc, item, "error", item_path, f"expected each {kind.target} once in this list, found '{text[:60]}' again; remove the repeat", "repeated-reference")
                         listed.add(text)

@@ -107,6 +107,8 @@ FAULTS = [
     ("advisors.yaml", "id: A0005", "id: A" + "5" * 300, "too-large"),
     ("advisors.yaml", "name: 李秀英", "name: " + "李" * 1_000_000, "too-large"),
     ("advisors.yaml", "name: 李秀英", "name: '   '", "empty-value"),
+    ("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', '" + "A" * 1_000_000 + "']", "too-large"),
+    ("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', \"A0002\\e[2J\"]", "bad-text"),
     ("371502102-堂邑镇.yaml", "'371502102003'", "'３７１５０２１０２００３'", "bad-code"),
     ("371502102-堂邑镇.yaml", "'371502102003'", "'٣٧١٥٠٢١٠٢٠٠٣'", "bad-code"),
     ("advisors.yaml", "name: 李秀英", "name: .nan", "wrong-type"),

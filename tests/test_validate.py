@@ -535,7 +535,9 @@ def text_limits(root: Path) -> None:
     edit(root, "advisors.yaml", "name: 张伟", "name: " + "张" * 201)
     edit(root, "advisors.yaml", "name: 王建国", "name: '  '")
     edit(root, "organizations.yaml", "name: 古楼法律服务所", "name: \"古楼法律\\u2066服务所\"")
-    edit(root, TANGYI, "team: ['A0004', 'A0002']", "team: ['A0002', 'A0004', 'A0002', 'A0004']")
+    long = "B" * 62  # a list item is bounded and printable too, and quoted up to 60 characters
+    edit(root, TANGYI, "team: ['A0004', 'A0002']",
+         f"team: ['A0002', 'A0004', 'A0002', 'A0004', '{'C' * 65}', \"A\\u202e1\", '{long}', '{long}']")
 
 
 def retirements(root: Path) -> None:
