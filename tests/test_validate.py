@@ -561,6 +561,22 @@ townships:
 """)
 
 
+def cities(root: Path) -> None:
+    """A province's roster: units in the wrong city, without one, in an unknown one; a zone's township outside its city."""
+    write(root, "cities.yaml", CITIES)
+    centre = "    centre: {name: 中心, address: 地址, phone: '0635-8210001', hours: 全天}\n"
+    write(root, "counties.yaml", "counties:\n"
+          + "  - id: '371502'\n    code: '371502'\n    name: 东昌府区\n    kind: county\n    city: '3716'\n" + centre
+          + "  - id: kaifaqu\n    name: 聊城经济技术开发区\n    kind: zone\n    city: '3716'\n" + centre
+          + "  - id: '371503'\n    code: '371503'\n    name: 茌平区\n    kind: county\n" + centre
+          + "  - id: '371504'\n    code: '371504'\n    name: 阳谷县\n    kind: county\n    city: '3799'\n" + centre)
+
+
+def cities_without_units(root: Path) -> None:
+    write(root, "cities.yaml", CITIES)
+    (root / "counties.yaml").unlink()
+
+
 def programme_list(root: Path) -> None:
     write(root, "programme.yaml", "- max_villages_per_advisor: 1\n")
 
@@ -582,6 +598,8 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
     "record-faults": record_faults,
     "text-limits": text_limits,
     "retirements": retirements,
+    "cities": cities,
+    "cities-without-units": cities_without_units,
     "unreadable-files": unreadable_files,
     "programme-list": programme_list,
     "empty-programme": empty_programme,
