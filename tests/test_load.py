@@ -100,6 +100,8 @@ def test_a_lenient_build_leaves_out_malformed_records_and_keeps_blanks_empty(tmp
     edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor: ''\n    studio: ''\n")
     edit(root, "371502102-堂邑镇.yaml", "  code: '371502102'\n", "")  # a township without a code: left out
     edit(root, "371502010-蒋官屯街道.yaml", "  workstation:\n", "  workstatio:\n")
+    edit(root, "371502010-蒋官屯街道.yaml", "  county: kaifaqu\n", "")
+    edit(root, "371502010-蒋官屯街道.yaml", "    name: 余庄村委会\n", "")
     roster = build_roster(load_documents(root))
     assert roster.counties == (
         County("371502", "东昌府区", "county", "371502", Centre("", "", "", "")),
@@ -112,7 +114,8 @@ def test_a_lenient_build_leaves_out_malformed_records_and_keeps_blanks_empty(tmp
     assert gulou.team == ("A0003", "A0002")
     assert [(v.code, v.advisor, v.studio) for v in gulou.villages] == [
         ("371502001001", "A0001", "古城社区党群服务中心"), ("371502001003", None, None)]
-    assert jiangguantun.workstation == Workstation("", "", "")
+    assert (jiangguantun.county, jiangguantun.workstation) == ("", Workstation("", "", ""))
+    assert [v.name for v in jiangguantun.villages] == ["", "玉庄村委会", "窎桥社区居委会"]
 
 
 def test_cities_and_retired_codes_reach_the_model(tmp_path: Path) -> None:
@@ -122,6 +125,7 @@ def test_cities_and_retired_codes_reach_the_model(tmp_path: Path) -> None:
         "  - id: '3715'\n    name: 聊城市\n    code: '3715'\n    local_hotline: '0635-12348'\n"
         "    base_url: https://lc.example/\n"
         "  - id: '3716'\n    name: 滨州市\n    code: 3716\n    local_hotline: '0543-12348'\n"
+        "  - id: '3717'\n"  # no name, code or hotline: empty
         "  - name: 无编号\n",
         encoding="utf-8")
     edit(root, "counties.yaml", "    kind: county\n", "    kind: county\n    city: '3715'\n")
@@ -131,7 +135,7 @@ def test_cities_and_retired_codes_reach_the_model(tmp_path: Path) -> None:
         "    kind: merged\n    successors: ['371502102001', '', [x]]\n"
         "  - code: '371502102008'\n    name: 大王庄村委会\n    township: '371502102'\n    year: '2021'\n"
         "    kind: merged\n    successors: ['371502102001']\n"  # the year as text: left out
-        "  - code: '371502102007'\n    township: '371502102'\n    year: 2020\n    kind: renamed\n"
+        "  - code: '371502102007'\n    year: 2020\n    kind: renamed\n"
         "townships:\n"
         "  - code: '371502103'\n    name: 旧镇\n    county: '371502'\n    year: 2019\n    kind: merged\n"
         "    successors: ['371502102']\n"
@@ -139,10 +143,10 @@ def test_cities_and_retired_codes_reach_the_model(tmp_path: Path) -> None:
         encoding="utf-8")
     roster = build_roster(load_documents(root))
     assert roster.cities == (City("3715", "聊城市", "3715", "0635-12348", "https://lc.example/"),
-                             City("3716", "滨州市", "3716", "0543-12348", None))
+                             City("3716", "滨州市", "3716", "0543-12348", None), City("3717", "", "", "", None))
     assert roster.counties[0].city == "3715" and roster.counties[1].city is None
     assert roster.retired_villages == (
-        Retired("371502102007", "", "371502102", 2020, "renamed", ()),
+        Retired("371502102007", "", "", 2020, "renamed", ()),
         Retired("371502102009", "小王庄村委会", "371502102", 2021, "merged", ("371502102001",)),
     )
     assert roster.retired_townships == (Retired("371502103", "旧镇", "371502", 2019, "merged", ("371502102",)),)
@@ -214,3 +218,9 @@ def test_a_key_that_is_not_text_is_shown_as_a_question_mark() -> None:
     root, problems = parse_yaml(b"~: 1\n[a]: 2\nb: 3\n", "p.yaml")
     assert root is not None and list(root.value) == ["?", "b"]
     assert [(p.code, p.line, p.field) for p in problems] == [("duplicate-key", 2, "?")]
+
+
+def test_a_repeated_key_in_a_list_item_is_named_by_its_place() -> None:
+    _, problems = parse_yaml(b"advisors:\n  - id: A1\n  - id: A2\n    name: x\n    id: A3\n", "a.yaml")
+    assert [(p.field, p.line, p.column) for p in problems] == [("advisors[1].id", 5, 5)]
+    assert "found 'id' again (first at line 3, column 5)" in problems[0].message
