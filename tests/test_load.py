@@ -210,6 +210,7 @@ def test_a_missing_regions_folder_or_a_file_in_its_place_is_a_problem(tmp_path: 
     (root / "regions").write_text("townships\n", encoding="utf-8")
     (a_file,) = load_documents(root).problems
     for p, why in ((missing, "No such file or directory"), (a_file, "Not a directory")):
+        assert (p.line, p.column) == (0, 0)  # the folder as a whole (JSON output gives both)
         assert p.format() == (f"data/regions: error: expected a folder of township files, found one that cannot be read "
                               f"({why}); fix or remove it [unreadable-file]")
 
