@@ -34,7 +34,11 @@ def test_bombs_are_refused_where_they_start(name: str) -> None:
     text, code, at = BOMBS[name]
     root, problems = parse_yaml(text.encode(), "programme.yaml")
     assert root is None
-    assert [(p.code, (p.line, p.column)) for p in problems] == [(code, at)]
+    assert [(p.code, (p.line, p.column), p.field) for p in problems] == [(code, at, "")]
+    assert problems[0].message == {
+        "yaml-alias": "expected plain values, found a YAML anchor or alias (& or *); write each value out in full",
+        "too-deep": "expected at most 20 levels of nesting, found more; a roster file nests only a few levels: "
+                    "check the brackets and indentation"}[code]
 
 
 def test_the_cli_refuses_a_bomb_in_the_roster(tmp_path: Path) -> None:
@@ -57,8 +61,10 @@ def test_a_symlinked_unit_folder_is_read_and_a_loop_is_a_problem(tmp_path: Path)
     assert checked.problems == []
     assert len(checked.roster.townships) == 3  # the linked unit's two townships are read, not skipped
     (moved / "loop").symlink_to(moved, target_is_directory=True)
-    codes = [p.code for p in read_roster(root).problems]
-    assert codes == ["unreadable-file"]
+    (p,) = read_roster(root).problems
+    assert (p.code, p.file, p.line) == ("unreadable-file", str(unit / "loop"), 0)  # the folder as the roster reaches it
+    assert p.message == ("expected a folder of township files, found a link that leads back to a folder already read "
+                         "(a loop); fix or remove it")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file whatever its permissions")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import build_roster, load_documents, parse_yaml, read_programme
+from generator.load import MAX_FILE_BYTES, build_roster, load_documents, parse_yaml, read_programme
 from generator.model import (
     Advisor,
     Centre,
@@ -196,7 +196,8 @@ def test_a_file_saved_with_a_byte_order_mark_reads_as_without(tmp_path: Path) ->
 def test_bytes_not_utf8_are_placed_and_called_gbk_only_when_they_are() -> None:
     (gbk,) = parse_yaml("a: 1\nname: 王庄\n".encode("gbk"), "p.yaml")[1]
     (neither,) = parse_yaml(b"a: 1\nname: \xff\xfe\n", "p.yaml")[1]
-    assert (gbk.code, gbk.line, gbk.column) == (neither.code, neither.line, neither.column) == ("not-utf8", 2, 7)
+    (after_blank,) = parse_yaml(b"\nname: \xff\n", "p.yaml")[1]  # the first line empty: the column still counts from 1
+    assert {(p.code, p.line, p.column) for p in (gbk, neither, after_blank)} == {("not-utf8", 2, 7)}
     assert "found byte 0xCD that is not UTF-8. It looks like GBK" in gbk.message
     assert neither.message.startswith("expected UTF-8 text, found byte 0xFF that is not UTF-8. save the file as 'UTF-8'")
 
@@ -225,3 +226,44 @@ def test_a_repeated_key_in_a_list_item_is_named_by_its_place() -> None:
     _, problems = parse_yaml(b"advisors:\n  - id: A1\n  - id: A2\n    name: x\n    id: A3\n", "a.yaml")
     assert [(p.field, p.line, p.column) for p in problems] == [("advisors[1].id", 5, 5)]
     assert "found 'id' again (first at line 3, column 5)" in problems[0].message
+
+
+def test_problems_with_a_whole_file_have_no_position_and_no_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As JSON output gives them: line and column 0, field empty."""
+    root = copy_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    (root / "counties.yaml").unlink()
+    (root / "advisors.yaml").unlink()
+    (root / "advisors.yaml").mkdir()
+    (root / "organizations.yaml").unlink()
+    (root / "organizations.yaml").symlink_to("organizations.yaml")  # a link to itself: it cannot be opened
+    problems = {p.file: p for p in load_documents(root).problems}
+    assert {(p.line, p.column, p.level, p.field) for p in problems.values()} == {(0, 0, "error", "")}
+    assert {f: (p.code, p.message) for f, p in problems.items()} == {
+        "data/counties.yaml": ("missing-file", "expected the file counties.yaml (the roster's counties list), found none"),
+        "data/advisors.yaml": ("unreadable-file", "expected the file advisors.yaml (the roster's advisors list), found a "
+                                                  "folder; move the folder away and put the file there"),
+        "data/organizations.yaml": ("unreadable-file", "expected a readable file (the roster's organizations list), found "
+                                    "one that cannot be read: Too many levels of symbolic links; check its permissions or links"),
+    }
+    (missing,) = load_documents(tmp_path / "nothing").problems
+    assert (missing.line, missing.column, missing.field, missing.code) == (0, 0, "", "missing-file")
+
+
+def test_a_file_of_exactly_the_size_limit_is_read_whole(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    path = root / "programme.yaml"
+    text = path.read_text(encoding="utf-8").replace("hotline: '12348'\n", "") + "hotline: '12348'"  # the last byte matters
+    body = text.encode()
+    path.write_bytes(b"#" * (MAX_FILE_BYTES - len(body) - 1) + b"\n" + body)
+    assert path.stat().st_size == MAX_FILE_BYTES
+    docs = load_documents(root)
+    assert docs.problems == [] and read_programme(docs).hotline == "12348"
+    path.write_bytes(b"#" + path.read_bytes())
+    assert [p.code for p in load_documents(root).problems] == ["too-large"]
+
+
+def test_text_the_parser_refuses_to_read_is_a_syntax_problem_at_the_start() -> None:
+    (p,) = parse_yaml(b"a: \x07\n", "p.yaml")[1]  # a control character: libyaml's reader refuses it, without a mark
+    assert (p.line, p.column, p.field, p.code) == (1, 1, "", "yaml-syntax")
+    assert p.message.startswith("expected valid YAML: unacceptable character #x0007")
