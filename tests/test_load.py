@@ -260,10 +260,11 @@ def test_a_file_of_exactly_the_size_limit_is_read_whole(tmp_path: Path) -> None:
     docs = load_documents(root)
     assert docs.problems == [] and read_programme(docs).hotline == "12348"
     path.write_bytes(b"#" + path.read_bytes())
-    assert [p.code for p in load_documents(root).problems] == ["too-large"]
+    (p,) = load_documents(root).problems
+    assert (p.code, p.line, p.column, p.level, p.field) == ("too-large", 0, 0, "error", "")
 
 
 def test_text_the_parser_refuses_to_read_is_a_syntax_problem_at_the_start() -> None:
     (p,) = parse_yaml(b"a: \x07\n", "p.yaml")[1]  # a control character: libyaml's reader refuses it, without a mark
-    assert (p.line, p.column, p.field, p.code) == (1, 1, "", "yaml-syntax")
+    assert (p.line, p.column, p.level, p.field, p.code) == (1, 1, "error", "", "yaml-syntax")
     assert p.message.startswith("expected valid YAML: unacceptable character #x0007")
