@@ -528,9 +528,9 @@ def unreadable_files(root: Path) -> None:
 def text_limits(root: Path) -> None:
     """Values at and past their length limits, blank, invisible or repeated."""
     path = root / "advisors.yaml"
-    with path.open("a", encoding="utf-8") as f:  # an id of 64 characters fits (an idle advisor); of 65 does not
-        for n in (64, 65):
-            f.write(f"  - id: {'A' * n}\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '110'\n")
+    with path.open("a", encoding="utf-8") as f:  # an id of 64 characters fits (an idle advisor); of 65 or blank does not
+        for ident in ("A" * 64, "A" * 65, "'  '"):
+            f.write(f"  - id: {ident}\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '110'\n")
     edit(root, "advisors.yaml", "name: 李秀英", "name: " + "李" * 200)  # text of 200 fits; of 201 does not
     edit(root, "advisors.yaml", "name: 张伟", "name: " + "张" * 201)
     edit(root, "advisors.yaml", "name: 王建国", "name: '  '")
