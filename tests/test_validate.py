@@ -566,15 +566,26 @@ def cities(root: Path) -> None:
     write(root, "cities.yaml", CITIES)
     centre = "    centre: {name: 中心, address: 地址, phone: '0635-8210001', hours: 全天}\n"
     write(root, "counties.yaml", "counties:\n"
+          + "  - id: '371503'\n    code: '371503'\n    name: 茌平区\n    kind: county\n" + centre
           + "  - id: '371502'\n    code: '371502'\n    name: 东昌府区\n    kind: county\n    city: '3716'\n" + centre
           + "  - id: kaifaqu\n    name: 聊城经济技术开发区\n    kind: zone\n    city: '3716'\n" + centre
-          + "  - id: '371503'\n    code: '371503'\n    name: 茌平区\n    kind: county\n" + centre
           + "  - id: '371504'\n    code: '371504'\n    name: 阳谷县\n    kind: county\n    city: '3799'\n" + centre)
 
 
 def cities_without_units(root: Path) -> None:
     write(root, "cities.yaml", CITIES)
     (root / "counties.yaml").unlink()
+
+
+def units_unreadable(root: Path) -> None:
+    """Without the units file, references to units are not reported; references to anything else still are."""
+    (root / "counties.yaml").unlink()
+    edit(root, TANGYI, "advisor: A0004", "advisor: A0040")
+
+
+def abolished_only(root: Path) -> None:
+    """A retired village without successors, the only one: nothing to report."""
+    write(root, "retired.yaml", "villages:\n  - {code: '371502102009', name: 甲村, township: '371502102', year: 2021, kind: abolished}\n")
 
 
 def programme_list(root: Path) -> None:
@@ -600,6 +611,8 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
     "retirements": retirements,
     "cities": cities,
     "cities-without-units": cities_without_units,
+    "units-unreadable": units_unreadable,
+    "abolished-only": abolished_only,
     "unreadable-files": unreadable_files,
     "programme-list": programme_list,
     "empty-programme": empty_programme,
@@ -744,3 +757,11 @@ def test_every_kind_of_field_has_words_for_what_it_expects() -> None:
              Refs("village"): "a list of village ids", Records("city"): "a list of city records",
              Record("centre"): "a centre record", Record("organization"): "an organization record"}
     assert {kind: kind_words(Field("x", kind)) for kind in words} == words
+
+
+def test_an_empty_file_is_one_problem_at_its_start(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    (root / "counties.yaml").write_text("# units to come\n", encoding="utf-8")
+    (p,) = read_roster(root).problems
+    assert (p.line, p.column, p.level, p.field, p.code) == (1, 1, "error", "", "empty-value")
+    assert p.message == "expected counties data, found an empty file"
