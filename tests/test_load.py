@@ -101,6 +101,7 @@ def test_a_lenient_build_leaves_out_malformed_records_and_keeps_blanks_empty(tmp
     edit(root, "371502102-堂邑镇.yaml", "  code: '371502102'\n", "")  # a township without a code: left out
     edit(root, "371502010-蒋官屯街道.yaml", "  workstation:\n", "  workstatio:\n")
     edit(root, "371502010-蒋官屯街道.yaml", "  county: kaifaqu\n", "")
+    edit(root, "371502010-蒋官屯街道.yaml", "  name: 蒋官屯街道\n", "")
     edit(root, "371502010-蒋官屯街道.yaml", "    name: 余庄村委会\n", "")
     roster = build_roster(load_documents(root))
     assert roster.counties == (
@@ -114,7 +115,7 @@ def test_a_lenient_build_leaves_out_malformed_records_and_keeps_blanks_empty(tmp
     assert gulou.team == ("A0003", "A0002")
     assert [(v.code, v.advisor, v.studio) for v in gulou.villages] == [
         ("371502001001", "A0001", "古城社区党群服务中心"), ("371502001003", None, None)]
-    assert (jiangguantun.county, jiangguantun.workstation) == ("", Workstation("", "", ""))
+    assert (jiangguantun.name, jiangguantun.county, jiangguantun.workstation) == ("", "", Workstation("", "", ""))
     assert [v.name for v in jiangguantun.villages] == ["", "玉庄村委会", "窎桥社区居委会"]
 
 
