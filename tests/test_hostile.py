@@ -26,6 +26,7 @@ BOMBS = {  # name: (text, code, (line, column) of the first thing refused: an al
     "500 nested lists": ("a: " + "[" * 500 + "]" * 500 + "\n", "too-deep", (1, 23)),
     "999 nested mappings": ("".join(" " * i + f"k{i}:\n" for i in range(998)) + " " * 998 + "k: v\n", "too-deep", (21, 21)),
     "100,000 brackets (libyaml's composer would crash)": ("[" * 100_000 + "]" * 100_000, "too-deep", (1, 21)),
+    "21 levels past a closed sibling": ("a: " + "[" * 15 + "[], " + "[" * 10 + "]" * 10 + "]" * 15 + "\n", "too-deep", (1, 27)),
 }
 
 

@@ -159,6 +159,8 @@ def test_the_programme_reads_blanks_as_empty_and_its_address_ends_in_one_slash(t
                                          encoding="utf-8")
     assert read_programme(load_documents(root)) == Programme(
         name="项目", city="", province="", hotline="", local_hotline="", base_url="https://fw.lc.example/")
+    (root / "programme.yaml").write_text("base_url: https://fw.lc.example/X\n", encoding="utf-8")
+    assert read_programme(load_documents(root)).base_url == "https://fw.lc.example/X/"
     (root / "programme.yaml").unlink()
     assert read_programme(load_documents(root)) == Programme("", "", "", "", "", "/")
 
@@ -212,7 +214,7 @@ def test_a_missing_regions_folder_or_a_file_in_its_place_is_a_problem(tmp_path: 
     (root / "regions").write_text("townships\n", encoding="utf-8")
     (a_file,) = load_documents(root).problems
     for p, why in ((missing, "No such file or directory"), (a_file, "Not a directory")):
-        assert (p.line, p.column) == (0, 0)  # the folder as a whole (JSON output gives both)
+        assert (p.line, p.column, p.field) == (0, 0, "")  # the folder as a whole (as JSON output shows)
         assert p.format() == (f"data/regions: error: expected a folder of township files, found one that cannot be read "
                               f"({why}); fix or remove it [unreadable-file]")
 
