@@ -200,7 +200,7 @@ def test_bytes_not_utf8_are_placed_and_called_gbk_only_when_they_are() -> None:
     (gbk,) = parse_yaml("a: 1\nname: 王庄\n".encode("gbk"), "p.yaml")[1]
     (neither,) = parse_yaml(b"a: 1\nname: \xff\xfe\n", "p.yaml")[1]
     (after_blank,) = parse_yaml(b"\nname: \xff\n", "p.yaml")[1]  # the first line empty: the column still counts from 1
-    assert {(p.code, p.line, p.column) for p in (gbk, neither, after_blank)} == {("not-utf8", 2, 7)}
+    assert {(p.code, p.line, p.column, p.field) for p in (gbk, neither, after_blank)} == {("not-utf8", 2, 7, "")}
     assert "found byte 0xCD that is not UTF-8. It looks like GBK" in gbk.message
     assert neither.message.startswith("expected UTF-8 text, found byte 0xFF that is not UTF-8. save the file as 'UTF-8'")
 
@@ -269,5 +269,17 @@ def test_a_file_of_exactly_the_size_limit_is_read_whole(tmp_path: Path) -> None:
 
 def test_text_the_parser_refuses_to_read_is_a_syntax_problem_at_the_start() -> None:
     (p,) = parse_yaml(b"a: \x07\n", "p.yaml")[1]  # a control character: libyaml's reader refuses it, without a mark
-    assert (p.line, p.column, p.level, p.field, p.code) == (1, 1, "error", "", "yaml-syntax")
+    assert (p.file, p.line, p.column, p.level, p.field, p.code) == ("p.yaml", 1, 1, "error", "", "yaml-syntax")
     assert p.message.startswith("expected valid YAML: unacceptable character #x0007")
+
+
+def test_a_tag_yaml_cannot_build_is_a_syntax_problem_where_it_stands() -> None:
+    (p,) = parse_yaml(b"a: !foo x\n", "p.yaml")[1]  # an error without a context
+    assert (p.line, p.column, p.field, p.code) == (1, 4, "", "yaml-syntax")
+    assert p.message == ("expected valid YAML, found: could not determine a constructor for the tag '!foo'; "
+                         "check indentation, quotes and brackets near here")
+
+
+def test_a_repeated_key_deep_in_a_file_is_named_by_its_own_name() -> None:
+    (p,) = parse_yaml(b"a:\n  b:\n    c: 1\n    c: 2\n", "p.yaml")[1]
+    assert (p.field, p.line, p.column) == ("a.b.c", 4, 5) and "found 'c' again (first at line 3, column 5)" in p.message
