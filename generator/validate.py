@@ -138,9 +138,7 @@ class Checker:
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
         """Add a problem at ``node``, or at its key ``at_key`` (a problem about a key points at the key)."""
-        line, col = node.line, node.column
-        if at_key and node.keys and at_key in node.keys:
-            line, col = node.keys[at_key]
+        line, col = node.keys[at_key] if at_key is not None and node.keys else (node.line, node.column)
         self.problems.append(Problem(doc.path, line, col, level, path, message, code))
 
     # -- the schema pass -------------------------------------------------------
@@ -163,10 +161,8 @@ class Checker:
                     self.report(doc, node, "error", where, f"expected a field '{name}' ({kind_words(f)}) in this {record}, found none; add it", "missing-field")
                 continue
             if child.value is None or child.value == "":
-                if f.required:
+                if f.required:  # an optional one left empty is absent (a village without an advisor: a gap)
                     self.report(doc, child, "error", where, f"expected {kind_words(f)}, found an empty value; fill it in", "empty-value")
-                elif isinstance(f.kind, Ref):  # an empty village advisor is a gap: coverage() needs to see it
-                    self.refs[f.kind.target].append(Seen("", doc, child, where, node, record, name))
                 continue
             self.value(doc, child, f, where, node, record)
 
@@ -200,7 +196,7 @@ class Checker:
                         self.record(doc, item, kind.name, item_path)
                     elif (text := scalar_text(item)) is None:
                         self.not_text(doc, item, item_path, f"{article(kind.target)} {kind.target} id")
-                    else:
+                    elif not text or self.plain_text(doc, item, f, Ref(kind.target), text, item_path):  # bounded, printable
                         if text in listed:
                             self.report(doc, item, "error", item_path, f"expected each {kind.target} once in this list, found '{text[:60]}' again; remove the repeat", "repeated-reference")
                         listed.add(text)

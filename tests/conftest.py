@@ -65,6 +65,20 @@ def small_pages(tmp_path: Path) -> Path:
     return render_data_pages(SMALL, tmp_path / "small-pages")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under mutation testing, do in the test's process the work the pipeline forks off (validation in
+    ``read_roster``, the search index and the page workers of ``build_site``). mutmut learns which
+    tests reach a function by recording calls in the test's process: calls in a forked child go
+    unrecorded, so no test would be run against those functions' mutants. Outside mutation testing
+    nothing changes (tests/test_build.py checks the forking itself)."""
+    import os
+
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        import generator.build
+
+        generator.build._can_fork = lambda: False  # the fallback build.py takes where forking is unsafe
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
     run), leave out the tests that read a site `mkdocs build` made in another process: that process

@@ -20,22 +20,26 @@ BILLION_LAUGHS = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\
     f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
-BOMBS = {
-    "billion laughs": (BILLION_LAUGHS, "yaml-alias"),
-    "self-referencing alias": ("a: &a [*a]\n", "yaml-alias"),
-    "500 nested lists": ("a: " + "[" * 500 + "]" * 500 + "\n", "too-deep"),
-    "999 nested mappings": ("".join(" " * i + f"k{i}:\n" for i in range(998)) + " " * 998 + "k: v\n", "too-deep"),
-    "100,000 brackets (libyaml's composer would crash)": ("[" * 100_000 + "]" * 100_000, "too-deep"),
+BOMBS = {  # name: (text, code, (line, column) of the first thing refused: an alias, or the level too deep)
+    "billion laughs": (BILLION_LAUGHS, "yaml-alias", (2, 8)),
+    "self-referencing alias": ("a: &a [*a]\n", "yaml-alias", (1, 8)),
+    "500 nested lists": ("a: " + "[" * 500 + "]" * 500 + "\n", "too-deep", (1, 23)),
+    "999 nested mappings": ("".join(" " * i + f"k{i}:\n" for i in range(998)) + " " * 998 + "k: v\n", "too-deep", (21, 21)),
+    "100,000 brackets (libyaml's composer would crash)": ("[" * 100_000 + "]" * 100_000, "too-deep", (1, 21)),
+    "21 levels past a closed sibling": ("a: " + "[" * 15 + "[], " + "[" * 10 + "]" * 10 + "]" * 15 + "\n", "too-deep", (1, 27)),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BOMBS))
-def test_bombs_are_refused_with_a_position(name: str) -> None:
-    text, code = BOMBS[name]
+def test_bombs_are_refused_where_they_start(name: str) -> None:
+    text, code, at = BOMBS[name]
     root, problems = parse_yaml(text.encode(), "programme.yaml")
     assert root is None
-    assert [p.code for p in problems] == [code]
-    assert problems[0].line >= 1 and problems[0].column >= 1
+    assert [(p.code, (p.line, p.column), p.field) for p in problems] == [(code, at, "")]
+    assert problems[0].message == {
+        "yaml-alias": "expected plain values, found a YAML anchor or alias (& or *); write each value out in full",
+        "too-deep": "expected at most 20 levels of nesting, found more; a roster file nests only a few levels: "
+                    "check the brackets and indentation"}[code]
 
 
 def test_the_cli_refuses_a_bomb_in_the_roster(tmp_path: Path) -> None:
@@ -58,8 +62,10 @@ def test_a_symlinked_unit_folder_is_read_and_a_loop_is_a_problem(tmp_path: Path)
     assert checked.problems == []
     assert len(checked.roster.townships) == 3  # the linked unit's two townships are read, not skipped
     (moved / "loop").symlink_to(moved, target_is_directory=True)
-    codes = [p.code for p in read_roster(root).problems]
-    assert codes == ["unreadable-file"]
+    (p,) = read_roster(root).problems
+    assert (p.code, p.file, p.line) == ("unreadable-file", str(unit / "loop"), 0)  # the folder as the roster reaches it
+    assert p.message == ("expected a folder of township files, found a link that leads back to a folder already read "
+                         "(a loop); fix or remove it")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file whatever its permissions")
@@ -108,6 +114,8 @@ FAULTS = [
     ("advisors.yaml", "id: A0005", "id: A" + "5" * 300, "too-large"),
     ("advisors.yaml", "name: 李秀英", "name: " + "李" * 1_000_000, "too-large"),
     ("advisors.yaml", "name: 李秀英", "name: '   '", "empty-value"),
+    ("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', '" + "A" * 1_000_000 + "']", "too-large"),
+    ("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', \"A0002\\e[2J\"]", "bad-text"),
     ("371502102-堂邑镇.yaml", "'371502102003'", "'３７１５０２１０２００３'", "bad-code"),
     ("371502102-堂邑镇.yaml", "'371502102003'", "'٣٧١٥٠٢١٠٢٠٠٣'", "bad-code"),
     ("advisors.yaml", "name: 李秀英", "name: .nan", "wrong-type"),

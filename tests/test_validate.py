@@ -113,7 +113,7 @@ CASES: dict[str, tuple[Fault, str]] = {
     "missing-file": (remove("counties.yaml"), "counties.yaml"),
     "yaml-alias": (replace("programme.yaml", "city: 聊城市", "city: &c 聊城市\nprovince: *c"), "anchor or alias"),
     "too-deep": (replace("programme.yaml", "city: 聊城市", "city: " + "[" * 30 + "]" * 30), "at most 20 levels"),
-    "too-large": (too_large, "at most 10 MB"),
+    "too-large": (too_large, "at most 10 MB, found 10.5 MB"),
     "unreadable-file": (folder_for_file, "found a folder"),
     "bad-text": (replace("advisors.yaml", "name: 李秀英", "name: \"李秀\\u202e英\""), "U+202E at position 3"),
     "repeated-reference": (replace("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', 'A0004']"), "found 'A0004' again"),
@@ -150,6 +150,8 @@ SINCE_CASES: dict[str, tuple[Fault, str]] = {
     "vanished-code": (vanished, "expected village 371502102003 堌堆村委会, which"),
 }
 EXCEL_CODES = {"number-cell", "bad-sheet"}  # tests/test_excel.py
+#: Problems that do not stop a build: the roster is usable as it is (gaps are errors unless the programme says otherwise).
+WARNINGS = {"misplaced-township", "advisor-overloaded", "advisor-idle"}
 
 
 def test_every_code_has_a_case() -> None:
@@ -213,6 +215,7 @@ def test_fault_is_reported_where_it_is(code: str, tmp_path: Path, monkeypatch: p
         assert p.column >= 1
     assert text.endswith(f"[{code}]")
     assert "expected" in p.message and "found" in p.message, text
+    assert p.level == ("warning" if code in WARNINGS else "error"), text
 
 
 def test_warnings_are_warnings_and_gaps_errors(tmp_path: Path) -> None:
@@ -522,6 +525,69 @@ def unreadable_files(root: Path) -> None:
     edit(root, GULOU, "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
 
 
+def text_limits(root: Path) -> None:
+    """Values at and past their length limits, blank, invisible or repeated."""
+    path = root / "advisors.yaml"
+    with path.open("a", encoding="utf-8") as f:  # an id of 64 characters fits (an idle advisor); of 65 or blank does not
+        for ident in ("A" * 64, "A" * 65, "'  '"):
+            f.write(f"  - id: {ident}\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '110'\n")
+    edit(root, "advisors.yaml", "name: 李秀英", "name: " + "李" * 200)  # text of 200 fits; of 201 does not
+    edit(root, "advisors.yaml", "name: 张伟", "name: " + "张" * 201)
+    edit(root, "advisors.yaml", "name: 王建国", "name: '  '")
+    edit(root, "organizations.yaml", "name: 古楼法律服务所", "name: \"古楼法律\\u2066服务所\"")
+    long = "B" * 62  # a list item is bounded and printable too, and quoted up to 60 characters
+    edit(root, TANGYI, "team: ['A0004', 'A0002']",
+         f"team: ['A0002', 'A0004', 'A0002', 'A0004', '{'C' * 65}', \"A\\u202e1\", '{long}', '{long}']")
+
+
+def retirements(root: Path) -> None:
+    """Every rule of retired.yaml, for villages and townships."""
+    write(root, "retired.yaml", """\
+villages:
+  - {code: '371502102009', name: 甲村, township: '371502102', year: 2021, kind: abolished, successors: ['371502102001']}
+  - {code: '371502102008', name: 乙村, township: '371502102', year: 2021, kind: split, successors: ['371502102001']}
+  - {code: '371502102007', name: 丙村, township: '371502102', year: 2021, kind: merge, successors: []}
+  - {code: '371502102006', name: 丁村, township: '371502102', year: 2020, kind: renamed, successors: ['371502102005']}
+  - {code: '371502102005', name: 戊村, township: '371502102', year: 2021, kind: split, successors: ['371502102001', '371502102002']}
+  - {code: '371502102004', name: 己村, township: '371502102', year: 2021, kind: abolished}
+  - {code: '371502102010', name: 庚村, township: '371502102', year: 2021, kind: merged}
+townships:
+  - {code: '371502102', name: 堂邑镇, county: '371502', year: 2021, kind: merged, successors: ['371502001']}
+  - {code: '371502103', name: 甲镇, county: '371502', year: 2021, kind: merged, successors: ['371502104']}
+  - {code: '371502104', name: 乙镇, county: '371502', year: 2021, kind: moved, successors: ['371502103']}
+  - {code: '371502105', name: 丙镇, county: '371502', year: 2021, kind: renamed, successors: ['371502199']}
+  - {code: '371502106', name: 丁镇, county: '371502', year: 2021, kind: merged, successors: ['371502107']}
+  - {code: '371502107', name: 戊镇, county: kaifaqu, year: 2022, kind: merged, successors: ['371502010']}
+""")
+
+
+def cities(root: Path) -> None:
+    """A province's roster: units in the wrong city, without one, in an unknown one; a zone's township outside its city."""
+    write(root, "cities.yaml", CITIES)
+    centre = "    centre: {name: 中心, address: 地址, phone: '0635-8210001', hours: 全天}\n"
+    write(root, "counties.yaml", "counties:\n"
+          + "  - id: '371503'\n    code: '371503'\n    name: 茌平区\n    kind: county\n" + centre
+          + "  - id: '371502'\n    code: '371502'\n    name: 东昌府区\n    kind: county\n    city: '3716'\n" + centre
+          + "  - id: kaifaqu\n    name: 聊城经济技术开发区\n    kind: zone\n    city: '3716'\n" + centre
+          + "  - id: '371504'\n    code: '371504'\n    name: 阳谷县\n    kind: county\n    city: '3799'\n" + centre)
+
+
+def cities_without_units(root: Path) -> None:
+    write(root, "cities.yaml", CITIES)
+    (root / "counties.yaml").unlink()
+
+
+def units_unreadable(root: Path) -> None:
+    """Without the units file, references to units are not reported; references to anything else still are."""
+    (root / "counties.yaml").unlink()
+    edit(root, TANGYI, "advisor: A0004", "advisor: A0040")
+
+
+def abolished_only(root: Path) -> None:
+    """A retired village without successors, the only one: nothing to report."""
+    write(root, "retired.yaml", "villages:\n  - {code: '371502102009', name: 甲村, township: '371502102', year: 2021, kind: abolished}\n")
+
+
 def programme_list(root: Path) -> None:
     write(root, "programme.yaml", "- max_villages_per_advisor: 1\n")
 
@@ -541,6 +607,12 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
     "policy-bool": policy_bool,
     "policy-strict": policy_strict,
     "record-faults": record_faults,
+    "text-limits": text_limits,
+    "retirements": retirements,
+    "cities": cities,
+    "cities-without-units": cities_without_units,
+    "units-unreadable": units_unreadable,
+    "abolished-only": abolished_only,
     "unreadable-files": unreadable_files,
     "programme-list": programme_list,
     "empty-programme": empty_programme,
@@ -664,3 +736,32 @@ def test_with_cities_every_unit_names_its_city(tmp_path: Path) -> None:
     edit(root, "counties.yaml", "    city: '3715'\n", "", 1)
     (p,) = read_roster(root).problems
     assert (p.code, p.field, p.line) == ("missing-field", "counties[0].city", 2), p.format()
+
+
+def test_a_problem_about_a_key_points_at_the_key_even_an_empty_one(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    for key in ("phnoe", "''"):
+        line = edit(root, "advisors.yaml", "    phone: '13905350002'\n", f"    phone: '13905350002'\n    {key}: x\n") + 1
+        (p,) = read_roster(root).problems
+        assert (p.code, p.line, p.column) == ("unknown-field", line, 5), p.format()
+        edit(root, "advisors.yaml", f"    {key}: x\n", "")
+
+
+def test_every_kind_of_field_has_words_for_what_it_expects() -> None:
+    from generator.schema import Choice, Code, Count, Field, Flag, Id, IdCard, Phone, Text, Url
+    from generator.validate import kind_words
+
+    words = {Text(): "text", Id(): "an id", Phone(): "a phone number", Url(): "a web address", Flag(): "true or false",
+             Count(): "a whole number", IdCard(): "an ID-card number", Choice(("a", "b")): "one of a, b",
+             Code(9, "township"): "a 9-digit code", Ref("advisor"): "an advisor id", Ref("county"): "a county id",
+             Refs("village"): "a list of village ids", Records("city"): "a list of city records",
+             Record("centre"): "a centre record", Record("organization"): "an organization record"}
+    assert {kind: kind_words(Field("x", kind)) for kind in words} == words
+
+
+def test_an_empty_file_is_one_problem_at_its_start(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    (root / "counties.yaml").write_text("# units to come\n", encoding="utf-8")
+    (p,) = read_roster(root).problems
+    assert (p.line, p.column, p.level, p.field, p.code) == (1, 1, "error", "", "empty-value")
+    assert p.message == "expected counties data, found an empty file"
