@@ -26,7 +26,7 @@ from generator.search import (
     SPLIT,
     ContentPage,
     name_keys,
-    page_text,
+    read_content_pages,
     read_page,
     readings,
     search_core,
@@ -235,10 +235,55 @@ def test_index_is_deterministic() -> None:
 
 def test_page_text_takes_the_article() -> None:
     html = """<html><head><title>x</title><script>var no = 1;</script></head><body>
-    <nav>菜单</nav><article class="md-content__inner md-typeset"><h1 id="t">求法援 (法律援助)</h1>
+    <nav>菜单</nav><article class="md-content__inner md-typeset"><h1 id="t">求法援 <span>(法律援助)</span></h1>
     <p>法律援助，是<strong>免费</strong>的。</p><script>skip()</script><ul><li>一</li><li>二&amp;三</li></ul>
-    <svg><title>icon</title></svg></article><footer>页脚</footer></body></html>"""
-    assert page_text(html) == ("求法援 (法律援助)", "法律援助，是免费的。 一 二&三")
+    <svg><title>icon</title>图标<svg><desc>内</desc></svg>外</svg></article><footer>页脚</footer></body></html>"""
+    page = read_page(html, "guides/legal-aid/")
+    assert (page.title, page.text) == ("求法援 (法律援助)", "法律援助，是免费的。 一 二&三")
+
+
+def test_a_page_is_its_first_article_nested_ones_included() -> None:
+    """Text before the article's heading is no part of the title; the first <article> (with any
+    article inside it) is the page: what follows it, another article too, is not searched."""
+    html = "<article><p>导语</p><h1>标题</h1><article><p>内</p></article><p>后</p></article><article>另一篇</article>"
+    page = read_page(html, "")
+    assert (page.title, page.text) == ("标题", "导语 内 后")
+
+
+@pytest.mark.parametrize("tag", ["p", "li", "br", "h1", "h2", "h3", "h4", "td", "th", "dt", "dd", "div", "section"])
+def test_words_in_separate_blocks_never_run_together(tag: str) -> None:
+    """离婚 ending one block and 欠薪 starting the next must not read as one text 离婚欠薪."""
+    html = f"<article><h1>标题</h1>离婚<{tag}>欠薪</{tag}></article>"
+    assert read_page(html, "").text == "离婚 欠薪"
+
+
+def test_keywords_are_the_heads_keywords_meta_only() -> None:
+    """Every <meta name="keywords"> of the head counts; a description is no keyword, nor a keywords
+    tag inside the article or after it (an embedded snippet's)."""
+    html = """<html><head><meta name="description" content="求法援"><meta name="keywords" content="离婚">
+    <meta name="keywords" content="欠薪"><meta name="keywords"></head><body><article><h1>t</h1>
+    <meta name="keywords" content="内"><div name="keywords" content="块">x</div></article>
+    <meta name="keywords" content="后"></body></html>"""
+    assert read_page(html, "").keywords == ("离婚", "欠薪")
+
+
+def test_the_content_pages_are_the_ones_mkdocs_wrote_in_url_order(tmp_path: Path) -> None:
+    """Data pages (no MkDocs generator tag) are skipped wherever they sort; a page without a title
+    is not searched; URLs are relative to the site root, the home page's empty; shallow first."""
+    def page(path: str, body: str, mkdocs: bool = True) -> None:
+        tag = '<meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.5">' if mkdocs else ""
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(f"<html><head>{tag}</head><body><article>{body}</article></body></html>",
+                                     encoding="utf-8")
+
+    page("a/A0001/index.html", "<h1>王建国</h1>", mkdocs=False)
+    page("guides/lawyer/index.html", "<h1>找律师</h1><p>离婚</p>")
+    page("guides/index.html", "<h1>八项服务</h1>")
+    page("index.html", "<h1>首页</h1>")
+    page("empty/index.html", "<p>没有标题</p>")
+    page("about/team/index.html", "<h1>团队</h1>")
+    assert [(p.url, p.title, p.text) for p in read_content_pages(tmp_path)] == [
+        ("", "首页", ""), ("guides/", "八项服务", ""), ("about/team/", "团队", ""), ("guides/lawyer/", "找律师", "离婚")]
 
 
 @pytest.mark.slow
