@@ -528,3 +528,78 @@ def test_a_reprint_list_saved_by_notepad_reads_as_written(tmp_path: Path) -> Non
     listing = tmp_path / "reprint.txt"
     listing.write_bytes("371502010002  # 窎桥社区 # 电话变了\r\n\r\n371502001003\r\n".encode("utf-8-sig"))  # BOM, CRLF
     assert cards.read_village_list(listing) == ["371502010002", "371502001003"]
+
+
+def test_each_back_lies_behind_its_front_and_is_its_citys(tmp_path: Path) -> None:
+    """Turned over the long edge, a sheet's back shows slot i's back where slot i's front is; the back
+    says the card's city, programme and both hotlines (in a province, each city's own)."""
+    from two_cities import two_city_roster
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+    villages = [roster.village["371502010001"], roster.village["371602001001"], roster.village["371602001002"]]
+    made = [cards.card_for(roster, v) for v in villages]
+    (front, fronts), (back, backs) = cards.sheet_pages([made], backs=True)
+    assert (front, back) == ("front", "back") and len(fronts) == len(backs) == 3
+    for (card, (x, y)), (what, (bx, by)) in zip(fronts, backs):
+        assert (bx, by) == (cards.A4_MM[0] - x - cards.CARD_MM[0], y)  # the mirror image across the long edge
+        c = card.content
+        assert what == cards.Back(c.city, c.programme, c.hotline, c.local_hotline) and what.hotline and what.local_hotline
+    assert [b.city for b, _ in backs] == ["聊城市", "滨州市", "滨州市"] and backs[0][0] != backs[1][0]
+    for i in range(cards.PER_SHEET):  # every slot of a full sheet, and no two backs in one place
+        x, y = cards.slot_mm(i)
+        assert cards.slot_mm(cards.mirrored(i)) == (cards.A4_MM[0] - x - cards.CARD_MM[0], y)
+    assert sorted(map(cards.mirrored, range(cards.PER_SHEET))) == list(range(cards.PER_SHEET))
+    assert [page for page, _ in cards.sheet_pages([made, made])] == ["front", "front"]  # no backs unless asked
+
+
+def test_documents_hold_whole_townships_up_to_their_sheet_limit() -> None:
+    """A group (a township) that would overflow a document starts the next; one longer than a
+    document is cut at the limit; a document never has more sheets than allowed, and nothing is lost."""
+    ten = cards.PER_SHEET
+
+    def sizes(groups: list[int], limit: int) -> list[list[int]]:
+        docs = cards.batches([list(range(n)) for n in groups], limit)
+        assert [x for doc in docs for part in doc for x in part] == [x for n in groups for x in range(n)]
+        assert all(sum(-(-len(part) // ten) for part in doc) <= limit for doc in docs)
+        return [[len(part) for part in doc] for doc in docs]
+
+    assert sizes([31, 7, 25], 4) == [[31], [7, 25]]  # 4 + 1 sheets > 4: 湖西 starts the second document
+    assert sizes([31, 9], 5) == [[31, 9]]  # 4 + 1 sheets: exactly full
+    assert sizes([1, 1, 1], 2) == [[1, 1], [1]]  # each township on its own sheet
+    assert sizes([95], 4) == [[40], [40], [15]]  # alone too long: cut at 40 cards
+    assert sizes([20, 95], 4) == [[20], [40], [40], [15]]
+    assert sizes([], 4) == []
+
+
+def test_print_shop_documents_split_by_township_and_keep_a_reprint_lists_order() -> None:
+    """By township, each township starts a sheet and the label names the first and last; a reprint
+    list (not by township) is one run of cards in its order, labelled by its first township. No backs
+    unless asked; the title is the print shop's; each code goes into the caller's QR cache."""
+    roster = read_roster(SMALL).roster
+    overrides = ROOT / "overrides"
+    cache = qr.QRCache(None)
+    docs = cards.print_documents(roster, roster.villages, overrides, sheets_per_document=1, qr_cache=cache)
+    assert [label for label, _ in docs] == ["3 cards, 古楼街道", "3 cards, 蒋官屯街道", "3 cards, 堂邑镇"]
+    assert set(cache.added) == {f"https://fw.lc.example/v/{v.code}/" for v in roster.villages}
+    html = docs[0][1]
+    assert "<title>便民服务卡 - 便民服务卡打印</title>" in html and 'class="sheet back"' not in html
+    reprint = [roster.village[c] for c in ("371502102003", "371502001001", "371502010002", "371502001002")]
+    (label, html), = cards.print_documents(roster, reprint, overrides, by_township=False)
+    assert label == "4 cards, 堂邑镇"
+    assert re.findall(r'data-code="(\d+)"', html) == [v.code for v in reprint] and html.count('class="sheet"') == 1
+    (label, html), = cards.print_documents(roster, reprint, overrides, backs=True)  # by township: four runs
+    assert label == "4 cards, 堂邑镇 – 古楼街道" and html.count('class="sheet"') == 4
+    assert html.count('class="sheet back"') == 4
+
+
+def test_a_stylesheet_cannot_end_the_print_shops_style_element(tmp_path: Path) -> None:
+    """The stylesheet is inlined unescaped: a '</' in it (a comment's </style>) must not close <style>."""
+    overrides = tmp_path / "overrides"
+    (overrides / "assets" / "stylesheets").mkdir(parents=True)
+    (overrides / "data").symlink_to(ROOT / "overrides" / "data")
+    (overrides / "assets" / "stylesheets" / "cards.css").write_text(
+        "/* </style><script>alert(1)</script> */ .card { color: #000; }", encoding="utf-8")
+    roster = read_roster(SMALL).roster
+    html = cards.print_documents(roster, roster.villages[:1], overrides)[0][1]
+    assert "</style><script>" not in html and "<script>" not in html.split("</style>", 2)[2]
+    assert "<style>/* <\\/style><script>alert(1)<\\/script> */ .card { color: #000; }</style>" in html
