@@ -116,3 +116,47 @@ def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> No
     assert digest(town) != digest(town, history=None) and digest(units) != digest(units, history=None)
     assert digest(units) != digest(units, history=History(village_dates=dates.village_dates, note="没有 git 记录"))
     assert digest(units) == digest(units, history=History(village_dates={}, entries=dates.entries, note=dates.note))
+
+
+def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Path) -> None:
+    """Only this format's manifest of this very site folder is read, and only a record of the same
+    digest whose every file is still as published, with its SHA-256, is kept; anything else (another
+    version, a damaged manifest or record, a site folder gone) renders, and never crashes the build."""
+    import json
+
+    site, cache = tmp_path / "site", tmp_path / ".cache"
+    (site / "v").mkdir(parents=True)
+    page = site / "v" / "index.html"
+    page.write_text("村", encoding="utf-8")
+    st = os.stat(page)
+    sha = hashlib.sha256(page.read_bytes()).hexdigest()
+    entry = ["v/index.html", st.st_ino, st.st_size, st.st_mtime_ns, sha]
+    good = {"version": 3, "site": str(site.resolve()), "tasks": {"township:1": {"digest": "d", "files": [entry]}},
+            "others": ["search.json"]}
+
+    def loaded(manifest: object) -> list[str] | None:
+        cache.mkdir(exist_ok=True)
+        (cache / "render-tasks.json").write_text(json.dumps(manifest), encoding="utf-8")
+        reuse = Reuse(cache, site, QRCache(None))
+        tasks, files = reuse._load()
+        assert (tasks == {}) == (files is None)
+        return files
+
+    assert loaded(good) == ["v/index.html", "search.json"]
+    for bad in ([good], {**good, "version": 2}, {**good, "site": str(tmp_path / "other")}, {**good, "tasks": []},
+                {**good, "others": {}}, {**good, "tasks": [], "others": {}}):
+        assert loaded(bad) is None, bad
+    page.rename(tmp_path / "away.html")
+    site.rename(tmp_path / "site-gone")
+    assert loaded(good) is None  # no published site: nothing to keep
+    (tmp_path / "site-gone").rename(site)
+    (tmp_path / "away.html").rename(page)
+
+    reuse = Reuse(cache, site, QRCache(None))
+    record = {"digest": "d", "files": [entry]}
+    assert reuse._reusable(record, "d") == [entry]
+    assert reuse._reusable(record, "e") is None and reuse._reusable(record, None) is None
+    for bad_record in ([record], {"digest": "d", "files": []}, {"digest": "d", "files": {}},
+                       {"digest": "d", "files": [[*entry[:4], sha[:63]]]}, {"digest": "d", "files": [[*entry[:4], None]]},
+                       {"digest": "d", "files": [entry[:4]]}, {"digest": "d", "files": [[entry[0], 0, *entry[2:]]]}):
+        assert reuse._reusable(bad_record, "d") is None, bad_record
