@@ -37,7 +37,9 @@ from generator.stats import (
     report,
     report_csv,
     report_json,
+    roles_chart,
     text_width,
+    villages_chart,
 )
 from roster_edit import SAMPLE, SMALL, copy_roster, edit
 
@@ -136,6 +138,29 @@ def test_coverage_bars_use_a_fixed_scale(tmp_path: Path) -> None:
     c = coverage_chart(rep.counties)
     assert [(b.label, b.fraction, b.text, b.alert) for b in c.bars] == [
         ("东昌府区", 0.8333, "83.33%（空白 1 个）", True), ("聊城经济技术开发区", 1.0, "100%", False)]
+
+
+def test_charts_are_named_for_what_they_count_and_show_every_role_with_its_share(tmp_path: Path) -> None:
+    """Each chart has an accessible name and its kind's tone (the stylesheet colours coverage and roles);
+    a role nobody has here is a bar of 0 with its 0 share; an area without advisors shares 0 %, not an error."""
+    rep = report(read_roster(SMALL).roster)
+    coverage, villages = coverage_chart(rep.counties), villages_chart(rep.counties)
+    assert (coverage.name, coverage.tone) == ("各县级单位村居法律顾问覆盖率", "coverage")
+    assert (villages.name, villages.tone) == ("各县级单位村居数", "villages")
+    assert [(b.label, b.fraction, b.text, b.alert) for b in villages.bars] == [
+        ("东昌府区", 1.0, "6 个", False), ("聊城经济技术开发区", 0.5, "3 个", False)]
+    roles = roles_chart(rep.programme)
+    assert (roles.name, roles.tone) == ("聊城市法律顾问按身份", "roles")
+    assert [b.text for b in roles.bars] == ["2 名（40.0%）", "1 名（20.0%）", "2 名（40.0%）"]
+    assert load_chart(rep.programme).tone == "load"
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "stats.css").read_text(encoding="utf-8")
+    assert ".stats-bars--coverage .stats-bars__fill" in css and ".stats-bars--roles .stats-bars__fill" in css
+    jiangguantun = roles_chart(rep.area("township", "371502010"))  # one judicial officer
+    assert [(b.label, b.text, b.fraction) for b in jiangguantun.bars] == [
+        ("律师", "0 名（0.0%）", 0.0), ("法律服务工作者", "0 名（0.0%）", 0.0), ("司法所工作人员", "1 名（100.0%）", 1.0)]
+    assert not any(b.alert for b in roles.bars + jiangguantun.bars)
+    nobody = dataclasses.replace(rep.programme, advisors=0, roles=tuple(dataclasses.replace(c, n=0) for c in rep.programme.roles))
+    assert [b.text for b in roles_chart(nobody).bars] == ["0 名（0%）"] * 3
 
 
 # -- the figures for spreadsheets and machines --------------------------------------------------
