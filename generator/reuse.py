@@ -131,7 +131,7 @@ class Reuse:
         for task in tasks:
             name = f"{task[0]}:{task[1]}"
             digest = digests[task]
-            files = self._reusable(old.get(name), digest) if self.previous is not None else None
+            files = self._reusable(old.get(name), digest)  # no manifest (previous is None): old is empty
             if digest is not None and files is not None:
                 paths = [str(entry[0]) for entry in files]
                 self.kept += paths

@@ -160,3 +160,38 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
                        {"digest": "d", "files": [[*entry[:4], sha[:63]]]}, {"digest": "d", "files": [[*entry[:4], None]]},
                        {"digest": "d", "files": [entry[:4]]}, {"digest": "d", "files": [[entry[0], 0, *entry[2:]]]}):
         assert reuse._reusable(bad_record, "d") is None, bad_record
+
+
+def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path) -> None:
+    """The programme, the site's name, the theme's assets and the data templates are on every page: a
+    change to any renders every task again; the git dates render the pages that show them."""
+    import shutil
+
+    from generator.history import History
+
+    data = copy_roster(tmp_path)
+    site, cache, qr_cache = tmp_path / "site", tmp_path / ".cache", QRCache(None)
+    roster = read_roster(data).roster
+    first = Reuse(cache, site, qr_cache, workers=1)
+    render(first, roster, site)
+    first.commit(files_under(site))
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    with (templates / "village.html").open("a", encoding="utf-8") as f:
+        f.write("{# changed #}\n")
+    edit(data, "programme.yaml", "local_hotline: '0635-12348'", "local_hotline: '0635-12349'")
+    changed = {"programme": (read_roster(data).roster, TEMPLATES, Assets(), "村居法律顾问"),
+               "site name": (roster, TEMPLATES, Assets(), "法律顾问"),
+               "assets": (roster, TEMPLATES, Assets(stylesheets=("assets/stylesheets/new.css",)), "村居法律顾问"),
+               "templates": (roster, templates, Assets(), "村居法律顾问")}
+    for what, (r, folder, assets, name) in {"nothing": (roster, TEMPLATES, Assets(), "村居法律顾问"), **changed}.items():
+        again = Reuse(cache, site, qr_cache, workers=1)
+        out = tmp_path / f"staging-{what}"
+        out.mkdir()
+        again.render(r, out, folder, assets, name)
+        assert again.reused == (5 if what == "nothing" else 0), what
+    dated = Reuse(cache, site, qr_cache, workers=1)
+    (tmp_path / "staging-dated").mkdir()
+    dated.render(roster, tmp_path / "staging-dated", TEMPLATES, Assets(), "村居法律顾问",
+                 History(village_dates={"371502102001": "2024-01-02"}))
+    assert (dated.rendered, dated.reused) == (4, 1)  # the unit pages and the townships show dates; the advisors' do not
