@@ -195,3 +195,28 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
     dated.render(roster, tmp_path / "staging-dated", TEMPLATES, Assets(), "村居法律顾问",
                  History(village_dates={"371502102001": "2024-01-02"}))
     assert (dated.rendered, dated.reused) == (4, 1)  # the unit pages and the townships show dates; the advisors' do not
+
+
+def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its_task(tmp_path: Path) -> None:
+    """The manifest records kept tasks again (a third build keeps them too) and every file of the
+    site; a task whose file is gone by the time the site is recorded is left out (it renders next time)
+    and its other files stay known as the site's, so that a later build can still delete them."""
+    roster = read_roster(copy_roster(tmp_path)).roster
+    site, cache, qr_cache = tmp_path / "site", tmp_path / "project" / ".cache", QRCache(None)  # no project folder yet
+    first = Reuse(cache, site, qr_cache, workers=1)
+    render(first, roster, site)
+    (site / "search.json").write_text("{}", encoding="utf-8")  # a file of the site that no task wrote
+    (site / "v" / "371502001003" / "index.html").unlink()  # lost before the publication is recorded
+    first.commit(files_under(site))
+    for build in ("second", "third"):  # nothing changed: every task's files are kept, and recorded again
+        again = Reuse(cache, site, qr_cache, workers=1)
+        render(again, roster, tmp_path / f"staging-{build}")
+        assert again.reused == (4 if build == "second" else 5), build  # 古楼街道 rendered (its page was lost), once
+        assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), build
+        for path in again.kept:
+            assert (site / path).is_file()
+        staged = files_under(tmp_path / f"staging-{build}")
+        for path in staged:  # as if published: the staged files go into the site
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_path / f"staging-{build}" / path, site / path)
+        again.commit(files_under(site))
