@@ -208,15 +208,15 @@ def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its
     (site / "search.json").write_text("{}", encoding="utf-8")  # a file of the site that no task wrote
     (site / "v" / "371502001003" / "index.html").unlink()  # lost before the publication is recorded
     first.commit(files_under(site))
-    for build in ("second", "third"):  # nothing changed: every task's files are kept, and recorded again
+    for run in ("second", "third"):  # nothing changed: every task's files are kept, and recorded again
         again = Reuse(cache, site, qr_cache, workers=1)
-        render(again, roster, tmp_path / f"staging-{build}")
-        assert again.reused == (4 if build == "second" else 5), build  # 古楼街道 rendered (its page was lost), once
-        assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), build
+        render(again, roster, tmp_path / f"staging-{run}")
+        assert again.reused == (4 if run == "second" else 5), run  # 古楼街道 rendered (its page was lost), once
+        assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), run
         for path in again.kept:
             assert (site / path).is_file()
-        staged = files_under(tmp_path / f"staging-{build}")
+        staged = files_under(tmp_path / f"staging-{run}")
         for path in staged:  # as if published: the staged files go into the site
             (site / path).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_path / f"staging-{build}" / path, site / path)
+            os.replace(tmp_path / f"staging-{run}" / path, site / path)
         again.commit(files_under(site))
