@@ -603,3 +603,55 @@ def test_a_stylesheet_cannot_end_the_print_shops_style_element(tmp_path: Path) -
     html = cards.print_documents(roster, roster.villages[:1], overrides)[0][1]
     assert "</style><script>" not in html and "<script>" not in html.split("</style>", 2)[2]
     assert "<style>/* <\\/style><script>alert(1)<\\/script> */ .card { color: #000; }</style>" in html
+
+
+def toolbar(html: str) -> str:
+    found = re.search(r'<header class="toolbar">.*?</header>', html, re.S)
+    assert found, "no toolbar"
+    return found.group(0)
+
+
+def test_print_sheets_say_what_they_hold_and_link_back_and_to_their_citys_backs(tmp_path: Path) -> None:
+    """A township's sheets: its name, how many cards, 返回 to its page, and the backs of its own city
+    (in a province); the programme's sheet of backs lists each city's, a city's has no 返回 and
+    does not link to the programme's. A roster of one city lists no other city."""
+    from two_cities import two_city_roster
+
+    province = read_roster(two_city_roster(tmp_path)).roster
+    site = Site(province, environment(ROOT / "overrides" / "data"), Assets(), "")
+    bar = toolbar(cards.township_sheets(site, province.township["371602001"])[1])
+    assert "<h1>市中街道 · 便民服务卡</h1>" in bar and "共 2 张，1 页 A4" in bar
+    assert '<a href="../../t/371602001/">返回</a><a href="../../print/back/3716/">背面（八项服务）</a>' in bar
+    path, html = cards.backs_sheet(site)
+    bar = toolbar(html)
+    assert path == "print/back/index.html" and "<h1>背面（八项服务） · 便民服务卡</h1>" in bar and "共 10 张" in bar
+    assert "返回" not in bar and "各市的背面" in bar and '<a href="../../print/back/3716/">滨州市</a>' in bar
+    assert html.count('class="card card-back"') == 10 and "0531-12348" in html
+    path, html = cards.backs_sheet(site, province.city["3716"])
+    bar = toolbar(html)
+    assert path == "print/back/3716/index.html" and "<h1>滨州市背面（八项服务） · 便民服务卡</h1>" in bar
+    assert re.findall(r'<a href="([^"#]+)"', bar) == [] and html.count('class="card card-back"') == 10 and html.count('<p class="card-back-note">滨州市「') == 10
+    one = province.only_city("3715")
+    assert "各市的背面" not in cards.backs_sheet(Site(one, environment(ROOT / "overrides" / "data"), Assets(), ""))[1]
+    small = sheet_site()
+    bar = toolbar(cards.township_sheets(small, small.roster.township["371502001"])[1])
+    assert '<a href="../../t/371502001/">返回</a><a href="../../print/back/">背面（八项服务）</a>' in bar
+
+
+def test_cards_tile_the_sheet_inside_its_margins_and_carry_their_pages_code() -> None:
+    """Ten cards, rows first, edge to edge, with equal margins left and right, top and bottom; each
+    card's QR code is its village page's URL, encoded through the caller's cache."""
+    corners = [cards.slot_mm(i) for i in range(cards.PER_SHEET)]
+    (w, h), (mx, my) = cards.CARD_MM, cards.MARGIN_MM
+    assert corners == [(mx + col * w, my + row * h) for row in range(cards.ROWS) for col in range(cards.COLUMNS)]
+    assert corners[0] == (15, 13.5) and (corners[-1][0] + w, corners[-1][1] + h) == (210 - 15, 297 - 13.5)
+    site = sheet_site()
+    cache = qr.QRCache(None)
+    village = site.roster.village["371502001003"]
+    card = cards.card_for(site.roster, village, cache)
+    assert card.content.url == "https://fw.lc.example/v/371502001003/"
+    assert card.qr == qr.qr_svg(card.content.url, f"二维码：{village.short_name}页面 {card.content.url}")
+    assert list(cache.added) == [card.content.url]
+    cards.township_sheets(site, site.roster.township["371502102"], cache)
+    assert set(cache.added) == {card.content.url} | {f"https://fw.lc.example/v/{v.code}/"
+                                                     for v in site.roster.township["371502102"].villages}
