@@ -144,7 +144,8 @@ def test_sheet_geometry_is_stated_once_in_python(monkeypatch: pytest.MonkeyPatch
     site = sheet_site()
     html = cards.township_sheets(site, site.roster.township["371502001"])[1]
     assert "@page { size: 210mm 297mm; margin: 0; } @page card { size: 90mm 54mm; margin: 0; }" in html
-    assert "--card-w: 90mm; --card-h: 54mm; --qr: 27mm" in html and 'viewBox="0 0 210 297"' in html
+    assert ":root { --sheet-w: 210mm; --sheet-h: 297mm; --card-w: 90mm; --card-h: 54mm; --qr: 27mm; }" in html
+    assert 'viewBox="0 0 210 297"' in html
     # the CSS follows the Python numbers, wherever they go
     monkeypatch.setattr(cards, "CARD_MM", (85.0, 55.0))
     monkeypatch.setattr(cards, "QR_MM", 25.5)
@@ -569,6 +570,8 @@ def test_documents_hold_whole_townships_up_to_their_sheet_limit() -> None:
     assert sizes([95], 4) == [[40], [40], [15]]  # alone too long: cut at 40 cards
     assert sizes([20, 95], 4) == [[20], [40], [40], [15]]
     assert sizes([], 4) == []
+    assert [len(sheet) for sheet in cards.sheets(list(range(23)))] == [10, 10, 3]  # ten a sheet, in order
+    assert [x for sheet in cards.sheets(list(range(23))) for x in sheet] == list(range(23))
 
 
 def test_print_shop_documents_split_by_township_and_keep_a_reprint_lists_order() -> None:
