@@ -64,6 +64,7 @@ def test_programme_figures_of_the_small_roster() -> None:
     assert (p.level, p.townships, p.villages, p.covered, p.gaps, p.advisors) == ("programme", 3, 9, 9, 0, 5)
     assert p.full and p.percent_text == "100%"
     assert counts(p.roles) == {"lawyer": 2, "legal-worker": 1, "judicial-officer": 2}
+    assert (p.role("lawyer"), p.role("legal-worker"), p.role("notary")) == (2, 1, 0)  # a table column per role key
     # each advisor once, by the organization they work for; organizations counted once each
     assert counts(p.employers)["law-firm"] == 2 and counts(p.organizations)["law-firm"] == 1
     assert counts(p.organizations)["judicial-office"] == 2 and counts(p.employers)["judicial-office"] == 2
