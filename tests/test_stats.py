@@ -171,7 +171,11 @@ def test_cli_json_is_the_sites_data_file(small_site: Path, capsys: pytest.Captur
     assert main(["stats", str(SMALL), "--format", "json"]) == 0
     printed = capsys.readouterr().out
     assert printed.encode("utf-8") == (small_site / "data" / "stats.json").read_bytes()
-    data = json.loads(printed)
+    assert printed == report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+
+
+def test_json_has_every_areas_figures_under_the_csvs_names() -> None:
+    data = json.loads(report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/"))
     assert data["max_villages_per_advisor"] == 3 and data["levels"] == ["programme", "county", "township"]
     top = data["areas"][0]
     assert (top["level"], top["villages"], top["covered"], top["gaps"], top["coverage_percent"]) == ("programme", 9, 9, 0, 100)
@@ -183,8 +187,13 @@ def test_cli_json_is_the_sites_data_file(small_site: Path, capsys: pytest.Captur
     assert data["areas"][2]["url"] == "https://fw.lc.example/t/371502001/"
 
 
-def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals(small_site: Path) -> None:
-    raw = (small_site / "data" / "stats.csv").read_bytes()
+def test_the_sites_csv_is_the_reports(small_site: Path) -> None:
+    expected = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+    assert (small_site / "data" / "stats.csv").read_bytes() == expected
+
+
+def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals() -> None:
+    raw = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
