@@ -128,6 +128,8 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
 def test_bars_leave_room_for_their_figure_whatever_their_length() -> None:
     c = chart("x", [("甲", 1123, "1123 名", False), ("乙", 2, "2 名", False), ("丙", 0, "0 名", False)])
     assert [b.fraction for b in c.bars] == [1.0, 0.01, 0.0]  # a small count still draws a sliver
+    thirds = chart("x", [("甲", 3, "3", False), ("乙", 1, "1", False), ("丙", 2, "2", False)])
+    assert [b.fraction for b in thirds.bars] == [1.0, 0.3333, 0.6667]  # four decimals: 0.03 mm on a 100 mm track
     assert c.room >= max(text_width(b.text) for b in c.bars) + 0.4  # the figure's padding is .4em
     assert text_width("聊城经济技术开发区") == 9 and text_width("100%") == pytest.approx(0.62 * 3 + 0.9)
 
@@ -175,7 +177,10 @@ def test_cli_json_is_the_sites_data_file(small_site: Path, capsys: pytest.Captur
 
 
 def test_json_has_every_areas_figures_under_the_csvs_names() -> None:
-    data = json.loads(report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/"))
+    text = report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+    # readable as it is: Chinese unescaped, one figure a line
+    assert text.startswith('{\n "max_villages_per_advisor": 3,\n "levels": [\n  "programme",') and '"name": "聊城市"' in text
+    data = json.loads(text)
     assert data["max_villages_per_advisor"] == 3 and data["levels"] == ["programme", "county", "township"]
     top = data["areas"][0]
     assert (top["level"], top["villages"], top["covered"], top["gaps"], top["coverage_percent"]) == ("programme", 9, 9, 0, 100)
