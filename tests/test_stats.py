@@ -31,6 +31,7 @@ from generator.cli import main
 from generator.pages import Assets, Site, environment
 from generator.stats import (
     Area,
+    Chart,
     chart,
     coverage_chart,
     load_chart,
@@ -119,7 +120,7 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
         assert counts(area.load)["over"] == 1
     assert rep.area("county", "371502").over_limit == ()
     bars = load_chart(rep.programme).bars
-    assert bars[-1].label == "超过 2 个" and bars[-1].alert and "超过上限" in bars[-1].text
+    assert (bars[-1].label, bars[-1].text, bars[-1].alert) == ("超过 2 个", "1 名，超过上限", True)
 
 
 # -- chart geometry, decided here and not by the browser ---------------------------------------
@@ -128,6 +129,8 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
 def test_bars_leave_room_for_their_figure_whatever_their_length() -> None:
     c = chart("x", [("甲", 1123, "1123 名", False), ("乙", 2, "2 名", False), ("丙", 0, "0 名", False)])
     assert [b.fraction for b in c.bars] == [1.0, 0.01, 0.0]  # a small count still draws a sliver
+    assert (c.room, c.label_width, c.tone) == (4.7, 1.5, "")  # "1123 名" is 4.1 em, and .6 em more; 甲 1 em and .5
+    assert chart("x", []) == Chart("x", (), 0.6, 0.5, "")  # a chart of nothing (a roster without units) is empty
     thirds = chart("x", [("甲", 3, "3", False), ("乙", 1, "1", False), ("丙", 2, "2", False)])
     assert [b.fraction for b in thirds.bars] == [1.0, 0.3333, 0.6667]  # four decimals: 0.03 mm on a 100 mm track
     assert c.room >= max(text_width(b.text) for b in c.bars) + 0.4  # the figure's padding is .4em
@@ -155,7 +158,14 @@ def test_charts_are_named_for_what_they_count_and_show_every_role_with_its_share
     roles = roles_chart(rep.programme)
     assert (roles.name, roles.tone) == ("聊城市法律顾问按身份", "roles")
     assert [b.text for b in roles.bars] == ["2 名（40.0%）", "1 名（20.0%）", "2 名（40.0%）"]
-    assert load_chart(rep.programme).tone == "load"
+    load = load_chart(rep.programme)
+    assert (load.name, load.tone) == ("聊城市每名顾问联系的村居数", "load")
+    assert [(b.label, b.text, b.alert) for b in load.bars] == [
+        ("0 个村居", "1 名", False), ("1 个村居", "0 名", False), ("2 个村居", "3 名", False), ("3 个村居", "1 名", False),
+        ("超过 3 个", "0 名", False)]  # nobody above the limit: the bar is there, empty, and no alert
+    alone = load_chart(rep.area("township", "371502010"))  # 赵敏 serves three: nobody here serves none
+    assert [(b.label, b.text) for b in alone.bars] == [
+        ("1 个村居", "0 名"), ("2 个村居", "0 名"), ("3 个村居", "1 名"), ("超过 3 个", "0 名")]
     css = (ROOT / "overrides" / "assets" / "stylesheets" / "stats.css").read_text(encoding="utf-8")
     assert ".stats-bars--coverage .stats-bars__fill" in css and ".stats-bars--roles .stats-bars__fill" in css
     jiangguantun = roles_chart(rep.area("township", "371502010"))  # one judicial officer
