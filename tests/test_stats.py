@@ -32,6 +32,7 @@ from generator.pages import Assets, Site, environment
 from generator.stats import (
     Area,
     Chart,
+    Report,
     chart,
     coverage_chart,
     load_chart,
@@ -205,6 +206,25 @@ def test_json_has_every_areas_figures_under_the_csvs_names() -> None:
 def test_the_sites_csv_is_the_reports(small_site: Path) -> None:
     expected = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
     assert (small_site / "data" / "stats.csv").read_bytes() == expected
+
+
+def test_json_names_gaps_and_overloaded_advisors_with_their_pages(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 2")
+    edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+    rep = report(read_roster(root).roster)
+    top = json.loads(report_json(rep, "https://x.example/"))["areas"][0]
+    assert top["over_limit"] == [{"id": "A0005", "name": "赵敏", "villages": 3, "url": "https://x.example/a/A0005/"}]
+    assert top["gap_villages"] == [
+        {"code": "371502001003", "name": "王庄村", "township": "古楼街道", "url": "https://x.example/v/371502001003/"}]
+    assert top["villages_per_advisor"] == {"mean": 2.0, "max": 3, "distribution": {"0": 1, "1": 1, "2": 2, "over": 1}}
+    assert (top["covered"], top["gaps"], top["village_advisors"], top["advisors"]) == (8, 1, 4, 5)
+    gulou = json.loads(report_json(rep, ""))["areas"][2]
+    assert (top["id"], top["name"], top["parent"], top["townships"]) == ("", "聊城市", None, 3)
+    assert (gulou["id"], gulou["name"], gulou["parent"], gulou["townships"]) == ("371502001", "古楼街道", "371502", 1)
+    assert top["advisors_by_organization_kind"]["law-firm"] == 2 and top["team_size"] == {"min": 1, "median": 2, "max": 3}
+    thirds = dataclasses.replace(rep.programme, load_total=7, village_advisors=3, children=())
+    assert json.loads(report_json(Report(thirds, 2), ""))["areas"][0]["villages_per_advisor"]["mean"] == 2.33
 
 
 def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals() -> None:
