@@ -25,6 +25,7 @@ from generator.search import (
     FORMAT_VERSION,
     SPLIT,
     ContentPage,
+    letters,
     name_keys,
     read_content_pages,
     read_page,
@@ -376,3 +377,36 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     assert [c[2] for c in whole["cities"]] == ["", ""]
     other = search_core(search_files(province, [], province.only_city("3716")))  # 聊城 has no site of its own
     assert other["cities"][0] == ["3715", "聊城市", province.programme.base_url]
+
+
+def test_a_character_without_a_reading_is_keyed_as_search_js_keys_it() -> None:
+    """search.js takes '_' for a character it has no reading of (a digit, a letter, a bracket)."""
+    by_char = readings("王庄")
+    assert letters("Ａ", by_char) == ["_"] and letters("王", by_char) == ["w", "y"]
+    assert {"e", "_", "z", "e_", "_z"} <= name_keys("二Ａ庄", readings("二Ａ庄"))
+    assert ": ['_'];" in SEARCH_JS.read_text(encoding="utf-8")
+
+
+def test_shard_records_keep_roster_order_and_each_region_has_all_its_places() -> None:
+    """A shard merged from several regions lists villages in roster order (township, then code); a
+    key with exactly SPLIT records stays whole; each region's near file has every village and
+    advisor of it, as the shards have them."""
+    r = roster(SMALL)
+    found = dict(search_files(r, [GUIDE]))
+    data = search_core(list(found.items()))
+    codes = [v[0] for v in decode_villages(data, shard(found, data, "z")["villages"])]
+    roster_order = [v.code for v in r.villages]
+    assert len({c[:9] for c in codes}) > 1 and codes == [c for c in roster_order if c in codes]
+    size = sum(len(rows) for rows in shard(found, data, "z").values())
+    exact = search_core(search_files(r, [GUIDE], split=size))
+    assert isinstance(exact["shards"]["z"], str) and isinstance(search_core(search_files(r, [GUIDE], split=size - 1))["shards"]["z"], dict)
+    villages, advisors = [], []
+    for region, digest in data["near"].items():
+        near = json.loads(found[f"search/near-{region}.{digest}.json"])
+        assert set(near) == {"villages", "advisors"}
+        got = decode_villages(data, near["villages"])
+        assert {v[0] for v in got} == {v.code for c in r.counties if c.id == region for t in r.townships_of.get(c.id, [])
+                                       for v in t.villages}
+        villages += got
+        advisors += [a[1] for a in near["advisors"]]
+    assert sorted(villages) == expected_villages(r) and sorted(advisors) == sorted(a.id for a in r.advisors)
