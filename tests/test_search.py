@@ -25,11 +25,13 @@ from generator.search import (
     FORMAT_VERSION,
     SPLIT,
     ContentPage,
+    digit_keys,
     letters,
     name_keys,
     read_content_pages,
     read_page,
     readings,
+    retired_entries,
     search_core,
     search_files,
     traditional_map,
@@ -410,3 +412,38 @@ def test_shard_records_keep_roster_order_and_each_region_has_all_its_places() ->
         villages += got
         advisors += [a[1] for a in near["advisors"]]
     assert sorted(villages) == expected_villages(r) and sorted(advisors) == sorted(a.id for a in r.advisors)
+
+
+def test_a_retired_village_is_found_by_its_old_name_and_leads_to_what_replaced_it(tmp_path: Path) -> None:
+    """A merged village's old name opens the village it went into; a split or abolished one opens its own
+    code's page; the line says where it was and what happened; its name's characters are searchable."""
+    from roster_edit import copy_roster
+
+    root = copy_roster(tmp_path)
+    (root / "retired.yaml").write_text(
+        "villages:\n"
+        "  - {code: '371502102009', name: 鑫王庄村委会, township: '371502102', year: 2021, kind: merged, successors: ['371502102001']}\n"
+        "  - {code: '371502102008', name: 东王庄村委会, township: '371502102', year: 2020, kind: split,"
+        " successors: ['371502102001', '371502102002']}\n"
+        "  - {code: '371502199007', name: 西王庄村委会, township: '371502199', year: 2019, kind: abolished, successors: []}\n",
+        encoding="utf-8")
+    r = read_roster(root).roster
+    one, two = r.village["371502102001"].short_name, r.village["371502102002"].short_name
+    assert retired_entries(r) == [
+        ["东王庄村", "东王庄村委会", f"堂邑镇 · 2020年拆分为{one}、{two}", "371502102008", "371502102008"],
+        ["鑫王庄村", "鑫王庄村委会", f"堂邑镇 · 2021年并入{one}", "371502102001", "371502102009"],
+        ["西王庄村", "西王庄村委会", "2019年撤销", "371502199007", "371502199007"],  # its township is unknown
+    ]
+    data = search_core(search_files(r, [GUIDE]))
+    assert data["retired"] == retired_entries(r) and "鑫" in data["py"]["xin"]
+    assert "retired" not in index(SMALL)  # only a roster with retirements has the list
+
+
+def test_name_and_phone_keys() -> None:
+    """A name's keys: each character's first letters (every reading) and each two neighbours'; a
+    phone's: every three digits in a row, whatever separates them."""
+    by_char = readings("王庄村")
+    assert by_char == {"王": ["wang", "yu"], "庄": ["zhuang", "peng"], "村": ["cun"]}  # every reading, common first
+    assert name_keys("王庄村", by_char) == {"w", "y", "z", "p", "c", "wz", "wp", "yz", "yp", "zc", "pc"}
+    assert digit_keys("0635-8123") == {"d063", "d635", "d358", "d581", "d812", "d123"}
+    assert digit_keys("12") == set()
