@@ -153,6 +153,7 @@ def test_charts_are_named_for_what_they_count_and_show_every_role_with_its_share
     rep = report(read_roster(SMALL).roster)
     coverage, villages = coverage_chart(rep.counties), villages_chart(rep.counties)
     assert (coverage.name, coverage.tone) == ("各县级单位村居法律顾问覆盖率", "coverage")
+    assert (coverage.room, coverage.label_width) == (3.36, 9.5)  # room for "100%", the width of 聊城经济技术开发区
     assert (villages.name, villages.tone) == ("各县级单位村居数", "villages")
     assert [(b.label, b.fraction, b.text, b.alert) for b in villages.bars] == [
         ("东昌府区", 1.0, "6 个", False), ("聊城经济技术开发区", 0.5, "3 个", False)]
