@@ -130,6 +130,16 @@ def test_cut_marks_stay_in_the_margins() -> None:
             assert not inside
 
 
+def test_cut_marks_line_up_with_every_card_edge() -> None:
+    """Each column and row edge of the cards has a mark in both margins, from the paper's edge to
+    3 mm short of the cards: 3 vertical edges and 6 horizontal ones on A4, 18 lines."""
+    edges_x = [15.0 + 90.0 * i for i in range(3)]
+    edges_y = [13.5 + 54.0 * i for i in range(6)]
+    assert sorted(cards.cut_marks()) == sorted(
+        [(x, 0.0, x, 10.5) for x in edges_x] + [(x, 286.5, x, 297.0) for x in edges_x]
+        + [(0.0, y, 12.0, y) for y in edges_y] + [(198.0, y, 210.0, y) for y in edges_y])
+
+
 def sheet_site(data: Path = SMALL) -> Site:
     """What the print sheets render with, without building a site."""
     return Site(read_roster(data).roster, environment(ROOT / "overrides" / "data"), Assets(), "")
