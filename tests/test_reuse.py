@@ -76,7 +76,8 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     second = Reuse(cache, site, QRCache(None), workers=1)
     render(second, roster, tmp_path / "staging")
     assert (second.rendered, second.reused) == (1, 4)
-    assert (tmp_path / "staging" / "v" / "371502001003" / "index.html").is_file()
+    # only the touched file is staged: its task's other files have the bytes already published, and stay
+    assert files_under(tmp_path / "staging") == ["v/371502001003/index.html"]
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
@@ -143,6 +144,8 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
         return files
 
     assert loaded(good) == ["v/index.html", "search.json"]
+    damaged = {"township:2": {"digest": "d"}, "township:3": {"digest": "d", "files": ["junk", []]}, "township:4": []}
+    assert loaded({**good, "tasks": {**good["tasks"], **damaged}}) == ["v/index.html", "search.json"]
     for bad in ([good], {**good, "version": 2}, {**good, "site": str(tmp_path / "other")}, {**good, "tasks": []},
                 {**good, "others": {}}, {**good, "tasks": [], "others": {}}):
         assert loaded(bad) is None, bad
@@ -215,6 +218,11 @@ def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its
         assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), run
         for path in again.kept:
             assert (site / path).is_file()
+        for path, sha in again.fingerprints.items():  # each file's digest, kept or rendered, is its bytes'
+            staged = tmp_path / f"staging-{run}" / path
+            assert sha == hashlib.sha256((staged if staged.exists() else site / path).read_bytes()).hexdigest()
+        every = set(files_under(site)) | set(files_under(tmp_path / f"staging-{run}"))
+        assert set(again.fingerprints) == every - {"search.json"}
         staged = files_under(tmp_path / f"staging-{run}")
         for path in staged:  # as if published: the staged files go into the site
             (site / path).parent.mkdir(parents=True, exist_ok=True)
