@@ -371,7 +371,7 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     province = dataclasses.replace(province, cities=cities)
     site = province.only_city("3715")
     data = search_core(search_files(province, [], site))
-    assert data["region"] == "city"
+    assert data["region"] == "city" and set(data["near"]) == {"3715", "3716"}  # each city's places, apart
     assert data["cities"] == [["3715", "聊城市", ""], ["3716", "滨州市", "https://bz.example.org/"]]
     assert [c[3] for c in data["counties"]][-1] == 1 and {c[3] for c in data["counties"][:-1]} == {0}
     assert data["townships"][-1][:2] == ["371602001", "市中街道"]
@@ -447,3 +447,24 @@ def test_name_and_phone_keys() -> None:
     assert name_keys("王庄村", by_char) == {"w", "y", "z", "p", "c", "wz", "wp", "yz", "yp", "zc", "pc"}
     assert digit_keys("0635-8123") == {"d063", "d635", "d358", "d581", "d812", "d123"}
     assert digit_keys("12") == set()
+
+
+def test_an_advisor_serving_nowhere_is_found_in_no_region_and_pages_carry_keywords_only_when_they_have_some(
+        tmp_path: Path) -> None:
+    """An advisor with no village and no team (a roster half entered) has no township and the region
+    '_'; a team member who serves no village is found in the team's township; a page without keywords
+    is [url, title]; official suffixes are stripped longest first."""
+    from roster_edit import copy_roster
+
+    root = copy_roster(tmp_path)
+    with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: A0009\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '13905359999'\n")
+    r = read_roster(root).roster
+    found = dict(search_files(r, [GUIDE, ContentPage("guides/", "八项服务", "")]))
+    data = search_core(list(found.items()))
+    nowhere = json.loads(found[f"search/near-_.{data['near']['_']}.json"])
+    assert [a[1:3] + a[5:] for a in nowhere["advisors"]] == [["A0009", "孙丽", None]]
+    zhang = next(a for a in shard(found, data, "d841")["advisors"] if a[1] == "A0003")  # 张伟: 古楼街道's team only
+    assert data["townships"][zhang[5]][0] == "371502001"
+    assert data["pages"] == [["guides/legal-aid/", "求法援 (法律援助)", ["欠薪", "工伤"]], ["guides/", "八项服务"]]
+    assert data["strip"] == sorted(data["strip"], key=lambda s: (-len(s), s))
