@@ -196,9 +196,11 @@ class Reuse:
         (inode, size, mtime), and the rest of ``site`` (every file published). Called after the
         publication; a build that failed records nothing."""
         tasks: dict[str, object] = {}
+        in_tasks: set[str] = set()  # files a recorded task holds; every other file of the site is in others
         for name, (digest, paths, kept) in self._pending.items():
             if kept is not None:  # the very files recorded last time
                 tasks[name] = {"digest": digest, "files": kept}
+                in_tasks.update(paths)
                 continue
             files: list[list[object]] = []
             for path in paths:
@@ -209,7 +211,7 @@ class Reuse:
                 files.append([path, st.st_ino, st.st_size, st.st_mtime_ns, self.fingerprints[path]])
             else:
                 tasks[name] = {"digest": digest, "files": files}
-        in_tasks = {path for _, paths, _ in self._pending.values() for path in paths}
+                in_tasks.update(paths)
         others = [path for path in site if path not in in_tasks]
         write_sealed(self.cache / MANIFEST, {"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
                                              "others": others})

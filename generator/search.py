@@ -426,12 +426,6 @@ class _ArticleText(HTMLParser):
             self.text.append(data)
 
 
-def page_text(document: str) -> tuple[str, str]:
-    """The ``(title, plain text)`` of a built page's ``<article>``, whitespace collapsed."""
-    page = read_page(document, "")
-    return page.title, page.text
-
-
 def read_page(document: str, url: str) -> ContentPage:
     """A built page's title and text (its ``<article>``, whitespace collapsed) and the keywords
     of its ``<meta name="keywords">``, in their order, each once."""

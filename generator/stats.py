@@ -357,8 +357,7 @@ def villages_chart(areas: Sequence[Area], of: str = "各县级单位") -> Chart:
 
 
 def roles_chart(area: Area) -> Chart:
-    rows = [(c.label, c.n, f"{c.n} 名（{_share(c.n, area.advisors)}）", False)
-            for c in area.roles if c.n or c.key in ROLE_NAMES]
+    rows = [(c.label, c.n, f"{c.n} 名（{_share(c.n, area.advisors)}）", False) for c in area.roles]
     return chart(f"{area.name}法律顾问按身份", rows, tone="roles")
 
 

@@ -130,6 +130,16 @@ def test_cut_marks_stay_in_the_margins() -> None:
             assert not inside
 
 
+def test_cut_marks_line_up_with_every_card_edge() -> None:
+    """Each column and row edge of the cards has a mark in both margins, from the paper's edge to
+    3 mm short of the cards: 3 vertical edges and 6 horizontal ones on A4, 18 lines."""
+    edges_x = [15.0 + 90.0 * i for i in range(3)]
+    edges_y = [13.5 + 54.0 * i for i in range(6)]
+    assert sorted(cards.cut_marks()) == sorted(
+        [(x, 0.0, x, 10.5) for x in edges_x] + [(x, 286.5, x, 297.0) for x in edges_x]
+        + [(0.0, y, 12.0, y) for y in edges_y] + [(198.0, y, 210.0, y) for y in edges_y])
+
+
 def sheet_site(data: Path = SMALL) -> Site:
     """What the print sheets render with, without building a site."""
     return Site(read_roster(data).roster, environment(ROOT / "overrides" / "data"), Assets(), "")
@@ -144,7 +154,8 @@ def test_sheet_geometry_is_stated_once_in_python(monkeypatch: pytest.MonkeyPatch
     site = sheet_site()
     html = cards.township_sheets(site, site.roster.township["371502001"])[1]
     assert "@page { size: 210mm 297mm; margin: 0; } @page card { size: 90mm 54mm; margin: 0; }" in html
-    assert "--card-w: 90mm; --card-h: 54mm; --qr: 27mm" in html and 'viewBox="0 0 210 297"' in html
+    assert ":root { --sheet-w: 210mm; --sheet-h: 297mm; --card-w: 90mm; --card-h: 54mm; --qr: 27mm; }" in html
+    assert 'viewBox="0 0 210 297"' in html
     # the CSS follows the Python numbers, wherever they go
     monkeypatch.setattr(cards, "CARD_MM", (85.0, 55.0))
     monkeypatch.setattr(cards, "QR_MM", 25.5)
@@ -528,3 +539,132 @@ def test_a_reprint_list_saved_by_notepad_reads_as_written(tmp_path: Path) -> Non
     listing = tmp_path / "reprint.txt"
     listing.write_bytes("371502010002  # 窎桥社区 # 电话变了\r\n\r\n371502001003\r\n".encode("utf-8-sig"))  # BOM, CRLF
     assert cards.read_village_list(listing) == ["371502010002", "371502001003"]
+
+
+def test_each_back_lies_behind_its_front_and_is_its_citys(tmp_path: Path) -> None:
+    """Turned over the long edge, a sheet's back shows slot i's back where slot i's front is; the back
+    says the card's city, programme and both hotlines (in a province, each city's own)."""
+    from two_cities import two_city_roster
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+    villages = [roster.village["371502010001"], roster.village["371602001001"], roster.village["371602001002"]]
+    made = [cards.card_for(roster, v) for v in villages]
+    (front, fronts), (back, backs) = cards.sheet_pages([made], backs=True)
+    assert (front, back) == ("front", "back") and len(fronts) == len(backs) == 3
+    for (card, (x, y)), (what, (bx, by)) in zip(fronts, backs):
+        assert (bx, by) == (cards.A4_MM[0] - x - cards.CARD_MM[0], y)  # the mirror image across the long edge
+        c = card.content
+        assert what == cards.Back(c.city, c.programme, c.hotline, c.local_hotline) and what.hotline and what.local_hotline
+    assert [b.city for b, _ in backs] == ["聊城市", "滨州市", "滨州市"] and backs[0][0] != backs[1][0]
+    for i in range(cards.PER_SHEET):  # every slot of a full sheet, and no two backs in one place
+        x, y = cards.slot_mm(i)
+        assert cards.slot_mm(cards.mirrored(i)) == (cards.A4_MM[0] - x - cards.CARD_MM[0], y)
+    assert sorted(map(cards.mirrored, range(cards.PER_SHEET))) == list(range(cards.PER_SHEET))
+    assert [page for page, _ in cards.sheet_pages([made, made])] == ["front", "front"]  # no backs unless asked
+
+
+def test_documents_hold_whole_townships_up_to_their_sheet_limit() -> None:
+    """A group (a township) that would overflow a document starts the next; one longer than a
+    document is cut at the limit; a document never has more sheets than allowed, and nothing is lost."""
+    ten = cards.PER_SHEET
+
+    def sizes(groups: list[int], limit: int) -> list[list[int]]:
+        docs = cards.batches([list(range(n)) for n in groups], limit)
+        assert [x for doc in docs for part in doc for x in part] == [x for n in groups for x in range(n)]
+        assert all(sum(-(-len(part) // ten) for part in doc) <= limit for doc in docs)
+        return [[len(part) for part in doc] for doc in docs]
+
+    assert sizes([31, 7, 25], 4) == [[31], [7, 25]]  # 4 + 1 sheets > 4: 湖西 starts the second document
+    assert sizes([31, 9], 5) == [[31, 9]]  # 4 + 1 sheets: exactly full
+    assert sizes([1, 1, 1], 2) == [[1, 1], [1]]  # each township on its own sheet
+    assert sizes([95], 4) == [[40], [40], [15]]  # alone too long: cut at 40 cards
+    assert sizes([20, 95], 4) == [[20], [40], [40], [15]]
+    assert sizes([], 4) == []
+    assert [len(sheet) for sheet in cards.sheets(list(range(23)))] == [10, 10, 3]  # ten a sheet, in order
+    assert [x for sheet in cards.sheets(list(range(23))) for x in sheet] == list(range(23))
+
+
+def test_print_shop_documents_split_by_township_and_keep_a_reprint_lists_order() -> None:
+    """By township, each township starts a sheet and the label names the first and last; a reprint
+    list (not by township) is one run of cards in its order, labelled by its first township. No backs
+    unless asked; the title is the print shop's; each code goes into the caller's QR cache."""
+    roster = read_roster(SMALL).roster
+    overrides = ROOT / "overrides"
+    cache = qr.QRCache(None)
+    docs = cards.print_documents(roster, roster.villages, overrides, sheets_per_document=1, qr_cache=cache)
+    assert [label for label, _ in docs] == ["3 cards, 古楼街道", "3 cards, 蒋官屯街道", "3 cards, 堂邑镇"]
+    assert set(cache.added) == {f"https://fw.lc.example/v/{v.code}/" for v in roster.villages}
+    html = docs[0][1]
+    assert "<title>便民服务卡 - 便民服务卡打印</title>" in html and 'class="sheet back"' not in html
+    reprint = [roster.village[c] for c in ("371502102003", "371502001001", "371502010002", "371502001002")]
+    (label, html), = cards.print_documents(roster, reprint, overrides, by_township=False)
+    assert label == "4 cards, 堂邑镇"
+    assert re.findall(r'data-code="(\d+)"', html) == [v.code for v in reprint] and html.count('class="sheet"') == 1
+    (label, html), = cards.print_documents(roster, reprint, overrides, backs=True)  # by township: four runs
+    assert label == "4 cards, 堂邑镇 – 古楼街道" and html.count('class="sheet"') == 4
+    assert html.count('class="sheet back"') == 4
+
+
+def test_a_stylesheet_cannot_end_the_print_shops_style_element(tmp_path: Path) -> None:
+    """The stylesheet is inlined unescaped: a '</' in it (a comment's </style>) must not close <style>."""
+    overrides = tmp_path / "overrides"
+    (overrides / "assets" / "stylesheets").mkdir(parents=True)
+    (overrides / "data").symlink_to(ROOT / "overrides" / "data")
+    (overrides / "assets" / "stylesheets" / "cards.css").write_text(
+        "/* </style><script>alert(1)</script> */ .card { color: #000; }", encoding="utf-8")
+    roster = read_roster(SMALL).roster
+    html = cards.print_documents(roster, roster.villages[:1], overrides)[0][1]
+    assert "</style><script>" not in html and "<script>" not in html.split("</style>", 2)[2]
+    assert "<style>/* <\\/style><script>alert(1)<\\/script> */ .card { color: #000; }</style>" in html
+
+
+def toolbar(html: str) -> str:
+    found = re.search(r'<header class="toolbar">.*?</header>', html, re.S)
+    assert found, "no toolbar"
+    return found.group(0)
+
+
+def test_print_sheets_say_what_they_hold_and_link_back_and_to_their_citys_backs(tmp_path: Path) -> None:
+    """A township's sheets: its name, how many cards, 返回 to its page, and the backs of its own city
+    (in a province); the programme's sheet of backs lists each city's, a city's has no 返回 and
+    does not link to the programme's. A roster of one city lists no other city."""
+    from two_cities import two_city_roster
+
+    province = read_roster(two_city_roster(tmp_path)).roster
+    site = Site(province, environment(ROOT / "overrides" / "data"), Assets(), "")
+    bar = toolbar(cards.township_sheets(site, province.township["371602001"])[1])
+    assert "<h1>市中街道 · 便民服务卡</h1>" in bar and "共 2 张，1 页 A4" in bar
+    assert '<a href="../../t/371602001/">返回</a><a href="../../print/back/3716/">背面（八项服务）</a>' in bar
+    path, html = cards.backs_sheet(site)
+    bar = toolbar(html)
+    assert path == "print/back/index.html" and "<h1>背面（八项服务） · 便民服务卡</h1>" in bar and "共 10 张" in bar
+    assert "返回" not in bar and "各市的背面" in bar and '<a href="../../print/back/3716/">滨州市</a>' in bar
+    assert html.count('class="card card-back"') == 10 and "0531-12348" in html
+    path, html = cards.backs_sheet(site, province.city["3716"])
+    bar = toolbar(html)
+    assert path == "print/back/3716/index.html" and "<h1>滨州市背面（八项服务） · 便民服务卡</h1>" in bar
+    assert re.findall(r'<a href="([^"#]+)"', bar) == [] and html.count('class="card card-back"') == 10 and html.count('<p class="card-back-note">滨州市「') == 10
+    one = province.only_city("3715")
+    assert "各市的背面" not in cards.backs_sheet(Site(one, environment(ROOT / "overrides" / "data"), Assets(), ""))[1]
+    small = sheet_site()
+    bar = toolbar(cards.township_sheets(small, small.roster.township["371502001"])[1])
+    assert '<a href="../../t/371502001/">返回</a><a href="../../print/back/">背面（八项服务）</a>' in bar
+
+
+def test_cards_tile_the_sheet_inside_its_margins_and_carry_their_pages_code() -> None:
+    """Ten cards, rows first, edge to edge, with equal margins left and right, top and bottom; each
+    card's QR code is its village page's URL, encoded through the caller's cache."""
+    corners = [cards.slot_mm(i) for i in range(cards.PER_SHEET)]
+    (w, h), (mx, my) = cards.CARD_MM, cards.MARGIN_MM
+    assert corners == [(mx + col * w, my + row * h) for row in range(cards.ROWS) for col in range(cards.COLUMNS)]
+    assert corners[0] == (15, 13.5) and (corners[-1][0] + w, corners[-1][1] + h) == (210 - 15, 297 - 13.5)
+    site = sheet_site()
+    cache = qr.QRCache(None)
+    village = site.roster.village["371502001003"]
+    card = cards.card_for(site.roster, village, cache)
+    assert card.content.url == "https://fw.lc.example/v/371502001003/"
+    assert card.qr == qr.qr_svg(card.content.url, f"二维码：{village.short_name}页面 {card.content.url}")
+    assert list(cache.added) == [card.content.url]
+    cards.township_sheets(site, site.roster.township["371502102"], cache)
+    assert set(cache.added) == {card.content.url} | {f"https://fw.lc.example/v/{v.code}/"
+                                                     for v in site.roster.township["371502102"].villages}

@@ -25,10 +25,13 @@ from generator.search import (
     FORMAT_VERSION,
     SPLIT,
     ContentPage,
+    digit_keys,
+    letters,
     name_keys,
-    page_text,
+    read_content_pages,
     read_page,
     readings,
+    retired_entries,
     search_core,
     search_files,
     traditional_map,
@@ -54,8 +57,17 @@ def roster(folder: Path) -> Roster:
     return checked.roster
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)
+def sample_files() -> tuple[tuple[str, bytes], ...]:
+    return tuple(search_files(roster(SAMPLE), [GUIDE]))
+
+
 def files(folder: Path) -> tuple[tuple[str, bytes], ...]:
+    """The index of ``folder``'s roster, made again at each call for the small roster (8 ms): mutation
+    testing forks each mutant's run from a process that has run the tests once, and a cached index
+    would hide the mutant. The full sample's (slow tests only) is made once."""
+    if folder == SAMPLE:
+        return sample_files()
     return tuple(search_files(roster(folder), [GUIDE]))
 
 
@@ -235,10 +247,55 @@ def test_index_is_deterministic() -> None:
 
 def test_page_text_takes_the_article() -> None:
     html = """<html><head><title>x</title><script>var no = 1;</script></head><body>
-    <nav>菜单</nav><article class="md-content__inner md-typeset"><h1 id="t">求法援 (法律援助)</h1>
+    <nav>菜单</nav><article class="md-content__inner md-typeset"><h1 id="t">求法援 <span>(法律援助)</span></h1>
     <p>法律援助，是<strong>免费</strong>的。</p><script>skip()</script><ul><li>一</li><li>二&amp;三</li></ul>
-    <svg><title>icon</title></svg></article><footer>页脚</footer></body></html>"""
-    assert page_text(html) == ("求法援 (法律援助)", "法律援助，是免费的。 一 二&三")
+    <svg><title>icon</title>图标<svg><desc>内</desc></svg>外</svg></article><footer>页脚</footer></body></html>"""
+    page = read_page(html, "guides/legal-aid/")
+    assert (page.title, page.text) == ("求法援 (法律援助)", "法律援助，是免费的。 一 二&三")
+
+
+def test_a_page_is_its_first_article_nested_ones_included() -> None:
+    """Text before the article's heading is no part of the title; the first <article> (with any
+    article inside it) is the page: what follows it, another article too, is not searched."""
+    html = "<article><p>导语</p><h1>标题</h1><article><p>内</p></article><p>后</p></article><article>另一篇</article>"
+    page = read_page(html, "")
+    assert (page.title, page.text) == ("标题", "导语 内 后")
+
+
+@pytest.mark.parametrize("tag", ["p", "li", "br", "h1", "h2", "h3", "h4", "td", "th", "dt", "dd", "div", "section"])
+def test_words_in_separate_blocks_never_run_together(tag: str) -> None:
+    """离婚 ending one block and 欠薪 starting the next must not read as one text 离婚欠薪."""
+    html = f"<article><h1>标题</h1>离婚<{tag}>欠薪</{tag}></article>"
+    assert read_page(html, "").text == "离婚 欠薪"
+
+
+def test_keywords_are_the_heads_keywords_meta_only() -> None:
+    """Every <meta name="keywords"> of the head counts; a description is no keyword, nor a keywords
+    tag inside the article or after it (an embedded snippet's)."""
+    html = """<html><head><meta name="description" content="求法援"><meta name="keywords" content="离婚">
+    <meta name="keywords" content="欠薪"><meta name="keywords"></head><body><article><h1>t</h1>
+    <meta name="keywords" content="内"><div name="keywords" content="块">x</div></article>
+    <meta name="keywords" content="后"></body></html>"""
+    assert read_page(html, "").keywords == ("离婚", "欠薪")
+
+
+def test_the_content_pages_are_the_ones_mkdocs_wrote_in_url_order(tmp_path: Path) -> None:
+    """Data pages (no MkDocs generator tag) are skipped wherever they sort; a page without a title
+    is not searched; URLs are relative to the site root, the home page's empty; shallow first."""
+    def page(path: str, body: str, mkdocs: bool = True) -> None:
+        tag = '<meta name="generator" content="mkdocs-1.6.1, mkdocs-material-9.5">' if mkdocs else ""
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(f"<html><head>{tag}</head><body><article>{body}</article></body></html>",
+                                     encoding="utf-8")
+
+    page("a/A0001/index.html", "<h1>王建国</h1>", mkdocs=False)
+    page("guides/lawyer/index.html", "<h1>找律师</h1><p>离婚</p>")
+    page("guides/index.html", "<h1>八项服务</h1>")
+    page("index.html", "<h1>首页</h1>")
+    page("empty/index.html", "<p>没有标题</p>")
+    page("about/team/index.html", "<h1>团队</h1>")
+    assert [(p.url, p.title, p.text) for p in read_content_pages(tmp_path)] == [
+        ("", "首页", ""), ("guides/", "八项服务", ""), ("about/team/", "团队", ""), ("guides/lawyer/", "找律师", "离婚")]
 
 
 @pytest.mark.slow
@@ -314,7 +371,7 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     province = dataclasses.replace(province, cities=cities)
     site = province.only_city("3715")
     data = search_core(search_files(province, [], site))
-    assert data["region"] == "city"
+    assert data["region"] == "city" and set(data["near"]) == {"3715", "3716"}  # each city's places, apart
     assert data["cities"] == [["3715", "聊城市", ""], ["3716", "滨州市", "https://bz.example.org/"]]
     assert [c[3] for c in data["counties"]][-1] == 1 and {c[3] for c in data["counties"][:-1]} == {0}
     assert data["townships"][-1][:2] == ["371602001", "市中街道"]
@@ -340,3 +397,92 @@ def test_a_province_core_reads_its_cities_names(tmp_path: Path) -> None:
     others = [c.name for c in province.counties] + [t.name for t in province.townships]
     others += [v.name for v in province.villages] + [a.name for a in province.advisors]
     assert "州" not in "".join(others)
+
+
+def test_a_character_without_a_reading_is_keyed_as_search_js_keys_it() -> None:
+    """search.js takes '_' for a character it has no reading of (a digit, a letter, a bracket)."""
+    by_char = readings("王庄")
+    assert letters("Ａ", by_char) == ["_"] and letters("王", by_char) == ["w", "y"]
+    assert {"e", "_", "z", "e_", "_z"} <= name_keys("二Ａ庄", readings("二Ａ庄"))
+    assert ": ['_'];" in SEARCH_JS.read_text(encoding="utf-8")
+
+
+def test_shard_records_keep_roster_order_and_each_region_has_all_its_places() -> None:
+    """A shard merged from several regions lists villages in roster order (township, then code); a
+    key with exactly SPLIT records stays whole; each region's near file has every village and
+    advisor of it, as the shards have them."""
+    r = roster(SMALL)
+    found = dict(search_files(r, [GUIDE]))
+    data = search_core(list(found.items()))
+    codes = [v[0] for v in decode_villages(data, shard(found, data, "z")["villages"])]
+    roster_order = [v.code for v in r.villages]
+    assert len({c[:9] for c in codes}) > 1 and codes == [c for c in roster_order if c in codes]
+    size = sum(len(rows) for rows in shard(found, data, "z").values())
+    exact = search_core(search_files(r, [GUIDE], split=size))
+    assert isinstance(exact["shards"]["z"], str) and isinstance(search_core(search_files(r, [GUIDE], split=size - 1))["shards"]["z"], dict)
+    villages, advisors = [], []
+    for region, digest in data["near"].items():
+        near = json.loads(found[f"search/near-{region}.{digest}.json"])
+        assert set(near) == {"villages", "advisors"}
+        got = decode_villages(data, near["villages"])
+        assert {v[0] for v in got} == {v.code for c in r.counties if c.id == region for t in r.townships_of.get(c.id, [])
+                                       for v in t.villages}
+        villages += got
+        advisors += [a[1] for a in near["advisors"]]
+    assert sorted(villages) == expected_villages(r) and sorted(advisors) == sorted(a.id for a in r.advisors)
+
+
+def test_a_retired_village_is_found_by_its_old_name_and_leads_to_what_replaced_it(tmp_path: Path) -> None:
+    """A merged village's old name opens the village it went into; a split or abolished one opens its own
+    code's page; the line says where it was and what happened; its name's characters are searchable."""
+    from roster_edit import copy_roster
+
+    root = copy_roster(tmp_path)
+    (root / "retired.yaml").write_text(
+        "villages:\n"
+        "  - {code: '371502102009', name: 鑫王庄村委会, township: '371502102', year: 2021, kind: merged, successors: ['371502102001']}\n"
+        "  - {code: '371502102008', name: 东王庄村委会, township: '371502102', year: 2020, kind: split,"
+        " successors: ['371502102001', '371502102002']}\n"
+        "  - {code: '371502199007', name: 西王庄村委会, township: '371502199', year: 2019, kind: abolished, successors: []}\n",
+        encoding="utf-8")
+    r = read_roster(root).roster
+    one, two = r.village["371502102001"].short_name, r.village["371502102002"].short_name
+    assert retired_entries(r) == [
+        ["东王庄村", "东王庄村委会", f"堂邑镇 · 2020年拆分为{one}、{two}", "371502102008", "371502102008"],
+        ["鑫王庄村", "鑫王庄村委会", f"堂邑镇 · 2021年并入{one}", "371502102001", "371502102009"],
+        ["西王庄村", "西王庄村委会", "2019年撤销", "371502199007", "371502199007"],  # its township is unknown
+    ]
+    data = search_core(search_files(r, [GUIDE]))
+    assert data["retired"] == retired_entries(r) and "鑫" in data["py"]["xin"]
+    assert "retired" not in index(SMALL)  # only a roster with retirements has the list
+
+
+def test_name_and_phone_keys() -> None:
+    """A name's keys: each character's first letters (every reading) and each two neighbours'; a
+    phone's: every three digits in a row, whatever separates them."""
+    by_char = readings("王庄村")
+    assert by_char == {"王": ["wang", "yu"], "庄": ["zhuang", "peng"], "村": ["cun"]}  # every reading, common first
+    assert name_keys("王庄村", by_char) == {"w", "y", "z", "p", "c", "wz", "wp", "yz", "yp", "zc", "pc"}
+    assert digit_keys("0635-8123") == {"d063", "d635", "d358", "d581", "d812", "d123"}
+    assert digit_keys("12") == set()
+
+
+def test_an_advisor_serving_nowhere_is_found_in_no_region_and_pages_carry_keywords_only_when_they_have_some(
+        tmp_path: Path) -> None:
+    """An advisor with no village and no team (a roster half entered) has no township and the region
+    '_'; a team member who serves no village is found in the team's township; a page without keywords
+    is [url, title]; official suffixes are stripped longest first."""
+    from roster_edit import copy_roster
+
+    root = copy_roster(tmp_path)
+    with (root / "advisors.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: A0009\n    name: 孙丽\n    role: lawyer\n    organization: LF001\n    phone: '13905359999'\n")
+    r = read_roster(root).roster
+    found = dict(search_files(r, [GUIDE, ContentPage("guides/", "八项服务", "")]))
+    data = search_core(list(found.items()))
+    nowhere = json.loads(found[f"search/near-_.{data['near']['_']}.json"])
+    assert [a[1:3] + a[5:] for a in nowhere["advisors"]] == [["A0009", "孙丽", None]]
+    zhang = next(a for a in shard(found, data, "d841")["advisors"] if a[1] == "A0003")  # 张伟: 古楼街道's team only
+    assert data["townships"][zhang[5]][0] == "371502001"
+    assert data["pages"] == [["guides/legal-aid/", "求法援 (法律援助)", ["欠薪", "工伤"]], ["guides/", "八项服务"]]
+    assert data["strip"] == sorted(data["strip"], key=lambda s: (-len(s), s))

@@ -31,13 +31,17 @@ from generator.cli import main
 from generator.pages import Assets, Site, environment
 from generator.stats import (
     Area,
+    Chart,
+    Report,
     chart,
     coverage_chart,
     load_chart,
     report,
     report_csv,
     report_json,
+    roles_chart,
     text_width,
+    villages_chart,
 )
 from roster_edit import SAMPLE, SMALL, copy_roster, edit
 
@@ -62,6 +66,7 @@ def test_programme_figures_of_the_small_roster() -> None:
     assert (p.level, p.townships, p.villages, p.covered, p.gaps, p.advisors) == ("programme", 3, 9, 9, 0, 5)
     assert p.full and p.percent_text == "100%"
     assert counts(p.roles) == {"lawyer": 2, "legal-worker": 1, "judicial-officer": 2}
+    assert (p.role("lawyer"), p.role("legal-worker"), p.role("notary")) == (2, 1, 0)  # a table column per role key
     # each advisor once, by the organization they work for; organizations counted once each
     assert counts(p.employers)["law-firm"] == 2 and counts(p.organizations)["law-firm"] == 1
     assert counts(p.organizations)["judicial-office"] == 2 and counts(p.employers)["judicial-office"] == 2
@@ -116,7 +121,7 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
         assert counts(area.load)["over"] == 1
     assert rep.area("county", "371502").over_limit == ()
     bars = load_chart(rep.programme).bars
-    assert bars[-1].label == "超过 2 个" and bars[-1].alert and "超过上限" in bars[-1].text
+    assert (bars[-1].label, bars[-1].text, bars[-1].alert) == ("超过 2 个", "1 名，超过上限", True)
 
 
 # -- chart geometry, decided here and not by the browser ---------------------------------------
@@ -125,6 +130,10 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
 def test_bars_leave_room_for_their_figure_whatever_their_length() -> None:
     c = chart("x", [("甲", 1123, "1123 名", False), ("乙", 2, "2 名", False), ("丙", 0, "0 名", False)])
     assert [b.fraction for b in c.bars] == [1.0, 0.01, 0.0]  # a small count still draws a sliver
+    assert (c.room, c.label_width, c.tone) == (4.7, 1.5, "")  # "1123 名" is 4.1 em, and .6 em more; 甲 1 em and .5
+    assert chart("x", []) == Chart("x", (), 0.6, 0.5, "")  # a chart of nothing (a roster without units) is empty
+    thirds = chart("x", [("甲", 3, "3", False), ("乙", 1, "1", False), ("丙", 2, "2", False)])
+    assert [b.fraction for b in thirds.bars] == [1.0, 0.3333, 0.6667]  # four decimals: 0.03 mm on a 100 mm track
     assert c.room >= max(text_width(b.text) for b in c.bars) + 0.4  # the figure's padding is .4em
     assert text_width("聊城经济技术开发区") == 9 and text_width("100%") == pytest.approx(0.62 * 3 + 0.9)
 
@@ -138,6 +147,37 @@ def test_coverage_bars_use_a_fixed_scale(tmp_path: Path) -> None:
         ("东昌府区", 0.8333, "83.33%（空白 1 个）", True), ("聊城经济技术开发区", 1.0, "100%", False)]
 
 
+def test_charts_are_named_for_what_they_count_and_show_every_role_with_its_share(tmp_path: Path) -> None:
+    """Each chart has an accessible name and its kind's tone (the stylesheet colours coverage and roles);
+    a role nobody has here is a bar of 0 with its 0 share; an area without advisors shares 0 %, not an error."""
+    rep = report(read_roster(SMALL).roster)
+    coverage, villages = coverage_chart(rep.counties), villages_chart(rep.counties)
+    assert (coverage.name, coverage.tone) == ("各县级单位村居法律顾问覆盖率", "coverage")
+    assert (coverage.room, coverage.label_width) == (3.36, 9.5)  # room for "100%", the width of 聊城经济技术开发区
+    assert (villages.name, villages.tone) == ("各县级单位村居数", "villages")
+    assert [(b.label, b.fraction, b.text, b.alert) for b in villages.bars] == [
+        ("东昌府区", 1.0, "6 个", False), ("聊城经济技术开发区", 0.5, "3 个", False)]
+    roles = roles_chart(rep.programme)
+    assert (roles.name, roles.tone) == ("聊城市法律顾问按身份", "roles")
+    assert [b.text for b in roles.bars] == ["2 名（40.0%）", "1 名（20.0%）", "2 名（40.0%）"]
+    load = load_chart(rep.programme)
+    assert (load.name, load.tone) == ("聊城市每名顾问联系的村居数", "load")
+    assert [(b.label, b.text, b.alert) for b in load.bars] == [
+        ("0 个村居", "1 名", False), ("1 个村居", "0 名", False), ("2 个村居", "3 名", False), ("3 个村居", "1 名", False),
+        ("超过 3 个", "0 名", False)]  # nobody above the limit: the bar is there, empty, and no alert
+    alone = load_chart(rep.area("township", "371502010"))  # 赵敏 serves three: nobody here serves none
+    assert [(b.label, b.text) for b in alone.bars] == [
+        ("1 个村居", "0 名"), ("2 个村居", "0 名"), ("3 个村居", "1 名"), ("超过 3 个", "0 名")]
+    css = (ROOT / "overrides" / "assets" / "stylesheets" / "stats.css").read_text(encoding="utf-8")
+    assert ".stats-bars--coverage .stats-bars__fill" in css and ".stats-bars--roles .stats-bars__fill" in css
+    jiangguantun = roles_chart(rep.area("township", "371502010"))  # one judicial officer
+    assert [(b.label, b.text, b.fraction) for b in jiangguantun.bars] == [
+        ("律师", "0 名（0.0%）", 0.0), ("法律服务工作者", "0 名（0.0%）", 0.0), ("司法所工作人员", "1 名（100.0%）", 1.0)]
+    assert not any(b.alert for b in roles.bars + jiangguantun.bars)
+    nobody = dataclasses.replace(rep.programme, advisors=0, roles=tuple(dataclasses.replace(c, n=0) for c in rep.programme.roles))
+    assert [b.text for b in roles_chart(nobody).bars] == ["0 名（0%）"] * 3
+
+
 # -- the figures for spreadsheets and machines --------------------------------------------------
 
 
@@ -145,7 +185,14 @@ def test_cli_json_is_the_sites_data_file(small_site: Path, capsys: pytest.Captur
     assert main(["stats", str(SMALL), "--format", "json"]) == 0
     printed = capsys.readouterr().out
     assert printed.encode("utf-8") == (small_site / "data" / "stats.json").read_bytes()
-    data = json.loads(printed)
+    assert printed == report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+
+
+def test_json_has_every_areas_figures_under_the_csvs_names() -> None:
+    text = report_json(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+    # readable as it is: Chinese unescaped, one figure a line
+    assert text.startswith('{\n "max_villages_per_advisor": 3,\n "levels": [\n  "programme",') and '"name": "聊城市"' in text
+    data = json.loads(text)
     assert data["max_villages_per_advisor"] == 3 and data["levels"] == ["programme", "county", "township"]
     top = data["areas"][0]
     assert (top["level"], top["villages"], top["covered"], top["gaps"], top["coverage_percent"]) == ("programme", 9, 9, 0, 100)
@@ -157,8 +204,32 @@ def test_cli_json_is_the_sites_data_file(small_site: Path, capsys: pytest.Captur
     assert data["areas"][2]["url"] == "https://fw.lc.example/t/371502001/"
 
 
-def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals(small_site: Path) -> None:
-    raw = (small_site / "data" / "stats.csv").read_bytes()
+def test_the_sites_csv_is_the_reports(small_site: Path) -> None:
+    expected = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
+    assert (small_site / "data" / "stats.csv").read_bytes() == expected
+
+
+def test_json_names_gaps_and_overloaded_advisors_with_their_pages(tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 2")
+    edit(root, "371502001-古楼街道.yaml", "name: 王庄村委会\n    advisor: A0002\n", "name: 王庄村委会\n    advisor:\n")
+    rep = report(read_roster(root).roster)
+    top = json.loads(report_json(rep, "https://x.example/"))["areas"][0]
+    assert top["over_limit"] == [{"id": "A0005", "name": "赵敏", "villages": 3, "url": "https://x.example/a/A0005/"}]
+    assert top["gap_villages"] == [
+        {"code": "371502001003", "name": "王庄村", "township": "古楼街道", "url": "https://x.example/v/371502001003/"}]
+    assert top["villages_per_advisor"] == {"mean": 2.0, "max": 3, "distribution": {"0": 1, "1": 1, "2": 2, "over": 1}}
+    assert (top["covered"], top["gaps"], top["village_advisors"], top["advisors"]) == (8, 1, 4, 5)
+    gulou = json.loads(report_json(rep, ""))["areas"][2]
+    assert (top["id"], top["name"], top["parent"], top["townships"]) == ("", "聊城市", None, 3)
+    assert (gulou["id"], gulou["name"], gulou["parent"], gulou["townships"]) == ("371502001", "古楼街道", "371502", 1)
+    assert top["advisors_by_organization_kind"]["law-firm"] == 2 and top["team_size"] == {"min": 1, "median": 2, "max": 3}
+    thirds = dataclasses.replace(rep.programme, load_total=7, village_advisors=3, children=())
+    assert json.loads(report_json(Report(thirds, 2), ""))["areas"][0]["villages_per_advisor"]["mean"] == 2.33
+
+
+def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals() -> None:
+    raw = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -218,7 +289,7 @@ def test_csv_rows_name_people_and_villages_only_for_townships_and_leave_no_figur
         f.write("  - id: '371503'\n    code: '371503'\n    name: 新区\n    kind: county\n")
     rows = list(csv.DictReader(io.StringIO(report_csv(report(read_roster(root).roster), "").decode("utf-8-sig"))))
     by_id = {(r["level"], r["id"]): r for r in rows}
-    assert by_id[("township", "371502010")]["gap_village_names"].count("、") == 2  # three villages, joined by 、
+    assert by_id[("township", "371502010")]["gap_village_names"] == "余庄村（371502010001）、玉庄村（371502010002）、窎桥社区（371502010003）"
     new = by_id[("county", "371503")]
     assert (new["villages"], new["team_size.min"], new["team_size.median"], new["team_size.max"]) == ("0", "", "", "")
     assert by_id[("township", "371502102")]["over_limit_names"] == "李秀英（A0002，2 个村居）、刘洋（A0004，2 个村居）"
