@@ -153,8 +153,9 @@ def _layout(version: int) -> _Layout:
 def _rs_table(count: int) -> tuple[int, ...]:
     """For each byte f, f times the Reed-Solomon generator of ``count`` error correction codewords
     (its terms after the first), as one ``count``-byte number."""
-    poly = qrcode.base.Polynomial(LUT.rsPoly_LUT[count], 0) if count in LUT.rsPoly_LUT else None
-    if poly is None:
+    if count in LUT.rsPoly_LUT:
+        poly = qrcode.base.Polynomial(LUT.rsPoly_LUT[count], 0)
+    else:  # as qrcode's create_bytes makes a generator it has no table for
         poly = qrcode.base.Polynomial([1], 0)
         for i in range(count):
             poly = poly * qrcode.base.Polynomial([1, qrcode.base.gexp(i)], 0)

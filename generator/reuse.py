@@ -99,6 +99,7 @@ class Reuse:
     fingerprints: dict[str, str] = field(default_factory=dict)
     _pending: dict[str, tuple[str, list[str], list[list[object]] | None]] = field(default_factory=dict)
     _plan: tuple[tuple[Roster, History | None], Callable[[], Plan]] | None = None  # for what, and the wait
+    _manifest: tuple[dict[str, object], list[str] | None] | None = None  # read by prepare, for render
 
     def _load(self) -> tuple[dict[str, object], list[str] | None]:
         """The manifest's tasks, and every file it says the published site has (None when unknown)."""
@@ -135,7 +136,8 @@ class Reuse:
         """Start digesting ``roster``'s render tasks and checking the published files, in a second
         process (:func:`build.in_child`), while MkDocs renders the hand-written pages: a province's
         took seconds. :meth:`render` waits for the result (or does the work itself without it)."""
-        self._plan = ((roster, history), build.in_child(self._make_plan, (roster, history)))
+        self._manifest = self._load()  # read once: the plan's process inherits it, render uses it
+        self._plan = ((roster, history), build.in_child(self._make_plan, (roster, history, self._manifest[0])))
 
     def abandon(self) -> None:
         """Wait for a prepared plan that no render will use (a build that failed first), so that no
@@ -144,24 +146,24 @@ class Reuse:
         if plan is not None:
             plan[1]()
 
-    def _make_plan(self, args: tuple[Roster, History | None]) -> Plan:
-        roster, history = args
+    def _make_plan(self, args: tuple[Roster, History | None, dict[str, object]]) -> Plan:
+        roster, history, old = args  # old: the manifest's tasks (none without a manifest)
         digests = {task: _task_inputs_digest(roster, task, history) for task in page_tasks(roster)}
-        old, previous = self._load()
-        return digests, {name for name, record in old.items() if previous is not None and self._intact(record)}
+        return digests, {name for name, record in old.items() if self._intact(record)}
 
     def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
                history: History | None = None) -> int:
         shared = _digest(roster.programme, site_name, assets, _templates(templates))
         tasks = page_tasks(roster)
+        manifest, self._manifest = self._manifest, None
+        old, self.previous = manifest if manifest is not None else self._load()
         plan, self._plan = self._plan, None
         made = plan[1]() if plan is not None else None  # waited for in any case: no child is left behind
         if plan is not None and made is not None and plan[0][0] is roster and plan[0][1] is history:
             inner, intact = made
         else:  # not prepared, or for another roster
-            inner, intact = self._make_plan((roster, history))
+            inner, intact = self._make_plan((roster, history, old))
         digests = {task: None if inner[task] is None else _digest(shared, inner[task]) for task in tasks}
-        old, self.previous = self._load()
         todo: list[Task] = []
         self._pending, self.kept, self.fingerprints = {}, [], {}
         for task in tasks:
