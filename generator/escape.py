@@ -39,10 +39,15 @@ def html_text(value: Any) -> Markup:
     return escape(value)
 
 
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+#: What JSON inside ``<script>`` writes as escapes: the characters of ``</script>`` and ``<!--``, and the
+#: line separators old JavaScript reads as line ends
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_for_script(data: Any) -> Markup:
-    """Compact JSON that is safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators."""
+    """Compact JSON that is safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators.
+    (str.replace, each a scan in C: str.translate looks up every character of Chinese text in a dict.)"""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.translate(_SCRIPT_SAFE))
+    for character, escaped in _SCRIPT_SAFE:
+        text = text.replace(character, escaped)
+    return Markup(text)

@@ -111,9 +111,18 @@ class _Chrome:
         return draw
 
 
+def menu_items(entries: list[tuple[str, str]], root: str, path: str) -> list[tuple[str, str, bool]]:
+    """A page's menu from menu.html's ``entries`` (label, target from the site's root): the label, the
+    link from the page's ``root``, and whether the target is the page (at ``path``)."""
+    return [(label, root + target, path == target) for label, target in entries]
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        # an environment lives for one build (or one worker's part of it): templates are read once,
+        # not checked on disk at each of the 60,000 times a build asks for one
+        auto_reload=False,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -124,6 +133,8 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
     env.globals["chrome"] = _Chrome(env)
+    env.globals["services"] = SERVICES
+    env.globals["menu_items"] = menu_items
     return env
 
 
@@ -152,7 +163,6 @@ class Site:
             programme=context.pop("programme", self.programme),
             site_name=self.site_name,
             assets=self.assets,
-            services=SERVICES,
             roster=self.roster,
             **context,
         )

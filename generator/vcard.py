@@ -27,18 +27,17 @@ def escape(value: str) -> str:
 def fold(line: str) -> str:
     """One content line folded at 75 octets (RFC 2426 2.6): CRLF and a space before each
     continuation, never inside a UTF-8 character."""
-    parts: list[str] = []
-    current, size = "", 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        limit = _LINE_OCTETS - (1 if parts else 0)  # a continuation's leading space counts
-        if size + n > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += ch
-        size += n
-    parts.append(current)
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    parts: list[bytes] = []
+    start, limit = 0, _LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # the byte after the part continues a character: cut before it
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, _LINE_OCTETS - 1  # a continuation's leading space counts
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def phone_type(phone: str) -> str:
