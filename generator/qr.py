@@ -316,8 +316,8 @@ class QRCache:
     """Symbols already encoded, by text, kept in a file between builds.
 
     A code depends only on its text (and the encoder: :data:`ENCODER` names the file), and
-    card URLs never change, so each is encoded once, ever: about 0.6 ms a code, four seconds
-    of CPU for the sample, a minute for a province. CI keeps the folder between runs.
+    card URLs never change, so each is encoded once, ever: about 0.12 ms a code, a second
+    of CPU for the sample, ten for a province. CI keeps the folder between runs.
     A missing, unreadable or damaged file or entry is simply encoded again.
     """
 
