@@ -479,6 +479,40 @@ def test_province_finds_a_village_of_another_city(province_searching: tuple[Page
     assert r.township[r.village[found[0][3:-1]].township].name in line
 
 
+def test_other_cities_pieces_wait_while_the_reader_types(browser: Browser, province: tuple[str, Scale]) -> None:
+    """A keystroke's answer never queues behind other cities' pieces (a one-letter word asks for
+    sixteen, each thousands of places to decode): none is asked for until no key came for 150 ms
+    (search.js, TYPING_MS), whatever the gaps between keys; then they come, the query on screen's
+    first, and complete its results."""
+    url, scale = province
+    context = phone_context(browser, service_workers="block")  # a fresh page: no piece fetched yet
+    page = context.new_page()
+    page.goto(url + scale.path(VILLAGE_PAGE))
+    page.evaluate("""() => { window.__keys = []; performance.setResourceTimingBufferSize(5000);
+        document.querySelector('#dir-q').addEventListener('input', (ev) => window.__keys.push(ev.timeStamp), true); }""")
+    ready(page)
+    page.fill("#dir-q", "")
+    typing = page.evaluate("() => performance.now()")
+    # q, taken back: its pieces are no longer wanted; then one-letter words: every city's s and z pieces
+    for key in ("q", "Backspace", *"sha zhen"):
+        page.keyboard.press(key, delay=0)
+        page.wait_for_timeout(30)
+    settled(page)
+    assert "正在查找" not in page.inner_text(".dir-search__status")
+    page.wait_for_timeout(2000)  # q's pieces come after
+    keys: list[float] = page.evaluate("() => window.__keys")
+    asked = page.evaluate("""() => performance.getEntriesByType('resource').map((e) => [e.name, e.startTime])""")
+    other = [(m.group(1), start) for name, start in asked if start > typing
+             and (m := re.search(r"/search/([^/-]+)-(\d+)\.", name)) and m.group(2) != PROVINCE_CITY]
+    assert len([key for key, _ in other if key != "q"]) >= 2 * 15, other  # the s and z pieces of the other cities
+    for key, start in other:
+        last_key = max(k for k in keys if k <= start)
+        assert start - last_key >= 150, (key, start - last_key)
+    stale = [start for key, start in other if key == "q"]
+    assert stale and min(stale) >= max(start for key, start in other if key != "q"), other
+    context.close()
+
+
 def test_results_tell_identical_names_apart(searching: tuple[Page, RequestLog]) -> None:
     page, _ = searching
     results(page, "前董村")

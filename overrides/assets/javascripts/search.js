@@ -359,10 +359,22 @@
     return shards.get(path).pending || Promise.resolve();
   }
 
+  // While the reader types, other regions' pieces are not asked for: each brings thousands of
+  // places to decode and search, which a keystroke's own answer would wait behind (a one-letter
+  // word asks for sixteen). They are asked for once no key came for TYPING_MS.
+  const TYPING_MS = 150;
+  let lastKey = -Infinity, laterTimer = 0;
+  let wanted = new Set();  // the later pieces the query on screen needs (run)
   function askLater() {
+    const wait = lastKey + TYPING_MS - performance.now();
+    if (wait > 0) {
+      laterTimer = laterTimer || setTimeout(() => { laterTimer = 0; askLater(); }, wait);
+      return;
+    }
     while (laterAsked < LATER_AT_ONCE && waiting.length) {
       laterAsked++;
-      waiting.shift()[1](true);
+      const at = waiting.findIndex(([path]) => wanted.has(path));  // the query on screen's pieces first
+      waiting.splice(Math.max(at, 0), 1)[0][1](true);
     }
   }
 
@@ -885,6 +897,7 @@
       return;
     }
     const later = needed.later.filter((path) => !isLoaded(path) && !failed.has(path));
+    wanted = new Set(later);
     const offline = all.some((path) => failed.has(path));
     const nearPending = offline && (near === undefined || (near && !isLoaded(near) && !failed.has(near)));
     // The pages' text: only a query with characters or digits can match it.
@@ -909,7 +922,7 @@
   }
 
   for (const ev of ['focus', 'pointerdown', 'touchstart']) input.addEventListener(ev, load, { passive: true });
-  input.addEventListener('input', run);
+  input.addEventListener('input', () => { lastKey = performance.now(); run(); });
   input.addEventListener('focus', () => { if (input.value.trim()) run(); });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
