@@ -49,12 +49,10 @@ def _score(grid: int, columns: int, n: int) -> int:
     in the same line, a shift by ``n`` at the line before, and masks of :func:`_windows` drop
     what would reach across the end of a line."""
     after_first, block, finder = _windows(n)
-    score = 0
-    for rows, lines in ((True, grid), (False, columns)):
-        same = ~(lines ^ lines >> 1)  # the module is the colour of the one before it in its line
-        if rows:  # N2: 3 for each 2×2 block of one colour (rows only: the blocks are the same)
-            score += 3 * (same & same >> n & ~(lines ^ lines >> n) & block).bit_count()
-        same &= after_first
+    same = ~(grid ^ grid >> 1)  # the module is the colour of the one before it in its row
+    score = 3 * (same & same >> n & ~(grid ^ grid >> n) & block).bit_count()  # N2: each 2×2 block of one colour
+    for lines in (grid, columns):
+        same = ~(lines ^ lines >> 1) & after_first  # … in its line
         five = same & same >> 1
         five &= five >> 2  # the module ends five of one colour
         # N1: 3 + (length − 5) for each run of five or more: a run of L ends L − 4 windows of five,
@@ -117,7 +115,7 @@ def _mask_flips(version: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 def _number(modules: Iterable[object]) -> int:
     """Modules (dark when true), first module highest, as one number."""
-    return int("".join("1" if m else "0" for m in modules) or "0", 2)
+    return int("".join("1" if m else "0" for m in modules), 2)
 
 
 class _Layout(NamedTuple):
