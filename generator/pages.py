@@ -111,6 +111,23 @@ class _Chrome:
         return draw
 
 
+class _Shared:
+    """``shared(key, name, *args)`` in a data template: macros.html's ``name`` drawn once per ``key``
+    in a process. The template gives as ``key`` all that the drawing depends on (a township's team:
+    the township's code and the page's depth), so that the forty villages of a township list their
+    team from one drawing; the team and the services took a tenth of rendering the site."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self._env = env
+        self._drawn: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, key: str, name: str, *args: Any) -> Any:
+        found = self._drawn.get((name, key))
+        if found is None:
+            found = self._drawn[name, key] = getattr(self._env.get_template("macros.html").module, name)(*args)
+        return found
+
+
 def menu_items(entries: list[tuple[str, str]], root: str, path: str) -> list[tuple[str, str, bool]]:
     """A page's menu from menu.html's ``entries`` (label, target from the site's root): the label, the
     link from the page's ``root``, and whether the target is the page (at ``path``)."""
@@ -133,6 +150,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
     env.globals["chrome"] = _Chrome(env)
+    env.globals["shared"] = _Shared(env)
     env.globals["services"] = SERVICES
     env.globals["menu_items"] = menu_items
     return env
