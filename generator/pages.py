@@ -86,19 +86,26 @@ def _without_none(value: Any) -> Any:
 _SAME_FOR_ALL = frozenset({"head", "drawer_toggle", "banner", "header", "sidebar"})
 
 
-class _Chrome:
-    """The data templates' ``chrome`` (chrome.html, imported without context: its macros read only
-    their arguments). Each :data:`_SAME_FOR_ALL` drawing is made once per arguments in a process:
-    a village page's header and menu are those of every page at its depth, and drawing them took
-    a sixth of rendering the site."""
+class _Macros:
+    """A template's macros as a global of the data templates (``chrome``: chrome.html, ``m``:
+    macros.html, ``menu``: menu.html), made once per environment without context: their macros read
+    only their arguments and the globals. An ``{% import %}`` in each page cost a lookup of every
+    global at each of the 17,000 pages. The drawings of the macros named in ``same_for_all`` are made
+    once per arguments in a process: a village page's header and menu are those of every page at
+    its depth, and drawing them took a sixth of rendering the site."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, template: str, same_for_all: frozenset[str] = frozenset()) -> None:
         self._env = env
+        self._template = template
+        self._same_for_all = same_for_all
+        self._module: Any = None
         self._drawn: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        macro = getattr(self._env.get_template("chrome.html").module, name)
-        if name not in _SAME_FOR_ALL:
+        if self._module is None:
+            self._module = self._env.get_template(self._template).module
+        macro = getattr(self._module, name)
+        if name not in self._same_for_all:
             return macro
 
         def draw(*args: Any) -> Any:
@@ -124,7 +131,7 @@ class _Shared:
     def __call__(self, key: str, name: str, *args: Any) -> Any:
         found = self._drawn.get((name, key))
         if found is None:
-            found = self._drawn[name, key] = getattr(self._env.get_template("macros.html").module, name)(*args)
+            found = self._drawn[name, key] = getattr(self._env.globals["m"], name)(*args)
         return found
 
 
@@ -149,7 +156,9 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["phone"] = phone_text
     env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
-    env.globals["chrome"] = _Chrome(env)
+    env.globals["chrome"] = _Macros(env, "chrome.html", _SAME_FOR_ALL)
+    env.globals["m"] = _Macros(env, "macros.html")
+    env.globals["menu"] = _Macros(env, "menu.html")
     env.globals["shared"] = _Shared(env)
     env.globals["services"] = SERVICES
     env.globals["menu_items"] = menu_items
