@@ -17,7 +17,7 @@ from two_cities import two_city_roster
 from generator import urls
 from generator.build import read_roster
 from generator.model import Roster
-from generator.pages import Assets, Site, data_page_urls, environment, find_assets, page_tasks
+from generator.pages import Assets, Site, data_page_urls, environment, find_assets, menu_items, page_tasks
 from roster_edit import SMALL, copy_roster, edit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +141,27 @@ def test_template_tags_leave_no_blank_lines() -> None:
         if path.endswith(".html"):
             blank = [line for line in str(html).splitlines() if not line.strip()]
             assert len(blank) <= 4, (path, len(blank))
+
+
+def test_what_every_page_shares_is_drawn_once_per_arguments(tmp_path: Path) -> None:
+    """The header and menu (chrome's same-for-all macros) and what shared() draws are made once per
+    arguments (or key) in a worker, and again for other ones: the same object comes back."""
+    env = environment(Path(__file__).resolve().parent.parent / "overrides" / "data")
+    chrome, shared = env.globals["chrome"], env.globals["shared"]
+    header = chrome.header("../../", "站", "12348", "../../search.json", "", "")
+    assert chrome.header("../../", "站", "12348", "../../search.json", "", "") is header
+    assert chrome.header("../", "站", "12348", "../search.json", "", "") is not header
+    services = shared("../../", "services_list", "../../")
+    assert shared("../../", "services_list", "../../") is services and 'href="../../guides/' in services
+    other = shared("../", "services_list", "../")
+    assert other is not services and 'href="../guides/' in other
+
+
+def test_a_menu_marks_the_page_it_is_on_and_no_other() -> None:
+    entries = [("首页", ""), ("服务指南", urls.GUIDES), ("覆盖统计", urls.STATS)]
+    assert menu_items(entries, "../", urls.GUIDES) == [("首页", "../", False), ("服务指南", "../" + urls.GUIDES, True),
+                                                       ("覆盖统计", "../" + urls.STATS, False)]
+    assert not any(current for _, _, current in menu_items(entries, "../../", "v/371502102201/"))
 
 
 def test_data_pages_link_the_themes_hashed_stylesheets_then_ours(tmp_path: Path) -> None:
