@@ -324,17 +324,19 @@ def _render(task: Task) -> tuple[list[str], list[str], dict[str, str]]:
 def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, assets: Assets, site_name: str,
                  workers: int | None = None, qr_cache: QRCache | None = None,
                  history: History | None = None, published: Path | None = None,
-                 hashes: dict[str, str] | None = None) -> list[list[str]]:
+                 hashes: dict[str, str] | None = None, meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
     """Render ``tasks`` into ``out``; return the paths of each task's files, in task order.
 
     Pages are independent, so they render in one process per core; the output does not
     depend on the split. QR codes come from ``qr_cache`` (encoded once, ever); the codes
     the workers had to encode are added to its file at the end. With ``published``, a file
     whose bytes that folder already has is not written to ``out`` (output.write_files).
-    ``hashes``, when given, receives each file's SHA-256 (hex), by path.
+    ``hashes``, when given, receives each file's SHA-256 (hex), by path. ``meanwhile`` is called
+    once, in this process, while the workers render (before rendering, where there are none).
     """
     qr_cache = qr_cache or QRCache(None)
-    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history, published), workers)
+    results = _render_all(tasks, (roster, templates, assets, site_name, out, qr_cache, history, published), workers,
+                          meanwhile or (lambda: None))
     added: dict[str, str] = {}
     for paths, shas, new in results:
         added.update(new)
@@ -345,10 +347,11 @@ def render_tasks(roster: Roster, tasks: list[Task], out: Path, templates: Path, 
 
 
 def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, QRCache, History | None, Path | None],
-                workers: int | None) -> list[tuple[list[str], list[str], dict[str, str]]]:
+                workers: int | None, meanwhile: Callable[[], object]) -> list[tuple[list[str], list[str], dict[str, str]]]:
     # where forking is unsafe, render in-process
     workers = workers or (min(4, os.cpu_count() or 1) if _can_fork() else 1)
     if workers == 1 or len(tasks) < 2:
+        meanwhile()
         _start_worker(*args)
         return list(map(_render, tasks))
     # many small tasks (the preview renders advisors one by one) go to workers in chunks
@@ -356,16 +359,19 @@ def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                              initargs=(*args, os.getpid())) as pool:
         try:
-            return list(pool.map(_render, tasks, chunksize=chunk))
+            results = pool.map(_render, tasks, chunksize=chunk)  # submits every task: the workers are forked now
+            meanwhile()
+            return list(results)
         except BaseException:  # interrupted: do not render the rest before exiting
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 
 
 #: Renders the data pages of a roster into a site folder and returns how many there are:
-#: ``(roster, out, templates, assets, site_name, history) -> count``. The preview passes one that re-renders
-#: only what changed since the last rebuild.
-Renderer = Callable[[Roster, Path, Path, Assets, str, History | None], int]
+#: ``(roster, out, templates, assets, site_name, history, meanwhile) -> count``, calling ``meanwhile`` once
+#: while it renders (:func:`render_tasks`). The preview passes one that re-renders only what changed since
+#: the last rebuild.
+Renderer = Callable[[Roster, Path, Path, Assets, str, History | None, Callable[[], object]], int]
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, workers: int | None = None,
@@ -381,19 +387,23 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     when ``roster`` is one city's (:meth:`Roster.only_city`): the search finds every village of the
     province, and opens the other cities' on their own sites."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
-    # the search index is made in a second process meanwhile the pages render (a province's
-    # 2,300 shards take seconds)
     pages = read_content_pages(out)
-    search = in_child(lambda _: search_files(province or roster, pages, roster), None)
+    made: list[list[tuple[str, bytes]]] = []
+
+    def index() -> None:
+        # the search index is made in this process meanwhile the workers render the pages (a province's
+        # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
+        made.append(search_files(province or roster, pages, roster))
+
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)
     if renderer is None:
         written = render_tasks(roster, page_tasks(roster), out, templates, assets, site_name, workers, qr_cache,
-                               history)
+                               history, meanwhile=index)
         count = sum(map(len, written))
     else:
-        count = renderer(roster, out, templates, assets, site_name, history)
-    write_search(out, search())
+        count = renderer(roster, out, templates, assets, site_name, history, index)
+    write_search(out, made[-1])
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

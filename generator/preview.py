@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,7 @@ class Preview:
         self.shared = None
 
     def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
-               history: History | None = None) -> int:
+               history: History | None = None, meanwhile: Callable[[], object] | None = None) -> int:
         """A :data:`build.Renderer`: bring the cache up to date with ``roster``, re-rendering only the
         tasks whose inputs changed, then move the pages into ``out``. Returns the number of data pages."""
         cache = cache_dir(out)
@@ -150,7 +151,8 @@ class Preview:
             _remove(cache, self.records.pop(task).paths)
         todo = [t for t in wanted if t not in self.records]
         try:
-            written = build.render_tasks(roster, todo, cache, templates, assets, site_name, history=history)
+            written = build.render_tasks(roster, todo, cache, templates, assets, site_name, history=history,
+                                         meanwhile=meanwhile)
         except BaseException:
             self._forget(cache)  # some tasks wrote part of their pages: trust nothing, render all next time
             raise

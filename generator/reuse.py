@@ -152,7 +152,7 @@ class Reuse:
         return digests, {name for name, record in old.items() if self._intact(record)}
 
     def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
-               history: History | None = None) -> int:
+               history: History | None = None, meanwhile: Callable[[], object] | None = None) -> int:
         shared = _digest(roster.programme, site_name, assets, _templates(templates))
         tasks = page_tasks(roster)
         manifest, self._manifest = self._manifest, None
@@ -179,7 +179,7 @@ class Reuse:
                 todo.append(task)
         written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
                                      history, published=self.published if self.previous is not None else None,
-                                     hashes=self.fingerprints)
+                                     hashes=self.fingerprints, meanwhile=meanwhile)
         for task, paths in zip(todo, written):
             # a rendered file with the bytes already published was not staged: the site keeps it
             self.kept += [path for path in paths if not os.path.lexists(out / path)]

@@ -60,3 +60,27 @@ def test_statistics_parts_reach_the_page_exactly_as_their_macros_made_them() -> 
     assert '<table class="t" aria-label="堂邑镇"><tr><td>*堂邑镇*</td></tr></table>' in html
     assert '<table class="t" aria-label="&lt;b&gt;"><tr><td>*&lt;b&gt;*</td></tr></table>' in html
     assert "verbatim" not in html
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_meanwhile_runs_once_in_this_process_while_the_workers_render(tmp_path: Path, workers: int) -> None:
+    """The search index is made while the pages render (build.write_data_pages): in the build's own
+    process, once the workers are forked (a forked child for it counted the roster's memory once
+    more), and once only; with one worker, before rendering in this process."""
+    from generator.build import render_tasks
+    from generator.pages import Assets, page_tasks
+    from roster_edit import SMALL
+
+    roster = read_roster(SMALL).roster
+    tasks = page_tasks(roster)[:4]
+    seen: list[tuple[int, set[str]]] = []
+
+    def meanwhile() -> None:
+        children = set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
+        seen.append((os.getpid(), children))
+
+    templates = Path(__file__).resolve().parent.parent / "overrides" / "data"
+    written = render_tasks(roster, tasks, tmp_path, templates, Assets(), "站", workers=workers, meanwhile=meanwhile)
+    assert len(written) == len(tasks) and all(written)
+    assert len(seen) == 1 and seen[0][0] == os.getpid()
+    assert len(seen[0][1]) == (workers if workers > 1 else 0)  # the workers are there already
