@@ -158,6 +158,8 @@ class Reuse:
         manifest, self._manifest = self._manifest, None
         old, self.previous = manifest if manifest is not None else self._load()
         plan, self._plan = self._plan, None
+        if meanwhile is not None:
+            meanwhile()  # while the plan's process works on (prepare): on a province, each takes seconds
         made = plan[1]() if plan is not None else None  # waited for in any case: no child is left behind
         if plan is not None and made is not None and plan[0][0] is roster and plan[0][1] is history:
             inner, intact = made
@@ -179,7 +181,7 @@ class Reuse:
                 todo.append(task)
         written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
                                      history, published=self.published if self.previous is not None else None,
-                                     hashes=self.fingerprints, meanwhile=meanwhile)
+                                     hashes=self.fingerprints)
         for task, paths in zip(todo, written):
             # a rendered file with the bytes already published was not staged: the site keeps it
             self.kept += [path for path in paths if not os.path.lexists(out / path)]
