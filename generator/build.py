@@ -368,9 +368,9 @@ def _render_all(tasks: list[Task], args: tuple[Roster, Path, Assets, str, Path, 
 
 
 #: Renders the data pages of a roster into a site folder and returns how many there are:
-#: ``(roster, out, templates, assets, site_name, history, meanwhile) -> count``, calling ``meanwhile`` once
-#: while it renders (:func:`render_tasks`). The preview passes one that re-renders only what changed since
-#: the last rebuild.
+#: ``(roster, out, templates, assets, site_name, history, meanwhile) -> count``, calling ``meanwhile`` once, in
+#: this process, while other processes work (:func:`render_tasks`: its workers; the reuse: its plan's). The
+#: preview passes one that re-renders only what changed since the last rebuild.
 Renderer = Callable[[Roster, Path, Path, Assets, str, History | None, Callable[[], object]], int]
 
 
