@@ -75,9 +75,13 @@ def test_meanwhile_runs_once_in_this_process_while_the_workers_render(tmp_path: 
     tasks = page_tasks(roster)[:4]
     seen: list[tuple[int, set[str]]] = []
 
+    def children() -> set[str]:  # other tests' processes too (the browser's driver, a server)
+        return set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
+
+    before = children()
+
     def meanwhile() -> None:
-        children = set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
-        seen.append((os.getpid(), children))
+        seen.append((os.getpid(), children() - before))
 
     templates = Path(__file__).resolve().parent.parent / "overrides" / "data"
     written = render_tasks(roster, tasks, tmp_path, templates, Assets(), "站", workers=workers, meanwhile=meanwhile)
