@@ -270,7 +270,7 @@ def qr_lines(text: str) -> list[str]:
 
 def qr_modules(text: str) -> list[list[bool]]:
     """The QR matrix of ``text`` (error correction M) with its quiet zone (:func:`qr_lines`)."""
-    return [[m == "1" for m in line] for line in qr_lines(text)]
+    return _modules(qr_lines(text))
 
 
 def pack(rows: list[list[bool]]) -> str:
@@ -303,11 +303,16 @@ def unpack_lines(packed: str) -> list[str] | None:
 def unpack(packed: str) -> list[list[bool]] | None:
     """The symbol :func:`pack` wrote, or None if the text is not exactly one (a damaged cache)."""
     lines = unpack_lines(packed)
-    return [[b == "1" for b in line] for line in lines] if lines is not None else None
+    return _modules(lines) if lines is not None else None
 
 
 def _lines(rows: list[list[bool]]) -> list[str]:
     return ["".join("1" if m else "0" for m in row) for row in rows]
+
+
+def _modules(lines: list[str]) -> list[list[bool]]:
+    """:func:`_lines` undone: rows of '0'/'1' as rows of modules, dark when true."""
+    return [[m == "1" for m in line] for line in lines]
 
 
 class QRCache:
@@ -350,7 +355,7 @@ class QRCache:
         return lines
 
     def modules(self, text: str) -> list[list[bool]]:
-        return [[b == "1" for b in line] for line in self.lines(text)]
+        return _modules(self.lines(text))
 
     def take_added(self) -> dict[str, str]:
         """What was encoded since the last call (a render worker sends it to the build)."""

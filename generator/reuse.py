@@ -52,7 +52,11 @@ def _digest(*parts: object) -> str:
 
 def task_digest(roster: Roster, task: Task, shared: str, history: History | None) -> str | None:
     """What ``task``'s pages read, as one digest; None for a task that is always rendered."""
-    inner = _task_inputs_digest(roster, task, history)
+    return _with_shared(shared, _task_inputs_digest(roster, task, history))
+
+
+def _with_shared(shared: str, inner: str | None) -> str | None:
+    """A task's digest from what every page reads (``shared``) and its own inputs' digest; None stays None."""
     return None if inner is None else _digest(shared, inner)
 
 
@@ -165,7 +169,7 @@ class Reuse:
             inner, intact = made
         else:  # not prepared, or for another roster
             inner, intact = self._make_plan((roster, history, old))
-        digests = {task: None if inner[task] is None else _digest(shared, inner[task]) for task in tasks}
+        digests = {task: _with_shared(shared, inner[task]) for task in tasks}
         todo: list[Task] = []
         self._pending, self.kept, self.fingerprints = {}, [], {}
         for task in tasks:
