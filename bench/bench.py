@@ -1,6 +1,6 @@
 """Benchmark: build the full sample site and report the figures the issues budget.
 
-    python3 bench/bench.py [--keep DIR]
+    python3 -m bench.bench [--keep DIR]
 
 Builds a copy of the project three times: cold (no QR cache, no earlier site), again with
 nothing changed, and after a township file was saved. Prints wall times with the load
@@ -87,9 +87,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "tests"))
-    from roster_edit import edit
-    from sites import project
+    from tests.helpers.roster_edit import edit
+    from tests.helpers.sites import project
 
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=ROOT, check=True, capture_output=True)
@@ -123,8 +122,7 @@ def main() -> int:
         print(f"median village page         {statistics.median(sizes):8.0f} B (max {max(sizes)} B)  budget ≤ 20 KB")
         print(f"first view, gzip            {fv:8d} B ({fv / 1024:.1f} KB)  budget ≤ 120 KB")
         print(f"  page + {', '.join(loaded)}")
-        sys.path.insert(0, str(ROOT / "bench"))
-        import search as search_bench  # bench/search.py: the search rows, on this very site
+        from bench import search as search_bench  # bench/search.py: the search rows, on this very site
 
         search_bench.measure(site, 4, "/v/371502102201/")
     return 0

@@ -1,6 +1,6 @@
 """Benchmark the print-shop PDFs: one county's cards and all cards, time and size.
 
-    python3 bench/cards.py [--county ID] [--skip-all] [--decode]
+    python3 -m bench.cards [--county ID] [--skip-all] [--decode]
 
 Budgets (issue 4): one county ≤ 60 s, all cards ≤ 5 min. With --decode, every page
 of the all-cards PDF is rasterised at 150 dpi and every QR decoded with zbar.
@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def timed_cards(args: list[str], out: Path) -> tuple[float, int, int]:
@@ -24,7 +23,7 @@ def timed_cards(args: list[str], out: Path) -> tuple[float, int, int]:
     subprocess.run([sys.executable, "-m", "generator", "cards", *args, "-o", str(out)], cwd=ROOT, check=True,
                    stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
-    from raster import page_info
+    from tests.helpers.raster import page_info
 
     return wall, out.stat().st_size, page_info(out)[0]
 
@@ -44,8 +43,8 @@ def main() -> int:
         wall, size, pages = timed_cards(["--all"], pdf)
         print(f"all cards:    {wall:6.1f} s  {size / 1e6:6.1f} MB  {pages} pages   budget ≤ 300 s")
         if args.decode:
-            from generator import cards
-            from raster import decode_qr, rasterize
+            from generator.printing import cards
+            from tests.helpers.raster import decode_qr, rasterize
 
             found: set[str] = set()
             for page in range(1, pages + 1):

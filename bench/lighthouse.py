@@ -1,6 +1,6 @@
 """Lighthouse (mobile) on pages of the full sample site: the four category scores.
 
-    python3 bench/lighthouse.py [SITE_DIR] [URL_PATH ...]   # default: a page of every kind (PAGE_KINDS)
+    python3 -m bench.lighthouse [SITE_DIR] [URL_PATH ...]   # default: a page of every kind (PAGE_KINDS)
 
 Builds nothing: run `mkdocs build` (or bench/bench.py --keep DIR) first. Performance is a
 timing on a shared 2-core machine and varies by a few points between runs; it is
@@ -15,9 +15,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import lighthouse, lighthouse_failures, serve  # noqa: E402
+from tests.helpers.browser import lighthouse, lighthouse_failures, serve  # noqa: E402
 
 #: A page of every kind (issue 12: each must score performance ≥ 95 on a phone).
 PAGE_KINDS = {

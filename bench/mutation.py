@@ -1,6 +1,6 @@
 """Mutation testing of the core modules: how many deliberate faults the fast tests catch.
 
-    python3 bench/mutation.py [MODULE ...] [--survivors] [--report] [--max-children 2]
+    python3 -m bench.mutation [MODULE ...] [--survivors] [--report] [--max-children 2]
 
 Runs mutmut 3 (configured in pyproject.toml, ``[tool.mutmut]``) under ``nice -n 10`` over the
 core modules, or only over the MODULEs named (``validate``, ``pages``…), then prints per module

@@ -1,6 +1,6 @@
 """Benchmark: the live preview (`mkdocs serve`) on the full sample roster.
 
-    python3 bench/preview.py [--rounds N] [--browser]
+    python3 -m bench.preview [--rounds N] [--browser]
 
 Copies the project into a temporary folder, starts `mkdocs serve` there and reports:
 
@@ -30,11 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from generator.build import read_roster  # noqa: E402  # the roster as the server will read it
-from sites import free_port, project, stop_serve  # noqa: E402  # the tests' copy of the project, with the sample as data/
+from generator.build.pipeline import read_roster  # noqa: E402  # the roster as the server will read it
+from tests.helpers.sites import free_port, project, stop_serve  # noqa: E402  # the tests' copy of the project, with the sample as data/
 
 
 def fetch(url: str) -> str:
@@ -131,7 +129,7 @@ def browser_round(url: str, save: Callable[[str], None], name: str, advisor_id: 
     """Open the page in Chromium, save, and wait for the name to appear through live reload."""
     from playwright.sync_api import sync_playwright
 
-    from browser import launch
+    from tests.helpers.browser import launch
 
     with sync_playwright() as pw:
         browser = launch(pw)

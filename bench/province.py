@@ -1,12 +1,12 @@
 """Benchmark: a province-sized roster (Shandong's counts), built whole, against issue 10's budgets.
 
-    python3 bench/province.py [--keep DIR]
+    python3 -m bench.province [--keep DIR]
 
 Generates the synthetic province (``scripts/make_sample_roster.py --province``) into a temporary
 folder (or ``--keep DIR``), then times, with the load average beside each figure: validation,
 a cold ``mkdocs build`` (no QR cache, no earlier site), a rebuild after one township file
 changed (a workstation's hours: every page of that township changes; the rest stays as published,
-see generator/reuse.py), a cold build with the ``.cache`` an earlier run left (what CI restores:
+see generator/build/reuse.py), a cold build with the ``.cache`` an earlier run left (what CI restores:
 QR codes and parsed roster files, but no site), and one city's site alone (``ROSTER_CITY``, the CI
 matrix's job). Reports the peak memory of all the build's processes together, the file count and
 total size.
@@ -25,11 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import load, timed_build  # noqa: E402  (bench/ is not a package)
-from sites import project  # noqa: E402
+from bench.bench import load, timed_build  # noqa: E402
+from tests.helpers.sites import project  # noqa: E402
 
 
 def main() -> int:
@@ -64,7 +62,7 @@ def main() -> int:
         same = sum(1 for p, m in mtimes.items() if p.exists() and p.stat().st_mtime_ns == m)
         print(f"rebuild, one township changed      {wall:6.2f} s wall   budget ≤ 15 s    ({load()})")
         print(f"  peak memory {tree_peak:.0f} MB; files left untouched (same mtime): {same} of {len(mtimes)}")
-        import search as search_bench  # bench/search.py: the search rows, on the whole province's site
+        from bench import search as search_bench  # bench/search.py: the search rows, on the whole province's site
 
         village = min((site / "v").iterdir())
         search_bench.measure(site, 4, f"/v/{village.name}/")

@@ -1,8 +1,8 @@
 """Benchmark the roster tools on full-scale rosters: diff, Excel export and import.
 
-    python3 bench/roster.py [--rounds 3]
+    python3 -m bench.roster [--rounds 3]
 
-Makes the 2023-style roster from the sample (tests/merged.py: 6,363 villages merged into 2,408)
+Makes the 2023-style roster from the sample (tests/helpers/merged.py: 6,363 villages merged into 2,408)
 and times, as staff run them, ``python -m generator diff data <2023> --reprint FILE`` (budget
 3 s), ``export data -o roster.xlsx`` (10 s) and ``import roster.xlsx -o <empty folder>`` (10 s).
 Each command is a fresh process (imports included); the best and the median of the rounds
@@ -23,9 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from merged import merge_roster  # noqa: E402  (the tests' 2023 roster)
+from tests.helpers.merged import merge_roster  # noqa: E402  (the tests' 2023 roster)
 
 BUDGETS = {"diff": 3.0, "export": 10.0, "import": 10.0}
 

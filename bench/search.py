@@ -1,7 +1,7 @@
 """Benchmark the header search on the full sample site or the province: index size, bytes, latency.
 
-    python3 bench/search.py [--site DIR] [--rate 4] [--page /v/371502102201/]
-    python3 bench/search.py --province      # one city's site of the synthetic province (~1 min to make)
+    python3 -m bench.search [--site DIR] [--rate 4] [--page /v/371502102201/]
+    python3 -m bench.search --province      # one city's site of the synthetic province (~1 min to make)
 
 Builds the sample site into a temporary folder (or uses ``--site``, e.g. ``site/`` after
 ``mkdocs build``; or, with ``--province``, generates the synthetic province roster and builds the
@@ -31,12 +31,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from browser import launch, phone_context, serve  # noqa: E402  (the tests' Chromium harness)
-from sites import PROVINCE_CITY, city_build, project, province_roster  # noqa: E402
+from tests.helpers.browser import launch, phone_context, serve  # noqa: E402  (the tests' Chromium harness)
+from tests.helpers.sites import PROVINCE_CITY, city_build, project, province_roster  # noqa: E402
 
 #: Typed one character at a time; CJK characters arrive as one input event each, as after an IME.
 QUERIES: tuple[str, ...] = (

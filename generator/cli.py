@@ -21,16 +21,16 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import changes
-from .build import Checked, read_roster
-from .cards import SelectionError, check_city, print_documents, read_village_list, select_villages
-from .changes import diff, reprint_text, vanished
-from .load import load_documents
-from .pdf import PdfError, write_pdf
-from .problems import errors, format_json, format_text, sort_problems
-from .qr import QRCache
-from .revisions import RevisionError, read_version
-from .stats import Area, coverage, report_json
+from generator.build.pipeline import Checked, read_roster
+from generator.changes import diff as changes
+from generator.changes.diff import diff, reprint_text, vanished
+from generator.changes.revisions import RevisionError, read_version
+from generator.core.problems import errors, format_json, format_text, sort_problems
+from generator.printing.cards import SelectionError, check_city, print_documents, read_village_list, select_villages
+from generator.printing.pdf import PdfError, write_pdf
+from generator.printing.qr import QRCache
+from generator.roster.load import load_documents
+from generator.site.stats import Area, coverage, report_json
 
 DEFAULT_DATA = "data"
 
@@ -209,7 +209,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .excel import export_workbook  # openpyxl loads only for the Excel commands
+    from generator.workbook.sheets import export_workbook  # openpyxl loads only for the Excel commands
 
     if clean_roster(args.data_dir, "nothing exported") is None:
         return 1
@@ -223,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .excelread import WorkbookError, import_workbook
+    from generator.workbook.read import WorkbookError, import_workbook
 
     try:
         result = import_workbook(args.workbook, args.output)

@@ -3,12 +3,12 @@
 ``mkdocs build`` → on_config reads and validates the roster (a bad roster stops the
 build before anything is written) and stages the output beside ``site/``; hand-written
 pages in ``content/`` go through MkDocs with the roster's figures; on_post_build
-renders the data pages with :mod:`generator.build` and swaps the staged folder in.
+renders the data pages with :mod:`generator.build.pipeline` and swaps the staged folder in.
 
 ``mkdocs serve`` → the plugin also watches the roster and the theme folder, and keeps a
-:class:`~generator.preview.Preview` across rebuilds so that a save re-renders only the data
+:class:`~generator.build.preview.Preview` across rebuilds so that a save re-renders only the data
 pages it touches. A roster with errors does not stop the server: every page shows the
-problems until the files are fixed (see :mod:`generator.preview`).
+problems until the files are fixed (see :mod:`generator.build.preview`).
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import build
-from .history import History, read_history
-from .model import Roster
-from .output import Publication, write_files
-from .preview import Preview, problem_page
-from .problems import Problem, format_text
-from .qr import QRCache
-from .reuse import Reuse
+from generator.build import pipeline as build
+from generator.build.output import Publication, write_files
+from generator.build.preview import Preview, problem_page
+from generator.build.reuse import Reuse
+from generator.changes.history import History, read_history
+from generator.core.model import Roster
+from generator.core.problems import Problem, format_text
+from generator.printing.qr import QRCache
 
 log = logging.getLogger("mkdocs.plugins.roster")
 

@@ -20,7 +20,7 @@ with its source and licence) and ``data/`` in the repo root.
 The script deletes and rewrites only the files it owns inside the out dir
 (programme.yaml, counties.yaml, organizations.yaml, advisors.yaml, regions/).
 Same input -> byte-identical output: one seeded ``random.Random(20191231)``, everything
-sorted, no timestamps. The YAML is written by the project's own writer (generator/yamlwrite.py,
+sorted, no timestamps. The YAML is written by the project's own writer (generator/workbook/yamlwrite.py,
 which Excel import uses too, so both write the house style) and read back with PyYAML to verify it.
 """
 
@@ -40,7 +40,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's generator, installed or not
-from generator import yamlwrite
+from generator.workbook import yamlwrite
 
 SEED = 20191231
 HEADER = "# 示例数据（合成）：由 scripts/make_sample_roster.py 生成，人名和电话均为虚构。"
@@ -165,7 +165,7 @@ ID_CARD_RE = re.compile(r"^\d{17}[\dX]$")
 
 # ---------------------------------------------------------------------------------------------
 # YAML emitting: the roster's house style, shared with `python -m generator import`
-# (generator/yamlwrite.py), then verified by loading it back
+# (generator/workbook/yamlwrite.py), then verified by loading it back
 # ---------------------------------------------------------------------------------------------
 
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from roster_edit import SMALL
-from sites import mkdocs_build, project, render_data_pages
+from tests.helpers.roster_edit import SMALL
+from tests.helpers.sites import mkdocs_build, project, render_data_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -31,7 +31,7 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium, launched once per run."""
-    from browser import launch
+    from tests.helpers.browser import launch
 
     browser = launch(playwright_instance)
     yield browser
@@ -41,7 +41,7 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
     """A new page in a fresh phone-sized context (390×844 at 3×, touch, zh-CN)."""
-    from browser import phone_context
+    from tests.helpers.browser import phone_context
 
     context = phone_context(browser)
     page = context.new_page()
@@ -70,13 +70,13 @@ def pytest_configure(config: pytest.Config) -> None:
     ``read_roster``, the search index and the page workers of ``build_site``). mutmut learns which
     tests reach a function by recording calls in the test's process: calls in a forked child go
     unrecorded, so no test would be run against those functions' mutants. Outside mutation testing
-    nothing changes (tests/test_build.py checks the forking itself)."""
+    nothing changes (tests/build/test_build.py checks the forking itself)."""
     import os
 
     if os.environ.get("MUTANT_UNDER_TEST"):
-        import generator.build
+        import generator.build.pipeline
 
-        generator.build._can_fork = lambda: False  # the fallback build.py takes where forking is unsafe
+        generator.build.pipeline._can_fork = lambda: False  # the fallback build.py takes where forking is unsafe
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

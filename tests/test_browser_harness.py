@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, serve
+from tests.helpers.browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, serve
 
 HEAD = """<meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

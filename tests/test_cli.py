@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from two_cities import two_city_roster
 
 from generator.cli import main
-from roster_edit import SAMPLE, SMALL, copy_roster, edit
+from tests.helpers.roster_edit import SAMPLE, SMALL, copy_roster, edit
+from tests.helpers.two_cities import two_city_roster
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 OUTSIDE = "../" + "shared"  # spelt in two parts so this file does not find itself
 
 

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from generator.cli import parser
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "roster.yml"
 PROVINCE = ROOT / ".github" / "workflows" / "province.yml"
 WORKFLOWS = [WORKFLOW, PROVINCE]
@@ -76,8 +76,8 @@ def test_every_generator_command_in_the_workflow_is_one_the_cli_accepts() -> Non
     assert {c[0] for c in commands} == {"validate", "diff", "cards"}
     for args in commands:
         parser().parse_args([a.replace("$BASE", "origin/main") for a in args])
-    tested = {"validate --since": "test_changes.py", "diff": "test_changes.py", "--reprint": "test_changes.py",
-              "cards --villages": "test_changes.py"}
+    tested = {"validate --since": "changes/test_changes.py", "diff": "changes/test_changes.py", "--reprint": "changes/test_changes.py",
+              "cards --villages": "changes/test_changes.py"}
     for words, test_file in tested.items():
         assert any(" ".join(c).startswith(words) or words in c for c in commands), words
         assert words.split()[-1] in (ROOT / "tests" / test_file).read_text(encoding="utf-8")

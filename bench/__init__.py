@@ -1,0 +1,1 @@
+"""Benchmarks: run from the checkout as ``python3 -m bench.<name>``; figures go in closing notes, never in tests."""

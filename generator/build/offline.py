@@ -1,0 +1,90 @@
+"""Offline after the first visit: the service worker (``sw.js`` at the site root) and its notice page.
+
+A page opened once with signal opens again without it: the worker keeps every page, stylesheet,
+script and the search index it has fetched (the plain Cache API, no framework). Pages and data are
+fetched from the network first, so a new deploy is seen as soon as there is signal; the cache is
+the fallback, and a page never visited is answered by the notice page (``offline/``). The cache's
+name holds a digest of the built site, so every deploy makes a new worker that deletes the old
+caches when it takes over; the same site gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from generator.core.urls import OFFLINE, SERVICE_WORKER
+
+from .output import files_under
+
+_WORKER = r"""/* Service worker of the directory (generator/offline.py): offline after the first visit. */
+'use strict';
+const PREFIX = 'dir-';
+const CACHE = PREFIX + '__VERSION__';
+const SCOPE = self.registration.scope;  // the site root, from any folder
+const OFFLINE = new URL('__OFFLINE__', SCOPE).href;
+const PRECACHE = __PRECACHE__.map((path) => new URL(path, SCOPE).href);
+const PATIENCE = 4000;  // ms to wait for the network before a saved copy is shown
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([OFFLINE, ...PRECACHE])).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys()
+    .then((keys) => Promise.all(keys.filter((key) => key.startsWith(PREFIX) && key !== CACHE).map((key) => caches.delete(key))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
+  const page = request.mode === 'navigate';
+  const network = fetch(request).then((response) => {
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+    }
+    return response;
+  });
+  const saved = caches.match(request, { ignoreSearch: page });
+  // The network first; a saved copy when the network fails, or keeps a weak signal waiting.
+  const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE)).then(() => saved).then((hit) => hit || network);
+  const answer = Promise.race([network, slow]).catch(() => saved.then((hit) => {
+    if (hit) return hit;
+    if (!page) return Response.error();
+    return Response.redirect(OFFLINE + '?from=' + encodeURIComponent(new URL(request.url).pathname), 302);
+  }));
+  event.respondWith(answer);
+});
+"""
+
+
+def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Mapping[str, str] | None = None) -> str:
+    """A digest of every file of the built site (its path and bytes), but those in ``skip``.
+
+    ``known`` gives files (paths from the site root) by the SHA-256 of their bytes (hex), as the
+    render workers computed them: they are not read again, and need not be in ``site_dir``
+    (reuse.py's files kept in the published site). The digest is the same either way.
+    """
+    left_out, known = set(skip), known or {}
+    entries = {rel: bytes.fromhex(value) for rel, value in known.items() if rel not in left_out}
+    for rel in files_under(site_dir):
+        if rel not in left_out and rel not in entries:
+            entries[rel] = hashlib.sha256((site_dir / rel).read_bytes()).digest()
+    digest = hashlib.sha256()
+    for rel in sorted(entries):
+        digest.update(rel.encode("utf-8") + b"\0" + entries[rel])
+    return digest.hexdigest()[:16]
+
+
+def service_worker(site_dir: Path, precache: Iterable[str], known: Mapping[str, str] | None = None) -> tuple[str, bytes]:
+    """``sw.js`` for the site built in ``site_dir`` (call it last: it digests every other file,
+    see :func:`site_digest` for ``known``), keeping the notice page and ``precache`` (paths from
+    the site root) from its install on."""
+    version = site_digest(site_dir, skip=[SERVICE_WORKER], known=known)
+    text = (_WORKER.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE)
+            .replace("__PRECACHE__", json.dumps(sorted(set(precache)))))
+    return SERVICE_WORKER, text.encode("utf-8")

@@ -1,0 +1,367 @@
+"""Issue 12, for the people holding the phone, in Debian's Chromium at 360–414 px on the small
+roster: one header on every page kind, elderly mode (长辈模式), offline after the first visit,
+Open Graph for WeChat, and the 404 page from a subfolder. Lighthouse is in bench/lighthouse.py
+(performance) and test_pages_browser.py (the other categories)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.helpers.browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, phone_context, serve
+from generator.core import urls
+
+pytestmark = pytest.mark.slow
+
+#: A page of every kind.
+KINDS = {
+    "home": "",
+    "guide": "guides/legal-aid/",
+    "stats": "stats/",
+    "county": "c/371502/",
+    "township": "t/371502102/",
+    "village": "v/371502102001/",
+    "advisor": "a/A0002/",
+    "print": "print/371502102/",
+    "404": "404.html",
+}
+WIDTHS = (360, 390, 414)
+VILLAGE = "v/371502102001/"  # 前董村, advisor 刘洋
+
+#: Every element people tap, but links inside running text (as test_pages_browser.py counts them).
+TAP_TARGETS = """(least) => [...document.querySelectorAll('a[href], button, input:not([type=checkbox]), summary, label[for]')]
+  .filter(e => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+                 return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.right > 0 && r.left < innerWidth
+                   && !e.closest('[hidden], .md-sidebar, .dir-sr, .md-overlay'); })
+  .filter(e => { const p = e.parentElement; return !(p && p.tagName === 'P' && p.textContent.trim().length > e.textContent.trim().length + 2); })
+  .map(e => ({text: (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30),
+              h: Math.round(e.getBoundingClientRect().height), cls: String(e.className)}))
+  .filter(t => t.h < least)"""
+
+HEADER = """() => {
+  const header = document.querySelector('header.md-header');
+  const banner = document.querySelector('.md-banner');
+  return {
+    headers: document.querySelectorAll('header.md-header').length,
+    parts: [...header.querySelectorAll('nav > *')].map(e => e.className.split(' ').filter(c => c.startsWith('dir-') || c === 'md-logo').join(' ') || e.tagName),
+    bannerFirst: !!banner && !!(banner.compareDocumentPosition(header) & Node.DOCUMENT_POSITION_FOLLOWING),
+    menu: [...document.querySelectorAll('.dir-nav .md-nav__link')].map(a => [a.textContent.trim(), new URL(a.href).pathname]),
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def base_url(small_site: Path) -> Iterator[str]:
+    with serve(small_site) as url:
+        yield url
+
+
+def senior_context(browser: Browser, width: int = 390, **kwargs: Any) -> BrowserContext:
+    """A phone context whose localStorage already says 长辈模式 (as after one tap, remembered)."""
+    context = phone_context(browser, viewport={"width": width, "height": 800}, **kwargs)
+    context.add_init_script("try { localStorage.setItem('dir-senior', '1') } catch (e) {}")
+    return context
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: tuple[float, ...], bg: tuple[float, ...]) -> float:
+    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+# -- one header ------------------------------------------------------------------------------
+
+
+def test_every_page_kind_has_the_same_header_menu_and_banner(base_url: str, phone: Page) -> None:
+    seen = {}
+    for kind, path in KINDS.items():
+        phone.goto(f"{base_url}/{path}")
+        seen[kind] = phone.evaluate(HEADER)
+    first = seen["village"]
+    assert first["headers"] == 1 and first["bannerFirst"]
+    assert first["parts"] == ["md-logo dir-home", "dir-menu", "DIV", "dir-senior-toggle", "dir-hotline", "dir-search"]
+    assert [label for label, _ in first["menu"]] == ["首页", "服务指南", "找律师", "找法工", "寻鉴定", "学法律",
+                                                     "办公证", "求法援", "要调解", "考司考", "覆盖统计"]
+    assert [p for _, p in first["menu"]][:3] == ["/", "/guides/", "/guides/lawyer/"]
+    for kind, found in seen.items():
+        assert found == first, kind
+
+
+def test_the_menu_opens_without_script(browser: Browser, base_url: str) -> None:
+    """Material's drawer is a checkbox: one tap on 菜单 shows the menu even where script is off."""
+    context = phone_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for path in (VILLAGE, "guides/lawyer/"):
+            page.goto(f"{base_url}/{path}")
+            link = page.locator(".dir-nav .md-nav__link", has_text="覆盖统计")
+            assert not link.is_visible() or link.bounding_box()["x"] < 0  # type: ignore[index]
+            page.tap("label.dir-menu")
+            page.wait_for_timeout(400)  # the drawer slides in (0.25 s)
+            box = link.bounding_box()
+            assert box and box["x"] >= 0 and box["height"] >= 44
+            link.tap()
+            page.wait_for_url(f"{base_url}/stats/")
+        assert page.locator(".dir-senior-toggle").is_hidden()  # no script, no mode to switch
+    finally:
+        context.close()
+
+
+def test_no_page_loads_materials_script_bundle(small_site: Path) -> None:
+    for path in KINDS.values():
+        html = (small_site / (path or "index.html") if path.endswith(".html") or not path else small_site / path / "index.html")
+        text = html.read_text(encoding="utf-8")
+        assert "bundle." not in text and "__config" not in text, path
+
+
+# -- Open Graph --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"404"}))
+def test_open_graph_for_wechat(kind: str, small_site: Path) -> None:
+    path = KINDS[kind]
+    html = (small_site / path / "index.html").read_text(encoding="utf-8")
+    og = dict(re.findall(r'<meta property="og:([a-z:_]+)" content="([^"]*)">', html))
+    assert og["title"] and og["description"] and og["site_name"] == "聊城村居法律顾问"
+    assert og["image"] == "https://fw.lc.example/assets/images/og.png"
+    assert og["url"] == "https://fw.lc.example/" + path
+    png = small_site / "assets" / "images" / "og.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size < 30_000
+    if kind == "village":
+        assert "前董村" in og["title"] and "刘洋" in og["description"]
+
+
+# -- 404 from a subfolder ------------------------------------------------------------------------
+
+
+def test_404_keeps_its_styles_in_a_subfolder(small_site: Path, tmp_path: Path, browser: Browser) -> None:
+    shutil.copytree(small_site, tmp_path / "sub")
+    page_404 = (small_site / "404.html").read_bytes()
+    context = phone_context(browser, service_workers="block")  # routes do not see a worker's fetches
+    page = context.new_page()
+    log = RequestLog(page)
+    try:
+        with serve(tmp_path) as base:
+            # a static host configured to answer unknown addresses with 404.html
+            page.route(re.compile(r".*/sub/(v/000000000000|nowhere)/$"),
+                       lambda route: route.fulfill(status=404, body=page_404, content_type="text/html"))
+            for path in ("/sub/404.html", "/sub/v/000000000000/"):
+                page.goto(base + path)
+                assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", path
+                assert page.evaluate("getComputedStyle(document.querySelector('.dir-search__input')).borderRadius") != "0px"
+                assert page.eval_on_selector("article a[href]", "a => new URL(a.href).pathname") == "/sub/", path
+                assert page.inner_text("h1") == "找不到这个页面"
+            assert [u for u in log.urls if "/assets/" in u and "/sub/" not in u] == []
+            # an address whose first folder is not the site's: the root is site_url's path (/ here),
+            # right where the site is deployed at its base_url; the text stays readable
+            page.goto(base + "/sub/nowhere/")
+            assert page.inner_text("h1") == "找不到这个页面"
+            assert page.eval_on_selector("article a[href]", "a => new URL(a.href).pathname") == "/"
+    finally:
+        context.close()
+
+
+def test_404_knows_the_sites_top_folders(small_site: Path) -> None:
+    """404.html finds the site root in the address by the site's own top folders (urls.py)."""
+    listed = set(re.search(r"top=\[([^\]]*)\]", (small_site / "404.html").read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+                 .replace("'", "").split(","))
+    made = {make("x").split("/")[0] for make in urls.BY_KIND.values()}
+    made |= {urls.print_url("x").split("/")[0], urls.GUIDES.strip("/"), urls.STATS.strip("/"), "assets"}
+    assert made <= listed
+
+
+# -- elderly mode (长辈模式) ---------------------------------------------------------------------
+
+
+def sizes(page: Page) -> dict[str, float]:
+    return page.evaluate("""() => { const p = [...document.querySelectorAll('article p')].find(e => e.offsetParent); const s = getComputedStyle(p);
+      return {font: parseFloat(s.fontSize), line: parseFloat(s.lineHeight)}; }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_elderly_mode_on_a_village_page(width: int, browser: Browser, base_url: str) -> None:
+    context = phone_context(browser, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{VILLAGE}")
+        normal = sizes(page)
+        assert normal["font"] >= 16 and not page.evaluate("document.documentElement.classList.contains('dir-senior')")
+        assert axe_violations(page) == []
+        toggle = page.get_by_role("button", name="长辈模式")
+        assert toggle.get_attribute("aria-pressed") == "false"
+        assert page.locator("section[aria-labelledby=h-team]").is_visible()
+        toggle.tap()
+        assert toggle.get_attribute("aria-pressed") == "true"
+        senior = sizes(page)
+        assert senior["font"] >= 20 and senior["line"] >= 1.6 * senior["font"] - 0.5, senior
+        assert senior["font"] > normal["font"]
+        # every tap target at least 56 px
+        assert page.evaluate(TAP_TARGETS, 56) == []
+        # nothing but the advisor, the call buttons, the hotline and the search
+        for hidden in ("section[aria-labelledby=h-team]", "section[aria-labelledby=h-where]", ".dir-services",
+                       ".dir-crumbs", ".dir-footer", ".md-header__title", "a.dir-link"):
+            assert page.locator(hidden).first.is_hidden(), hidden
+        for shown in ("h1", ".dir-advisor", "a.dir-call >> nth=0", ".dir-hotline-box", "#dir-q", ".dir-hotline", "a.dir-save"):
+            assert page.locator(shown).first.is_visible(), shown
+        assert page.get_by_role("link", name="拨打顾问电话 158 0535 0004").is_visible()
+        # contrast: WCAG AAA (7:1) for text, axe's own check and ours
+        assert axe_violations(page) == []
+        assert [v["id"] for v in axe_violations(page, ("wcag2aaa",)) if v["id"] == "color-contrast-enhanced"] == []
+        assert not overflows(page)
+        # remembered on the phone, applied before first paint
+        page.reload()
+        assert page.evaluate("document.documentElement.classList.contains('dir-senior')")
+        assert sizes(page)["font"] >= 20
+        page.get_by_role("button", name="长辈模式").tap()
+        page.reload()
+        assert not page.evaluate("document.documentElement.classList.contains('dir-senior')")
+    finally:
+        context.close()
+
+
+def test_elderly_mode_is_set_before_first_paint(browser: Browser, base_url: str) -> None:
+    context = senior_context(browser)
+    # record the class at the first frame the page could paint
+    context.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+        window.__atLoad = document.documentElement.className; });
+      requestAnimationFrame(() => { window.__atFrame = document.documentElement.className; });""")
+    page = context.new_page()
+    try:
+        for path in (VILLAGE, "guides/lawyer/", ""):
+            page.goto(f"{base_url}/{path}")
+            assert "dir-senior" in page.evaluate("window.__atLoad"), path
+            frame = page.evaluate("window.__atFrame")
+            assert frame is None or "dir-senior" in frame, path
+            # the script that sets it is in <head>, before <body> is parsed
+            assert page.evaluate("!!document.head.querySelector('script#dir-head')")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_elderly_mode_on_every_page_kind(kind: str, browser: Browser, base_url: str) -> None:
+    context = senior_context(browser, width=360)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{KINDS[kind]}")
+        assert page.get_by_role("button", name="长辈模式").get_attribute("aria-pressed") == "true"
+        assert axe_violations(page) == []
+        contrast_failures = [v for v in axe_violations(page, ("wcag2aaa",)) if v["id"] == "color-contrast-enhanced"]
+        assert contrast_failures == [], contrast_failures
+        assert page.evaluate(TAP_TARGETS, 56) == [], kind
+        if kind != "print":
+            assert sizes(page)["font"] >= 20
+        header = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('.md-header'));
+          const t = getComputedStyle(document.querySelector('.dir-hotline')); return [s.backgroundColor, t.color]; }""")
+        rgb = [tuple(float(x) for x in re.findall(r"[\d.]+", c)[:3]) for c in header]
+        assert contrast(rgb[1], rgb[0]) >= 7
+        assert not overflows(page)
+    finally:
+        context.close()
+
+
+def test_without_script_the_page_is_in_normal_mode(browser: Browser, base_url: str) -> None:
+    context = phone_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{VILLAGE}")
+        assert page.locator(".dir-senior-toggle").is_hidden()
+        assert page.locator("section[aria-labelledby=h-team]").is_visible()
+    finally:
+        context.close()
+
+
+# -- offline after the first visit ------------------------------------------------------------
+
+
+def test_a_visited_village_page_opens_offline(browser: Browser, small_site: Path) -> None:
+    with serve(small_site) as base:
+        context = phone_context(browser, viewport={"width": 360, "height": 740})
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{VILLAGE}")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.reload()  # now under the worker's control: the page and its files are saved
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            page.tap("#dir-q")
+            page.keyboard.type("王")
+            page.wait_for_selector(".dir-search__list a")  # the search index, saved too
+            page.goto(f"{base}/a/A0004/")
+            page.wait_for_load_state("networkidle")
+
+            context.set_offline(True)
+            for path, heading in ((VILLAGE, "前董村"), ("a/A0004/", "刘洋")):
+                page.goto(f"{base}/{path}")
+                assert page.inner_text("h1") == heading
+                assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+                assert page.get_by_role("link", name=re.compile("拨打")).first.is_visible()
+            page.goto(f"{base}/{VILLAGE}")
+            page.fill("#dir-q", "前董")
+            page.wait_for_selector(".dir-search__list a")
+            assert page.eval_on_selector(".dir-search__list a", "a => new URL(a.href).pathname") == f"/{VILLAGE}"
+
+            # a page never opened: the notice, in the site's own header, with the hotline
+            page.goto(f"{base}/v/371502001001/")
+            assert page.inner_text("h1") == "没有网络"
+            assert "/offline/" in page.url
+            assert page.get_by_role("link", name="拨打 12348", exact=True).is_visible()
+            assert page.eval_on_selector("#dir-retry", "a => new URL(a.href).pathname") == "/v/371502001001/"
+            assert axe_violations(page) == []
+            assert not overflows(page)
+        finally:
+            context.set_offline(False)
+            context.close()
+
+
+def test_a_new_build_has_a_new_cache_and_drops_the_old(browser: Browser, small_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(small_site, site)
+    first = re.search(r"const CACHE = PREFIX \+ '([0-9a-f]+)'", (site / "sw.js").read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+    with serve(site) as base:
+        context = phone_context(browser)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{VILLAGE}")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            assert page.evaluate("caches.keys()") == [f"dir-{first}"]
+            # a new deploy: another worker (its cache name changed); the old cache goes on activate
+            sw = (site / "sw.js").read_text(encoding="utf-8").replace(first, "0123456789abcdef")
+            (site / "sw.js").write_text(sw, encoding="utf-8")
+            page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+            page.wait_for_function("caches.keys().then(k => k.length === 1 && k[0] === 'dir-0123456789abcdef')", polling=200, timeout=10_000)
+        finally:
+            context.close()
+
+
+def test_the_worker_names_its_cache_by_the_sites_bytes(small_site: Path) -> None:
+    # the build takes its pages' digests from the render workers (reuse.py): the very value a
+    # reading of every file gives; a rebuild's new name: tests/build/test_output.py
+    from generator.build.offline import site_digest
+
+    sw = (small_site / "sw.js").read_text(encoding="utf-8")
+    assert f"const CACHE = PREFIX + '{site_digest(small_site, skip=['sw.js'])}'" in sw
+    assert "register('./sw.js',{scope:'./'})" in (small_site / "index.html").read_text(encoding="utf-8")
+    assert "register('../../sw.js',{scope:'../../'})" in (small_site / VILLAGE / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["home", "guide", "print", "404"])
+def test_lighthouse_on_the_page_kinds_issue_12_changed(kind: str, base_url: str, tmp_path: Path) -> None:
+    """Accessibility 100, best practices and SEO ≥ 95 (performance is a timing: bench/lighthouse.py)."""
+    scores = lighthouse(f"{base_url}/{KINDS[kind]}", tmp_path)
+    failures = lighthouse_failures(tmp_path / "lighthouse.json")
+    assert scores["accessibility"] == 1, failures
+    assert scores["best-practices"] >= 0.95, failures
+    assert scores["seo"] >= 0.95, failures
