@@ -19,7 +19,7 @@ from generator.core.urls import OFFLINE, SERVICE_WORKER
 
 from .output import files_under
 
-_WORKER = r"""/* Service worker of the directory (generator/offline.py): offline after the first visit. */
+_WORKER = r"""/* Service worker of the directory (generator/build/offline.py): offline after the first visit. */
 'use strict';
 const PREFIX = 'dir-';
 const CACHE = PREFIX + '__VERSION__';

@@ -1,4 +1,4 @@
-/* Header search by characters, pinyin, initials or phone digits. The index (generator/search.py)
+/* Header search by characters, pinyin, initials or phone digits. The index (generator/site/search.py)
    is a small core, search.json, fetched on first touch of the box, and shards under search/, each
    fetched when a query first needs it: a province's 77,299 villages are too much to fetch at once
    on a phone. Places near the page the reader is on (its county-level unit, then its city) come
@@ -11,7 +11,7 @@
   const form = document.querySelector('form.dir-search');
   if (!form || !window.fetch || !Array.from || !window.Map) return;
 
-  // The layout of search.json and its shards that this script reads: FORMAT_VERSION in generator/search.py.
+  // The layout of search.json and its shards that this script reads: FORMAT_VERSION in generator/site/search.py.
   const FORMAT_VERSION = 3;
   const MAX_SHOWN = 10;
 
@@ -69,7 +69,7 @@
   // unit on a village, township or county page, its city on a city page or on a city's own site.
   const here = { county: form.dataset.county || '', city: form.dataset.city || '' };
 
-  // The core: every record is an array, to stay small (the layout is in generator/search.py). This and
+  // The core: every record is an array, to stay small (the layout is in generator/site/search.py). This and
   // decodeShard are the one place that knows the positions. Counties, townships, retired names, the
   // pages and the hotline become entries at once; villages and advisors come with their shards.
   function decodeCore(data) {
@@ -258,14 +258,14 @@
 
   // -- which shards a query needs ------------------------------------------------------------
 
-  // The first letters of a character's readings, as generator/search.py keys names; '_' when it has none.
+  // The first letters of a character's readings, as generator/site/search.py keys names; '_' when it has none.
   function lettersOf(ch) {
     if (/[a-z]/.test(ch)) return [ch];
     const readings = core.readings.get(ch);
     return readings ? Array.from(new Set(readings.map((r) => r[0]))).sort() : ['_'];
   }
 
-  // The shard keys one word of the query needs (generator/search.py says what a key holds). A
+  // The shard keys one word of the query needs (generator/site/search.py says what a key holds). A
   // character matches only itself, and a name is listed under every reading of each of its
   // characters: any one of its letters finds it. A pinyin word's first character may take one
   // letter, two…, or the whole first syllable (wangzhuang: w-a…, wa-n…, wan-g…, wang-z…): the
@@ -386,7 +386,7 @@
     return key === 'near' ? '' : key;
   }
 
-  // Every village and advisor of the reader's own region (generator/search.py, "near"): fetched after the
+  // Every village and advisor of the reader's own region (generator/site/search.py, "near"): fetched after the
   // first results, so that the service worker keeps it and search without signal still finds any place
   // nearby, not only the shards of queries typed before.
   let near;  // its path; '' when the page is nowhere in particular; undefined until it is first wanted
