@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.helpers import ROOT
 from tests.helpers.roster_edit import SMALL
 from tests.helpers.sites import mkdocs_build, project, render_data_pages
 
@@ -73,6 +74,9 @@ def pytest_configure(config: pytest.Config) -> None:
     nothing changes (tests/build/test_build.py checks the forking itself)."""
     import os
 
+    # the builds and commands the tests start in subprocesses import this checkout's package, not
+    # whichever checkout is installed in editable mode (a worktree's tests test the worktree)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     if os.environ.get("MUTANT_UNDER_TEST"):
         import generator.build.pipeline
 
