@@ -437,4 +437,4 @@ def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
     assets = find_assets(out)
     site = Site(roster, environment(overrides / "data"), assets, site_name)
     write_files(out, [site.render("offline.html", OFFLINE)])
-    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, assets.favicon], known)])
+    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, *assets.modules, assets.favicon], known)])

@@ -61,7 +61,8 @@ class Assets:
 
     stylesheets: tuple[str, ...] = ()
     favicon: str = "assets/images/favicon.png"
-    scripts: tuple[str, ...] = ()  # loaded with defer at the end of <body>
+    scripts: tuple[str, ...] = ()  # ES modules, loaded at the end of <body>
+    modules: tuple[str, ...] = ()  # what the scripts import: kept by the service worker with them
 
 
 def find_assets(site_dir: Path) -> Assets:
@@ -69,7 +70,8 @@ def find_assets(site_dir: Path) -> Assets:
     css = site_dir / "assets" / "stylesheets"
     found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
     ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css", "assets/stylesheets/phone.css")
-    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",))
+    modules = tuple(p.relative_to(site_dir).as_posix() for p in sorted((site_dir / "assets" / "javascripts" / "search").glob("*.js")))
+    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",), modules=modules)
 
 
 def _without_none(value: Any) -> Any:

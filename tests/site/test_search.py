@@ -40,7 +40,7 @@ from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers import ROOT
 
 
-SEARCH_JS = ROOT / "overrides" / "assets" / "javascripts" / "search.js"
+SEARCH_JS = ROOT / "overrides" / "assets" / "javascripts" / "search" / "format.js"
 
 GUIDE = ContentPage("guides/legal-aid/", "求法援 (法律援助)", "法律援助，是国家为经济困难的群众……免费提供法律咨询。",
                     ("欠薪", "工伤"))
@@ -145,7 +145,7 @@ def test_the_browser_reads_this_format_version() -> None:
     """search.js refuses an index of another version: bump both together."""
     data = index(SMALL)
     assert data["v"] == FORMAT_VERSION
-    found = re.findall(r"^\s*const FORMAT_VERSION = (\d+);", SEARCH_JS.read_text(encoding="utf-8"), re.MULTILINE)
+    found = re.findall(r"^export const FORMAT_VERSION = (\d+);", SEARCH_JS.read_text(encoding="utf-8"), re.MULTILINE)
     assert found == [str(FORMAT_VERSION)]
 
 
@@ -404,7 +404,7 @@ def test_a_character_without_a_reading_is_keyed_as_search_js_keys_it() -> None:
     by_char = readings("王庄")
     assert letters("Ａ", by_char) == ["_"] and letters("王", by_char) == ["w", "y"]
     assert {"e", "_", "z", "e_", "_z"} <= name_keys("二Ａ庄", readings("二Ａ庄"))
-    assert ": ['_'];" in SEARCH_JS.read_text(encoding="utf-8")
+    assert ": ['_'];" in (SEARCH_JS.parent / "shards.js").read_text(encoding="utf-8")  # lettersOf; tests/node/search/shards.test.mjs
 
 
 def test_shard_records_keep_roster_order_and_each_region_has_all_its_places() -> None:
