@@ -7,6 +7,7 @@ worker. The build's life cycle around them (staging, publication, reuse, preview
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +16,13 @@ from generator.changes.history import History
 from generator.core.model import Roster
 from generator.core.problems import Problem, errors
 from generator.core.store import lasting_objects
-from generator.core.urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON
+from generator.core.urls import OFFLINE, SEARCH_INDEX, SEARCH_SHARDS, STATS_CSV, STATS_JSON
 from generator.printing.qr import QRCache
 from generator.roster.load import build_roster, load_documents
 from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
 from generator.site.pages import Site, data_page_urls, environment, find_assets, page_tasks, sitemap
-from generator.site.search import read_content_pages, search_files
+from generator.site.search import offline_files, read_content_pages, search_files
 from generator.site.stats import report, report_csv, report_json
 
 from .fork import in_child
@@ -120,4 +121,5 @@ def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
     assets = find_assets(out)
     site = Site(roster, environment(overrides / "data"), assets, site_name)
     write_files(out, [site.render("offline.html", OFFLINE)])
-    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, *assets.modules, assets.favicon], known)])
+    index = offline_files(json.loads((out / SEARCH_INDEX).read_bytes()), roster) if (out / SEARCH_INDEX).is_file() else []
+    write_files(out, [service_worker(out, [*assets.stylesheets, *assets.scripts, *assets.modules, assets.favicon, *index], known)])

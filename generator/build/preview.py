@@ -78,7 +78,9 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
         loads = tuple(tuple(v.code for v in roster.villages_of.get(i, [])) for i in ids)
         figures = report(roster).area("township", key) if key in roster.township else None
         # in a province the pages and cards show the unit's city: its name and local hotline
-        return (township, roster.county_of(township), roster.city_of(township.county), people, orgs, loads, figures)
+        # a village page names the retired villages merged into it (pages.Site.merged_into)
+        return (township, roster.county_of(township), roster.city_of(township.county), people, orgs, loads, figures,
+                roster.retired_villages)
     if kind == "advisors":
         advisor = roster.advisor[key]
         places = [townships[v.township] for v in roster.villages_of.get(key, [])]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .escape import json_for_script
 from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
@@ -55,6 +55,12 @@ def phone_text(phone: str) -> str:
     return phone
 
 
+def words(label: str) -> Markup:
+    """A button's label, its words parted by "|" (拨打|顾问电话), as HTML that breaks a line only
+    between words: a phone's narrow screen never splits 通讯录 into 通 / 讯录."""
+    return Markup("<wbr>").join(escape(w) for w in label.split("|"))
+
+
 @dataclass(frozen=True)
 class Assets:
     """Theme files every data page links, as paths relative to the site root."""
@@ -62,7 +68,7 @@ class Assets:
     stylesheets: tuple[str, ...] = ()
     favicon: str = "assets/images/favicon.png"
     scripts: tuple[str, ...] = ()  # ES modules, loaded at the end of <body>
-    modules: tuple[str, ...] = ()  # what the scripts import: kept by the service worker with them
+    modules: tuple[str, ...] = ()  # the other modules (what the scripts import, speak.js): kept by the service worker
 
 
 def find_assets(site_dir: Path) -> Assets:
@@ -70,8 +76,13 @@ def find_assets(site_dir: Path) -> Assets:
     css = site_dir / "assets" / "stylesheets"
     found = sorted(p.name for p in css.glob("main.*.min.css")) + sorted(p.name for p in css.glob("palette.*.min.css"))
     ours = ("assets/stylesheets/directory.css", "assets/stylesheets/search.css", "assets/stylesheets/phone.css")
-    modules = tuple(p.relative_to(site_dir).as_posix() for p in sorted((site_dir / "assets" / "javascripts" / "search").glob("*.js")))
-    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=("assets/javascripts/search.js",), modules=modules)
+    scripts = ("assets/javascripts/search.js",)
+    # ours (overrides/assets/javascripts): the top folder's modules but Material's bundle, and search/'s
+    folder = site_dir / "assets" / "javascripts"
+    js = sorted(p.relative_to(site_dir).as_posix() for p in [*folder.glob("*.js"), *folder.glob("search/*.js")]
+                if not p.name.startswith("bundle."))
+    return Assets(tuple(f"assets/stylesheets/{n}" for n in found) + ours, scripts=scripts,
+                  modules=tuple(p for p in js if p not in scripts))
 
 
 def _without_none(value: Any) -> Any:
@@ -156,6 +167,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["tel"] = tel_uri
     env.filters["phone"] = phone_text
+    env.filters["words"] = words
     env.globals.update(template_globals())
     env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
     env.globals["chrome"] = _Macros(env, "chrome.html", _SAME_FOR_ALL)
@@ -179,6 +191,18 @@ class Site:
         self.site_name = site_name
         self.programme = roster.programme
         self.report = report(roster)  # the figures county and township pages show: computed once
+        self._merged: dict[str, list[tuple[Retired, str]]] | None = None
+
+    def merged_into(self, code: str) -> list[tuple[Retired, str]]:
+        """The retired villages whose places a live village took (merged into it, or part of a split),
+        with what happened in words (并入…), in the order of retired.yaml: its page says so, so that a
+        villager who scanned an old card sees why the name changed."""
+        if self._merged is None:
+            self._merged = {}
+            for r in self.roster.retired_villages:
+                for now in self.roster.successors_now(r.code):
+                    self._merged.setdefault(now, []).append((r, RETIREMENT_KIND_NAMES.get(r.kind, r.kind)))
+        return self._merged.get(code, [])
 
     def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
         depth = path.count("/")
@@ -264,6 +288,7 @@ class Site:
             village=village, township=township, county=county, advisor=advisor,
             organization=self.organization_of(advisor) if advisor else None, team=self.team(township), jsonld=ld,
             updated=self.history.village_dates.get(village.code) if self.history else None,
+            merged=self.merged_into(village.code),
         )
 
     def changes_page(self) -> tuple[str, str]:

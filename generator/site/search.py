@@ -66,9 +66,10 @@ serves no township). A shard file::
 carries the official name as a sixth element). The pages' text file is ``{"text": [text, ...]}``.
 
 ``near`` names a file per region, ``search/near-<region>.<digest>.json`` in the same layout,
-with every village and advisor of the region: search.js fetches the reader's own after the first
-results, so that the service worker keeps it and a phone without signal still finds any place
-of its own city (or county-level unit) besides what it searched before.
+with every village and advisor of the region: the service worker keeps those of the site's city
+from the first visit (:func:`offline_files`), and search.js fetches the reader's own after the
+first results, so that a phone without signal still finds any place of its own city besides what
+it searched before.
 
 A city's own site (the plugin's ``city``) indexes the whole province: its cities' ``base`` says
 where the others' pages are. ``retired`` lists retired villages (retired.yaml), so that an old
@@ -365,6 +366,21 @@ def retired_entries(roster: Roster) -> list[list[str]]:
         line = f"{old_township.name if old_township else ''} · {r.year}年{verb}{places}".lstrip(" ·")
         out.append([r.short_name, r.name, line, now[0] if len(now) == 1 else r.code, r.code])
     return out
+
+
+def offline_files(core: dict[str, Any], site: Roster) -> list[str]:
+    """What a phone keeps of the index from its first visit (the service worker's precache), so that
+    search works without signal in the reader's own city: the core, the pages' text and the near
+    files of the site's city (every county-level unit's in a city's roster; the city's own in one
+    city's site of a province). A province's whole site keeps only the core and the text: its
+    readers are of any city (search.js fetches the reader's near file after the first results)."""
+    region = core["region"]
+    if region == "city":
+        cities = [c.id for c in site.cities] if len(site.cities) == 1 else []
+    else:
+        cities = sorted(core["near"])
+    near = [f"{SHARDS}/near-{r}.{core['near'][r]}.json" for r in cities if r in core["near"]]
+    return [SEARCH_INDEX, core["text"], *near]
 
 
 def search_core(files: list[tuple[str, bytes]]) -> dict[str, Any]:

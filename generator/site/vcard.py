@@ -47,7 +47,7 @@ def phone_type(phone: str) -> str:
 
 def card(*, name: str, phones: Iterable[str], url: str, note: str, org: str | None = None,
          title: str | None = None) -> bytes:
-    """A vCard 3.0 as bytes. ``name`` goes whole into N's family name: Chinese names are
+    """A vCard 3.0 as bytes. ``name`` goes whole into N's family name and into FN: Chinese names are
     written family name first, and compound surnames (欧阳) cannot be split by rule."""
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{escape(name)};;;;", f"FN:{escape(name)}"]
     if org:
@@ -63,23 +63,40 @@ def _served(villages: Iterable[tuple[Village, Township]]) -> str:
     return "、".join(f"{v.short_name}（{t.name}）" for v, t in villages)
 
 
+def labelled(name: str, villages: list[Village]) -> str:
+    """The name a phone book shows, saying whose advisor it is: 叶蓉丽（王庄村法律顾问）, 叶蓉丽（王庄村等3个村居法律顾问）."""
+    if not villages:
+        return f"{name}（乡镇法律服务团队）"
+    more = f"等{len(villages)}个村居" if len(villages) > 1 else ""
+    return f"{name}（{villages[0].short_name}{more}法律顾问）"
+
+
+def _title(served: list[tuple[Village, Township]], role: str) -> str:
+    """TITLE: the villages served, with their townships, and the role: 王庄村（沙镇镇）村居法律顾问 · 律师."""
+    return f"{_served(served)}村居法律顾问 · {role}" if served else f"乡镇法律服务团队 · {role}"
+
+
 def advisor_card(programme: Programme, advisor: Advisor, organization: Organization | None,
                  served: list[tuple[Village, Township]], url: str) -> bytes:
-    """The advisor's card: work phone, organization, role, page, and the villages served."""
+    """The advisor's card: a name that says whose advisor (N and FN alike, for phone books that
+    show either), work phone, organization, the villages served and the role, page and hotline."""
     note = f"村居法律顾问：{_served(served)}。" if served else "乡镇法律服务团队成员。"
-    return card(name=advisor.name, phones=[advisor.phone], url=url, org=organization.name if organization else None,
-                title=advisor.role_name, note=note + _hotline(programme))
+    return card(name=labelled(advisor.name, [v for v, _ in served]), phones=[advisor.phone], url=url,
+                org=organization.name if organization else None, title=_title(served, advisor.role_name),
+                note=note + _hotline(programme))
 
 
 def village_card(programme: Programme, village: Village, township: Township, advisor: Advisor | None,
                  organization: Organization | None, url: str) -> bytes:
-    """A village's card: its advisor's, noting the village; without an advisor, the township's
-    workstation."""
+    """A village's card: its advisor's, named as this village's advisor; without an advisor, the
+    township's workstation."""
     if advisor is None:
-        return card(name=f"{township.name}法律服务工作站", phones=[township.workstation.phone], url=url,
+        return card(name=f"{township.name}法律服务工作站（{village.short_name}）", phones=[township.workstation.phone], url=url,
+                    title=f"{village.short_name}（{township.name}）暂无村居法律顾问",
                     note=f"{village.short_name}（{township.name}）暂无村居法律顾问，请联系工作站。" + _hotline(programme))
-    return card(name=advisor.name, phones=[advisor.phone], url=url, org=organization.name if organization else None,
-                title=advisor.role_name, note=f"{_served([(village, township)])}村居法律顾问。" + _hotline(programme))
+    return card(name=labelled(advisor.name, [village]), phones=[advisor.phone], url=url,
+                org=organization.name if organization else None, title=_title([(village, township)], advisor.role_name),
+                note=f"{_served([(village, township)])}村居法律顾问。" + _hotline(programme))
 
 
 def _hotline(programme: Programme) -> str:

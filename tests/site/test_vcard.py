@@ -56,11 +56,24 @@ def test_advisor_card_has_every_field() -> None:
     served = [(v, r.township[v.township]) for v in r.villages_of["A0005"]]
     v = parse(advisor_card(PROGRAMME, a, r.organization.get(a.organization), served, "https://fw.lc.example/a/A0005/"))
     assert v.version.value == "3.0"
-    assert v.fn.value == "赵敏" and v.n.value.family == "赵敏"
-    assert v.org.value == ["蒋官屯街道司法所"] and v.title.value == "司法所工作人员"
+    # the name says whose advisor: a phone book shows N or FN, and the villages are in TITLE
+    assert v.fn.value == "赵敏（余庄村等3个村居法律顾问）" and v.n.value.family == v.fn.value
+    assert v.org.value == ["蒋官屯街道司法所"]
+    assert v.title.value == "余庄村（蒋官屯街道）、玉庄村（蒋官屯街道）、窎桥社区（蒋官屯街道）村居法律顾问 · 司法所工作人员"
     assert [(t.value, t.params["TYPE"]) for t in v.contents["tel"]] == [("18605350005", ["CELL"])]
     assert v.url.value == "https://fw.lc.example/a/A0005/"
     assert "余庄村（蒋官屯街道）" in v.note.value and "玉庄村" in v.note.value and "12348" in v.note.value
+
+
+def test_a_long_name_and_title_fold_and_round_trip() -> None:
+    """A title of many villages and townships passes 75 octets many times: folded, and read back whole."""
+    r = small()
+    a = r.advisor["A0005"]
+    served = [(v, r.township[v.township]) for v in r.villages_of["A0005"]] * 4
+    data = advisor_card(PROGRAMME, a, r.organization.get(a.organization), served, "https://fw.lc.example/a/A0005/")
+    v = parse(data)
+    assert v.title.value.count("（蒋官屯街道）") == 12 and v.title.value.endswith("村居法律顾问 · 司法所工作人员")
+    assert data.count(b"\r\n ") >= 5
 
 
 def test_a_village_without_an_advisor_saves_its_workstation() -> None:
@@ -68,7 +81,8 @@ def test_a_village_without_an_advisor_saves_its_workstation() -> None:
     village = Village(code="371502102001", name="前董村委会", township="371502102", advisor=None)
     township = Township(code="371502102", name="堂邑镇", county="371502", workstation=ws, team=(), villages=(village,))
     v = parse(village_card(PROGRAMME, village, township, None, None, "https://fw.lc.example/v/371502102001/"))
-    assert v.fn.value == "堂邑镇法律服务工作站"
+    assert v.fn.value == "堂邑镇法律服务工作站（前董村）"
+    assert v.title.value == "前董村（堂邑镇）暂无村居法律顾问"
     assert [(t.value, t.params["TYPE"]) for t in v.contents["tel"]] == [("0635-8420001", ["WORK"])]
     assert "前董村" in v.note.value and "暂无" in v.note.value
 
@@ -85,14 +99,15 @@ def test_every_card_of_the_site(built: str, request: pytest.FixtureRequest) -> N
         assert village.short_name in v.note.value and "12348" in v.note.value
         if advisor:
             org = r.organization.get(advisor.organization)
-            assert v.fn.value == advisor.name and v.title.value == advisor.role_name
+            assert v.fn.value == f"{advisor.name}（{village.short_name}法律顾问）"
+            assert v.title.value == f"{village.short_name}（{r.township[village.township].name}）村居法律顾问 · {advisor.role_name}"
             assert v.org.value == [org.name] if org else "org" not in v.contents
             assert [t.value for t in v.contents["tel"]] == [advisor.phone]
         html = (small_site / "v" / village.code / "index.html").read_text(encoding="utf-8")
         assert re.search(r'<a class="dir-save" href="contact.vcf" download="[^"]+\.vcf"', html.replace("../../v/" + village.code + "/", ""))
     for advisor in r.advisors:
         v = parse((small_site / "a" / advisor.id / "contact.vcf").read_bytes())
-        assert v.fn.value == advisor.name and [t.value for t in v.contents["tel"]] == [advisor.phone]
+        assert v.fn.value.startswith(advisor.name + "（") and [t.value for t in v.contents["tel"]] == [advisor.phone]
         assert v.url.value == f"https://fw.lc.example/a/{advisor.id}/"
         assert 'class="dir-save"' in (small_site / "a" / advisor.id / "index.html").read_text(encoding="utf-8")
 
@@ -111,4 +126,4 @@ def test_the_card_downloads_in_chromium(small_site: Path, phone: object) -> None
         download = info.value
         assert download.suggested_filename == "赵敏.vcf"
         v = parse(Path(download.path()).read_bytes())
-        assert v.fn.value == "赵敏"
+        assert v.fn.value == "赵敏（余庄村等3个村居法律顾问）"

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  EXACT, IN_TEXT, INSIDE, NEAR_MISS, START, compareMatches, matchDigits, matchEntry, matchKeywords, matchName,
+  EXACT, INITIALS, IN_TEXT, INSIDE, MIXED, NEAR_MISS, START, WHOLE, compareMatches, inOrder, matchDigits, matchEntry, matchKeywords, matchName,
   parseTerm, readingsOfWords,
 } from '../../../overrides/assets/javascripts/search/match.js';
 import { makeIndex } from './fixture.mjs';
@@ -22,10 +22,18 @@ test('characters match as a substring: exact, start, inside', () => {
 });
 
 test('pinyin matches readings: whole syllables, initials, and a last syllable still being typed', () => {
-  assert.deepEqual(match('王庄村', 'wangzhuang'), { words: 0, place: EXACT, rareReading: false, shortened: false });
-  assert.deepEqual(match('王庄村', 'wz'), { words: 0, place: EXACT, rareReading: false, shortened: true });
-  assert.deepEqual(match('王庄村', 'wangzh'), { words: 0, place: EXACT, rareReading: false, shortened: false });
-  assert.deepEqual(match('王庄村', 'wangzhuangc'), { words: 0, place: EXACT, rareReading: false, shortened: false });
+  const m = (place, shortened, lastCut, rareReading = false) => ({ words: 0, place, rareReading, shortened, lastCut, fit: 0 });
+  assert.deepEqual(match('王庄村', 'wangzhuang'), m(EXACT, WHOLE, false));
+  assert.deepEqual(match('王庄村', 'wz'), m(EXACT, INITIALS, true));
+  assert.deepEqual(match('王庄村', 'wzc'), m(EXACT, INITIALS, true));
+  assert.deepEqual(match('胡家庄村', 'hj'), m(START, INITIALS, true));
+  assert.deepEqual(match('王庄村', 'wangzh'), m(EXACT, WHOLE, true));
+  assert.deepEqual(match('王庄村', 'wangzhuangc'), m(EXACT, WHOLE, true));
+  assert.deepEqual(match('王庄村', 'wzhuang'), m(EXACT, MIXED, false));  // a whole syllable after a cut one
+  assert.deepEqual(match('王庄村', 'wazhuang'), m(EXACT, MIXED, false));  // cut after two letters
+  assert.deepEqual(match('王庄村', 'wangzcun'), m(EXACT, MIXED, false));
+  assert.deepEqual(match('胡集村', 'huji'), m(EXACT, WHOLE, false));
+  assert.deepEqual(match('胡家村', 'huji'), m(EXACT, WHOLE, true));  // ji is jia cut: the last syllable
   assert.equal(match('胡家庄村', 'hujia').place, START);
   assert.equal(match('王庄村', 'zhuang').place, INSIDE);
   assert.equal(match('王庄村', 'wangzhaung'), null);
@@ -33,19 +41,24 @@ test('pinyin matches readings: whole syllables, initials, and a last syllable st
 });
 
 test('a less common reading matches, marked', () => {
-  assert.deepEqual(match('吕庄村', 'luzhuang'), { words: 0, place: EXACT, rareReading: true, shortened: false });
+  assert.deepEqual(match('吕庄村', 'luzhuang'), { words: 0, place: EXACT, rareReading: true, shortened: WHOLE, lastCut: false, fit: 0 });
   assert.equal(match('吕庄村', 'lvzhuang').rareReading, false);
   assert.equal(match('王庄村', 'yuzhuang').rareReading, true);
 });
 
 test('the better of two matches', () => {
-  const a = { words: 0, place: EXACT, rareReading: false, shortened: false };
+  const a = { words: 0, place: EXACT, rareReading: false, shortened: WHOLE, lastCut: false, fit: 0 };
   assert.ok(compareMatches(a, { ...a, place: START }) < 0);
   assert.ok(compareMatches(a, { ...a, words: 1 }) < 0);
   assert.ok(compareMatches({ ...a, place: START }, { ...a, words: 1 }) < 0);
   assert.ok(compareMatches(a, { ...a, rareReading: true }) < 0);
-  assert.ok(compareMatches({ ...a, shortened: true }, { ...a, rareReading: true }) < 0);  // a reading before a cut
-  assert.ok(compareMatches(a, { ...a, shortened: true }) < 0);
+  assert.ok(compareMatches({ ...a, shortened: INITIALS }, { ...a, rareReading: true }) < 0);  // a reading before a cut
+  assert.ok(compareMatches(a, { ...a, shortened: INITIALS }) < 0);
+  assert.ok(compareMatches({ ...a, shortened: INITIALS }, { ...a, shortened: MIXED }) < 0);
+  assert.ok(compareMatches({ ...a, place: START }, { ...a, lastCut: true }) < 0);  // a whole last syllable before the place
+  assert.ok(compareMatches({ ...a, place: START }, { ...a, place: INSIDE, lastCut: false }) < 0);
+  assert.ok(compareMatches({ ...a, fit: -4 }, { ...a, fit: -2 }) < 0);  // more of a page's keywords
+  assert.ok(compareMatches({ ...a, place: START, fit: -9 }, a) > 0);
   assert.equal(compareMatches(a, { ...a }), 0);
 });
 
@@ -84,6 +97,12 @@ test("a page's keywords: whole, start, or inside a question", () => {
   assert.equal(matchKeywords(page, term('欠')), null);
   assert.equal(matchKeywords(core.pages[1], term('离')), null);
   assert.equal(matchKeywords(page, term('老板欠薪怎么办')).place, INSIDE);
+  assert.equal(matchKeywords(page, term('老板欠薪怎么办')).fit, -4);
+  assert.deepEqual(matchKeywords(page, term('欠我薪水')), { ...matchKeywords(page, term('欠薪')), place: INSIDE, fit: -2 });
+  assert.equal(matchKeywords(page, term('欠薪又工伤')).fit, -8);  // two keywords held fit better than one
+  assert.equal(matchKeywords(page, term('欠薪')).fit, -4);
+  assert.equal(matchKeywords(page, term('工伤')).place, EXACT);
+  assert.equal(matchKeywords(page, term('12348')), null);
   assert.equal(matchKeywords(page, term('qianxin')), null);
 });
 
@@ -102,4 +121,13 @@ test('the ways to read spaced words: joined neighbours first, at most four joine
   assert.deepEqual(readingsOfWords(['王', 'zhuang']), [['王', 'zhuang']]);
   assert.deepEqual(readingsOfWords(['a', 'b', 'c', 'd', 'e'])[0], ['abcd', 'e']);
   assert.equal(readingsOfWords(['a', 'b', 'c']).length, 4);
+});
+
+test('a keyword in plain speech: its characters in order, not too far apart', () => {
+  assert.ok(inOrder(Array.from('欠钱'), '他欠我的钱不还'));
+  assert.ok(inOrder(Array.from('借钱不还'), '借了钱一直不还'));
+  assert.ok(!inOrder(Array.from('欠钱'), '钱欠'));
+  assert.ok(!inOrder(Array.from('欠钱'), '欠了好多好多好多年的钱'));
+  assert.ok(!inOrder(Array.from('欠'), '欠钱'));  // one character is no keyword in speech
+  assert.ok(!inOrder(Array.from('欠钱'), '工钱'));
 });

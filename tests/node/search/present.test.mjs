@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { search } from '../../../overrides/assets/javascripts/search/engine.js';
-import { rowsOf, snippet, statusText } from '../../../overrides/assets/javascripts/search/present.js';
+import { helpRows, rowsOf, snippet, statusText } from '../../../overrides/assets/javascripts/search/present.js';
 import { makeIndex } from './fixture.mjs';
 
 const { core, shelf, lists } = makeIndex();
@@ -33,8 +33,17 @@ test('the status line', () => {
   assert.equal(statusText({ count: 2 }, 'x', null, { offline: true }), '找到 2 个（没有网络：只查了附近和查过的地方）。');
   assert.equal(statusText({ count: 11 }, 'x', null, {}), '找到 11 个，显示前 10 个；加一个乡镇名（用空格隔开）可以缩小范围。');
   assert.equal(statusText({ count: 10 }, 'x', null, {}), '找到 10 个。');
-  assert.equal(statusText({ count: 0 }, 'x', null, {}), '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。');
+  assert.equal(statusText({ count: 0 }, 'x', null, {}), '没有找到。可以换个写法：村名、乡镇名、拼音或首字母；也可以打电话问，或看服务指南：');
   assert.equal(statusText({ count: 0 }, 'x', null, { further: true }), '附近没有找到，正在查找其他地方…');
   assert.equal(statusText({ count: 0 }, 'x', null, { offline: true }), '没有网络，附近和查过的地方里没有找到。');
   assert.equal(statusText({ count: 3 }, 'wangzhaung', 'wangzhuang', {}), '没有找到“wangzhaung”。你是不是要找：wangzhuang？');
+});
+
+test('nothing found: the hotlines to call and the guides', () => {
+  assert.deepEqual(helpRows(core), [
+    ['tel:12348', '拨打 12348', '公共法律服务热线，免费法律咨询'],
+    ['tel:0635-12348', '拨打 0635-12348', '公共法律服务热线，免费法律咨询'],
+    ['/guides/legal-aid/', '求法援 (法律援助)', '服务指南'],
+    ['/guides/lawyer/', '找律师 (律师服务)', '服务指南'],
+  ]);
 });

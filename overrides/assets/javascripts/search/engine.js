@@ -119,8 +119,9 @@ export function makeTyping(counter) {
  * @param {Entry[][]} lists
  * @param {Typed} [chain]
  * @param {{all: number, until: number}} [slice]
+ * @param {Set<string> | null} [kinds] the kinds of entry to find (all when absent)
  */
-export function search(core, shelf, query, lists, chain, slice) {
+export function search(core, shelf, query, lists, chain, slice, kinds) {
   const words = wordsOf(query);
   const { ways, keyBits, always } = readQuery(core, shelf, words);
   const terms = ways[ways.length - 1];  // as typed: what a snippet looks for
@@ -144,6 +145,7 @@ export function search(core, shelf, query, lists, chain, slice) {
       if (slice && late && searched >= slice.all) { complete = false; break search; }
       if (entry.seen === seen) continue;
       entry.seen = seen;
+      if (kinds && !kinds.has(entry.kind)) continue;
       const noted = chain && entry.kind !== 'page';
       if (chain && noted && entry.tried === chain.id) { if (entry.hit === 2 && entry.found) add(entry, entry.found); continue; }
       if (chain && noted && entry.tried === chain.from && entry.hit === 0) { entry.tried = chain.id; continue; }

@@ -19,9 +19,10 @@ import { digitsOf, simplifiedMap } from './text.js';
 
 /**
  * A match: into how many words the query was read, where the term matched (EXACT … IN_TEXT),
- * whether it needed a less common reading, and whether it cut a syllable short before the last one
- * (match.js compares them).
- * @typedef {{words: number, place: number, rareReading: boolean, shortened: boolean}} Match
+ * whether it needed a less common reading, how it cut syllables short before the last one (WHOLE,
+ * INITIALS, MIXED), whether the last one is cut, and for a page's keywords how much of them the
+ * query holds (`fit`, negative: more is better); match.js compares them.
+ * @typedef {{words: number, place: number, rareReading: boolean, shortened: number, lastCut: boolean, fit: number}} Match
  */
 
 /**
@@ -169,9 +170,9 @@ export function decodeCore(data, place, root) {
     out.push(makeEntry({ kind: 'village', name, line, url: url('village', page, null), names, code, position: 1e12 + i }));
   });
   c.pages = data.pages.map((/** @type {[string, string, string[]?]} */ [pageUrl, title, keywords], /** @type {number} */ i) => {
-    const short = title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too
+    const short = title.split(' (')[0];  // 求法援 (法律援助): exact as 求法援 too, and a guide's keyword (怎么找律师)
     const page = makeEntry({ kind: 'page', name: title, line: '本站页面', url: root + pageUrl,
-      names: [searchable(title, [title, short])], keywords: keywords || [], position: i });
+      names: [searchable(title, [title, short])], keywords: keywords ? keywords.concat(short) : [], position: i });
     out.push(page);
     return page;
   });

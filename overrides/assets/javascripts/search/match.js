@@ -28,37 +28,61 @@ export const START = 1;    // the start of the name
 export const INSIDE = 2;   // further inside the name
 export const IN_TEXT = 3;  // only in a content page's text
 
+/** How a pinyin term used the readings, before its last syllable: every syllable whole (or characters). */
+export const WHOLE = 0;
+/** Initials: every syllable but the last cut to its first letter (qdc, wz). */
+export const INITIALS = 1;
+/** Some syllables whole, others cut short (ai-h-san), or one cut after two letters or more: a slip
+ * more likely than a way to write (typos.js tries corrections). */
+export const MIXED = 2;
+
 /**
  * Which of two matches is better: into how many words the query was read (wang zhuang is first one
- * word, wangzhuang, and only then two: 王庄村 and 王庄集镇 before 王村 in 王庄乡), where the term matched
- * (EXACT … IN_TEXT), whether it needed a less common reading (王 as yu), and whether it cut a syllable
- * short before the last one (w for wang, initials). Each is a key of its own, compared in that order.
+ * word, wangzhuang, and only then two: 王庄村 and 王庄集镇 before 王村 in 王庄乡), whether its last syllable
+ * is complete (huji is 胡集 before 胡家: a syllable typed whole is meant whole), where the term matched
+ * (EXACT … IN_TEXT), how much of a page's keywords a question holds (`fit`), whether it needed a less
+ * common reading (王 as yu), and how it cut syllables short before the last one (WHOLE, INITIALS,
+ * MIXED). Each is a key of its own, compared in that order.
  * @param {Match} a
  * @param {Match} b
  */
 export function compareMatches(a, b) {
-  return a.words - b.words || a.place - b.place || +a.rareReading - +b.rareReading || +a.shortened - +b.shortened;
+  return a.words - b.words || +a.lastCut - +b.lastCut || a.place - b.place || a.fit - b.fit
+    || +a.rareReading - +b.rareReading || a.shortened - b.shortened;
 }
 
 /** @returns {Match} */
-export const plainMatch = (/** @type {number} */ place) => ({ words: 0, place, rareReading: false, shortened: false });
+export const plainMatch = (/** @type {number} */ place, fit = 0) =>
+  ({ words: 0, place, rareReading: false, shortened: WHOLE, lastCut: false, fit });
+
+/**
+ * One way a term is used up along a name: at which character, whether it needed a less common
+ * reading, how it cut syllables short before the last (`cuts`: bit 1 a syllable cut to its first
+ * letter, 2 one cut after more, 4 a syllable of two letters or more typed whole), and whether its
+ * last syllable is cut.
+ * @typedef {{end: number, rareReading: boolean, cuts: number, lastCut: boolean}} End
+ */
+
+/** @param {number} cuts */
+const cutLevel = (cuts) => (!(cuts & 3) ? WHOLE : cuts === 1 ? INITIALS : MIXED);
 
 /**
  * Walk the name from character `at`, with the query's characters from `used` on, and record in
- * `ends` every way the query is used up: at which character, and what it took. A character matches
- * itself, or any prefix of one of its readings (full pinyin, initials and all between).
+ * `ends` every way the query is used up (End). A character matches itself, or any prefix of one of
+ * its readings (full pinyin, initials and all between).
  * @param {Name} name
  * @param {string[]} query
  * @param {number} at
  * @param {number} used
  * @param {boolean} rareReading
- * @param {boolean} shortened
- * @param {{end: number, rareReading: boolean, shortened: boolean}[]} ends
+ * @param {number} cuts
+ * @param {boolean} lastCut
+ * @param {End[]} ends
  */
-export function collectEnds(name, query, at, used, rareReading, shortened, ends) {
-  if (used === query.length) { ends.push({ end: at, rareReading, shortened }); return; }
+export function collectEnds(name, query, at, used, rareReading, cuts, lastCut, ends) {
+  if (used === query.length) { ends.push({ end: at, rareReading, cuts, lastCut }); return; }
   if (at === name.chars.length) return;
-  if (query[used] === name.chars[at]) collectEnds(name, query, at + 1, used + 1, rareReading, shortened, ends);
+  if (query[used] === name.chars[at]) collectEnds(name, query, at + 1, used + 1, rareReading, cuts, false, ends);
   const readings = name.readings[at];
   if (!readings) return;
   for (let r = 0; r < readings.length; r++) {
@@ -67,8 +91,9 @@ export function collectEnds(name, query, at, used, rareReading, shortened, ends)
     while (typed < reading.length && reading[typed] === query[used + typed]) typed++;
     for (; typed > 0; typed--) {
       // The query's last syllable may be short: it is still being typed.
-      const cut = typed < reading.length && used + typed < query.length;
-      collectEnds(name, query, at + 1, used + typed, rareReading || r > 0, shortened || cut, ends);
+      const cut = typed < reading.length, last = used + typed === query.length;
+      const more = cut && !last ? (typed === 1 ? 1 : 2) : !cut && typed > 1 ? 4 : 0;
+      collectEnds(name, query, at + 1, used + typed, rareReading || r > 0, cuts | more, cut, ends);
     }
   }
 }
@@ -87,16 +112,16 @@ export function matchName(name, term) {
     return plainMatch(!('chars' in name) ? IN_TEXT : at > 0 ? INSIDE : name.exact.includes(term.text) ? EXACT : START);
   }
   for (let start = 0; start < name.chars.length; start++) {
-    /** @type {{end: number, rareReading: boolean, shortened: boolean}[]} */
+    /** @type {End[]} */
     const ends = [];
-    collectEnds(name, term.chars, start, 0, false, false, ends);
+    collectEnds(name, term.chars, start, 0, false, 0, false, ends);
     if (!ends.length) continue;
     // The first character the term fits from decides the place; of its ways to fit there, the best.
     /** @type {Match | null} */
     let best = null;
-    for (const { end, rareReading, shortened } of ends) {
+    for (const { end, rareReading, cuts, lastCut } of ends) {
       const place = start > 0 ? INSIDE : name.exact.includes(name.chars.slice(0, end).join('')) ? EXACT : START;
-      const match = { words: 0, place, rareReading, shortened };
+      const match = { words: 0, place, rareReading, shortened: cutLevel(cuts), lastCut, fit: 0 };
       if (!best || compareMatches(match, best) < 0) best = match;
     }
     return best;
@@ -166,23 +191,45 @@ export function matchDigits(entry, digits) {
 }
 
 /**
- * A page's keywords: everyday words for the trouble its service helps with (离婚, 欠薪). The whole
- * word is exact; the start of one (two characters at least) is a start; a question that holds one
- * (法律援助怎么申请) matches inside.
+ * Whether the characters of `word` occur in `text` in order, no further apart than one word's
+ * length (欠…钱 in 欠我的钱: plain speech puts words between a keyword's characters).
+ * @param {string[]} word
+ * @param {string} text
+ */
+export function inOrder(word, text) {
+  let at = text.indexOf(word[0]);
+  if (at < 0 || word.length < 2) return false;
+  for (let i = 1; i < word.length; i++) {
+    const next = text.indexOf(word[i], at + 1);
+    if (next < 0 || next - at > word.length + 2) return false;
+    at = next;
+  }
+  return true;
+}
+
+/**
+ * A page's keywords: everyday words for the trouble its service helps with (离婚, 欠薪), which staff
+ * list in its front matter. The whole word is exact; the start of one (two characters at least) is a
+ * start; a question that holds one (法律援助怎么申请), or its characters in order (欠我的钱 for 欠钱),
+ * matches inside, the better the more of its keywords it holds (`fit`: two for each character of a
+ * keyword held whole, one for each held in order).
  * @param {Entry} entry
  * @param {Term} term
  */
 export function matchKeywords(entry, term) {
-  if (term.latin || !entry.keywords.length) return null;
-  /** @type {Match | null} */
-  let best = null;
+  if (term.latin || term.digits || !entry.keywords.length) return null;
+  let place = -1, fit = 0;
   for (const word of entry.keywords) {
-    const place = term.text === word ? EXACT
-      : term.chars.length >= 2 && word.startsWith(term.text) ? START
-        : term.text.includes(word) ? INSIDE : null;
-    if (place !== null && (!best || place < best.place)) best = plainMatch(place);
+    const chars = Array.from(word);
+    const [at, worth] = term.text === word ? [EXACT, 2 * chars.length]
+      : term.chars.length >= 2 && word.startsWith(term.text) ? [START, term.chars.length]
+        : term.text.includes(word) ? [INSIDE, 2 * chars.length]
+          : inOrder(chars, term.text) ? [INSIDE, chars.length] : [-1, 0];
+    if (at < 0) continue;
+    place = place < 0 ? at : Math.min(place, at);
+    fit -= worth;
   }
-  return best;
+  return place < 0 ? null : plainMatch(place, fit);
 }
 
 /**

@@ -2,6 +2,7 @@
 /* What the list and its status line say: pure text, the DOM is search.js's. */
 
 import { filled } from './index.js';
+import { inOrder } from './match.js';
 import { MAX_SHOWN } from './rank.js';
 
 /** @typedef {import('./index.js').Core} Core */
@@ -18,7 +19,9 @@ export function snippet(entry, terms) {
   if (!entry.body) return entry.line;
   const text = entry.body.text;
   for (const term of terms) {  // an everyday word it helps with (离婚)
-    const word = !term.latin && !term.digits && entry.keywords.find((k) => term.text === k || k.startsWith(term.text) || term.text.includes(k));
+    if (term.latin || term.digits) continue;
+    const word = entry.keywords.find((k) => term.text === k || k.startsWith(term.text) || term.text.includes(k))
+      || entry.keywords.find((k) => inOrder(Array.from(k), term.text));
     if (word) return `能帮您：${word}`;
   }
   for (const term of terms) {
@@ -52,7 +55,22 @@ export function statusText(found, query, corrected, state) {
   const more = further ? '，正在查找其他地方…' : offline ? '（没有网络：只查了附近和查过的地方）' : '';
   return corrected ? `没有找到“${query}”。你是不是要找：${corrected}？`
     : found.count === 0 ? (further ? '附近没有找到，正在查找其他地方…' : offline ? '没有网络，附近和查过的地方里没有找到。'
-      : '没有找到。可以换个写法：村名、乡镇名、拼音或首字母。')
+      : '没有找到。可以换个写法：村名、乡镇名、拼音或首字母；也可以打电话问，或看服务指南：')
       : found.count > MAX_SHOWN ? `找到 ${found.count} 个${more}，显示前 ${MAX_SHOWN} 个；加一个乡镇名（用空格隔开）可以缩小范围。`
         : `找到 ${found.count} 个${more}。`;
+}
+
+/**
+ * What a query that finds nothing shows instead: the hotlines, to call, and the guides (the pages
+ * with everyday words for a trouble), as rows.
+ * @param {Core} core
+ * @returns {[string, string, string][]}
+ */
+export function helpRows(core) {
+  /** @type {string[]} */
+  const tel = core.data.tel || [];
+  /** @type {[string, string, string][]} */
+  const rows = tel.map((number) => [`tel:${number}`, `拨打 ${number}`, '公共法律服务热线，免费法律咨询']);
+  for (const page of core.pages) if (page.keywords.length) rows.push([page.url, page.name, '服务指南']);
+  return rows;
 }

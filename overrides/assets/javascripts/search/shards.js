@@ -154,3 +154,14 @@ export function nearFile(core) {
   const digest = mine && core.near[mine];
   return digest ? `${core.root}search/near-${mine}.${digest}.json` : '';
 }
+
+/**
+ * The near files of the reader's whole city, which the service worker keeps from the first visit
+ * (generator/site/search.py, offline_files): its own in a province's index, every county-level
+ * unit's in a city's; none for a reader nowhere in particular in a province.
+ * @param {Core} core
+ */
+export function cityNearFiles(core) {
+  const regions = core.region === 'city' ? (core.here.city ? [core.here.city] : []) : Object.keys(core.near);
+  return regions.filter((region) => core.near[region]).map((region) => `${core.root}search/near-${region}.${core.near[region]}.json`);
+}
