@@ -210,11 +210,12 @@ def test_elderly_mode_on_a_village_page(width: int, browser: Browser, base_url: 
         assert senior["font"] > normal["font"]
         # every tap target at least 56 px
         assert page.evaluate(TAP_TARGETS, 56) == []
-        # nothing but the advisor, the call buttons, the hotline and the search
-        for hidden in ("section[aria-labelledby=h-team]", "section[aria-labelledby=h-where]", ".dir-services",
+        # nothing but the place, the advisor, the call buttons, the workstation, the hotline and the search
+        for hidden in ("section[aria-labelledby=h-team]", ".dir-services",
                        ".dir-crumbs", ".dir-footer", ".md-header__title", "a.dir-link"):
             assert page.locator(hidden).first.is_hidden(), hidden
-        for shown in ("h1", ".dir-advisor", "a.dir-call >> nth=0", ".dir-hotline-box", "#dir-q", ".dir-hotline", "a.dir-save"):
+        for shown in ("h1", ".dir-place", ".dir-advisor", "a.dir-call >> nth=0", ".dir-hotline-box", "#dir-q", ".dir-hotline",
+                      "a.dir-save", "section[aria-labelledby=h-where]"):
             assert page.locator(shown).first.is_visible(), shown
         assert page.get_by_role("link", name="拨打顾问电话 158 0535 0004").is_visible()
         # contrast: WCAG AAA (7:1) for text, axe's own check and ours
@@ -365,3 +366,281 @@ def test_lighthouse_on_the_page_kinds_issue_12_changed(kind: str, base_url: str,
     assert scores["accessibility"] == 1, failures
     assert scores["best-practices"] >= 0.95, failures
     assert scores["seo"] >= 0.95, failures
+
+
+# -- issue 23: the place and whole numbers, reading aloud, guides that call and find, old cards ------
+
+#: Page kinds with phone numbers and buttons, checked at every width in both modes.
+WHOLE_PAGES = {"village": VILLAGE, "advisor": "a/A0004/", "township": "t/371502102/", "guide": "guides/legal-aid/",
+               "home": "", "404": "404.html"}
+
+#: Every shown phone number (a number's element, a tel: link of running text, the header's hotline) and
+#: every word of a button's label, as [text, line boxes]: a number or a word in more than one line box
+#: broke inside itself.
+BROKEN = """() => {
+  const shown = (e) => !!e.offsetParent && !e.closest('[hidden], .md-sidebar');
+  // line boxes: text boxes one below another (a box starting below the last one's bottom starts a line)
+  const count = (rects) => { let n = 0, bottom = -Infinity;
+    for (const b of rects.filter((b) => b.width > 0).sort((a, b) => a.top - b.top)) { if (b.top >= bottom - 1) n++; bottom = Math.max(bottom, b.bottom); }
+    return n; };
+  const lines = (range) => count([...range.getClientRects()]);
+  const whole = (e) => { const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), rects = [];
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) { if (!n.textContent.trim()) continue;
+      const r = document.createRange(); r.selectNodeContents(n); rects.push(...r.getClientRects()); }
+    return count(rects); };
+  const out = [];
+  for (const e of document.querySelectorAll('.dir-num, a.dir-tel, .dir-hotline, a[href^="tel:"]:not(.dir-call)')) {
+    if (shown(e)) out.push(['number', e.textContent.trim(), whole(e)]);
+  }
+  for (const b of document.querySelectorAll('a.dir-call, a.dir-save, button.dir-speak, .dir-find__go, .dir-senior-toggle')) {
+    if (!shown(b)) continue;
+    const walk = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest('.dir-num')) continue;
+      for (const m of n.textContent.matchAll(/\\S+/g)) {
+        const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        out.push(['word', m[0], lines(r)]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("senior", [False, True], ids=["normal", "elderly"])
+@pytest.mark.parametrize("width", [360, 390, 414])
+def test_numbers_and_words_never_break(width: int, senior: bool, browser: Browser, base_url: str) -> None:
+    """At 360–414 px in both modes: a phone number is one line box, a word of a button's label too
+    (通讯录 never splits as 通 / 讯录), and the page does not overflow."""
+    context = (senior_context if senior else lambda b, width: phone_context(b, viewport={"width": width, "height": 800}))(browser, width=width)
+    page = context.new_page()
+    try:
+        for kind, path in WHOLE_PAGES.items():
+            page.goto(f"{base_url}/{path}")
+            found = page.evaluate(BROKEN)
+            assert [f for f in found if f[0] == "number"], kind  # every page kind shows a number
+            assert [f for f in found if f[2] != 1] == [], (kind, width, senior)
+            assert not overflows(page), kind
+    finally:
+        context.close()
+
+
+def test_a_number_can_be_seen_to_break_here(browser: Browser, base_url: str) -> None:
+    """The check above can fail: without the rules that keep them whole, a number and a label break."""
+    context = senior_context(browser, width=360)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{VILLAGE}")
+        page.add_style_tag(content=".dir-num { white-space: normal !important; display: inline !important; }"
+                                   " .md-typeset a.dir-call, .md-typeset a.dir-save { word-break: normal !important; display: block !important; }"
+                                   " .md-typeset a.dir-call { width: 5.5em !important; min-width: 0 !important; }"
+                                   " .md-typeset a.dir-save { width: 4em !important; min-width: 0 !important; }")
+        kinds = {f[0] for f in page.evaluate(BROKEN) if f[2] != 1}
+        assert kinds == {"number", "word"}
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("senior", [False, True], ids=["normal", "elderly"])
+def test_the_village_page_keeps_its_place_and_workstation(senior: bool, browser: Browser, base_url: str, small_site: Path) -> None:
+    """28 villages are called 王庄: the township and county stay on the village page in both modes, and
+    the workstation's address and hours too."""
+    from generator.build.pipeline import read_roster
+    from tests.helpers.roster_edit import SMALL
+
+    r = read_roster(SMALL).roster
+    village = r.village[VILLAGE[2:-1]]
+    township = r.township[village.township]
+    context = senior_context(browser) if senior else phone_context(browser)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{VILLAGE}")
+        place = page.locator(".dir-place")
+        assert place.is_visible() and place.inner_text() == f"{township.name} · {r.county[township.county].name}"
+        box = page.eval_on_selector(".dir-place", "e => e.getBoundingClientRect().top")
+        assert box < page.eval_on_selector(".dir-advisor", "e => e.getBoundingClientRect().top")  # above the advisor
+        where = page.locator("section[aria-labelledby=h-where]")
+        assert where.is_visible()
+        text = where.inner_text()
+        assert township.workstation.address in text and township.workstation.hours in text
+    finally:
+        context.close()
+
+
+#: Records each utterance the page asks the phone to speak, then speaks it as the page asked.
+OBSERVE_SPEECH = """(() => {
+  window.__spoken = [];
+  const synth = window.speechSynthesis, real = synth.speak.bind(synth);
+  synth.speak = (u) => { window.__spoken.push({text: u.text, lang: u.lang, rate: u.rate}); return real(u); };
+})();"""
+
+
+def test_read_aloud_speaks_the_place_the_advisor_and_the_number_digit_by_digit(browser: Browser, base_url: str) -> None:
+    context = phone_context(browser)
+    context.add_init_script(OBSERVE_SPEECH)
+    page = context.new_page()
+    try:
+        for path, says in ((VILLAGE, ("前董村，堂邑镇，东昌府区", "法律顾问：刘洋，律师")), ("a/A0004/", ("前董村", "刘洋"))):
+            page.goto(f"{base_url}/{path}")
+            button = page.get_by_role("button", name="读给我听")
+            assert button.is_visible()
+            button.tap()
+            page.wait_for_function("window.__spoken.length > 0")
+            spoken = page.evaluate("window.__spoken")
+            assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN", spoken
+            text = spoken[0]["text"]
+            assert all(s in text for s in says), text
+            assert "电话：幺 五 八，零 五 三 五，零 零 零 四。" in text  # 158 0535 0004, each digit on its own
+            page.evaluate("window.speechSynthesis.cancel(); window.__spoken = []")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_read_aloud_is_not_offered_where_the_browser_cannot_speak(browser: Browser, base_url: str) -> None:
+    context = phone_context(browser)
+    context.add_init_script("Object.defineProperty(window, 'speechSynthesis', {value: undefined, configurable: true});")
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/{VILLAGE}")
+        page.wait_for_load_state("load")
+        assert page.locator("button.dir-speak").is_hidden()
+        assert page.get_by_role("link", name=re.compile("拨打")).first.is_visible()
+    finally:
+        context.close()
+
+
+GUIDES = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "content" / "guides").glob("*.md"))
+
+
+def test_every_guide_calls_and_finds(browser: Browser, base_url: str) -> None:
+    """Each of the nine guides: tap-to-call links for the hotline and the local hotline in its text
+    (the roster's numbers), and a 找本村法律顾问 box that takes a village's name in any form the
+    header's search takes (characters, pinyin, initials, a slip) to its page."""
+    from generator.build.pipeline import read_roster
+    from generator.core.model import tel_uri
+    from tests.helpers.roster_edit import SMALL
+
+    programme = read_roster(SMALL).roster.programme
+    assert len(GUIDES) == 9
+    context = phone_context(browser)
+    page = context.new_page()
+    try:
+        for slug, query in zip(GUIDES, ("前董村", "qiandongcun", "qdc", "qiandongcnu", "前董", "qian dong", "前董村委会", "ＱＤＣ", "qiandogncun")):
+            path = "guides/" if slug == "index" else f"guides/{slug}/"
+            page.goto(f"{base_url}/{path}")
+            in_text = page.eval_on_selector_all("article p a[href^='tel:'], article li a[href^='tel:']",
+                                                "as => as.filter(a => !a.closest('.dir-find')).map(a => a.getAttribute('href'))")
+            assert {tel_uri(programme.hotline), tel_uri(programme.local_hotline)} <= set(in_text), (slug, in_text)
+            box = page.locator(".dir-find")
+            assert box.get_by_role("heading", name="找本村法律顾问").is_visible()
+            box.locator("input").tap()
+            page.keyboard.type(query, delay=10)
+            page.wait_for_function("() => document.querySelector('.dir-find .dir-search__panel').getAttribute('aria-busy') === 'false'"
+                                   " && document.querySelector('.dir-find .dir-search__list a')")
+            kinds = page.eval_on_selector_all(".dir-find .dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")
+            assert kinds and all(k.startswith("/v/") for k in kinds), (slug, kinds)  # villages only
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{base_url}/{VILLAGE}", timeout=10_000)
+            assert page.inner_text("h1") == "前董村"
+    finally:
+        context.close()
+
+
+def test_the_guide_box_and_the_empty_search_pass_axe_in_both_modes(browser: Browser, base_url: str) -> None:
+    for senior in (False, True):
+        context = senior_context(browser) if senior else phone_context(browser)
+        page = context.new_page()
+        try:
+            page.goto(f"{base_url}/guides/lawyer/")
+            page.locator(".dir-find input").tap()
+            page.keyboard.type("xqxqxq")
+            page.wait_for_selector(".dir-find .dir-search__help a")
+            help_links = page.eval_on_selector_all(".dir-find .dir-search__help a", "as => as.map(a => a.getAttribute('href'))")
+            assert help_links[:2] == ["tel:12348", "tel:0635-12348"] and any("guides/lawyer/" in h for h in help_links)
+            assert axe_violations(page) == []
+            if senior:
+                assert page.evaluate(TAP_TARGETS, 56) == []
+            assert not overflows(page)
+        finally:
+            context.close()
+
+
+def test_a_merged_villages_old_card_explains_on_the_page_that_took_its_place(browser: Browser, tmp_path: Path) -> None:
+    """The successor's page says which villages were merged into it and when (both modes); the old card's
+    address forwards there without script and the page marks the village the card was printed for."""
+    from tests.helpers.roster_edit import copy_roster
+    from tests.helpers.sites import mkdocs_build, project
+
+    root = copy_roster(tmp_path / "roster")
+    (root / "retired.yaml").write_text(
+        "villages:\n"
+        "  - {code: '371502102009', name: 鑫王庄村委会, township: '371502102', year: 2021, kind: merged, successors: ['371502102001']}\n",
+        encoding="utf-8")
+    folder = project(tmp_path / "project", root)
+    run = mkdocs_build(folder)
+    assert run.returncode == 0, run.stderr
+    with serve(folder / "site") as base:
+        for senior in (False, True):
+            context = senior_context(browser) if senior else phone_context(browser)
+            page = context.new_page()
+            try:
+                page.goto(f"{base}/v/371502102009/")
+                page.wait_for_url(f"{base}/{VILLAGE}?from=371502102009")
+                merged = page.locator(".dir-merged")
+                assert merged.is_visible()
+                assert "鑫王庄村（原代码 371502102009）已于2021年并入前董村。" in merged.inner_text()
+                assert page.locator(".dir-merged li.dir-merged--old").inner_text().startswith("您扫描的是旧卡片：")
+                assert axe_violations(page) == []
+            finally:
+                context.close()
+        # without script the old address still forwards, and the page still says it
+        context = phone_context(browser, java_script_enabled=False)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/v/371502102009/")
+            page.wait_for_url(f"{base}/{VILLAGE}?from=371502102009")
+            assert "已于2021年并入前董村" in page.inner_text(".dir-merged")
+        finally:
+            context.close()
+
+
+def test_offline_search_opens_a_saved_village_and_the_notice_lists_the_saved_pages(browser: Browser, small_site: Path) -> None:
+    """A phone that opened the site once (one page, search never touched) searches its city with no
+    signal: the worker kept the index's core and the city's near files; a village name typed into the
+    search opens its saved page, and a page never opened shows the notice listing what is saved."""
+    with serve(small_site) as base:
+        context = phone_context(browser)
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{VILLAGE}")
+            page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+            page.wait_for_function("""async () => { const names = await caches.keys(); if (!names.length) return false;
+                const keys = await (await caches.open(names[0])).keys(); return keys.some((r) => /search\\/near-/.test(r.url)); }""")
+            page.reload()
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            context.set_offline(True)
+            page.goto(f"{base}/{VILLAGE}")
+            page.tap("#dir-q")
+            page.keyboard.type("qiandongcun", delay=10)
+            page.wait_for_function("() => document.querySelector('.dir-search__panel').getAttribute('aria-busy') === 'false'")
+            paths = page.eval_on_selector_all(".dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")
+            assert paths[0] == f"/{VILLAGE}", paths
+            # a village of another unit of the city, never searched: found from the near files
+            page.fill("#dir-q", "湖南社区")
+            page.wait_for_function("() => document.querySelector('.dir-search__panel').getAttribute('aria-busy') === 'false'")
+            assert page.eval_on_selector_all(".dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")[:1] == ["/v/371502001002/"]
+            page.fill("#dir-q", "前董")
+            page.wait_for_selector(".dir-search__list a")
+            page.keyboard.press("Enter")
+            page.wait_for_url(f"{base}/{VILLAGE}")
+            assert page.inner_text("h1") == "前董村"
+            page.goto(f"{base}/v/371502001002/")  # never opened
+            assert page.inner_text("h1") == "没有网络"
+            page.wait_for_selector("#dir-saved a")
+            saved = page.eval_on_selector_all("#dir-saved a", "as => as.map(a => [new URL(a.href).pathname, a.textContent])")
+            assert [f"/{VILLAGE}", "前董村（堂邑镇）村居法律顾问"] in saved, saved
+            assert axe_violations(page) == []
+        finally:
+            context.set_offline(False)
+            context.close()

@@ -29,7 +29,7 @@ export function spokenText(data) {
 }
 
 /** Whether this browser can speak: the Web Speech API's synthesis. */
-export const canSpeak = () => typeof window !== 'undefined' && 'speechSynthesis' in window && 'SpeechSynthesisUtterance' in window;
+export const canSpeak = () => typeof window !== 'undefined' && !!window.speechSynthesis && typeof window.SpeechSynthesisUtterance === 'function';
 
 /**
  * Read the button's text aloud in Chinese, a little slowly; a second tap while it speaks stops it.
