@@ -19,13 +19,17 @@ Names are drawn at random (``random.Random(SEED)``), never picked by whether the
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
 from generator.core.model import Roster
+from tests.helpers import ROOT
 
 SEED = 23
 PER_KIND = 60
@@ -192,3 +196,33 @@ def heldout(roster: Roster) -> list[Query]:
     for kind in ("swapped", "doubled", "dropped", "neighbour"):
         out += slips(roster, kind, rng)
     return out + complete(roster, rng) + speech(rng)
+
+
+def answers(site: Path, queries: list[Query], here: dict[str, str]) -> list[dict[str, object]]:
+    """The first ten results of each query over ``site``'s index, as the browser's modules give them
+    once a box has fetched what each needs (tests/node/heldout.mjs): urls, cut, corrected."""
+    run = subprocess.run(["node", str(ROOT / "tests" / "node" / "heldout.mjs"), str(site)], capture_output=True, text=True,
+                         input=json.dumps({"here": here, "queries": [q.text for q in queries]}), check=False)
+    if run.returncode:
+        raise RuntimeError(run.stderr)
+    found: list[dict[str, object]] = json.loads(run.stdout)
+    return found
+
+
+def hit(query: Query, answer: dict[str, object]) -> bool:
+    """Whether a page meant is in the first five; for ``complete``, with no result that reads the last
+    syllable cut short ranked before it."""
+    top = list(answer["urls"])[:5]  # type: ignore[call-overload]
+    at = [top.index(u) for u in query.expect if u in top]
+    if not at:
+        return False
+    return query.kind != "complete" or not any(list(answer["cut"])[:min(at)])  # type: ignore[call-overload]
+
+
+def measure(site: Path, queries: list[Query], here: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Per kind: (queries whose page is in the first five, queries)."""
+    out: dict[str, tuple[int, int]] = {}
+    for query, answer in zip(queries, answers(site, queries, here)):
+        hits, total = out.get(query.kind, (0, 0))
+        out[query.kind] = (hits + hit(query, answer), total + 1)
+    return out

@@ -49,7 +49,7 @@ export async function savedPages(root) {
   return Array.from(found);
 }
 
-const list = document.getElementById('dir-saved');
+const list = typeof document === 'undefined' ? null : document.getElementById('dir-saved');
 if (list) {
   const root = new URL(list.dataset.root || './', location.href).href;
   savedPages(root).then((pages) => {
