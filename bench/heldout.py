@@ -8,7 +8,8 @@ held-out queries of tests/helpers/heldout.py (six kinds, 60 each, drawn with a f
 sample's names) with the browser's own search modules over the built index (tests/node/heldout.mjs),
 read from a village page of 堂邑镇, and prints per kind how many land in the first five (for complete
 syllables: with no result that reads the last syllable cut short before them), and the misses.
-On the province a name's page is any city's copy of it (the reader's city's come first).
+On the province a name's pages are every city's villages of the pinyin meant (the reader's city's come
+first); a name the province has not (it leaves trailing villages out) is left out.
 """
 
 from __future__ import annotations
@@ -21,27 +22,29 @@ from pathlib import Path
 
 from bench.search import build, build_province
 from generator.build.pipeline import read_roster
-from tests.helpers.heldout import KINDS, Query, answers, heldout, hit
+from generator.core.model import Roster
+from tests.helpers.heldout import KINDS, Query, answers, by_pinyin, heldout, hit
 from tests.helpers.roster_edit import SAMPLE
 from tests.helpers.sites import PROVINCE_CITY
 
 HERE = {"county": "371502", "city": ""}
 
 
-def province_query(query: Query, codes: dict[str, list[str]]) -> Query:
-    """The query with every city's copy of its pages (a copy's code has the city's prefix)."""
-    expect = tuple(p for u in query.expect for p in codes.get(u[7:], [])) if query.kind != "speech" else query.expect
-    return Query(query.kind, query.text, expect or query.expect)
+def in_roster(queries: list[Query], roster: Roster) -> list[Query]:
+    """The queries as meant in another roster (a province's): the pages of the pinyin meant there; a
+    name the roster has not (the province leaves trailing villages out) is left out."""
+    names = by_pinyin(roster)
+    return [q if not q.meant else Query(q.kind, q.text, tuple(names[q.meant]), q.meant) for q in queries
+            if not q.meant or q.meant in names]
 
 
-def run(site: Path, province: bool) -> None:
+def run(site: Path, province: Path | None) -> None:
     queries = heldout(read_roster(SAMPLE).roster)
     here = HERE
     if province:
-        codes: dict[str, list[str]] = {}
-        for page in sorted((site / "v").iterdir()):
-            codes.setdefault(page.name[4:] + "/", []).append(f"/v/{page.name}/")
-        queries = [province_query(q, codes) for q in queries]
+        every = len(queries)
+        queries = in_roster(queries, read_roster(province).roster)
+        print(f"{every - len(queries)} of the {every} queries name places the province has not: left out")
         here = {"county": PROVINCE_CITY + HERE["county"][4:], "city": PROVINCE_CITY}
     start = time.perf_counter()
     found = answers(site, queries, here)
@@ -62,13 +65,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", type=Path, help="a built site to use instead of building the sample")
     ap.add_argument("--province", action="store_true", help=f"the synthetic province, city {PROVINCE_CITY}'s site")
+    ap.add_argument("--roster", type=Path, help="with --site and --province: the province's roster folder")
     args = ap.parse_args()
     if args.site:
-        run(args.site.resolve(), args.province)
+        run(args.site.resolve(), args.roster if args.province else None)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         site = build_province(Path(tmp)) if args.province else build(Path(tmp) / "site")
-        run(site, args.province)
+        run(site, Path(tmp) / "data" if args.province else None)
     return 0
 
 

@@ -47,6 +47,7 @@ class Query:
     kind: str
     text: str
     expect: tuple[str, ...]
+    meant: str = ""  # the pinyin meant (slips, complete syllables): another roster's pages of it are meant there
 
 
 def neighbours(letter: str) -> str:
@@ -116,7 +117,7 @@ def slips(roster: Roster, kind: str, rng: random.Random, count: int = PER_KIND) 
         if not text or text == word or text in names or text in seen:  # a slip that is another name is no slip
             continue
         seen.add(text)
-        out.append(Query(kind, text, tuple(names[word])))
+        out.append(Query(kind, text, tuple(names[word]), word))
     return out
 
 
@@ -136,7 +137,7 @@ def complete(roster: Roster, rng: random.Random, count: int = PER_KIND) -> list[
                 cut.add(head + last[:k])
     candidates = sorted(w for w in names if w in cut and len(parts[w]) >= 2)
     rng.shuffle(candidates)
-    return [Query("complete", w, tuple(names[w])) for w in candidates[:count]]
+    return [Query("complete", w, tuple(names[w]), w) for w in candidates[:count]]
 
 
 #: Plain speech: who, the trouble (with the guides that help), and how it is asked.

@@ -1,15 +1,21 @@
 // @ts-check
 /* The search boxes of a page (the header's, and a guide's 找本村法律顾问): the modules that search
-   (search/box.js and what it imports) are fetched on the first touch of a box, not with the page,
-   so a page's first view carries none of them. */
+   (search/box.js and what it imports) are not part of the page's first view. They are fetched once
+   the page is idle after its load (the service worker keeps them: later pages take them from the
+   phone), so that the first touch of a box finds them in, or on that touch if it comes sooner. */
 
 const boxes = Array.from(document.querySelectorAll('form.dir-search')).filter((form) => form instanceof HTMLFormElement);
 /** @type {Promise<typeof import('./search/box.js')> | null} */
 let modules = null;
 
+/** The modules, fetched and evaluated (they do nothing until a box starts). */
+const fetchModules = () => import('./search/box.js');
+/** @type {Promise<typeof import('./search/box.js')> | null} */
+let fetched = null;
+
 /** Start every box of the page once the modules are in. */
 function wake() {
-  modules = modules || import('./search/box.js').then((box) => {
+  modules = modules || (fetched || fetchModules()).then((box) => {
     for (const form of boxes) box.start(/** @type {HTMLFormElement} */ (form));
     return box;
   });
@@ -26,4 +32,11 @@ for (const form of boxes) {
     ev.preventDefault();
     wake().then(() => /** @type {HTMLFormElement} */ (form).requestSubmit());
   });
+}
+
+if (boxes.length) {
+  addEventListener('load', () => {
+    const idle = window.requestIdleCallback || ((/** @type {() => void} */ go) => setTimeout(go, 1000));
+    idle(() => { fetched = fetched || fetchModules(); });
+  }, { once: true });
 }
