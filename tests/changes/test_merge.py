@@ -86,7 +86,9 @@ def live_pages_reached(site: Path, url: str, base_url: str, seen: frozenset[str]
         return {url}
     assert page.links, f"{url}: a retirement page that links nowhere"
     if page.refresh is not None:  # one successor: the redirect and the canonical link name it
-        target = resolve(url, page.refresh)
+        target, _, old = page.refresh.partition("?")  # ?from=<this code>: the successor marks the old card's village
+        assert old in ("", f"from={url[2:-1]}"), page.refresh
+        target = resolve(url, target)
         assert page.canonical == base_url + target, url
         reached = live_pages_reached(site, target, base_url, seen | {url})
         assert len(reached) == 1
@@ -192,7 +194,7 @@ def test_every_retired_code_of_a_small_roster_leads_to_todays_pages(tmp_path: Pa
     base = read_roster(roster).roster.programme.base_url
     for code in ("371502102009", "371502102008"):  # both ends of the chain go straight to today's village
         page = read_page(site, f"v/{code}/")
-        assert (page.refresh, page.canonical) == ("../../v/371502102001/", base + "v/371502102001/"), code
+        assert (page.refresh, page.canonical) == (f"../../v/371502102001/?from={code}", base + "v/371502102001/"), code
         assert live_pages_reached(site, f"v/{code}/", base) == {"v/371502102001/"}
     chain = (site / "v/371502102009/index.html").read_text(encoding="utf-8")
     assert "本村已于2020年并入<a href=\"../../v/371502102008/\">大王庄村</a>" in chain  # the record's own words
