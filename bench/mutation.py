@@ -69,33 +69,38 @@ def results(module: str) -> dict[str, str]:
     return {name: STATUS.get(code, "suspicious") for name, code in codes.items()}
 
 
-def report(modules: list[str]) -> int:
-    """Print the table; return how many modules are below 90 %."""
-    listed = equivalents()
-    print(f"{'module':10} {'mutants':>7} {'killed':>7} {'equiv.':>7} {'survived':>8} {'score':>7}  not killed")
+def print_scores(by_module: dict[str, dict[str, str]], listed: set[str], killed_by: set[str], width: int = 10) -> int:
+    """Print per module the mutants, killed, equivalent (``listed`` and not killed), survived and the
+    score (killed ÷ (mutants − equivalent)), and all together; return how many modules are below 90 %.
+    ``by_module`` maps each module to its mutants' statuses; a module without any is "not run"."""
+    print(f"{'module':{width}} {'mutants':>7} {'killed':>7} {'equiv.':>7} {'survived':>8} {'score':>7}  not killed")
     below = 0
     totals: Counter[str] = Counter()
-    for module in modules:
-        status = results(module)
+    for module, status in by_module.items():
         if not status:
-            print(f"{module:10} {'not run':>7}")
+            print(f"{module:{width}} {'not run':>7}")
             continue
         counts = Counter(status.values())
-        killed = sum(counts[s] for s in KILLED)
-        equivalent = sum(1 for name, s in status.items() if name in listed and s not in KILLED)
+        killed = sum(counts[s] for s in killed_by)
+        equivalent = sum(1 for name, s in status.items() if name in listed and s not in killed_by)
         survived = len(status) - killed - equivalent
         score = killed / max(1, len(status) - equivalent)
         below += score < 0.9
-        kinds = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in KILLED)
-        print(f"{module:10} {len(status):7} {killed:7} {equivalent:7} {survived:8} {score:7.1%}  {kinds}")
+        kinds = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in killed_by)
+        print(f"{module:{width}} {len(status):7} {killed:7} {equivalent:7} {survived:8} {score:7.1%}  {kinds}")
         totals.update(mutants=len(status), killed=killed, equivalent=equivalent, survived=survived)
     if totals["mutants"]:
         score = totals["killed"] / max(1, totals["mutants"] - totals["equivalent"])
-        print(f"{'all':10} {totals['mutants']:7} {totals['killed']:7} {totals['equivalent']:7} {totals['survived']:8} {score:7.1%}")
-    stale = sorted(name for name in listed if any(results(m).get(name) in KILLED for m in modules))
+        print(f"{'all':{width}} {totals['mutants']:7} {totals['killed']:7} {totals['equivalent']:7} {totals['survived']:8} {score:7.1%}")
+    stale = sorted(name for name in listed if any(status.get(name) in killed_by for status in by_module.values()))
     if stale:
         print("listed as equivalent but killed (remove from the list):", *stale)
     return below
+
+
+def report(modules: list[str]) -> int:
+    """Print the table; return how many modules are below 90 %."""
+    return print_scores({module: results(module) for module in modules}, equivalents(), KILLED)
 
 
 def survivors(modules: list[str]) -> list[str]:

@@ -26,9 +26,10 @@ import re
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from bench.mutation import print_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "tests" / "node"
@@ -54,39 +55,21 @@ def equivalents() -> set[str]:
     return set(re.findall(r"^\|\s*`([\w.-]+\.js:\d+:\d+ \w+ \"[^`]*\")`\s*\|", EQUIVALENTS.read_text(encoding="utf-8"), re.M))
 
 
-def mutants() -> dict[str, list[tuple[str, str]]]:
-    """Each module's mutants of the last run: (name, status)."""
+def mutants() -> dict[str, dict[str, str]]:
+    """Each module's mutants of the last run: name → status."""
     report = json.loads(REPORT.read_text(encoding="utf-8"))
-    out: dict[str, list[tuple[str, str]]] = {}
+    out: dict[str, dict[str, str]] = {}
     for path, file in sorted(report["files"].items()):
         module = Path(path).name
-        out[module] = [(name(module, m), m["status"]) for m in file["mutants"]]
+        out[module] = {name(module, m): m["status"] for m in file["mutants"]}
     return out
 
 
 def report(show_survivors: bool) -> int:
     """Print the table (and the survivors); return how many modules are below 90 %."""
     listed, found = equivalents(), mutants()
-    print(f"{'module':12} {'mutants':>7} {'killed':>7} {'equiv.':>7} {'survived':>8} {'score':>7}  not killed")
-    totals: Counter[str] = Counter()
-    below = 0
-    survivors: list[str] = []
-    for module, rows in found.items():
-        counts = Counter(status for _, status in rows)
-        killed = sum(counts[s] for s in KILLED)
-        equivalent = sum(1 for n, s in rows if n in listed and s not in KILLED)
-        survived = len(rows) - killed - equivalent
-        score = killed / max(1, len(rows) - equivalent)
-        below += score < 0.9
-        kinds = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in KILLED)
-        print(f"{module:12} {len(rows):7} {killed:7} {equivalent:7} {survived:8} {score:7.1%}  {kinds}")
-        totals.update(mutants=len(rows), killed=killed, equivalent=equivalent, survived=survived)
-        survivors += [n for n, s in rows if s not in KILLED and n not in listed]
-    score = totals["killed"] / max(1, totals["mutants"] - totals["equivalent"])
-    print(f"{'all':12} {totals['mutants']:7} {totals['killed']:7} {totals['equivalent']:7} {totals['survived']:8} {score:7.1%}")
-    stale = sorted(n for n in listed if any(n == m and s in KILLED for rows in found.values() for m, s in rows))
-    if stale:
-        print("listed as equivalent but killed (remove from the list):", *stale, sep="\n  ")
+    below = print_scores(found, listed, KILLED, width=12)
+    survivors = [n for status in found.values() for n, s in status.items() if s not in KILLED and n not in listed]
     if show_survivors and survivors:
         print("survivors:", *survivors, sep="\n  ")
     return below
