@@ -28,6 +28,7 @@ from generator.site.search import (
     digit_keys,
     letters,
     name_keys,
+    offline_files,
     read_content_pages,
     read_page,
     readings,
@@ -36,9 +37,8 @@ from generator.site.search import (
     search_files,
     traditional_map,
 )
-from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers import ROOT
-
+from tests.helpers.roster_edit import SAMPLE, SMALL
 
 SEARCH_JS = ROOT / "overrides" / "assets" / "javascripts" / "search" / "format.js"
 
@@ -379,15 +379,25 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     assert [c[2] for c in whole["cities"]] == ["", ""]
     other = search_core(search_files(province, [], province.only_city("3716")))  # 聊城 has no site of its own
     assert other["cities"][0] == ["3715", "聊城市", province.programme.base_url]
+    # what a phone keeps from its first visit: the city's near file on a city's site, none on the whole province's
+    assert offline_files(data, site) == ["search.json", data["text"], f"search/near-3715.{data['near']['3715']}.json"]
+    assert offline_files(whole, province) == ["search.json", whole["text"]]
+
+
+def test_a_citys_roster_keeps_every_units_near_file_offline() -> None:
+    data = index(SMALL)
+    kept = offline_files(data, roster(SMALL))
+    assert kept[:2] == ["search.json", data["text"]]
+    assert kept[2:] == [f"search/near-{unit}.{digest}.json" for unit, digest in sorted(data["near"].items())]
+    assert len(kept[2:]) == len(roster(SMALL).counties)
 
 
 def test_a_province_core_reads_its_cities_names(tmp_path: Path) -> None:
     """A province's cities are places to find (search.js makes an entry of each, opening its page at
     ``url["city"]``, on its own site if it has one): the maps read every character of their names,
     also one that no unit, township or village has (州 of 滨州市)."""
-    from tests.helpers.two_cities import two_city_roster
-
     from generator.core.urls import city_url
+    from tests.helpers.two_cities import two_city_roster
 
     province = read_roster(two_city_roster(tmp_path)).roster
     data = search_core(search_files(province, []))
