@@ -102,7 +102,7 @@ from generator.core.urls import SEARCH_SHARDS as SHARDS
 
 from .traditional import PAIRS as TRADITIONAL_PAIRS
 
-#: The layout's version; search.js has its own copy and reads no other (tests/site/test_search.py).
+#: The layout's version; search/format.js has its own copy and reads no other (tests/site/test_search_js.py).
 FORMAT_VERSION = 3
 
 #: A shard key with more places and people than this is split by region (city, or county-level
