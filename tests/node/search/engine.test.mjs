@@ -116,3 +116,33 @@ test('results order by every key in turn', () => {
   }
   assert.equal(compareHits(order[0], hit({}, {})), 0);
 });
+
+test('the same query again takes what it found before; a new one after it is searched afresh', () => {
+  const { core, shelf, lists } = makeIndex();
+  const typedOn = makeTyping(core);
+  const once = names(search(core, shelf, 'wangzhuang', lists('wangzhuang'), typedOn('wangzhuang')));
+  const again = names(search(core, shelf, 'wangzhuang', lists('wangzhuang'), typedOn('wangzhuang')));
+  assert.deepEqual(again, once);
+  assert.equal(search(core, shelf, 'wangzhuang', lists('wangzhuang'), typedOn('wangzhuang')).count, 4);
+  // characters after letters: not chained, found whole
+  assert.deepEqual(names(search(core, shelf, '王庄', lists('王庄'), typedOn('王庄'))), names(find('王庄')));
+  // a letter taken back: searched afresh, not from the longer query's notes
+  assert.deepEqual(names(search(core, shelf, 'wangzhuan', lists('wangzhuan'), typedOn('wangzhuan'))), names(find('wangzhuan')));
+});
+
+test('the first ten are the ten best of all, in order, whatever order the lists come in', () => {
+  const { core, shelf, lists } = makeIndex();
+  const all = lists('c').flat();
+  const found = search(core, shelf, 'c', [all]);
+  const reversed = search(core, shelf, 'c', [all.slice().reverse()]);
+  assert.deepEqual(names(reversed), names(found));
+  assert.ok(found.count > MAX_SHOWN, String(found.count));
+  assert.equal(found.top.length, MAX_SHOWN);
+});
+
+test('a term of two joined words is matched with their shards; more than 31 terms still match', () => {
+  const { core, shelf, lists } = makeIndex();
+  assert.equal(search(core, shelf, 'wang zhuang', lists('wang zhuang')).top[0].name, '汪庄');
+  const many = Array.from({ length: 9 }, () => 'w').join(' ');
+  assert.ok(search(core, shelf, many, lists(many)).count > 0);
+});

@@ -1,6 +1,6 @@
 // @ts-check
-/* Pinyin as the index knows it: its syllables, whether letters read as them, and the words one
-   slip of the hand away (typos). */
+/* Pinyin as the index knows it: its syllables, and whether letters read as them (typos.js builds
+   its corrections on both). */
 
 /** @typedef {{whole: Set<string>, starts: Set<string>}} Syllables */
 
@@ -36,26 +36,4 @@ export function readsAsPinyin(syllables, word) {
     }
   }
   return ok[word.length] ? 2 : cut ? 1 : 0;
-}
-
-/**
- * The words one edit away from `word` that read as pinyin, in a fixed order: a letter too many,
- * two letters swapped, one letter wrong, one letter missing.
- * @param {Syllables} syllables
- * @param {string} word
- */
-export function oneEditAway(syllables, word) {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const out = new Set();
-  for (let i = 0; i <= word.length; i++) {
-    const head = word.slice(0, i), tail = word.slice(i);
-    if (tail) out.add(head + tail.slice(1));                                     // one letter too many
-    if (tail.length > 1) out.add(head + tail[1] + tail[0] + tail.slice(2));       // two letters swapped
-    for (const c of letters) {
-      if (tail) out.add(head + c + tail.slice(1));                               // one letter wrong
-      out.add(head + c + tail);                                                  // one letter missing
-    }
-  }
-  out.delete(word);
-  return Array.from(out).filter((w) => w.length >= 2 && readsAsPinyin(syllables, w) > 0);
 }
