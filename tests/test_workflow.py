@@ -3,10 +3,12 @@ zizmor, and made only of commands the tests run."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,8 @@ WORKFLOWS = [WORKFLOW, PROVINCE]
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name)
+    """A command of the test extra: beside this Python first (a virtualenv's bin/, on the PATH or not)."""
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     assert found, f"{name} is not installed: sh tests/setup.sh installs the test extra"
     return found
 
