@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,24 @@ def test_pre_commit_runs_the_subject_hook_offline(tmp_path: Path) -> None:
                             "--commit-msg-filename", str(tmp_path / "MSG")], cwd=ROOT, env=env,
                            capture_output=True, text=True)
         assert r.returncode == code, r.stdout + r.stderr
+
+
+def test_one_version_and_the_changelog_says_it() -> None:
+    """generator.__version__ is the one place; pyproject reads it; the newest release in CHANGELOG.md
+    (Keep a Changelog: Unreleased on top, then releases newest first, each with its date) is it."""
+    import tomllib
+
+    import generator
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "generator.__version__"}
+    headings = re.findall(r"^## \[([^\]]+)\](.*)$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.M)
+    assert headings[0] == ("Unreleased", "")
+    releases = [(name, rest) for name, rest in headings[1:]]
+    assert releases, "no release in CHANGELOG.md"
+    for name, rest in releases:
+        assert re.fullmatch(r"\d+\.\d+\.\d+", name) and re.fullmatch(r" - \d{4}-\d{2}-\d{2}", rest), (name, rest)
+    numbers = [tuple(int(n) for n in name.split(".")) for name, _ in releases]
+    assert numbers == sorted(numbers, reverse=True) and len(set(numbers)) == len(numbers)
+    assert releases[0][0] == generator.__version__
