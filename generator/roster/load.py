@@ -1,4 +1,4 @@
-"""Reading the roster: the only code that opens files under ``data/``.
+"""Reading the roster: its files parsed with every value's position, and the model built from them.
 
 ``load_documents`` parses every roster file into a tree of :class:`Node` values that
 remember their 1-based line and column, reporting files that cannot be read (not
