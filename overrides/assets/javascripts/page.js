@@ -10,7 +10,7 @@ const DIGITS = '零幺二三四五六七八九';
 
 /**
  * A phone number for the ear: each digit on its own, a pause between the groups the page shows
- * (139 0535 0001; 0635-8210001 at the dash).
+ * (139 1234 5678; a landline at its dash).
  * @param {string} phone
  */
 export function spokenNumber(phone) {

@@ -7,7 +7,7 @@
 const PREFIX = 'dir-';
 
 /**
- * A saved page's title, without the site's name after it (王庄村（沙镇镇）村居法律顾问 - 聊城…).
+ * A saved page's title, without the site's name after it (王庄村（沙镇镇）村居法律顾问 - the site).
  * @param {string} html
  */
 export function titleOf(html) {
