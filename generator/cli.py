@@ -28,7 +28,6 @@ from generator.changes.revisions import RevisionError, read_version
 from generator.core.problems import errors, format_json, format_text, sort_problems
 from generator.printing.cards import SelectionError, check_city, print_documents, read_village_list, select_villages
 from generator.printing.pdf import PdfError, write_pdf
-from generator.printing.qr import QRCache
 from generator.roster.load import load_documents
 from generator.site.stats import Area, coverage, report_json
 
@@ -152,10 +151,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if not villages:
         print("error: the selection has no villages", file=sys.stderr)
         return 1
-    qr_cache = QRCache(Path(args.data).resolve().parent / ".cache")  # the cache mkdocs build keeps beside data/
     documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
-                                backs=args.back, qr_cache=qr_cache)
-    qr_cache.save(qr_cache.take_added())
+                                backs=args.back)
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -21,6 +20,7 @@ from generator.build.output import (
     lock_path,
     staging_dir,
     swap_in,
+    write_journal,
 )
 from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers.sites import project
@@ -107,8 +107,7 @@ def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path:
     # as a killed build leaves it: the plan written, the first move done (a/5), the rest not
     (site / "a" / "5").mkdir(parents=True)
     (site / "a" / "5" / "index.html").write_text("five", encoding="utf-8")
-    journal_path(site).write_text(json.dumps({"staging": str(staging), "moves": ["a/5/index.html", "new.html", "v/2/index.html"],
-                                              "deletes": ["v/3/index.html"]}), encoding="utf-8")
+    write_journal(site, ["a/5/index.html", "new.html", "v/2/index.html"], ["v/3/index.html"])
     nxt = Publication.begin(site)
     assert files_under(site) == ["a/5/index.html", "index.html", "new.html", "v/1/index.html", "v/2/index.html"]
     assert [(site / r).read_text() for r in ("a/5/index.html", "new.html", "v/2/index.html")] == ["five", "new", "TWO"]
@@ -228,22 +227,6 @@ def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
     clean = project(tmp_path / "clean", folder / "data")  # the same roster built from nothing
     assert mkdocs_build(clean).returncode == 0
     assert tree_digest(clean / "site") == tree_digest(site)
-
-
-@pytest.mark.slow  # three real builds
-def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
-    from tests.helpers.sites import mkdocs_build, tree_digest
-
-    folder = project(tmp_path / "p", SMALL)
-    assert mkdocs_build(folder).returncode == 0
-    cache = list((folder / ".cache").glob("qr-*.json"))
-    assert len(cache) == 1 and "https://fw.lc.example/v/371502001001/" in cache[0].read_text()
-    first = tree_digest(folder / "site")
-    assert mkdocs_build(folder).returncode == 0  # every code from the cache
-    assert tree_digest(folder / "site") == first
-    cache[0].write_text('{"https://fw.lc.example/v/371502001001/": "37:zz", "x": 1', encoding="utf-8")
-    assert mkdocs_build(folder).returncode == 0  # a damaged cache is ignored, then rewritten
-    assert tree_digest(folder / "site") == first
 
 
 def test_files_are_compared_whole_however_long(tmp_path: Path) -> None:
