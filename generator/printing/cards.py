@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from generator.core.i18n import _
 from generator.core.model import City, Programme, Roster, Township, Village
+from generator.core.text import visible
 from generator.core.urls import backs_url, print_url, township_url, village_url
 from generator.site.pages import Assets, Site, environment
 
@@ -213,15 +215,28 @@ def check_city(roster: Roster, city: str) -> None:
     raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
 
 
+#: The largest reprint list read: a province's every village is 1 MB.
+MAX_LIST_BYTES = 10 * 1024 * 1024
+
+
 def read_village_list(path: Path) -> list[str]:
-    """Village codes, one per line; blank lines and ``#`` comments are ignored."""
+    """Village codes, one per line; blank lines and ``#`` comments are ignored.
+
+    The file is named on the command line by whoever prints, so it is read where it is (a link too);
+    it is bounded, and a line that is not a code is quoted only as far as a message needs."""
+    with path.open("rb") as f:
+        data = f.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise SelectionError(_("{path}: expected a list of village codes of at most {mb} MB, found a larger "
+                               "file").format(path=path, mb=MAX_LIST_BYTES // 2**20))
     codes = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, line in enumerate(data.decode("utf-8-sig", "replace").splitlines(), 1):
         code = line.split("#", 1)[0].strip()
         if not code:
             continue
-        if not (len(code) == 12 and code.isdigit()):
-            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{code}'")
+        if not (len(code) == 12 and code.isascii() and code.isdigit()):
+            shown = visible(code[:60]) + ("…" if len(code) > 60 else "")
+            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{shown}'")
         codes.append(code)
     return codes
 
