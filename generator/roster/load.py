@@ -253,11 +253,9 @@ def inside(path: Path | str, root: str) -> bool:
     return real == root or real.startswith(root + os.sep)
 
 
-def outside(path: Path | str, what: str) -> Problem:
+def outside(path: Path | str, message: str) -> Problem:
     """The problem of a link that leads out of the roster folder: it names the link, never its target."""
-    return Problem(display_path(Path(path)), 0, 0, "error", "", _(
-        "expected {what} inside the roster folder, found a link that leads out of it, which is not read; "
-        "put the {what} itself here").format(what=what), "outside-roster")
+    return Problem(display_path(Path(path)), 0, 0, "error", "", message, "outside-roster")
 
 
 def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -278,7 +276,8 @@ def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
                                        onerror=lambda e: unreadable(e.filename, f"one that cannot be read ({e.strerror})")):
         real = os.path.realpath(folder)
         if not inside(real, root):
-            problems.append(outside(folder, _("a folder of township files")))
+            problems.append(outside(folder, _("expected a folder of township files inside the roster folder, found "
+                                              "a link that leads out of it, which is not read; put the folder itself here")))
             dirs.clear()
             continue
         if real in seen:
@@ -322,6 +321,10 @@ def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Doc
     With ``cache``, files parsed by an earlier build (the same bytes) are not parsed again."""
     data_dir = Path(data_dir)
     docs = Documents(data_dir)
+    if data_dir.is_symlink():  # the roster folder itself: a checkout's link would make anything the roster
+        docs.problems.append(outside(data_dir, _("expected the roster folder, found a link to a folder elsewhere, "
+                                                 "which is not read; give the folder it leads to")))
+        return docs
     if not data_dir.is_dir():
         docs.problems.append(Problem(
             display_path(data_dir), 0, 0, "error", "",
@@ -337,7 +340,8 @@ def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Doc
     for path, record in wanted:
         shown = display_path(path)
         if os.path.islink(path) and not inside(path, home):
-            docs.problems.append(outside(path, _("a roster file")))
+            docs.problems.append(outside(path, _("expected a roster file inside the roster folder, found a link that "
+                                                 "leads out of it, which is not read; put the file itself here")))
             docs.items.append(Document(shown, record, None))
             continue
         raw, problem = read_file(path, shown, record)
