@@ -226,3 +226,58 @@ def test_an_output_folder_that_cannot_take_the_site_is_one_line(tmp_path: Path, 
     assert len(errors) == 1, r.stderr
     assert str(out) in errors[0] and ("read-only" in errors[0] or "no space" in errors[0]), errors[0]
     assert (tmp_path / "after.html").read_text(encoding="utf-8") == "the published site"
+
+
+def _plant(folder: Path, away: Path, shape: str) -> None:
+    """The fresh hostile set of issue 21: state files and links of shapes the first tests did not use."""
+    site = (folder / "site").resolve()
+    match shape:
+        case "staging is a link out":
+            (folder / ".site.staging").symlink_to(away, target_is_directory=True)
+        case "journal is a link to a folder out":
+            (folder / ".site.journal").symlink_to(away, target_is_directory=True)
+        case "lock is a folder":
+            (folder / ".site.lock").mkdir()
+            (folder / ".site.lock" / "x").write_text("x", encoding="utf-8")
+        case "cache is a link out":
+            (folder / ".cache").symlink_to(away, target_is_directory=True)
+        case "old site is a link out":
+            (folder / ".site.old").symlink_to(away, target_is_directory=True)
+        case "forged manifest":
+            (folder / ".site.manifest").write_bytes(forged_seal(
+                {"version": 4, "site": str(site), "tasks": {}, "others": ["../outside/victim.txt", "index.html"]}))
+        case "forged journal over a planted staging folder":
+            (folder / ".site.staging" / "evil").mkdir(parents=True)
+            (folder / ".site.staging" / "evil" / "index.html").write_text("EVIL", encoding="utf-8")
+            (folder / ".site.journal").write_bytes(forged_seal({"site": str(site), "moves": ["evil/index.html"], "deletes": []}))
+        case "a planted site with a link out":
+            (folder / "site" / "evil").mkdir(parents=True)
+            (folder / "site" / "evil" / "index.html").write_text("EVIL", encoding="utf-8")
+            (folder / "site" / "v").symlink_to(away, target_is_directory=True)
+
+
+SHAPES = ["staging is a link out", "journal is a link to a folder out", "lock is a folder", "cache is a link out",
+          "old site is a link out", "forged manifest", "forged journal over a planted staging folder",
+          "a planted site with a link out"]
+
+
+@pytest.fixture(scope="module")
+def clean_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = project(tmp_path_factory.mktemp("clean"), SMALL)
+    assert mkdocs_build(folder).returncode == 0
+    return tree_digest(folder / "site")
+
+
+@pytest.mark.slow  # two real builds each
+@pytest.mark.parametrize("shape", SHAPES)
+def test_no_shape_of_planted_state_changes_the_site_or_anything_outside(tmp_path: Path, shape: str,
+                                                                      clean_site: dict[str, str]) -> None:
+    folder = project(tmp_path / "p", SMALL)
+    away = outside(tmp_path)
+    before = tree_digest(away)
+    _plant(folder, away, shape)
+    for build in ("first", "again"):
+        r = mkdocs_build(folder)
+        assert r.returncode == 0, (build, r.stderr)
+        assert tree_digest(away) == before, build
+        assert tree_digest(folder / "site") == clean_site, build

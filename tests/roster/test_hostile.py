@@ -315,3 +315,82 @@ def test_a_number_of_thousands_of_digits_is_a_problem_not_a_crash(tmp_path: Path
     problems = read_roster(root).problems
     assert {(p.code, p.line) for p in problems} >= {("wrong-type", line), ("too-large", hex_line)}
     assert all(len(p.format()) < 600 for p in problems)
+
+
+# the fresh hostile set of issue 21 (shapes the first tests did not use), kept so that none comes back
+
+
+def _link_shapes(root: Path, secret: Path) -> dict[str, tuple[Path, object]]:
+    """Each shape: the link the problem must name, and what makes it."""
+    unit = root / "regions" / "371502-东昌府区"
+    return {
+        "optional file": (root / "retired.yaml", lambda: (root / "retired.yaml").symlink_to(secret / "key.yaml")),
+        "dangling": (root / "cities.yaml", lambda: (root / "cities.yaml").symlink_to(secret / "none.yaml")),
+        "relative": (unit / "x.yaml", lambda: (unit / "x.yaml").symlink_to(Path("..") / ".." / ".." / "secret" / "key.yaml")),
+        "chain": (root / "regions" / "hop.yaml", lambda: ((root / "hop2.yaml").symlink_to(secret / "key.yaml"),
+                                                          (root / "regions" / "hop.yaml").symlink_to(root / "hop2.yaml"))),
+        "folder to /": (root / "regions" / "root", lambda: (root / "regions" / "root").symlink_to("/", target_is_directory=True)),
+        "device": (root / "programme.yaml", lambda: ((root / "programme.yaml").unlink(), (root / "programme.yaml").symlink_to("/dev/zero"))),
+    }
+
+
+@pytest.mark.parametrize("shape", ["optional file", "dangling", "relative", "chain", "folder to /", "device"])
+def test_every_shape_of_link_out_of_the_roster_is_named_and_not_read(tmp_path: Path, shape: str) -> None:
+    root = copy_roster(tmp_path)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.yaml").write_text(f"villages:\n  - code: '371502102009'\n    name: {MARKER}\n", encoding="utf-8")
+    link, make = _link_shapes(root, secret)[shape]
+    make()  # type: ignore[operator]
+    checked = read_roster(root)
+    assert [p.file for p in checked.problems if p.code == "outside-roster"] == [str(link)]
+    assert MARKER not in "\n".join(p.format() for p in checked.problems) + repr(checked.roster)
+
+
+def test_a_roster_folder_that_is_a_link_is_not_read(tmp_path: Path) -> None:
+    real = copy_roster(tmp_path / "elsewhere")
+    (tmp_path / "data").symlink_to(real, target_is_directory=True)
+    (p,) = read_roster(tmp_path / "data").problems
+    assert (p.code, p.file) == ("outside-roster", str(tmp_path / "data"))
+
+
+@pytest.mark.parametrize("char", ["\u2060", "\u180e", "\u00ad", "\u034f", "\ufe0f", "\U000e0041", "\u115f", "\u1160", "\uffa0",
+                                  "\u17b4", "\u2061", "\u202a", "\u2069", "\u200c", "\U0001d173", "\U000e0100"],
+                         ids=lambda c: f"U+{ord(c):04X}")
+def test_other_invisible_characters_are_bad_text_too(tmp_path: Path, char: str) -> None:
+    root = copy_roster(tmp_path)
+    edit(root, TOWN, "name: 堌堆村委会", f'name: "堌{char}堆村委会"')
+    assert "bad-text" in [p.code for p in read_roster(root).problems]
+    edit(root, TOWN, f'name: "堌{char}堆村委会"', f'name: "{char * 4}"')
+    assert {"bad-text", "empty-value"} & {p.code for p in read_roster(root).problems}
+
+
+@pytest.mark.parametrize(("file", "old", "new", "code"), [
+    ("programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: -1", "out-of-range"),
+    ("programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 0x7fffffffffffffffffffffff", "out-of-range"),
+    ("programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1e308", "wrong-type"),
+    ("programme.yaml", "base_url: https://fw.lc.example/", "base_url: https://fw.lc.example:0/", "bad-url"),
+    ("programme.yaml", "base_url: https://fw.lc.example/", "base_url: https://fw.lc.example:70000/x", "bad-url"),
+    (TOWN, "name: 堌堆村委会", "name: 前董村村民委員會", None),  # traditional characters are other text
+    (TOWN, "name: 堌堆村委会", "name: 王庄　村委会", None),  # a wide space inside reads as a space: another name
+])
+def test_other_numbers_ports_and_names(tmp_path: Path, file: str, old: str, new: str, code: str | None) -> None:
+    root = copy_roster(tmp_path)
+    line = edit(root, file, old, new)
+    found = [(p.code, p.line) for p in read_roster(root).problems]
+    assert found == ([(code, line)] if code else []), found
+
+
+def test_a_diamond_of_retirements_is_followed_once_per_code(tmp_path: Path) -> None:
+    """Each of 60 layers split in two and merged again: 2⁶⁰ paths through 120 codes, followed in an instant."""
+    rows = []
+    for i in range(60):
+        a, b = f"3715029{i:02d}001", f"3715029{i:02d}002"
+        last = "371502102001" if i == 59 else f"3715029{i + 1:02d}001"
+        rows.append(f"  - {{code: '{a}', name: 旧, township: '{a[:9]}', year: 2020, kind: split, successors: ['{b}', '{last}']}}\n")
+        rows.append(f"  - {{code: '{b}', name: 旧, township: '{b[:9]}', year: 2020, kind: merged, successors: ['{last}']}}\n")
+    root = copy_roster(tmp_path)
+    (root / "retired.yaml").write_text("villages:\n" + "".join(rows), encoding="utf-8")
+    checked = read_roster(root)
+    assert [(p.code, p.line) for p in checked.problems] == [("bad-successors", 2)]  # once, where the chain starts
+    assert checked.roster.successors_now("371502900001") == ["371502102001"]
