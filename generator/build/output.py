@@ -289,7 +289,7 @@ def _plan(target: Path) -> tuple[list[str], list[str]] | None:
     moves, deletes = (plan.get("moves"), plan.get("deletes")) if isinstance(plan, dict) else (None, None)
     if (not isinstance(plan, dict) or plan.get("site") != str(target.resolve()) or not isinstance(moves, list)
             or not isinstance(deletes, list) or not all(map(_inside, moves + deletes))):
-        # killed while writing it (nothing of it was done), or not written by a build of ours
+        # damaged, or not written by a build of this site on this machine
         log.warning(_("ignored {journal}: not a plan this machine's builds wrote for {site}").format(
             journal=journal, site=target))
         clear(journal)
