@@ -281,3 +281,34 @@ def test_no_shape_of_planted_state_changes_the_site_or_anything_outside(tmp_path
         assert r.returncode == 0, (build, r.stderr)
         assert tree_digest(away) == before, build
         assert tree_digest(folder / "site") == clean_site, build
+
+
+def test_a_fault_the_user_can_act_on_is_one_line_and_a_bug_is_not() -> None:
+    import errno
+
+    from generator.build.output import OutputBusy
+    from generator.build.session import user_fault
+
+    assert user_fault(OSError(errno.EACCES, "Permission denied", "/srv/www/site")) == (
+        "cannot write /srv/www/site: permission denied; check the folder's owner and permissions, or build into "
+        "another (mkdocs build -d FOLDER)")
+    copied = OSError(errno.ENOSPC, "No space left on device", "/usr/lib/x.js", None, "/srv/.site.staging/x.js")
+    assert user_fault(copied) == ("cannot write /srv/.site.staging/x.js: no space left on device; free some space (a "
+                                  "build writes the new site beside the old one) and build again")
+    assert user_fault(OutputBusy("another build has been writing site")) == "another build has been writing site"
+    assert user_fault(ValueError("a bug")) is None and user_fault(OSError(errno.EBADF, "Bad file descriptor")) is None
+
+
+def test_a_record_of_the_site_that_cannot_be_written_leaves_none_behind(tmp_path: Path) -> None:
+    """An older record would list the site as it was: files added since would never be deleted."""
+    from generator.build.output import manifest_path
+    from generator.build.reuse import Reuse
+
+    site = publish(tmp_path / "site", {"index.html": "home"})
+    Reuse(site).commit(["index.html"])
+    assert Reuse(site)._load()[1] == ["index.html"]
+    manifest_path(site).unlink()
+    manifest_path(site).mkdir()  # a folder in its place: the record cannot be written
+    (manifest_path(site) / "x").write_text("x", encoding="utf-8")
+    Reuse(site).commit(["index.html", "v/1/index.html"])
+    assert not manifest_path(site).exists() and Reuse(site)._load() == ({}, None)
