@@ -2,7 +2,7 @@
 
 Every check in the project reports through :class:`Problem`; this module owns its
 text and JSON formats and the catalogue of stable problem codes (``CODES``), which
-the README documents and the tests cover one by one.
+docs/roster-reference.md lists (scripts/make_docs.py) and the tests cover one by one.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ CODES: dict[str, str] = {
     "duplicate-key": "a key appears twice in one mapping; YAML would silently keep the last",
     "yaml-alias": "a YAML anchor or alias (& or *): refused, so a small file cannot expand without bound",
     "too-deep": "more levels of nesting than a roster file can have (20)",
-    "too-large": "a file or value longer than its limit (10 MB a file; see the README for values)",
+    "too-large": "a file or value longer than its limit (10 MB a file; docs/roster-reference.md lists the rest)",
     "bad-text": "text with a character no one can see: a control, zero-width, filler, direction or blank character (often from copy and paste)",
     "duplicate-name": "two villages of one township, townships of one unit, units of one city, cities or organizations of one unit whose names read the same (also when they differ only in invisible characters, width or case)",
     "look-alike-name": "two names that read the same but are spelt differently (width, case, invisible characters), where the same name twice is allowed (villages of different townships, advisors)",
