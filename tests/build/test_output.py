@@ -18,6 +18,7 @@ from generator.build.output import (
     files_under,
     journal_path,
     lock_path,
+    manifest_path,
     staging_dir,
     swap_in,
     write_journal,
@@ -153,7 +154,8 @@ def test_two_builds_at_once_leave_one_whole_site(tmp_path: Path) -> None:
     site = folder / "site"
     assert (site / "index.html").exists() and (site / "search.json").exists() and (site / "assets").is_dir()
     assert len(list((site / "v").iterdir())) == 9
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [lock_path(site).name]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [lock_path(site).name,
+                                                                                    manifest_path(site).name]
 
 
 def children(pid: int) -> list[int]:
@@ -317,7 +319,7 @@ def test_a_village_dropped_from_the_roster_leaves_the_site_as_a_clean_build_woul
     clean = project(tmp_path / "clean", folder / "data")
     assert mkdocs_build(clean).returncode == 0
     assert tree_digest(clean / "site") == tree_digest(site)
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock", ".site.manifest"]
 
 
 def test_a_swap_the_kernel_refuses_as_impossible_is_reported_as_not_done(tmp_path: Path) -> None:
