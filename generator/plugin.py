@@ -181,7 +181,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = build.write_data_pages(self.roster, out, _overrides(config), config.site_name, renderer=renderer,
                                        qr_cache=qr_cache, history=self.history,
-                                       fingerprints=reuse.known if reuse else None, province=self.province)
+                                       fingerprints=reuse.known if reuse else None, province=self.province,
+                                       version=_version(self.figures))
         if self.preview is not None:
             log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         elif reuse is not None:
@@ -221,6 +222,12 @@ def _one_city(roster: Roster, city: str) -> Roster:
         known = ", ".join(c.id for c in roster.cities) or "none: the roster has no cities.yaml"
         raise PluginError(f"expected the city option to name a city id of cities.yaml, found '{city}'; the cities: {known}")
     return roster.only_city(city)
+
+
+def _version(figures: dict[str, object]) -> build.RosterVersion | None:
+    """The roster's version, as the figures hold it (build.figures)."""
+    version = figures.get("version")
+    return version if isinstance(version, build.RosterVersion) else None
 
 
 def _data_dir(plugin: RosterPlugin, config: MkDocsConfig) -> Path:

@@ -38,6 +38,7 @@ from generator.roster.load import build_roster, load_documents
 from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
 from generator.site.escape import html_text, markdown_text
+from generator.site.opendata import Edition, open_data_files
 from generator.site.pages import SERVICES, Assets, Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from generator.site.search import read_content_pages, search_files
 from generator.site.stats import (
@@ -230,6 +231,12 @@ def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
     return [(STATS_CSV, report_csv(rep, base)), (STATS_JSON, report_json(rep, base))]
 
 
+def open_data(roster: Roster, version: RosterVersion | None) -> Iterator[tuple[str, bytes]]:
+    """The open data under ``/data/`` (site/opendata.py) of the roster at ``version``."""
+    edition = Edition(version.ref, version.date) if version else Edition("", "")
+    return open_data_files(roster, edition)
+
+
 def fill_markdown(markdown: str, context: dict[str, object]) -> str:
     """Hand-written Markdown is a Jinja template over :func:`figures` (computed once per build);
     every value is escaped for Markdown and HTML at once."""
@@ -387,14 +394,15 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
                      renderer: Renderer | None = None, qr_cache: QRCache | None = None,
                      history: History | None = None,
                      fingerprints: Callable[[], Mapping[str, str]] | None = None,
-                     province: Roster | None = None) -> int:
+                     province: Roster | None = None, version: RosterVersion | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
 
     ``fingerprints``, called once the renderer is done, gives files by the SHA-256 of their bytes
     (:func:`offline.site_digest`), so that they are not read again; the renderer may leave those
     files out of ``out`` (the reuse's: they are published already). ``province``: the whole roster
     when ``roster`` is one city's (:meth:`Roster.only_city`): the search finds every village of the
-    province, and opens the other cities' on their own sites."""
+    province, and opens the other cities' on their own sites. ``version``: the roster's
+    (:func:`roster_version`), which every open-data file names."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     pages = read_content_pages(out)
     made: list[list[tuple[str, bytes]]] = []
@@ -403,6 +411,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         # the search index is made in this process meanwhile the workers render the pages (a province's
         # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
         made.append(search_files(province or roster, pages, roster))
+        write_files(out, open_data(roster, version))
 
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)

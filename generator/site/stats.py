@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from generator.core.model import ORGANIZATION_KIND_NAMES, ROLE_NAMES, Roster, Township
 from generator.core.urls import advisor_url, city_url, county_url, township_url, village_url
 
+from .escape import spreadsheet_cell
+
 #: Levels of area from the top down; the CSV's ``level`` column takes these values (``city``
 #: only in a province's roster: one city's figures have no city rows).
 LEVELS = ("programme", "city", "county", "township")
@@ -428,13 +430,6 @@ def _flat(record: dict[str, object], prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _cell(value: object) -> object:
-    """Roster text that a spreadsheet would run as a formula (=, +, -, @) is quoted with a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_row(area: Area, base_url: str) -> dict[str, object]:
     row = _flat(_record(area, base_url))
     row["over_limit"] = len(area.over_limit)
@@ -443,7 +438,7 @@ def _csv_row(area: Area, base_url: str) -> dict[str, object]:
     township = area.level == "township"
     row["over_limit_names"] = "、".join(f"{a.name}（{a.id}，{a.n} 个村居）" for a in area.over_limit) if township else ""
     row["gap_village_names"] = "、".join(f"{v.name}（{v.id}）" for v in area.gap_villages) if township else ""
-    return {key: _cell(value) for key, value in row.items()}
+    return {key: spreadsheet_cell(value) for key, value in row.items()}
 
 
 def report_csv(report: Report, base_url: str) -> bytes:
