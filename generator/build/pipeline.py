@@ -27,11 +27,12 @@ from typing import Any, TypeVar, cast
 import jinja2
 from markupsafe import Markup
 
+from generator.changes.feed import feed
 from generator.changes.history import History
 from generator.core.model import Roster, tel_uri
 from generator.core.problems import Problem, errors
 from generator.core.store import lasting_objects
-from generator.core.urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
+from generator.core.urls import CHANGES_FEED, OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON, template_globals
 from generator.printing import cards
 from generator.printing.qr import QRCache
 from generator.roster.load import build_roster, load_documents
@@ -231,10 +232,14 @@ def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
     return [(STATS_CSV, report_csv(rep, base)), (STATS_JSON, report_json(rep, base))]
 
 
+def edition(version: RosterVersion | None) -> tuple[str, str]:
+    """The roster's version and date as the open data names them (none when the build has no version)."""
+    return (version.ref, version.date) if version else ("", "")
+
+
 def open_data(roster: Roster, version: RosterVersion | None) -> Iterator[tuple[str, bytes]]:
     """The open data under ``/data/`` (site/opendata.py) of the roster at ``version``."""
-    edition = Edition(version.ref, version.date) if version else Edition("", "")
-    return open_data_files(roster, edition)
+    return open_data_files(roster, Edition(*edition(version)))
 
 
 def fill_markdown(markdown: str, context: dict[str, object]) -> str:
@@ -412,6 +417,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
         made.append(search_files(province or roster, pages, roster))
         write_files(out, open_data(roster, version))
+        write_files(out, [(CHANGES_FEED, feed(history, roster.programme, *edition(version)))])
 
     write_files(out, stats_files(roster))
     templates, assets = overrides / "data", find_assets(out)

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
+from . import api
 from .escape import json_for_script
 from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
 from .stats import coverage
@@ -264,6 +265,20 @@ class Site:
             updated=self.history.village_dates.get(village.code) if self.history else None,
         )
 
+    def person_record(self, advisor: Advisor) -> dict[str, Any]:
+        return api.person(advisor, self.organization_of(advisor), self.programme.base_url)
+
+    def village_api(self, village: Village) -> tuple[str, bytes]:
+        """``v/<code>/index.json``: the page's facts for machines (api.py)."""
+        township = self.roster.township[village.township]
+        advisor = self.roster.advisor.get(village.advisor or "")
+        record = api.village_record(
+            village, township, self.roster.county_of(township), self.roster.city_of(township.county),
+            self.roster.programme_for(township.county), self.person_record(advisor) if advisor else None,
+            [self.person_record(a) for a in self.team(township)],
+            self.history.village_dates.get(village.code) if self.history else None, self.programme.base_url)
+        return api.api_url(village.code), api.api_json(record)
+
     def changes_page(self) -> tuple[str, str]:
         """最近更新: the roster's last commits, newest first, with what each changed."""
         return self.render("changes.html", CHANGES, history=self.history)
@@ -328,11 +343,10 @@ class Site:
                   for c in self.roster.all_cities]
         return self.render("cities.html", CITIES, cities=cities)
 
-    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
-        """The page at a retired code's URL: what happened, links onward, and a redirect (without
-        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+    def _retirement(self, retired: Retired, is_village: bool) -> tuple[list[dict[str, str]], list[tuple[dict[str, str], Advisor | None]], Township | Retired | County | None]:
+        """What a retired code's page and API say: the codes named as its successors (code, name), the
+        live places it leads to now with their advisor, and where it was (its township or unit)."""
         r = self.roster
-        url = (village_url if is_village else township_url)(retired.code)
 
         def label(code: str) -> str:
             if is_village:
@@ -345,21 +359,36 @@ class Site:
             return t.name if t else (r.retired_township[code].name if code in r.retired_township else code)
 
         named = [{"code": c, "name": label(c)} for c in retired.successors]
-        now = r.successors_now(retired.code)
-        places = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
-                  for c in now]
-        target = now[0] if len(now) == 1 else None
+        now = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
+               for c in r.successors_now(retired.code)]
         parent: Township | Retired | County | None = (
             (r.township.get(retired.parent) or r.retired_township.get(retired.parent)) if is_village
             else r.county.get(retired.parent)
         )
+        return named, now, parent
+
+    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
+        """The page at a retired code's URL: what happened, links onward, and a redirect (without
+        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+        url = (village_url if is_village else township_url)(retired.code)
+        named, now, parent = self._retirement(retired, is_village)
+        target = now[0][0]["code"] if len(now) == 1 else None
         context: dict[str, Any] = {"canonical": (village_url if is_village else township_url)(target)} if target else {}
         return self.render(
             "retired.html", url, retired=retired, is_village=is_village,
             name=retired.short_name if is_village else retired.name,
-            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=places,
+            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=now,
             target=target, parent_name=parent.name if parent else "", **context,
         )
+
+    def retired_api(self, retired: Retired) -> tuple[str, bytes]:
+        """``v/<old code>/index.json``: what a mini-program that scans an old card gets (api.py)."""
+        named, now, parent = self._retirement(retired, True)
+        where = {"code": retired.parent, "name": parent.name if parent else ""}
+        record = api.retired_record(retired, where, named,
+                                    [(place, self.person_record(a) if a else None) for place, a in now],
+                                    self.programme, self.programme.base_url)
+        return api.api_url(retired.code), api.api_json(record)
 
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str | bytes]]:
         kind, key = task
@@ -377,9 +406,11 @@ class Site:
             for village in township.villages:
                 yield self.village_page(village)
                 yield self.village_contact(village)
+                yield self.village_api(village)
         elif kind == "retired":
             for rv in self.roster.retired_villages:
                 yield self.retired_page(rv, True)
+                yield self.retired_api(rv)
             for rt in self.roster.retired_townships:
                 yield self.retired_page(rt, False)
         elif kind == "advisors":
