@@ -14,8 +14,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, County, Organization, Programme, Retired, Township, Village, tel_uri
-from generator.core.urls import advisor_url, city_url, county_url, print_url, township_url, village_url, village_vcard_url
+from generator.core.model import (
+    RETIREMENT_KIND_NAMES,
+    Advisor,
+    County,
+    Organization,
+    Programme,
+    Retired,
+    Township,
+    Village,
+    tel_uri,
+)
+from generator.core.urls import (
+    advisor_url,
+    city_url,
+    county_url,
+    print_url,
+    township_url,
+    village_url,
+    village_vcard_url,
+)
 
 #: The file beside a village's page (``v/<code>/``).
 API_FILE = "index.json"

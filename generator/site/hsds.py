@@ -31,7 +31,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ VERSION = "3.0"
 Row = dict[str, Any]
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_schema(table: str) -> dict[str, Any]:
     """Upstream's JSON Schema of one table (``hsds-3.0/schema/<table>.json``)."""
     data: dict[str, Any] = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))

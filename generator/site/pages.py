@@ -18,10 +18,18 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import api
-from .escape import json_for_script
-from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
-from .stats import coverage
+from generator.core.model import (
+    RETIREMENT_KIND_NAMES,
+    Advisor,
+    City,
+    County,
+    Programme,
+    Retired,
+    Roster,
+    Township,
+    Village,
+    tel_uri,
+)
 from generator.core.urls import (
     CHANGES,
     CITIES,
@@ -34,6 +42,10 @@ from generator.core.urls import (
     village_url,
     village_vcard_url,
 )
+
+from . import api
+from .escape import json_for_script
+from .stats import report
 from .vcard import advisor_card, village_card
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
@@ -177,7 +189,7 @@ class Site:
         self.assets = assets
         self.site_name = site_name
         self.programme = roster.programme
-        self.report = coverage(roster)  # the figures county and township pages show: computed once
+        self.report = report(roster)  # the figures county and township pages show: computed once
 
     def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
         depth = path.count("/")

@@ -20,13 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import (
-    figures,
-    fill_markdown,
-    read_roster,
-    roster_version,
-    stats_files,
-)
+from generator.build.context import fill_markdown, markdown_context
+from generator.build.pipeline import read_roster, stats_files
+from generator.build.version import roster_version
 from generator.cli import main
 from generator.site.pages import Assets, Site, environment
 from generator.site.stats import (
@@ -273,7 +269,8 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
     assert (names["371502010"], names["371502001"], names["371502102"], names["kaifaqu"]) == (
         "'=HYPERLINK(\"http://x\")", "'+1", "'-1", "'@SUM(A1)")
     assert names["371502"] == "东昌府区"  # other text as it is
-    from generator.site.escape import spreadsheet_cell as _cell  # the validator refuses tabs and returns in names; the CSV would quote them too
+    # the validator refuses tabs and returns in names; the CSV would quote them too
+    from generator.site.escape import spreadsheet_cell as _cell
 
     assert (_cell("\tx"), _cell("\rx"), _cell(-1), _cell("")) == ("'\tx", "'\rx", -1, "")
 
@@ -386,7 +383,7 @@ def test_roster_text_is_escaped_on_every_statistics_page(tmp_path: Path) -> None
     edit(root, "advisors.yaml", "name: 赵敏", "name: '<i>赵敏</i>'")
     edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1")
     roster = read_roster(root).roster
-    context = figures(roster, root, OVERRIDES) | {"site_name": "x"}
+    context = markdown_context(roster, root, OVERRIDES) | {"site_name": "x"}
     stats_md = fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), context)
     site = Site(roster, environment(OVERRIDES / "data"), Assets(), "x")
     county = site.county_page(roster.county["kaifaqu"], {t.id: t for t in site.report.area("county", "kaifaqu").children})[1]
