@@ -7,7 +7,7 @@ worker. The build's life cycle around them (staging, publication, reuse, preview
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,12 +70,9 @@ def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
     return [(STATS_CSV, report_csv(rep, base)), (STATS_JSON, report_json(rep, base))]
 
 
-def open_data(roster: Roster, history: History | None, version: RosterVersion | None) -> Iterator[tuple[str, bytes]]:
-    """The open data under ``/data/`` (site/opendata.py) and the feed of changes (changes/feed.py), of
-    the roster at ``version``."""
-    edition = Edition(version.ref, version.date) if version else Edition("", "")
-    yield CHANGES_FEED, feed(history, roster.programme, edition.version, edition.date)
-    yield from open_data_files(roster, edition)
+def edition(version: RosterVersion | None) -> Edition:
+    """The roster's version and date as the open data and the feed name them."""
+    return Edition(version.ref, version.date) if version else Edition("", "")
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, *,
@@ -99,7 +96,8 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         # the search index is made in this process meanwhile the workers render the pages (a province's
         # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
         made.append(search_files(searched or roster, pages, roster))
-        write_files(out, open_data(roster, history, version))
+        # the open data too (site/opendata.py): a second's work on the sample, hidden behind the workers'
+        write_files(out, open_data_files(roster, edition(version)))
 
     write_files(out, stats_files(roster))
     inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history)
@@ -109,6 +107,9 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     else:
         count = renderer(inputs, out, index)
     write_search(out, made[-1])
+    # the feed of changes beside 最近更新, once the renderer placed its folder (the preview moves it in)
+    roster_edition = edition(version)
+    write_files(out, [(CHANGES_FEED, feed(history, roster.programme, roster_edition.version, roster_edition.date))])
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

@@ -82,7 +82,7 @@ def village_record(village: Village, township: Township, county: County | None, 
         "advisor": advisor,
         "team": team,
         "studio": village.studio,
-        "workstation": _place(f"{township.name}工作站", ws.address, ws.hours, ws.phone),
+        "workstation": _place(f"{township.name}法律服务工作站", ws.address, ws.hours, ws.phone),
         "centre": _place(county.centre.name, county.centre.address, county.centre.hours, county.centre.phone)
         if county else None,
         "hotlines": hotlines(programme),

@@ -202,8 +202,14 @@ def table_csv(table: str, rows: list[Row]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _path(table: str) -> str:
+def path(table: str) -> str:
+    """The table's file (``services.csv``), as upstream names it."""
     return str(table_schema(table)["path"])
+
+
+def description(table: str) -> str:
+    """What the table holds, in upstream's words."""
+    return str(table_schema(table).get("description", ""))
 
 
 def _resource(table: str) -> dict[str, Any]:
@@ -229,7 +235,7 @@ def _resource(table: str) -> dict[str, Any]:
         fields.append(field)
     keys = [{"fields": [f"{target}_id"], "reference": {"resource": target, "fields": ["id"]}}
             for target in TABLES if f"{target}_id" in table_columns(table) and target != table]
-    out: dict[str, Any] = {"name": table, "path": _path(table), "description": schema.get("description", ""),
+    out: dict[str, Any] = {"name": table, "path": path(table), "description": description(table),
                            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
                            "encoding": "utf-8", "schema": {"fields": fields, "primaryKey": ["id"]}}
     if keys:
@@ -303,7 +309,7 @@ def hsds_files(roster: Roster, folder: str, version: str, date: str, licence: di
     rows = records(roster, f"{date}T00:00:00Z" if date else "")
     out = folder + FOLDER
     for table in TABLES:
-        yield out + _path(table), table_csv(table, rows[table])
+        yield out + path(table), table_csv(table, rows[table])
     yield out + "datapackage.json", _json(datapackage(roster.programme, version, date, licence), indent=1)
     for sid, doc in service_documents(rows):
         yield f"{out}services/{sid}.json", _json(doc)

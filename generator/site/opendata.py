@@ -53,7 +53,10 @@ from generator.core.urls import OPEN_DATA
 
 from .api import api_schema
 from .escape import spreadsheet_cell
+from .hsds import TABLES as HSDS_TABLES
+from .hsds import description as hsds_description
 from .hsds import hsds_files
+from .hsds import path as hsds_path
 
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 #: The two columns every CSV ends with (the JSON files carry them once, beside ``records``).
@@ -202,6 +205,16 @@ def _choices(kind: Choice) -> dict[str, str]:
     return {o: {"village": "村居", "township": "乡镇", "error": "错误", "warning": "警告"}.get(o, o) for o in kind.options}
 
 
+#: The table each kind of reference names, with that record's word in Chinese.
+_REFERRED = {"city": ("cities", "城市"), "county": ("units", "县级单位"), "township": ("townships", "乡镇"),
+             "village": ("villages", "村居"), "advisor": ("advisors", "顾问"), "organization": ("organizations", "机构")}
+
+
+def _refers(target: str) -> str:
+    table, word = _REFERRED[target]
+    return f"{word}的 {TABLE[table].key}（{table} 表）" if table in TABLE else word
+
+
 def describe(spec: Field) -> str:
     """What a column holds, in Chinese, from its kind (the data page's field tables)."""
     match spec.kind:
@@ -210,9 +223,9 @@ def describe(spec: Field) -> str:
         case Id():
             return "编号：字母、数字、- 和 _"
         case Ref(target):
-            return f"{target} 的编号或代码"
+            return _refers(target)
         case Refs(target):
-            return f"{target} 的编号或代码，多个用“{LIST_DELIMITER}”分隔（JSON 中为数组）"
+            return _refers(target) + f"，多个用“{LIST_DELIMITER}”分隔（JSON 中为数组）"
         case Phone():
             return "电话号码"
         case Url():
@@ -451,3 +464,34 @@ def datapackage(roster: Roster, edition: Edition, resources: list[dict[str, Any]
 
 def _dump(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# -- the data page (content/data/index.md) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Listing:
+    """One table as the data page lists it: its files and its fields, described from the schema."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[tuple[str, str, str, bool], ...]  # name, Chinese title, what it holds, required
+
+
+def catalogue(roster: Roster) -> dict[str, object]:
+    """What the data page says of the files: the tables and their fields, the folders (each city's, in a
+    province), the HSDS tables, the licence, and a village for the examples."""
+    tables = [Listing(t.name, t.title, t.description,
+                      tuple((c.name, c.title, describe(c.field), c.field.required) for c in t.columns))
+              for t in TABLES if roster.has_cities or t.name != "cities"]
+    folders = [(c.id, c.name) for c in roster.cities] if roster.has_cities else []
+    village = next(iter(roster.villages), None)
+    return {
+        "tables": tables,
+        "folders": folders,
+        "hsds": [(t, hsds_path(t), hsds_description(t)) for t in HSDS_TABLES],
+        "licence": licence_record(roster.programme),
+        "example": village.code if village else "",
+        "edition_columns": EDITION_COLUMNS,
+        "delimiter": LIST_DELIMITER,
+    }
