@@ -79,6 +79,17 @@ def timed_build(folder: Path) -> tuple[float, float, float]:
     return wall, tree_peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def open_data_report(site: Path) -> None:
+    """The open data's files (``/data/`` but the statistics, the villages' ``index.json``): how many, how
+    large, the largest against issue 25's 10 MB."""
+    data = [p for p in (site / "data").rglob("*") if p.is_file() and not p.name.startswith("stats.")]
+    api = list(site.glob("v/*/index.json"))
+    largest = max(data, key=lambda p: p.stat().st_size)
+    print(f"open data: {len(data)} files, {sum(p.stat().st_size for p in data) / 1e6:.1f} MB; largest "
+          f"{largest.relative_to(site)} {largest.stat().st_size / 1e6:.2f} MB  budget ≤ 10 MB a file")
+    print(f"  villages' index.json: {len(api)} files, {sum(p.stat().st_size for p in api) / 1e6:.1f} MB")
+
+
 def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
@@ -115,6 +126,7 @@ def main() -> int:
         villages = sorted(site.glob("v/*/index.html"))
         sizes = [p.stat().st_size for p in villages]
         median_page = max(villages, key=lambda p: -abs(p.stat().st_size - statistics.median(sizes)))
+        open_data_report(site)
         fv, loaded = first_view_bytes(site, median_page)
         print(f"files                       {len(files):8d}")
         print(f"total size                  {size / 1e6:8.1f} MB")

@@ -167,3 +167,18 @@ def test_private_fields_never_reach_the_data(tmp_path: Path) -> None:
 def test_two_builds_give_the_same_bytes() -> None:
     roster = read_roster(SMALL).roster
     assert list(open_data_files(roster, EDITION)) == list(open_data_files(read_roster(SMALL).roster, EDITION))
+
+
+@pytest.mark.slow  # the synthetic province: 16 cities, 77,299 villages
+def test_at_province_scale_no_file_passes_10_mb(tmp_path: Path) -> None:
+    """Issue 25: the data are cut per city, so that no file grows with the province (sizes, not times:
+    bench/province.py reports both)."""
+    from tests.helpers.sites import province_roster
+
+    roster = read_roster(province_roster(tmp_path / "province")).roster
+    largest, count, cities = 0, 0, set()
+    for path, data in open_data_files(roster, EDITION):
+        largest, count = max(largest, len(data)), count + 1
+        cities.add(path.split("/")[1])
+    assert largest <= 10_000_000, largest
+    assert {c.id for c in roster.cities} <= cities and count > 16 * 20
