@@ -84,6 +84,9 @@ def open_data_report(site: Path) -> None:
     large, the largest against issue 25's 10 MB."""
     data = [p for p in (site / "data").rglob("*") if p.is_file() and not p.name.startswith("stats.")]
     api = list(site.glob("v/*/index.json"))
+    if not data:
+        print("open data: none")
+        return
     largest = max(data, key=lambda p: p.stat().st_size)
     print(f"open data: {len(data)} files, {sum(p.stat().st_size for p in data) / 1e6:.1f} MB; largest "
           f"{largest.relative_to(site)} {largest.stat().st_size / 1e6:.2f} MB  budget ≤ 10 MB a file")
