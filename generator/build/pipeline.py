@@ -21,7 +21,7 @@ from generator.printing.qr import QRCache
 from generator.roster.load import build_roster, load_documents
 from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
-from generator.site.opendata import Edition, open_data_files
+from generator.site.opendata import Edition
 from generator.site.pages import Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from generator.site.search import read_content_pages, search_files
 from generator.site.stats import report, report_csv, report_json
@@ -96,11 +96,11 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         # the search index is made in this process meanwhile the workers render the pages (a province's
         # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
         made.append(search_files(searched or roster, pages, roster))
-        # the open data too (site/opendata.py): a second's work on the sample, hidden behind the workers'
-        write_files(out, open_data_files(roster, edition(version)))
 
     write_files(out, stats_files(roster))
-    inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history)
+    # the open data under data/ is made by the renderer's tasks (pages.page_tasks), in parallel; the
+    # preview leaves it out (its own tasks)
+    inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history, edition(version))
     if renderer is None:
         written = render_tasks(inputs, page_tasks(roster), out, workers=workers, qr_cache=qr_cache, meanwhile=index)
         count = sum(map(len, written))

@@ -44,7 +44,8 @@ def cache_dir(site_dir: Path) -> Path:
 
 def preview_tasks(roster: Roster) -> list[Task]:
     """The site cut finer than :func:`pages.page_tasks`: one task per advisor, so that a change
-    re-renders the advisors it touches rather than a batch of 400."""
+    re-renders the advisors it touches rather than a batch of 400. The open data is left out: a second
+    of work at every save, for files staff do not preview (``mkdocs build`` makes them)."""
     tasks: list[Task] = [("counties", "")]
     tasks += [("township", t.code) for t in roster.townships]
     tasks += [("advisors", a.id) for a in roster.advisors]

@@ -387,64 +387,80 @@ def table_json(table: Table, records: list[dict[str, Any]], edition: Edition, li
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _folder(roster: Roster, city: str | None) -> str:
+def _folder(city: str) -> str:
     return f"{OPEN_DATA}{city}/" if city else OPEN_DATA
 
 
-def _parts(roster: Roster) -> Iterator[tuple[str | None, Roster]]:
-    """The roster's pieces with their folder: the roster itself, or in a province each city's cut."""
-    if not roster.has_cities:
-        yield None, roster
-        return
-    for city in roster.cities:
-        yield city.id, roster.only_city(city.id)
+def parts(roster: Roster) -> list[str]:
+    """The pieces the open data is made in, each on its own (render tasks, pages.page_tasks): "" for
+    the top (the schemas, the data package; a city's roster's tables too), and in a province each city's id."""
+    return ["", *(c.id for c in roster.cities)] if roster.has_cities else [""]
 
 
-def open_data_files(roster: Roster, edition: Edition) -> Iterator[tuple[str, bytes]]:
-    """Every file of ``/data/`` but the statistics: the tables (in a province, per city), their JSON
-    Schemas and the data package. Made one city at a time: a province's are never all in memory."""
-    resources: list[dict[str, Any]] = []
+def part_files(roster: Roster, key: str, edition: Edition) -> Iterator[tuple[str, bytes]]:
+    """The files of one of :func:`parts`: a city's folder (``data/<id>/``: what that city's own site
+    shows, :meth:`Roster.only_city`), or the top: a city's roster's tables, or a province's programme
+    and cities; the JSON Schemas and the data package."""
     licence = licence_record(roster.programme)
-    for city, part in _parts(roster):
+    if key:
+        part = roster.only_city(key)
         for table in TABLES:
-            if table.top and city is not None:
-                continue
-            yield from _table_files(table, part, edition, city, resources)
-        yield from hsds_files(part, _folder(roster, city), edition.version, edition.date, licence)
+            if not table.top:
+                yield from _table_files(table, part, edition, key, licence)
+        yield from hsds_files(part, _folder(key), edition.version, edition.date, licence)
+        return
     if roster.has_cities:  # the province's own programme, and its cities
         for table in (TABLE["programme"], TABLE["cities"]):
-            yield from _table_files(table, roster, edition, None, resources)
+            yield from _table_files(table, roster, edition, "", licence)
+    else:
+        for table in TABLES:
+            if table.name != "cities":
+                yield from _table_files(table, roster, edition, "", licence)
+        yield from hsds_files(roster, OPEN_DATA, edition.version, edition.date, licence)
     for table in TABLES:
         yield f"{OPEN_DATA}schema/{table.name}.json", _dump(json_schema(table))
     yield API_SCHEMA, _dump(api_schema())
-    yield f"{OPEN_DATA}datapackage.json", _dump(datapackage(roster, edition, resources))
+    yield f"{OPEN_DATA}datapackage.json", _dump(datapackage(roster, edition))
 
 
-def _table_files(table: Table, roster: Roster, edition: Edition, city: str | None,
-                 resources: list[dict[str, Any]]) -> Iterator[tuple[str, bytes]]:
-    if table.name == "cities" and not roster.has_cities:
-        return
+def open_data_files(roster: Roster, edition: Edition) -> Iterator[tuple[str, bytes]]:
+    """Every file of ``/data/`` but the statistics, one part after another (the build makes the parts in
+    parallel, as render tasks): a province's are never all in memory."""
+    for key in parts(roster):
+        yield from part_files(roster, key, edition)
+
+
+def _table_files(table: Table, roster: Roster, edition: Edition, city: str,
+                 licence: dict[str, str]) -> Iterator[tuple[str, bytes]]:
     records = list(table.records(roster))
-    folder = _folder(roster, city)
-    rel = folder.removeprefix(OPEN_DATA)
+    folder = _folder(city)
+    yield f"{folder}{table.name}.csv", table_csv(table, records, edition)
+    yield f"{folder}{table.name}.json", table_json(table, records, edition, licence)
+
+
+def _resources(table: Table, city: str, cities: bool) -> list[dict[str, Any]]:
+    """The data package's two resources of a table's files (in ``data/<city>/`` when ``city``)."""
+    rel = f"{city}/" if city else ""
     suffix = f"-{city}" if city else ""
-    schema = table_schema(table, suffix, roster.has_cities)
-    resources.append({
+    return [{
         "name": f"{table.name}{suffix}", "path": f"{rel}{table.name}.csv", "title": table.title,
         "description": table.description, "profile": "tabular-data-resource", "format": "csv",
-        "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": schema,
-    })
-    resources.append({
+        "mediatype": "text/csv", "encoding": "utf-8-sig", "schema": table_schema(table, suffix, cities),
+    }, {
         "name": f"{table.name}{suffix}-json", "path": f"{rel}{table.name}.json", "title": table.title,
         "description": table.description + " (JSON; its JSON Schema: " + f"schema/{table.name}.json)",
         "profile": "data-resource", "format": "json", "mediatype": "application/json", "encoding": "utf-8",
         "jsonSchema": f"schema/{table.name}.json",
-    })
-    yield f"{folder}{table.name}.csv", table_csv(table, records, edition)
-    yield f"{folder}{table.name}.json", table_json(table, records, edition, licence_record(roster.programme))
+    }]
 
 
-def datapackage(roster: Roster, edition: Edition, resources: list[dict[str, Any]]) -> dict[str, Any]:
+def datapackage(roster: Roster, edition: Edition) -> dict[str, Any]:
+    """``data/datapackage.json``: every table's files, a province's city by city."""
+    if roster.has_cities:
+        resources = [r for t in (TABLE["programme"], TABLE["cities"]) for r in _resources(t, "", True)]
+        resources += [r for c in roster.cities for t in TABLES if not t.top for r in _resources(t, c.id, True)]
+    else:
+        resources = [r for t in TABLES if t.name != "cities" for r in _resources(t, "", False)]
     p: Programme = roster.programme
     licence = licence_record(p)
     return {

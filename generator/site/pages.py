@@ -43,7 +43,7 @@ from generator.core.urls import (
     village_vcard_url,
 )
 
-from . import api
+from . import api, opendata
 from .escape import json_for_script
 from .stats import report
 from .vcard import advisor_card, village_card
@@ -182,8 +182,9 @@ class Site:
     """What every page needs: the roster, the templates, the theme assets."""
 
     def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str,
-                 history: Any = None) -> None:
+                 history: Any = None, edition: opendata.Edition | None = None) -> None:
         self.history = history  # a history.History (git): the 最近更新 page, village dates; None: not read
+        self.edition = edition or opendata.Edition("", "")  # the roster's version and date, for the open data
         self.roster = roster
         self.env = env
         self.assets = assets
@@ -425,6 +426,8 @@ class Site:
                 yield self.retired_api(rv)
             for rt in self.roster.retired_townships:
                 yield self.retired_page(rt, False)
+        elif kind == "data":  # a part of the open data (opendata.parts)
+            yield from opendata.part_files(self.roster, key, self.edition)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
@@ -432,8 +435,10 @@ class Site:
 
 
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:
-    """The site cut into independent pieces of similar size, to render in parallel."""
-    tasks = [("counties", "")]
+    """The site cut into independent pieces of similar size, to render in parallel: the open data's
+    parts first (the largest: a city's takes a second), then the pages."""
+    tasks = [("data", key) for key in opendata.parts(roster)]
+    tasks.append(("counties", ""))
     tasks += [("township", t.code) for t in roster.townships]
     if roster.retired_villages or roster.retired_townships:
         tasks.append(("retired", ""))
