@@ -57,6 +57,7 @@ from .hsds import TABLES as HSDS_TABLES
 from .hsds import description as hsds_description
 from .hsds import hsds_files
 from .hsds import path as hsds_path
+from .stats import report_schema
 
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 #: The two columns every CSV ends with (the JSON files carry them once, beside ``records``).
@@ -420,6 +421,7 @@ def part_files(roster: Roster, key: str, edition: Edition) -> Iterator[tuple[str
     for table in TABLES:
         yield f"{OPEN_DATA}schema/{table.name}.json", _dump(json_schema(table))
     yield API_SCHEMA, _dump(api_schema())
+    yield f"{OPEN_DATA}schema/stats.json", _dump(report_schema(roster.programme.max_villages_per_advisor))
     yield f"{OPEN_DATA}datapackage.json", _dump(datapackage(roster, edition))
 
 

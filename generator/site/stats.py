@@ -450,3 +450,35 @@ def report_csv(report: Report, base_url: str) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def report_schema(limit: int) -> dict[str, object]:
+    """The JSON Schema of ``/data/stats.json`` (its ``villages_per_advisor.distribution`` keys run to
+    ``limit``, the programme's ``max_villages_per_advisor``)."""
+    count = {"type": "integer", "minimum": 0}
+
+    def counts(keys: Iterable[str]) -> dict[str, object]:
+        names = list(keys)
+        return {"type": "object", "additionalProperties": False, "required": names, "properties": dict.fromkeys(names, count)}
+
+    def strict(props: dict[str, object]) -> dict[str, object]:
+        return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props}
+
+    text, url = {"type": "string"}, {"type": "string", "format": "uri"}
+    size = {"type": ["number", "null"]}
+    area = strict({
+        "level": {"enum": list(LEVELS)}, "id": text, "name": text, "parent": {"type": ["string", "null"]}, "url": url,
+        "townships": count, "villages": count, "covered": count, "gaps": count,
+        "coverage_percent": {"type": "number", "minimum": 0, "maximum": 100}, "advisors": count,
+        "roles": counts(ROLE_NAMES), "advisors_by_organization_kind": counts(ORGANIZATION_KIND_NAMES),
+        "organizations_by_kind": counts(ORGANIZATION_KIND_NAMES), "village_advisors": count,
+        "villages_per_advisor": strict({"mean": {"type": "number"}, "max": count,
+                                        "distribution": counts([*map(str, range(limit + 1)), "over"])}),
+        "team_size": strict({"min": size, "median": size, "max": size}),
+        "over_limit": {"type": "array", "items": strict({"id": text, "name": text, "villages": count, "url": url})},
+        "gap_villages": {"type": "array", "items": strict({"code": text, "name": text, "township": text, "url": url})},
+    })
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "覆盖统计（stats.json）",
+            **strict({"max_villages_per_advisor": {"type": "integer", "minimum": 1},
+                      "levels": {"type": "array", "items": {"enum": list(LEVELS)}},
+                      "areas": {"type": "array", "items": area}})}

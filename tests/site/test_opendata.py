@@ -182,3 +182,16 @@ def test_at_province_scale_no_file_passes_10_mb(tmp_path: Path) -> None:
         cities.add(path.split("/")[1])
     assert largest <= 10_000_000, largest
     assert {c.id for c in roster.cities} <= cities and count > 16 * 20
+
+
+@pytest.mark.parametrize("province", [False, True])
+def test_the_statistics_json_validates_against_its_schema(tmp_path: Path, province: bool) -> None:
+    from generator.build.output import write_files
+    from generator.build.pipeline import stats_files
+
+    roster_dir = two_city_roster(tmp_path) if province else copy_roster(tmp_path)
+    data = make_open_data(roster_dir, tmp_path / "site")
+    write_files(tmp_path / "site", stats_files(read_roster(roster_dir).roster))
+    run = subprocess.run([tool("check-jsonschema"), "--schemafile", str(data / "schema" / "stats.json"),
+                          str(data / "stats.json")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
