@@ -153,7 +153,7 @@ def test_sitemap_lists_every_page_without_dates(built: Path) -> None:
     assert "<lastmod>" not in xml
     for url in ("v/371502010003/", "t/371502102/", "c/kaifaqu/", "a/A0003/", "guides/exam/", "stats/"):
         assert f"<loc>https://fw.lc.example/{url}</loc>" in xml
-    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1  # + guides, home, stats
+    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1 + 1  # + guides, home, stats, the open data's page
     assert "/print/" not in xml  # sheets are for staff, not search engines
 
 
