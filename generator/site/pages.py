@@ -185,6 +185,7 @@ class Site:
                  history: Any = None, edition: opendata.Edition | None = None) -> None:
         self.history = history  # a history.History (git): the 最近更新 page, village dates; None: not read
         self.edition = edition or opendata.Edition("", "")  # the roster's version and date, for the open data
+        self._teams: dict[str, list[dict[str, Any]]] = {}  # township code → its team's records (village_api)
         self.roster = roster
         self.env = env
         self.assets = assets
@@ -281,6 +282,14 @@ class Site:
     def person_record(self, advisor: Advisor) -> dict[str, Any]:
         return api.person(advisor, self.organization_of(advisor), self.programme.base_url)
 
+    def _team_records(self, township: Township) -> list[dict[str, Any]]:
+        """A township's team as its villages' ``index.json`` lists it: made once a township (records are
+        only read: json.dumps)."""
+        made = self._teams.get(township.code)
+        if made is None:
+            made = self._teams[township.code] = [self.person_record(a) for a in self.team(township)]
+        return made
+
     def village_api(self, village: Village) -> tuple[str, bytes]:
         """``v/<code>/index.json``: the page's facts for machines (api.py)."""
         township = self.roster.township[village.township]
@@ -288,7 +297,7 @@ class Site:
         record = api.village_record(
             village, township, self.roster.county_of(township), self.roster.city_of(township.county),
             self.roster.programme_for(township.county), self.person_record(advisor) if advisor else None,
-            [self.person_record(a) for a in self.team(township)],
+            self._team_records(township),
             self.history.village_dates.get(village.code) if self.history else None, self.programme.base_url)
         return api.api_url(village.code), api.api_json(record)
 
