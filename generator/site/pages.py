@@ -443,10 +443,15 @@ class Site:
                 yield self.advisor_contact(self.roster.advisor[id_])
 
 
+def data_tasks(roster: Roster) -> list[tuple[str, str]]:
+    """The open data's parts as render tasks (opendata.parts): the top, and each city of a province."""
+    return [("data", key) for key in opendata.parts(roster)]
+
+
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:
     """The site cut into independent pieces of similar size, to render in parallel: the open data's
     parts first (the largest: a city's takes a second), then the pages."""
-    tasks = [("data", key) for key in opendata.parts(roster)]
+    tasks = data_tasks(roster)
     tasks.append(("counties", ""))
     tasks += [("township", t.code) for t in roster.townships]
     if roster.retired_villages or roster.retired_townships:
