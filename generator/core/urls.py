@@ -49,7 +49,7 @@ def guide_url(slug: str) -> str:
 GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
 OPEN_DATA = "data/"  # the open data: the roster's tables, their schemas, the data package (site/opendata.py)
-STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists the columns)
+STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (docs/site.md lists the columns)
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
 CHANGES_FEED = "changes/feed.xml"  # the same as an Atom feed (generator/changes/feed.py)
