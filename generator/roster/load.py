@@ -409,7 +409,7 @@ def _published(node: Node | None, record: str) -> dict[str, Any]:
 def read_programme(docs: Documents) -> Programme:
     """The programme's settings, as the site shows them and the validator applies them.
 
-    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``) its kind does
+    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``, ``data_licence``) its kind does
     not accept is left out, so :class:`Programme`'s default stands; the validator reports
     the value itself.
     """
