@@ -49,7 +49,7 @@ def page_facts(page: str) -> dict[str, Any]:
     name = re.search(r'<p class="dir-big"><a href="([^"]+)">([^<]+)</a></p>', advisor)
     places = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", section(page, "h-where"), re.S))
     crumbs = re.findall(r'<a href="([^"]+)">([^<]+)</a>', re.search(r'<nav class="dir-crumbs".*?</nav>', page, re.S).group(0))
-    hotlines = re.findall(r'<a class="dir-call[^"]*" href="(tel:[0-9]+)">拨打 ([^<]+)</a>', section(page, "h-hotline"))
+    hotlines = re.findall(r'<a class="dir-call[^"]*" href="(tel:[0-9]+)">拨打 <span class="dir-num">([^<]+)</span></a>', section(page, "h-hotline"))
     return {
         "short_name": text(re.search(r"<h1>(.*?)</h1>", page).group(1)),
         "sub": sub,
@@ -135,7 +135,7 @@ def test_an_old_cards_code_answers_with_its_successors(tmp_path: Path) -> None:
     assert chain["now"][0]["advisor"]["name"] == "刘洋" and chain["now"][0]["api"] == base + "v/371502102001/index.json"
     page = (site / "v/371502102009/index.html").read_text(encoding="utf-8")
     refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', page).group(1)
-    assert relative(chain["redirect"], base) == refresh
+    assert refresh == relative(chain["redirect"], base) + "?from=371502102009"  # the successor marks the old card's village
     assert [p["href"] for p in people(section(page, "h-now"))] == [relative(p["url"], base) for p in chain["now"]]
     split = json.loads((site / "v/371502102007/index.json").read_text(encoding="utf-8"))
     assert split["redirect"] is None and [p["code"] for p in split["now"]] == ["371502102002", "371502102003"]
