@@ -1,0 +1,125 @@
+"""Workbooks as people and attackers make them: exported rosters edited with openpyxl, and zip
+parts written by hand where openpyxl would not write them (a bomb, a zip that lies, broken XML).
+
+``run_import`` runs ``python -m generator import`` in a fresh process, as staff do; ``measured``
+runs it inside a small wrapper process that reports the import's peak memory (its own
+``ru_maxrss``: no other process of the test run can raise it).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from xml.etree import ElementTree
+
+from generator.workbook.sheets import export_workbook
+from tests.helpers import ROOT
+from tests.helpers.roster_edit import SMALL, copy_roster
+
+
+def small_book(tmp: Path, source: Path = SMALL) -> tuple[Path, Path]:
+    """A copy of ``source`` at ``tmp/data`` and its export at ``tmp/roster.xlsx``."""
+    data = copy_roster(tmp, source)
+    book = tmp / "roster.xlsx"
+    export_workbook(data, book)
+    return data, book
+
+
+def sheet_part(book: Path, title: str) -> str:
+    """The zip member that holds the sheet ``title``."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(book) as z:
+        workbook = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    (rid,) = [s.get(rel) for s in workbook.iter(f"{main}sheet") if s.get("name") == title]
+    (target,) = [r.get("Target", "") for r in rels if r.get("Id") == rid]
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def rewrite(book: Path, out: Path, parts: dict[str, bytes | Callable[[zipfile.ZipFile], Iterable[bytes]]],
+            level: int = 6) -> None:
+    """``book`` copied to ``out`` with some members replaced: by bytes, or by a function that
+    yields the member's bytes in chunks (so a gigabyte member is never held in memory)."""
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst:
+        for info in src.infolist():
+            new = parts.get(info.filename)
+            if new is None:
+                dst.writestr(info, src.read(info))
+            elif isinstance(new, bytes):
+                dst.writestr(info.filename, new)
+            else:
+                with dst.open(info.filename, "w", force_zip64=False) as f:
+                    for chunk in new(src):
+                        f.write(chunk)
+
+
+def declare_size(book: Path, member: str, size: int) -> None:
+    """Make the zip say that ``member`` inflates to ``size`` bytes (in its central directory and
+    local header), whatever it really holds: what a hand-made bomb does to pass a check of sizes."""
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo(member)
+        start = z.start_dir  # type: ignore[attr-defined]
+        names = [i.filename for i in z.infolist()]
+    raw = bytearray(book.read_bytes())
+    struct.pack_into("<I", raw, info.header_offset + 22, size)
+    at = start
+    for name in names:
+        assert raw[at:at + 4] == b"PK\x01\x02"
+        n, extra, comment = struct.unpack_from("<HHH", raw, at + 28)
+        if name == member:
+            struct.pack_into("<I", raw, at + 24, size)
+        at += 46 + n + extra + comment
+    book.write_bytes(bytes(raw))
+
+
+def run_import(book: Path, out: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "import", str(book), "-o", str(out), *args],
+                          capture_output=True, text=True, cwd=cwd or ROOT)
+
+
+_MEASURE = """
+import json, resource, sys
+from generator.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+sys.stdout.flush(); sys.stderr.flush()
+print(json.dumps({"code": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+"""
+
+
+def measured(book: Path, out: Path, *args: str) -> tuple[int, str, str, float]:
+    """(exit code, stdout, stderr without the measure, peak MB) of one import in a process of its own."""
+    r = subprocess.run([sys.executable, "-c", _MEASURE, "import", str(book), "-o", str(out), *args],
+                       capture_output=True, text=True, cwd=ROOT)
+    *lines, last = r.stderr.rstrip("\n").split("\n")
+    figures = json.loads(last)
+    return int(figures["code"]), r.stdout, "\n".join(lines), float(figures["peak_mb"])
+
+
+def one_line(r: subprocess.CompletedProcess[str] | tuple[int, str, str, float], errors_only: bool = False) -> str:
+    """The one line an import that refused printed (asserting it is one, and no traceback); with
+    ``errors_only``, the one line of its standard error (after the change list it printed)."""
+    out, err = (r.stdout, r.stderr) if isinstance(r, subprocess.CompletedProcess) else (r[1], r[2])
+    lines = [line for line in (err if errors_only else out + err).splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, out + err
+    return lines[0]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (links as their target's text), by relative path."""
+    out: dict[str, bytes] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            out[rel] = b"-> " + str(p.readlink()).encode()
+        elif p.is_file():
+            out[rel] = p.read_bytes()
+    return out
