@@ -23,14 +23,15 @@ import copy
 import datetime
 import re
 import zipfile
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, Literal
-from xml.etree.ElementTree import Element, ParseError, iterparse
+from typing import IO, Any, ClassVar, Literal, cast
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from generator.core.i18n import _
@@ -49,12 +50,14 @@ MAX_STRINGS = 1_000_000  # shared strings
 MAX_CELL_TEXT = 32_767  # Excel's own limit for one cell
 MAX_ELEMENTS_IN_CELL = 10_000
 MAX_SHEETS = 100
+CHUNK = 64 * 1024  # bytes unpacked and parsed at a time
 MAX_SMALL_PART_BYTES = 4 * MB  # a part read whole: relations, the list of sheets
 
 _R_ID = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
          "{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
 _DOCTYPE = b"<!DOCTYPE"
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: Number formats that Excel keeps built in for East Asian locales (ECMA-376 §18.8.30, zh-CN):
 #: dates such as yyyy"年"m"月"d"日" and times such as h"时"mm"分", which openpyxl does not list.
 _EAST_ASIAN_DATES = frozenset({*range(27, 37), *range(50, 59)})
@@ -141,17 +144,28 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _text(element: Element) -> str:
-    """A shared or inline string: its ``t`` and its runs' ``t``, not its phonetic guide (``rPh``)."""
+def _prefix(tag: str) -> str:
+    """The ``{namespace}`` of a tag (transitional, strict or none)."""
+    return tag.partition("}")[0] + "}" if tag.startswith("{") else ""
+
+
+def _unescape(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes (control characters in text) as the characters."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _text(element: Element, t: str, r: str) -> str:
+    """A shared or inline string: its ``t`` and its runs' ``t``, not its phonetic guide (``rPh``);
+    ``t`` and ``r`` are those tags in the part's namespace."""
+    if len(element) == 1 and element[0].tag == t:
+        return _unescape(element[0].text or "")
     parts = []
     for child in element:
-        name = _local(child.tag)
-        if name == "t":
+        if child.tag == t:
             parts.append(child.text or "")
-        elif name == "r":
-            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    text = "".join(parts)
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+        elif child.tag == r:
+            parts.extend(run.text or "" for run in child if run.tag == t)
+    return _unescape("".join(parts))
 
 
 class Book:
@@ -241,17 +255,28 @@ class Book:
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
             raise self.damaged(self.where(name), str(exc)) from None
 
-    def events(self, name: str, events: tuple[Event, ...] = ("end",)) -> Generator[tuple[str, Element], None, None]:
-        """The XML events of a part, with damage and bounds turned into :class:`WorkbookError`."""
+    def batches(self, name: str, events: tuple[Event, ...] = ("end",)) -> Generator[Iterator[tuple[str, Element]], None, None]:
+        """The XML events of a part, a batch for each piece unpacked, with damage and bounds turned
+        into :class:`WorkbookError` (a batch at a time: a sheet's million events cost less so)."""
         part = self.open_part(name)
+        parser: XMLPullParser[Element] = XMLPullParser(events)
         try:
-            yield from iterparse(part, events)
+            while data := part.read(CHUNK):
+                parser.feed(data)
+                yield cast(Iterator[tuple[str, Element]], parser.read_events())  # only start and end were asked for
+            parser.close()
+            yield cast(Iterator[tuple[str, Element]], parser.read_events())
         except ParseError as exc:
             raise self.damaged(self.where(name), _("broken XML in {part}: {error}").format(part=name, error=exc)) from None
         except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:  # zlib errors, a bad CRC
             raise self.damaged(self.where(name), f"{name}: {exc}") from None
         finally:
             part.close()
+
+    def events(self, name: str, events: tuple[Event, ...] = ("end",)) -> Iterator[tuple[str, Element]]:
+        """The XML events of a part, one by one (see :meth:`batches`)."""
+        for batch in self.batches(name, events):
+            yield from batch
 
     def _small(self, name: str) -> Element:
         """A small part (relations, the workbook's sheet list) read whole."""
@@ -342,33 +367,20 @@ class Book:
         return frozenset(dates), frozenset(durations)
 
     def _strings(self, part: str | None) -> list[str]:
+        """The shared strings, kept as strings."""
         if part is None or part not in self.infos:
             return []
-        strings: list[str] = []
-        root: Element | None = None
-        for event, element in self.events(part, ("start", "end")):
-            if root is None:
-                root = element
-            if event == "end" and _local(element.tag) == "si":
-                strings.append(_text(element))
-                if len(strings) > MAX_STRINGS:
-                    raise self.refuse(part, _("expected at most {limit:,} different texts in a workbook, found more; "
-                                              "save it again in Excel or WPS").format(limit=MAX_STRINGS), "too-large")
-                if len(strings[-1]) > MAX_CELL_TEXT:
-                    raise self.refuse(part, _("expected texts of at most {limit:,} characters (Excel's own limit), "
-                                              "found one of {n:,}").format(limit=MAX_CELL_TEXT, n=len(strings[-1])),
-                                      "too-large")
-                if len(root) and root[0] is element:
-                    del root[0]  # a table of strings is kept as strings, not as XML (see _SheetReader)
-        return strings
+        reader = _Strings(self, part)
+        reader.parse()
+        return reader.strings
 
     # -- a sheet's cells ---------------------------------------------------------------------
 
     def grid(self, sheet: SheetEntry, last_row: int = MAX_ROWS) -> Grid:
         """The cells of ``sheet`` up to row ``last_row`` (a sheet is read no further than it must be)."""
-        reader = _SheetReader(self, sheet)
+        reader = _SheetReader(self, sheet, last_row)
         with contextlib.suppress(_Enough):
-            reader.read(last_row)
+            reader.read()
         return reader.grid
 
 
@@ -397,69 +409,183 @@ class _Enough(Exception):
     """The rows a caller asked for are read."""
 
 
-class _SheetReader:
-    """One pass over a sheet's XML, keeping only cells that hold something, within the bounds."""
+#: The spreadsheet namespaces (transitional and strict): names are compared without them.
+_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
 
-    def __init__(self, book: Book, sheet: SheetEntry) -> None:
-        self.book, self.sheet, self.grid = book, sheet, Grid()
-        self.row = self.column = self.cells = 0
+
+def _names(*local: str) -> dict[str, str]:
+    """Element names as expat reports them (``namespace local``, or bare) → their local name."""
+    return {f"{ns} {name}" if ns else name: name for name in local for ns in ("", *_NAMESPACES)}
+
+
+class _Expat:
+    """An expat parser fed a part piece by piece, with no document type allowed, calling the
+    ``start``/``end``/``text`` methods of a subclass: no tree is built, so memory is what the
+    subclass keeps. (ElementTree builds a tree, and an event for every element costs twice.)"""
+
+    names: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, book: Book, part: str) -> None:
+        self.book, self.part = book, part
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.buffer_text = True
+        self.parser.buffer_size = CHUNK
+        self.parser.StartDoctypeDeclHandler = self.doctype
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.text
+
+    def doctype(self, *_args: object) -> None:
+        raise self.book.damaged(self.book.where(self.part), _(
+            "{part} declares a document type (<!DOCTYPE>), which no workbook has: entities in it can expand without "
+            "bound").format(part=self.part))
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        """An element starts: ``tag`` as expat reports it (``self.names`` gives its local name)."""
+        raise NotImplementedError
+
+    def end(self, tag: str) -> None:
+        raise NotImplementedError
+
+    def text(self, data: str) -> None:
+        raise NotImplementedError
+
+    def parse(self) -> None:
+        stream = self.book.open_part(self.part)
+        where = self.book.where(self.part)
+        try:
+            while data := stream.read(CHUNK):
+                self.parser.Parse(data, False)
+            self.parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise self.book.damaged(where, _("broken XML in {part}: {error}").format(
+                part=self.part, error=expat.ErrorString(exc.code) + f": line {exc.lineno}, column {exc.offset}")) from None
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError) as exc:  # zlib errors, a bad CRC
+            raise self.book.damaged(where, f"{self.part}: {exc}") from None
+        finally:
+            stream.close()
+
+
+class _Strings(_Expat):
+    """The shared strings: each ``si``'s text, its runs' text, not its phonetic guide (``rPh``)."""
+
+    names = _names("si", "t", "rPh")
+
+    def __init__(self, book: Book, part: str) -> None:
+        super().__init__(book, part)
+        self.strings: list[str] = []
+        self.pieces: list[str] = []
+        self.size = self.elements = 0
+        self.capture = self.phonetic = False
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = self.names.get(tag, "")
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS_IN_CELL:
+            raise self.book.damaged(self.part, _("a text holds more than {n:,} XML elements").format(n=MAX_ELEMENTS_IN_CELL))
+        if name == "t":
+            self.capture = not self.phonetic
+        elif name == "rPh":
+            self.phonetic = True
+        elif name == "si":
+            self.pieces, self.size, self.elements = [], 0, 0
+
+    def end(self, tag: str) -> None:
+        name = self.names.get(tag, "")
+        if name == "t":
+            self.capture = False
+        elif name == "rPh":
+            self.phonetic = False
+        elif name == "si":
+            self.strings.append(_unescape("".join(self.pieces)))
+            if len(self.strings) > MAX_STRINGS:
+                raise self.book.refuse(self.part, _("expected at most {limit:,} different texts in a workbook, found "
+                                                    "more; save it again in Excel or WPS").format(limit=MAX_STRINGS),
+                                       "too-large")
+
+    def text(self, data: str) -> None:
+        if self.capture:
+            self.size += len(data)
+            if self.size > MAX_CELL_TEXT:
+                raise self.book.refuse(self.part, _("expected texts of at most {limit:,} characters (Excel's own limit), "
+                                                    "found a longer one").format(limit=MAX_CELL_TEXT), "too-large")
+            self.pieces.append(data)
+
+
+class _SheetReader(_Expat):
+    """One pass over a sheet's XML, keeping only the cells that hold something, within the bounds."""
+
+    names = _names("row", "c", "v", "f", "is", "t", "rPh", "mergeCell")
+
+    def __init__(self, book: Book, sheet: SheetEntry, last_row: int) -> None:
+        super().__init__(book, sheet.part)
+        self.sheet, self.grid, self.last_row = sheet, Grid(), last_row
+        self.row = self.column = self.cells = self.elements = self.size = 0
+        self.kind = self.style = ""
+        self.raw: list[str] = []
+        self.formula = self.capture = self.inline = self.phonetic = False
+        self.columns: dict[str, int] = {}  # column letters → number, as they are met
 
     def at(self, column: int, row: int) -> str:
         return f"{self.sheet.title}!{get_column_letter(min(max(column, 1), 16384))}{row}"
 
-    def read(self, last_row: int) -> None:
-        if not self.sheet.cells:
-            return
-        stack: list[Element] = []
-        tags: dict[str, str] = {}
-        in_cell = 0  # depth inside a cell: its children are kept until the cell ends
-        events = self.book.events(self.sheet.part, ("start", "end"))
-        try:
-            for event, element in events:
-                if event == "start":
-                    if not tags:  # the root's namespace: transitional, strict or none
-                        prefix = element.tag.partition("}")[0] + "}" if element.tag.startswith("{") else ""
-                        tags = {name: prefix + name for name in ("row", "c", "mergeCell")}
-                    stack.append(element)
-                    if in_cell:
-                        in_cell += 1
-                        if in_cell > MAX_ELEMENTS_IN_CELL:
-                            raise self.book.damaged(self.at(self.column, self.row), _(
-                                "a cell holds more than {n:,} XML elements").format(n=MAX_ELEMENTS_IN_CELL))
-                    elif element.tag == tags["c"]:
-                        in_cell = 1
-                        self.start_cell(element, last_row)
-                    elif element.tag == tags["row"]:
-                        self.start_row(element, last_row)
-                    continue
-                stack.pop()
-                if in_cell:
-                    in_cell -= 1
-                    if in_cell:
-                        continue
-                    self.end_cell(element)
-                elif element.tag == tags["mergeCell"]:
-                    self.merge(element)
-                # what was read is dropped (it is its parent's first child by now: the ones before it were
-                # dropped), so memory stays that of the part of the sheet the parser is ahead by
-                if stack and len(stack[-1]) and stack[-1][0] is element:
-                    del stack[-1][0]
-                else:
-                    element.clear()
-        finally:
-            events.close()
+    def read(self) -> None:
+        if self.sheet.cells:
+            self.parse()
 
-    def start_row(self, element: Element, last_row: int) -> None:
-        number = element.get("r")
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = self.names.get(tag, "")
+        if self.kind:  # inside a cell
+            self.elements += 1
+            if self.elements > MAX_ELEMENTS_IN_CELL:
+                raise self.book.damaged(self.at(self.column, self.row), _("a cell holds more than {n:,} XML elements")
+                                        .format(n=MAX_ELEMENTS_IN_CELL))
+            if name == "v":
+                self.capture = True
+            elif name == "t":
+                self.capture = self.inline and not self.phonetic
+            elif name == "f":
+                self.formula = True
+            elif name == "is":
+                self.inline = True
+            elif name == "rPh":
+                self.phonetic = True
+        elif name == "c":
+            self.start_cell(attrs)
+        elif name == "row":
+            self.start_row(attrs)
+        elif name == "mergeCell":
+            self.merge(attrs.get("ref", ""))
+
+    def end(self, tag: str) -> None:
+        name = self.names.get(tag, "")
+        if name == "c":
+            self.end_cell()
+        elif name in ("v", "t"):
+            self.capture = False
+        elif name == "rPh":
+            self.phonetic = False
+
+    def text(self, data: str) -> None:
+        if self.capture:
+            self.size += len(data)
+            if self.size > MAX_CELL_TEXT:
+                raise self.book.refuse(self.at(self.column, self.row), _(
+                    "expected at most {limit:,} characters in a cell (Excel's own limit), found more").format(
+                        limit=MAX_CELL_TEXT), "too-large")
+            self.raw.append(data)
+
+    def start_row(self, attrs: dict[str, str]) -> None:
+        number = attrs.get("r")
         try:
             self.row = int(number) if number is not None else self.row + 1
         except ValueError:
             raise self.book.damaged(self.sheet.title, _("a row numbered '{r}'").format(r=str(number)[:20])) from None
         self.column = 0
-        self.check_row(1, last_row)
+        self.check_row(1)
 
-    def check_row(self, column: int, last_row: int) -> None:
-        if self.row > last_row and last_row < MAX_ROWS:
+    def check_row(self, column: int) -> None:
+        if self.row > self.last_row and self.last_row < MAX_ROWS:
             raise _Enough
         if self.row > MAX_ROWS:
             raise self.book.refuse(self.at(column, self.row), _(
@@ -469,17 +595,20 @@ class _SheetReader:
         if self.row < 1:
             raise self.book.damaged(self.sheet.title, _("a row numbered {r}").format(r=self.row))
 
-    def start_cell(self, element: Element, last_row: int) -> None:
-        ref = element.get("r")
+    def start_cell(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
         if ref:
-            try:
-                letters, row = coordinate_from_string(ref)
-                self.column = column_index_from_string(letters)
-            except ValueError:
-                raise self.book.damaged(self.sheet.title, _("a cell named '{ref}'").format(ref=ref[:20])) from None
+            match = _REF.fullmatch(ref)
+            if match is None:
+                raise self.book.damaged(self.sheet.title, _("a cell named '{ref}'").format(ref=ref[:20]))
+            letters, digits = match.groups()
+            column = self.columns.get(letters)
+            if column is None:
+                column = self.columns[letters] = column_index_from_string(letters.upper())
+            self.column, row = column, int(digits)
             if row != self.row:
                 self.row = row
-                self.check_row(self.column, last_row)
+                self.check_row(self.column)
         else:
             self.column += 1
         self.cells += 1
@@ -489,31 +618,23 @@ class _SheetReader:
                 "roster and save again").format(limit=MAX_CELLS), "too-large")
         if self.column > 16384:
             raise self.book.damaged(self.sheet.title, _("a cell past column XFD, the last Excel has"))
+        self.kind, self.style = attrs.get("t", "n"), attrs.get("s", "0")
+        self.raw, self.size, self.elements = [], 0, 0
+        self.formula = self.capture = self.inline = self.phonetic = False
 
-    def end_cell(self, element: Element) -> None:
-        value = self.value(element)
+    def end_cell(self) -> None:
+        value = self.value()
+        self.kind = ""
         if value is not None:
             self.grid.rows.setdefault(self.row, {})[self.column] = value
 
-    def value(self, element: Element) -> Any:
-        kind = element.get("t", "n")
-        raw: str | None = None
-        formula = False
-        inline: Element | None = None
-        for child in element:
-            name = _local(child.tag)
-            if name == "v":
-                raw = child.text
-            elif name == "f":
-                formula = True
-            elif name == "is":
-                inline = child
-        book = self.book
+    def value(self) -> Any:
+        kind, book = self.kind, self.book
         if kind == "inlineStr":
-            text = _text(inline) if inline is not None else None
-            return self.bounded(text)
-        if raw is None:
-            return UNCALCULATED if formula else None
+            return _unescape("".join(self.raw)) if self.inline else None
+        if not self.raw:
+            return UNCALCULATED if self.formula else None
+        raw = "".join(self.raw)
         try:
             match kind:
                 case "s":
@@ -522,7 +643,7 @@ class _SheetReader:
                         raise IndexError(index)
                     return book.strings[index]
                 case "str":
-                    return self.bounded(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw) if "_x" in raw else raw)
+                    return _unescape(raw)
                 case "b":
                     return raw.strip() in ("1", "true")
                 case "e":
@@ -531,7 +652,7 @@ class _SheetReader:
                     return from_ISO8601(raw.strip())  # type: ignore[no-untyped-call]
                 case _:
                     number: float | int = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-                    style = int(element.get("s", "0") or 0)
+                    style = int(self.style or 0)
                     if style in book.duration_styles:
                         return from_excel(number, book.epoch, timedelta=True)
                     if style in book.date_styles:
@@ -541,16 +662,9 @@ class _SheetReader:
             raise book.damaged(self.at(self.column, self.row), _("a cell of type '{t}' holding '{v}'").format(
                 t=kind[:10], v=raw[:20])) from None
 
-    def bounded(self, text: str | None) -> str | None:
-        if text is not None and len(text) > MAX_CELL_TEXT:
-            raise self.book.refuse(self.at(self.column, self.row), _(
-                "expected at most {limit:,} characters in a cell (Excel's own limit), found {n:,}").format(
-                    limit=MAX_CELL_TEXT, n=len(text)), "too-large")
-        return text
-
-    def merge(self, element: Element) -> None:
+    def merge(self, ref: str) -> None:
         try:
-            first_col, first_row, last_col, last_row = range_boundaries(element.get("ref", ""))
+            first_col, first_row, last_col, last_row = range_boundaries(ref)
         except (ValueError, TypeError):
             return  # a malformed range merges nothing
         if None in (first_col, first_row, last_col, last_row):
