@@ -154,7 +154,7 @@ class _Reader:
                     "expected one column headed '{header}', found {n} ({cells}); delete or rename the extra one").format(
                         header=column.header, n=len(found), cells=cells), "bad-sheet")
                 ok = False
-            elif found:
+            if found:
                 at[column.path] = found[0]
         known = {_norm(c.header) for c in columns}
         unknown = {c: v for c, v in grid.rows[row].items() if _norm(v) and _norm(v) not in known}
