@@ -9,11 +9,12 @@ runs it inside a small wrapper process that reports the import's peak memory (it
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -57,6 +58,44 @@ def rewrite(book: Path, out: Path, parts: dict[str, bytes | Callable[[zipfile.Zi
                 with dst.open(info.filename, "w", force_zip64=False) as f:
                     for chunk in new(src):
                         f.write(chunk)
+
+
+def rows_after(book: Path, title: str, rows: Iterable[bytes]) -> Callable[[zipfile.ZipFile], Iterator[bytes]]:
+    """A member for :func:`rewrite`: the sheet ``title`` with ``rows`` (XML) after its own rows."""
+    def parts(src: zipfile.ZipFile) -> Iterator[bytes]:
+        head, tail = src.read(sheet_part(book, title)).split(b"</sheetData>", 1)
+        yield head
+        yield from rows
+        yield b"</sheetData>" + tail
+    return parts
+
+
+def wide_rows(cells: int, rows: int = 1) -> Iterator[bytes]:
+    """``rows`` rows from row 2000 on, of ``cells`` number cells each, without coordinates (as the
+    format allows)."""
+    for r in range(2000, 2000 + rows):
+        yield b'<row r="%d">' % r
+        for n in range(0, cells, 100_000):
+            yield b"<c><v>1</v></c>" * min(100_000, cells - n)
+        yield b"</row>"
+
+
+def village_rows(n: int, first: int = 11) -> Iterator[bytes]:
+    """``n`` rows of the sheet 村居 from row ``first`` on, as a pasted list would have them."""
+    for r in range(first, first + n):
+        yield (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>371502001</t></is></c>'
+               f'<c r="B{r}" t="inlineStr"><is><t>371502001{r % 1000:03d}</t></is></c>'
+               f'<c r="C{r}" t="inlineStr"><is><t>第{r}村委会</t></is></c>'
+               f'<c r="D{r}" t="inlineStr"><is><t>A0001</t></is></c></row>').encode()
+
+
+def entity_bomb(book: Path, title: str) -> bytes:
+    """The sheet ``title`` with a "billion laughs" of entities in its first header."""
+    laughs = '<!ENTITY a0 "hahahahaha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    with zipfile.ZipFile(book) as z:
+        xml = z.read(sheet_part(book, title)).decode()
+    xml = xml.replace("<worksheet", f"<!DOCTYPE worksheet [{laughs}]><worksheet", 1)
+    return re.sub(r"<t>[^<]+</t>", "<t>&a9;</t>", xml, count=1).encode()
 
 
 def declare_size(book: Path, member: str, size: int) -> None:

@@ -26,13 +26,6 @@ def same_tree(a: Path, b: Path) -> list[str]:
     return sorted(n for n in names if not ((a / n).is_file() and (b / n).is_file() and filecmp.cmp(a / n, b / n, shallow=False)))
 
 
-@pytest.fixture(scope="module")
-def sample_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("xlsx") / "roster.xlsx"
-    export_workbook(SAMPLE, out)
-    return out
-
-
 @pytest.mark.slow  # the full sample roster
 def test_export_then_import_is_byte_identical(sample_workbook: Path, tmp_path: Path) -> None:
     result = import_workbook(sample_workbook, tmp_path / "data")

@@ -19,7 +19,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.workbook.read import Imported, import_workbook
-from generator.workbook.sheets import export_workbook
 from tests.helpers.roster_edit import SAMPLE, copy_roster
 from tests.helpers.workbooks import rewrite, run_import, sheet_part, small_book, tree
 
@@ -342,16 +341,9 @@ def test_an_old_xls_file_is_one_line(tmp_path: Path) -> None:
 # -- the full sample, as the bureau would edit it ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "名册.xlsx"
-    export_workbook(SAMPLE, out)
-    return out
-
-
 @pytest.mark.slow  # the full sample roster
-def test_the_sample_with_titles_and_merged_townships_comes_back_byte_for_byte(sample_book: Path, tmp_path: Path) -> None:
-    wb = load_workbook(sample_book)
+def test_the_sample_with_titles_and_merged_townships_comes_back_byte_for_byte(sample_workbook: Path, tmp_path: Path) -> None:
+    wb = load_workbook(sample_workbook)
     title_above_every_sheet(wb)
     ws = wb["村居"]
     start = 3  # below the title and the header
@@ -371,8 +363,8 @@ def test_the_sample_with_titles_and_merged_townships_comes_back_byte_for_byte(sa
 
 
 @pytest.mark.slow  # the full sample roster
-def test_the_sample_with_a_renamed_sheet_is_one_line_of_problems(sample_book: Path, tmp_path: Path) -> None:
-    wb = load_workbook(sample_book)
+def test_the_sample_with_a_renamed_sheet_is_one_line_of_problems(sample_workbook: Path, tmp_path: Path) -> None:
+    wb = load_workbook(sample_workbook)
     wb["顾问"].title = "Sheet1"
     book = tmp_path / "名册.xlsx"
     wb.save(book)
@@ -386,8 +378,8 @@ def test_the_sample_with_a_renamed_sheet_is_one_line_of_problems(sample_book: Pa
 
 
 @pytest.mark.slow  # the full sample roster
-def test_the_sample_with_full_width_and_times_typed_reads_as_meant(sample_book: Path, tmp_path: Path) -> None:
-    wb = load_workbook(sample_book)
+def test_the_sample_with_full_width_and_times_typed_reads_as_meant(sample_workbook: Path, tmp_path: Path) -> None:
+    wb = load_workbook(sample_workbook)
     ws = wb["顾问"]
     for r in range(2, 300):  # typed with a Chinese input method in full-width mode
         ws.cell(r, 5).value = ws.cell(r, 5).value.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"} | {ord("-"): 0xFF0D})

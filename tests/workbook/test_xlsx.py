@@ -9,35 +9,27 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.workbooks import declare_size, measured, one_line, rewrite, run_import, sheet_part, small_book, tree
+from tests.helpers.workbooks import (
+    declare_size,
+    entity_bomb,
+    measured,
+    one_line,
+    rewrite,
+    rows_after,
+    run_import,
+    sheet_part,
+    small_book,
+    tree,
+    village_rows,
+    wide_rows,
+)
 
 MEMORY_MB = 250  # a refusal's peak, with room for a busy machine; the bombs took 700 MB and more
-
-
-def sheet_with(book: Path, title: str, rows: Iterator[bytes]) -> Callable[[zipfile.ZipFile], Iterator[bytes]]:
-    """A function for :func:`rewrite`: the sheet's XML with ``rows`` after its own rows."""
-    def parts(src: zipfile.ZipFile) -> Iterator[bytes]:
-        xml = src.read(sheet_part(book, title))
-        head, tail = xml.split(b"</sheetData>", 1)
-        yield head
-        yield from rows
-        yield b"</sheetData>" + tail
-    return parts
-
-
-def wide_row(cells: int, rows: int = 1) -> Iterator[bytes]:
-    """``rows`` rows from row 2000 on, of ``cells`` number cells each, without coordinates (as the
-    format allows)."""
-    for r in range(2000, 2000 + rows):
-        yield b'<row r="%d">' % r
-        for n in range(0, cells, 100_000):
-            yield b"<c><v>1</v></c>" * min(100_000, cells - n)
-        yield b"</row>"
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def bomb(tmp_path: Path) -> tuple[Path, Path]:
     """A workbook of 0.1 MB whose sheet 村居 unpacks to 80 MB: one row of five million cells."""
     data, book = small_book(tmp_path)
     out = tmp_path / "bomb.xlsx"
-    rewrite(book, out, {sheet_part(book, "村居"): sheet_with(book, "村居", wide_row(5_000_000))}, level=9)
+    rewrite(book, out, {sheet_part(book, "村居"): rows_after(book, "村居", wide_rows(5_000_000))}, level=9)
     assert out.stat().st_size < 200_000
     return data, out
 
@@ -69,48 +61,38 @@ def test_a_zip_that_lies_about_its_size_is_refused_while_it_is_unpacked(bomb: tu
     assert peak < MEMORY_MB, peak
 
 
+def refused(tmp: Path, name: str, title: str, rows: Iterable[bytes]) -> tuple[str, float]:
+    """The one line and the peak memory of importing the small roster's workbook with ``rows``
+    added to its sheet ``title``, which must be refused."""
+    data, book = small_book(tmp)
+    out = tmp / name
+    rewrite(book, out, {sheet_part(book, title): rows_after(book, title, rows)})
+    code, stdout, err, peak = measured(out, data)
+    assert code == 1, stdout + err
+    return one_line((code, stdout, err, peak)), peak
+
+
 def test_a_sheet_past_the_last_row_is_refused_at_that_row(tmp_path: Path) -> None:
-    data, book = small_book(tmp_path)
-    out = tmp_path / "far.xlsx"
     far = b'<row r="100001"><c r="A100001" t="inlineStr"><is><t>371502001</t></is></c></row>'
-    rewrite(book, out, {sheet_part(book, "村居"): sheet_with(book, "村居", iter([far]))})
-    line = one_line(run_import(out, data))
+    line, _ = refused(tmp_path, "far.xlsx", "村居", [far])
     assert re.match(r"\S*far\.xlsx:村居!A100001: error: .*100,000 rows.*\[too-large\]$", line), line
 
 
 def test_a_sheet_of_too_many_cells_is_refused_at_the_cell_past_the_limit(tmp_path: Path) -> None:
-    data, book = small_book(tmp_path)
-    out = tmp_path / "wide.xlsx"
-    rewrite(book, out, {sheet_part(book, "顾问"): sheet_with(book, "顾问", wide_row(10_000, rows=101))})
-    code, stdout, err, peak = measured(out, data)
-    line = one_line((code, stdout, err, peak))
+    line, peak = refused(tmp_path, "wide.xlsx", "顾问", wide_rows(10_000, rows=101))
     # the sheet's own cells (about 50) and 99 rows of 10,000: the cell past a million is in row 2099
     assert re.match(r"\S*wide\.xlsx:顾问![A-Z]+2099: error: .*1,000,000 cells.*\[too-large\]$", line), line
     assert peak < MEMORY_MB, peak
 
 
 def test_a_cell_past_the_last_column_is_refused(tmp_path: Path) -> None:
-    data, book = small_book(tmp_path)
-    out = tmp_path / "xfd.xlsx"
-    rewrite(book, out, {sheet_part(book, "顾问"): sheet_with(book, "顾问", wide_row(16_385))})
-    line = one_line(run_import(out, data))
+    line, _ = refused(tmp_path, "xfd.xlsx", "顾问", wide_rows(16_385))
     assert re.match(r"\S*xfd\.xlsx:顾问: error: .*column XFD.*\[bad-workbook\]$", line), line
 
 
 @pytest.mark.slow  # writes and reads 200,000 rows
 def test_a_sheet_of_200000_rows_is_refused_in_bounded_memory(tmp_path: Path) -> None:
-    data, book = small_book(tmp_path)
-    out = tmp_path / "long.xlsx"
-
-    def rows() -> Iterator[bytes]:
-        for r in range(11, 200_011):
-            yield (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>371502001</t></is></c>'
-                   f'<c r="B{r}" t="inlineStr"><is><t>371502001{r % 1000:03d}</t></is></c>'
-                   f'<c r="C{r}" t="inlineStr"><is><t>第{r}村委会</t></is></c>'
-                   f'<c r="D{r}" t="inlineStr"><is><t>A0001</t></is></c></row>').encode()
-    rewrite(book, out, {sheet_part(book, "村居"): sheet_with(book, "村居", rows())})
-    code, stdout, err, peak = measured(out, data)
-    line = one_line((code, stdout, err, peak))
+    line, peak = refused(tmp_path, "long.xlsx", "村居", village_rows(200_000))
     assert re.match(r"\S*long\.xlsx:村居!A100001: error: .*\[too-large\]$", line), line
     assert peak < MEMORY_MB, peak
 
@@ -155,12 +137,7 @@ def test_broken_xml_in_a_sheet_is_one_line(tmp_path: Path) -> None:
 def test_an_entity_bomb_is_refused_in_one_line(tmp_path: Path) -> None:
     data, book = small_book(tmp_path)
     out = tmp_path / "laughs.xlsx"
-    with zipfile.ZipFile(book) as z:
-        xml = z.read(sheet_part(book, "顾问")).decode()
-    entities = '<!ENTITY a0 "hahahahaha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
-    doctype = f"<!DOCTYPE worksheet [{entities}]>"
-    xml = xml.replace("<worksheet", doctype + "<worksheet", 1).replace("<t>姓名</t>", "<t>&a9;</t>", 1)
-    rewrite(book, out, {sheet_part(book, "顾问"): xml.encode()})
+    rewrite(book, out, {sheet_part(book, "顾问"): entity_bomb(book, "顾问")})
     code, stdout, err, peak = measured(out, data)
     line = one_line((code, stdout, err, peak))
     assert code == 1 and re.match(r"\S*laughs\.xlsx:顾问: error: .*\[bad-workbook\]$", line), line
