@@ -36,7 +36,7 @@ from generator.core.schema import (
     Url,
 )
 
-from .xlsx import UNCALCULATED, ExcelError
+from .grid import UNCALCULATED, ExcelError
 
 #: U+FF01–FF5E are the full-width forms of ASCII ! to ~; U+3000 is the full-width space.
 _FULL_WIDTH = {**{0xFF01 + i: 0x21 + i for i in range(94)}, 0x3000: 0x20}

@@ -17,7 +17,6 @@ change is a one-line change in git. Files only some rosters have (``cities.yaml`
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,21 +33,12 @@ from generator.roster.validate import validate_roster
 
 from .cells import read_cell
 from .files import PATH_SEPARATORS, Written, check_output, township_path, write_roster
-from .sheets import HEADER_KEY, OPTIONAL_SHEET_FILES, OPTIONAL_SHEETS, PROGRAMME_SHEET, SHEETS, Column, Sheet, load_file
-from .xlsx import MAX_CELLS, Book, Grid, SheetEntry, WorkbookError
+from .shape import Table, find_sheets, norm
+from .sheets import HEADER_KEY, OPTIONAL_SHEET_FILES, SHEETS, load_file
+from .xlsx import Book, WorkbookError
 from .yamlwrite import dump, leading_comment
 
 __all__ = ["Imported", "Plan", "WorkbookError", "import_workbook", "plan_import", "read_workbook"]
-
-#: How far down a header row is looked for (title rows, a date line, a blank row above it).
-HEADER_ROWS = 10
-#: Columns a merged range is spread over (a sheet of the template has nine).
-MERGE_COLUMNS = 64
-#: The programme sheet: a field and its value a row (and a note, which import leaves).
-PROGRAMME_COLUMNS = (Column("key", "字段", "programme"), Column("value", "值", "programme"),
-                     Column("note", "说明", "programme", province=True))
-#: Sheets the template has that import does not read.
-INSTRUCTIONS_SHEET = "说明"
 
 
 @dataclass
@@ -63,23 +53,6 @@ class Imported:
     @property
     def ok(self) -> bool:
         return not errors(self.problems)
-
-
-def _norm(text: object) -> str:
-    """A title or header as compared: full-width forms folded, spaces and line breaks dropped."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
-
-
-@dataclass
-class _Table:
-    """A template sheet as found in the workbook: its rows, where its header is and its columns."""
-
-    sheet: Sheet
-    entry: SheetEntry
-    grid: Grid
-    header_row: int
-    columns: dict[str, int]  # field path → column number (1-based)
-    first_data_row: int
 
 
 @dataclass
@@ -120,68 +93,7 @@ class _Reader:
             path = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", path) if re.search(r"(\[\d+\]|\.[^.\[]+)$", path) else ""
         return self.sheet_of.get(problem.file, "")
 
-    # -- the workbook's shape ------------------------------------------------------------------
-
-    def header_row(self, grid: Grid, columns: tuple[Column, ...]) -> int:
-        """The row among the first ones that holds the most of ``columns``' headers (0: none)."""
-        wanted = {_norm(c.header) for c in columns}
-        best, best_row = 0, 0
-        for number in sorted(grid.rows)[:HEADER_ROWS]:
-            n = len(wanted & {_norm(v) for v in grid.rows[number].values()})
-            if n > best:
-                best, best_row = n, number
-        return best_row
-
-    def table(self, sheet: Sheet, entry: SheetEntry, grid: Grid, columns: tuple[Column, ...]) -> _Table | None:
-        """The sheet's header and columns, or None after reporting why they cannot be found."""
-        row = self.header_row(grid, columns)
-        title = entry.title
-        required = [c for c in columns if not c.province]
-        if not row:
-            names = "、".join(c.header for c in required[:4])
-            self.problem(title, "", _("expected a header row ({names}…) within the first {n} rows of sheet {sheet}, "
-                                      "found none; restore the header row from the template (export a workbook to get "
-                                      "one)").format(names=names, n=HEADER_ROWS, sheet=title), "bad-sheet")
-            return None
-        header = {c: _norm(v) for c, v in grid.rows[row].items() if _norm(v)}
-        at: dict[str, int] = {}
-        ok = True
-        for column in columns:
-            found = sorted(c for c, v in header.items() if v == _norm(column.header))
-            if len(found) > 1:
-                cells = "、".join(f"{get_column_letter(c)}{row}" for c in found)
-                self.problem(f"{title}!{get_column_letter(found[1])}{row}", column.header, _(
-                    "expected one column headed '{header}', found {n} ({cells}); delete or rename the extra one").format(
-                        header=column.header, n=len(found), cells=cells), "bad-sheet")
-                ok = False
-            if found:
-                at[column.path] = found[0]
-        known = {_norm(c.header) for c in columns}
-        unknown = {c: v for c, v in grid.rows[row].items() if _norm(v) and _norm(v) not in known}
-        missing = [c for c in required if c.path not in at]
-        for column in missing:
-            if len(missing) == 1 and len(unknown) == 1:
-                (c, v), = unknown.items()
-                self.problem(f"{title}!{get_column_letter(c)}{row}", column.header, _(
-                    "expected a column headed '{header}' in sheet {sheet}, found '{found}' in its place; rename the "
-                    "header back to '{header}'").format(header=column.header, sheet=title, found=str(v)[:40]), "bad-sheet")
-                unknown = {}
-            else:
-                self.problem(f"{title}!{row}", column.header, _(
-                    "expected a column headed '{header}' in sheet {sheet}, found none; restore the header from the "
-                    "template (export a workbook to get one)").format(header=column.header, sheet=title), "bad-sheet")
-            ok = False
-        for c, v in unknown.items():
-            self.problem(f"{title}!{get_column_letter(c)}{row}", str(v)[:40], _(
-                "expected one of the template's headers, found '{found}'; rename the column or move what it holds "
-                "into the template's columns (import would leave it out)").format(found=str(v)[:40]), "bad-sheet")
-            ok = False
-        if not ok:
-            return None
-        below = [r2 for (r1, _c1, r2, _c2) in grid.merges if r1 <= row <= r2]  # a header merged downwards
-        return _Table(sheet, entry, grid, row, at, max([row, *below]) + 1)
-
-    def rows(self, table: _Table) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    def rows(self, table: Table) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
         """(row number, values by field path, cell by field path) of each row that holds something."""
         title = table.entry.title
         headers = table.columns
@@ -190,7 +102,7 @@ class _Reader:
             if number < table.first_data_row:
                 continue
             line = table.grid.rows[number]
-            if all(_norm(line.get(c)) == _norm(by_path[p].header) for p, c in headers.items() if line.get(c) is not None):
+            if all(norm(line.get(c)) == norm(by_path[p].header) for p, c in headers.items() if line.get(c) is not None):
                 continue  # the header again (a sheet pasted under another)
             values: dict[str, Any] = {}
             cells: dict[str, str] = {}
@@ -213,110 +125,12 @@ class _Reader:
         return value
 
 
-def _spread(grid: Grid, sheet: str, shown: str) -> None:
-    """A merged range's value on every cell it spans (clipped to the sheet's rows and the first
-    :data:`MERGE_COLUMNS` columns), as Excel shows it."""
-    if not grid.merges or not grid.rows:
-        return
-    last_row = max(grid.rows)
-    budget = MAX_CELLS
-    for r1, c1, r2, c2 in grid.merges:
-        value = grid.rows.get(r1, {}).get(c1)
-        if value is None:
-            continue
-        rows = range(r1, min(r2, last_row) + 1)
-        columns = range(c1, min(c2, MERGE_COLUMNS) + 1)
-        budget -= len(rows) * len(columns)
-        if budget < 0:
-            problem = Problem(f"{shown}:{sheet}", 0, 0, "error", "", _(
-                "expected merged cells covering at most {limit:,} cells in a sheet, found more; unmerge them "
-                "(取消合并单元格) and save again").format(limit=MAX_CELLS), "too-large")
-            raise WorkbookError(problem)
-        for r in rows:
-            line = grid.rows.setdefault(r, {})
-            for c in columns:
-                line[c] = value
-
-
-@dataclass
-class _Found:
-    """The sheets of a workbook, matched to the template's."""
-
-    tables: dict[str, _Table] = field(default_factory=dict)  # template title → table
-    programme: _Table | None = None
-    shape_ok: bool = True
-
-
-def _programme_sheet() -> Sheet:
-    return Sheet(PROGRAMME_SHEET, "programme.yaml", "", PROGRAMME_COLUMNS)
-
-
-def _find_sheets(book: Book, reader: _Reader) -> _Found:
-    """Match the workbook's sheets to the template's; report what is missing, renamed or unknown."""
-    found = _Found()
-    by_title = {_norm(e.title): e for e in book.sheets}
-    template = [_programme_sheet(), *SHEETS]
-    unknown = [e for e in book.sheets if _norm(e.title) not in {_norm(s.title) for s in template}
-               and _norm(e.title) != _norm(INSTRUCTIONS_SHEET)]
-    missing: list[tuple[Sheet, Problem | None]] = []
-    for sheet in template:
-        entry = by_title.get(_norm(sheet.title))
-        if entry is None:
-            missing.append((sheet, None))
-            continue
-        grid = book.grid(entry)
-        _spread(grid, entry.title, reader.name)
-        table = reader.table(sheet, entry, grid, sheet.columns)
-        if table is None:
-            found.shape_ok = False
-        elif sheet.title == PROGRAMME_SHEET:
-            found.programme = table
-        else:
-            found.tables[sheet.title] = table
-    renamed: set[str] = set()
-    for sheet, _none in missing:
-        guess = _renamed(book, reader, sheet, [e for e in unknown if e.title not in renamed])
-        if guess is not None:
-            renamed.add(guess.title)
-            reader.problem(guess.title, "", _(
-                "expected a sheet named {sheet}, found none; sheet '{found}' has its columns: rename it {sheet}").format(
-                    sheet=sheet.title, found=guess.title), "bad-sheet")
-            found.shape_ok = False
-        elif sheet.title not in OPTIONAL_SHEETS:
-            names = "、".join(e.title for e in book.sheets)
-            reader.problem(sheet.title, "", _(
-                "expected a sheet named {sheet}, found none (the workbook's sheets: {names}); restore it from the "
-                "template, or rename the sheet that holds its rows to {sheet}").format(sheet=sheet.title, names=names),
-                "bad-sheet")
-            found.shape_ok = False
-    for entry in unknown:
-        if entry.title not in renamed:
-            reader.problem(entry.title, "", _(
-                "expected only the template's sheets, found '{sheet}', which import leaves out; move its rows into "
-                "the template's sheets, or delete it if it holds nothing of the roster").format(sheet=entry.title),
-                "bad-sheet", "warning")
-    return found
-
-
-def _renamed(book: Book, reader: _Reader, sheet: Sheet, candidates: list[SheetEntry]) -> SheetEntry | None:
-    """The unknown sheet whose header row holds most of ``sheet``'s headers (half at least)."""
-    wanted = {_norm(c.header) for c in sheet.columns}
-    best, best_n = None, 0
-    for entry in candidates:
-        grid = book.grid(entry, HEADER_ROWS)
-        row = reader.header_row(grid, sheet.columns)
-        n = len(wanted & {_norm(v) for v in grid.rows[row].values()}) if row else 0
-        if n > best_n:
-            best, best_n = entry, n
-    return best if 2 * best_n >= len([c for c in sheet.columns if not c.province]) else None
-
-
 def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Reader]:
     """The roster files a workbook holds, as documents by relative path, with the file comment;
     no documents when its shape is wrong (the reader's problems say how)."""
     reader = _Reader(display_path(workbook))
     with Book(workbook, reader.name) as book:
-        found = _find_sheets(book, reader)
+        found = find_sheets(book, reader.problem)
     if not found.shape_ok:
         return {}, "", reader
     files: dict[str, dict[str, Any]] = {}
@@ -382,7 +196,7 @@ def _name_in_a_path(reader: _Reader, values: dict[str, Any], cells: dict[str, st
         reader.flawed.add(cells["name"])
 
 
-def _programme(table: _Table, reader: _Reader, files: dict[str, dict[str, Any]]) -> str:
+def _programme(table: Table, reader: _Reader, files: dict[str, dict[str, Any]]) -> str:
     """The programme's settings (a field a row) into ``files``; the file comment."""
     spec = fields("programme")
     programme: dict[str, Any] = {}
@@ -393,7 +207,7 @@ def _programme(table: _Table, reader: _Reader, files: dict[str, dict[str, Any]])
         if number < table.first_data_row:
             continue
         line = table.grid.rows[number]
-        key = _norm(line.get(key_at))
+        key = norm(line.get(key_at))
         raw = line.get(value_at)
         cell = f"{title}!{get_column_letter(value_at)}{number}"
         if not key:
