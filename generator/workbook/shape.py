@@ -158,16 +158,26 @@ def programme_sheet() -> Sheet:
 def find_sheets(book: Book, report: Report) -> Found:
     """Match the workbook's sheets to the template's; report what is missing, renamed or unknown."""
     found = Found()
-    by_title = {norm(e.title): e for e in book.sheets}
+    by_title: dict[str, list[SheetEntry]] = {}
+    for e in book.sheets:
+        by_title.setdefault(norm(e.title), []).append(e)
     template = [programme_sheet(), *SHEETS]
     unknown = [e for e in book.sheets if norm(e.title) not in {norm(s.title) for s in template}
                and norm(e.title) != norm(INSTRUCTIONS_SHEET)]
     missing: list[Sheet] = []
     for sheet in template:
-        entry = by_title.get(norm(sheet.title))
-        if entry is None:
+        entries = by_title.get(norm(sheet.title), [])
+        if not entries:
             missing.append(sheet)
             continue
+        if len(entries) > 1:  # 顾问 and 顾问 with a space: which is the roster?
+            report(entries[1].title, "", _("expected one sheet named {sheet}, found {n} ({names}); delete the extra "
+                                           "ones or give them other names").format(
+                                               sheet=sheet.title, n=len(entries), names="、".join(f"'{e.title}'" for e in entries)),
+                   "bad-sheet")
+            found.shape_ok = False
+            continue
+        entry = entries[0]
         grid = read_grid(book, entry)
         _spread(grid, entry.title, book.shown)
         table = _table(report, sheet, entry, grid)

@@ -307,6 +307,16 @@ def test_a_missing_sheet_comes_first_and_alone(tmp_path: Path) -> None:
     assert "expected a sheet named 机构" in result.problems[0].message
 
 
+def test_two_sheets_of_one_name_are_one_problem(tmp_path: Path) -> None:
+    def edit(wb: Workbook) -> None:
+        copy = wb.copy_worksheet(wb["顾问"])
+        copy.title = "顾问 "  # which of the two is the roster?
+    data, book = edited(tmp_path, edit)
+    result = import_workbook(book, data)
+    assert where(result) == [("顾问 ", "bad-sheet")], [p.format() for p in result.problems]
+    assert "'顾问'、'顾问 '" in result.problems[0].message
+
+
 def test_no_header_row_is_one_problem(tmp_path: Path) -> None:
     def edit(wb: Workbook) -> None:
         ws = wb["顾问"]
