@@ -96,16 +96,17 @@ from pypinyin import Style, pinyin
 
 from generator.core.model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from generator.core.model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, City, Roster
-from .traditional import PAIRS as TRADITIONAL_PAIRS
 from generator.core.urls import BY_KIND, SEARCH_INDEX, city_url
 from generator.core.urls import SEARCH_SHARDS as SHARDS
+
+from .traditional import PAIRS as TRADITIONAL_PAIRS
 
 #: The layout's version; search.js has its own copy and reads no other (tests/site/test_search.py).
 FORMAT_VERSION = 3
 
 #: A shard key with more places and people than this is split by region (city, or county-level
 #: unit): a phone fetches its own region's piece before the first results. Measured on the
-#: province roster (bench/search.py --province): see README "Search at province scale".
+#: province roster (bench/search.py --province): see docs/site.md, "Search".
 SPLIT = 2500
 
 #: Hex digits of a shard's digest in its file name.
