@@ -6,7 +6,7 @@ Makes, from an export of the small roster, the workbooks issue 21 found (a zip b
 1 MB that unpacks to 1 GB; the same bomb with a zip that declares 30 KB; a sheet of 200,000
 rows) and a few of the same kind (a million cells, 1.2 million shared strings, an entity bomb),
 imports each in a fresh process and prints its exit code, wall time and peak memory (the
-process's own ``ru_maxrss``) against the budget: refused (exit 1) in at most 5 s of CPU (wall time
+process's own high-water mark, ``VmHWM``) against the budget: refused (exit 1) in at most 5 s of CPU (wall time
 is printed too: this machine is shared) and 250 MB.
 The import of the full sample is measured too, for scale. Timings belong here, never in tests.
 """

@@ -276,6 +276,9 @@ def _import_changes(out: Path, workbook: Path, docs: Documents) -> list[str]:
                                               townships=len(new.townships), villages=len(new.villages),
                                               advisors=len(new.advisors)))
         return []
+    if n := len(old_docs.problems):
+        print(_("note: {n} file(s) of {out} cannot be read; the change list shows what could be").format(n=n, out=out),
+              file=sys.stderr)
     old = build_roster(old_docs)
     d = diff(old, new, display_path(out), display_path(workbook))
     print(changes.format_text(d), end="")

@@ -2,8 +2,9 @@
 parts written by hand where openpyxl would not write them (a bomb, a zip that lies, broken XML).
 
 ``run_import`` runs ``python -m generator import`` in a fresh process, as staff do; ``measured``
-runs it inside a small wrapper process that reports the import's peak memory (its own
-``ru_maxrss``: no other process of the test run can raise it).
+runs it inside a small wrapper process that reports the import's peak memory (the high-water mark
+of its own memory, ``VmHWM``: ``ru_maxrss`` would also count the test run's own, which Linux
+carries over a fork and an exec).
 """
 
 from __future__ import annotations
@@ -123,14 +124,19 @@ def run_import(book: Path, out: Path, *args: str, cwd: Path | None = None) -> su
 
 
 _MEASURE = """
-import json, resource, sys
+import json, re, resource, sys
 from generator.cli import main
 try:
     code = main(sys.argv[1:])
 except SystemExit as exc:
     code = exc.code
 sys.stdout.flush(); sys.stderr.flush()
-print(json.dumps({"code": code, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), file=sys.stderr)
+try:  # this process's own peak: ru_maxrss would also count the parent's, copied at fork and kept by exec
+    with open("/proc/self/status") as f:
+        peak = int(re.search(r"VmHWM:\\s*(\\d+) kB", f.read()).group(1)) / 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"code": code, "peak_mb": peak}), file=sys.stderr)
 """
 
 

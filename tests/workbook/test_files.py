@@ -70,6 +70,14 @@ def test_a_link_inside_the_output_is_never_written_through(tmp_path: Path, link:
     assert everything(tmp_path) == before
 
 
+def test_an_output_that_is_a_file_is_one_line(tmp_path: Path) -> None:
+    _, book = small_book(tmp_path)
+    (tmp_path / "data.txt").write_text("not a folder", encoding="utf-8")
+    r = run_import(book, tmp_path / "data.txt")
+    line = one_line(r)
+    assert r.returncode == 1 and "is a file, not a folder" in line, line
+
+
 def test_a_read_only_output_folder_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
     data, book = small_book(tmp_path)
     wb = load_workbook(book)

@@ -1,8 +1,9 @@
 """A workbook is untrusted input: every size is bounded, before and while it is unpacked, and a
 damaged or hostile one is refused in one line, in bounded time and memory.
 
-Memory is the import's own peak (``ru_maxrss`` of a process that runs nothing else); an import of
-the small roster peaks near 60 MB, and before these bounds the bombs below took 0.7 to 1.4 GB.
+Memory is the import's own peak (``VmHWM`` of a process that runs nothing else); an import of
+the small roster peaks near 110 MB (the command line's modules), and before these bounds the bomb
+below took 2.3 GB.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.helpers.workbooks import (
     wide_rows,
 )
 
-MEMORY_MB = 250  # a refusal's peak, with room for a busy machine; the bombs took 700 MB and more
+MEMORY_MB = 250  # a refusal's peak (they take 110 to 175 MB); the bomb took 2.3 GB
 
 
 @pytest.fixture
