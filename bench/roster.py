@@ -3,7 +3,7 @@
     python3 -m bench.roster [--rounds 3]
 
 Makes the 2023-style roster from the sample (tests/helpers/merged.py: 6,363 villages merged into 2,408)
-and times, as staff run them, ``python -m generator diff data <2023> --reprint FILE`` (budget
+and times, as staff run them, ``python -m generator diff dir:data dir:<2023> --reprint FILE`` (budget
 3 s), ``export data -o roster.xlsx`` (10 s) and ``import roster.xlsx -o <empty folder>`` (10 s).
 Each command is a fresh process (imports included); the best and the median of the rounds
 are printed with the load average, since this machine is shared. Timings belong here, never
@@ -47,7 +47,7 @@ def main() -> None:
         merge_roster(ROOT / "data", tmp / "2023")
         runs: dict[str, list[float]] = {name: [] for name in BUDGETS}
         for _ in range(rounds):
-            runs["diff"].append(timed(["diff", "data", str(tmp / "2023"), "--reprint", str(tmp / "reprint.txt")], ROOT))
+            runs["diff"].append(timed(["diff", "dir:data", "dir:" + str(tmp / "2023"), "--reprint", str(tmp / "reprint.txt")], ROOT))
             runs["export"].append(timed(["export", "data", "-o", str(tmp / "roster.xlsx")], ROOT))
             shutil.rmtree(tmp / "imported", ignore_errors=True)
             runs["import"].append(timed(["import", str(tmp / "roster.xlsx"), "-o", str(tmp / "imported")], ROOT))

@@ -6,7 +6,7 @@
     python -m generator cities [DATA_DIR] [--format text|json]
     python -m generator diff OLD NEW [--format text|json] [--reprint FILE] [--data DATA_DIR]
     python -m generator export [DATA_DIR] -o ROSTER.xlsx
-    python -m generator import ROSTER.xlsx -o DATA_DIR
+    python -m generator import ROSTER.xlsx -o DATA_DIR [--dry-run] [--yes]
 
 Exit codes: 0 clean, 1 problems that fail the run, 2 wrong usage, 3 a bug of ours.
 """
@@ -29,7 +29,7 @@ from generator.core.i18n import _
 from generator.core.problems import errors, format_json, format_text, sort_problems
 from generator.printing.cards import SelectionError, check_city, print_documents, read_village_list, select_villages
 from generator.printing.pdf import PdfError, write_pdf
-from generator.roster.load import load_documents
+from generator.roster.load import Documents, build_roster, display_path, load_documents
 from generator.site.stats import Area, report, report_json
 
 DEFAULT_DATA = "data"
@@ -222,25 +222,70 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from generator.workbook.read import WorkbookError, import_workbook
+    from generator.workbook.files import OutputError
+    from generator.workbook.read import WorkbookError, plan_import, write_plan
 
+    out: Path = args.output
     try:
-        result = import_workbook(args.workbook, args.output)
-    except WorkbookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        plan = plan_import(args.workbook, out)
+    except WorkbookError as exc:  # the workbook cannot be read at all: one line, at its sheet, cell or part
+        print(exc.problem.format(), file=sys.stderr)
         return 1
-    if result.problems:
-        print(format_text(result.problems))
-    if not result.ok:
-        print(f"nothing written to {args.output}: fix the workbook first", file=sys.stderr)
+    except OutputError as exc:
+        print(_("error: {why}").format(why=exc), file=sys.stderr)
         return 1
-    print(f"{args.output}: {len(result.written)} file(s) written, {len(result.removed)} removed, "
-          f"{result.unchanged} unchanged")
-    for path in result.written:
-        print(f"  wrote {path}")
-    for path in result.removed:
-        print(f"  removed {path}")
+    if plan.problems:
+        print(format_text(plan.problems))
+    if not plan.ok or plan.docs is None:
+        print(_("nothing written to {out}: fix the workbook first").format(out=out), file=sys.stderr)
+        return 1
+    bulk = _import_changes(out, args.workbook, plan.docs)
+    if args.dry_run:
+        print(_("dry run: nothing written to {out}").format(out=out))
+        return 0
+    if bulk and not args.yes:
+        print(_("nothing written to {out}: the changes above are many at once; if they are what you meant, run the "
+                "same command with --yes").format(out=out), file=sys.stderr)
+        return 1
+    try:
+        done = write_plan(plan)
+    except OutputError as exc:
+        print(_("error: {why}").format(why=exc), file=sys.stderr)
+        return 1
+    print(_("{out}: {written} file(s) written, {removed} removed, {unchanged} unchanged").format(
+        out=out, written=len(done.written), removed=len(done.removed), unchanged=done.unchanged))
+    for path in done.written:
+        print(_("  wrote {path}").format(path=path))
+    for path in done.removed:
+        print(_("  removed {path}").format(path=path))
     return 0
+
+
+def _import_changes(out: Path, workbook: Path, docs: Documents) -> list[str]:
+    """Print what an import changes in ``out`` (the change list of ``diff``; a count for a new
+    roster) and call out bulk changes; return those."""
+    from generator.changes.bulk import bulk_changes
+
+    new = build_roster(docs)
+    old_docs = load_documents(out) if out.is_dir() else Documents(out)
+    if not old_docs.items:
+        print(_("{out}: a new roster from {workbook}: {counties} units, {townships} townships, {villages} villages, "
+                "{advisors} advisors").format(out=out, workbook=workbook, counties=len(new.counties),
+                                              townships=len(new.townships), villages=len(new.villages),
+                                              advisors=len(new.advisors)))
+        return []
+    if n := len(old_docs.problems):
+        print(_("note: {n} file(s) of {out} cannot be read; the change list shows what could be").format(n=n, out=out),
+              file=sys.stderr)
+    old = build_roster(old_docs)
+    d = diff(old, new, display_path(out), display_path(workbook))
+    print(changes.format_text(d), end="")
+    bulk = bulk_changes(d, old)
+    if bulk:
+        rule = "!" * 72
+        print("\n".join(["", rule, _("!! Many changes at once: check the list above before writing them."),
+                         *(f"!!   {line}" for line in bulk), rule]))
+    return bulk
 
 
 def parser() -> argparse.ArgumentParser:
@@ -288,6 +333,8 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="read an Excel workbook back into roster files, if it has no errors")
     i.add_argument("workbook", metavar="ROSTER.xlsx", type=Path, help="a workbook made by export (or its template)")
     i.add_argument("-o", "--output", metavar="DATA_DIR", type=Path, required=True, help="the roster folder to write")
+    i.add_argument("--dry-run", action="store_true", help="check the workbook and print what would change; write nothing")
+    i.add_argument("--yes", action="store_true", help="write even when many records are removed, renamed or reassigned at once")
     i.set_defaults(func=cmd_import)
     return p
 

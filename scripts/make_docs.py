@@ -49,7 +49,9 @@ from generator.core.schema import (  # noqa: E402
 )
 from generator.roster.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_TEXT  # noqa: E402
 from generator.roster.validate import MAX_CHAIN, MAX_ID, MAX_TEXT  # noqa: E402
+from generator.workbook import grid, xlsx  # noqa: E402
 from generator.workbook.sheets import SHEETS  # noqa: E402
+from generator.workbook.xlsx import MB  # noqa: E402
 
 REFERENCE = ROOT / "docs" / "roster-reference.md"
 DESIGN = ROOT / "DESIGN.md"
@@ -249,6 +251,13 @@ def reference() -> str:
         "| 网址里的端口 a port in a URL | 1–65535 | `bad-url` |",
         f"| 撤销链条 a chain of retirements | {MAX_CHAIN} 次 retirements | `bad-successors` |",
         "| 链接 links | 不能指向名册文件夹外面 none out of the roster folder | `outside-roster` |",
+        f"| Excel 工作簿的大小 a workbook (import), on disk | {xlsx.MAX_FILE_BYTES // MB} MB | `too-large` |",
+        f"| 解压后：全部、一个工作表 unpacked: in all, one sheet | {xlsx.MAX_TOTAL_BYTES // MB} MB, "
+        f"{xlsx.MAX_PART_BYTES // MB} MB | `too-large` |",
+        f"| 一个工作表的行、单元格 rows, cells of a sheet | 第 {grid.MAX_ROWS:,} 行 row, {grid.MAX_CELLS:,} | `too-large` |",
+        f"| 工作簿里不同的文字、一个单元格 texts of a workbook, one cell | {xlsx.MAX_STRINGS:,}, "
+        f"{xlsx.MAX_CELL_TEXT:,} 个字符 characters | `too-large` |",
+        "| 工作簿里的 XML 文档类型（实体） a DOCTYPE (entities) in a workbook | 不允许 refused | `bad-workbook` |",
         "",
         "## 问题代码 · Problem codes",
         "",

@@ -61,6 +61,9 @@ CODES: dict[str, str] = {
     "bad-successors": "a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none), loop, or pass more than 20 retirements",
     "number-cell": "an Excel cell of a text column (code, id, phone) that holds a number: Excel drops leading zeros and writes 3.71502E+11",
     "bad-sheet": "an Excel workbook without one of the template's sheets or column headers, or with one it does not know",
+    "date-cell": "an Excel cell that holds a date or a time where text or a number belongs: Excel turned what was typed into a date",
+    "bad-workbook": "a file import cannot read as a workbook: not an .xlsx (an old .xls, a password), damaged, or broken XML",
+    "path-in-name": "a township or unit name with '/' or '\\' in an Excel workbook (import puts the name in its file's name)",
     "vanished-code": "a village or township code an earlier roster published that is now neither live nor retired (validate --since)",
 }
 

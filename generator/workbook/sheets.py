@@ -17,9 +17,11 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.core.model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
 from generator.core.schema import REGIONS_DIR, ROSTER_FILES, Count, Field, Flag, Refs, fields
@@ -203,13 +205,40 @@ def _cell_value(column: Column, value: Any) -> Any:
     return str(value)
 
 
+#: Text a spreadsheet would take for a formula (or a DDE command) if it were typed: written as
+#: text all the same, and marked so that editing the cell keeps it text (Excel's leading ').
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write ``value`` to a cell; text as text, never a formula, whatever it starts with."""
+    cell = ws.cell(row=row, column=column)
+    assert isinstance(cell, Cell)  # a new sheet has no merged cells
+    cell.value = value  # openpyxl takes text starting with '=' for a formula …
+    if isinstance(value, str):
+        cell.data_type = "s"  # … so the type is set again: a string, shown as typed
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def put_row(ws: Worksheet, values: Iterable[Any]) -> int:
+    """Write ``values`` as the sheet's next row; its number."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for column, value in enumerate(values, 1):
+        if value is not None:
+            put(ws, row, column, value)
+    return row
+
+
 def _sheet(wb: Workbook, sheet: Sheet, rows: list[list[Any]]) -> None:
     ws = wb.create_sheet(sheet.title)
-    ws.append([c.header for c in sheet.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+    for at, c in enumerate(sheet.columns, 1):
+        put(ws, 1, at, c.header).font = Font(bold=True)
+    for number, row in enumerate(rows, 2):
+        for at, value in enumerate(row, 1):
+            if value is not None:
+                put(ws, number, at, value)
     for i, column in enumerate(sheet.columns, 1):
         letter = get_column_letter(i)
         ws.column_dimensions[letter].width = max(10, min(40, 2 * len(column.header) + 2))
@@ -234,17 +263,16 @@ def export_workbook(data_dir: Path, out: Path) -> None:
     intro.title = "说明"
     province = (data_dir / "cities.yaml").is_file()
     for line in INSTRUCTIONS:
-        intro.append([line])
+        put_row(intro, [line])
         if province and line.startswith("每个工作表"):
-            intro.append([PROVINCE_NOTE])
+            put_row(intro, [PROVINCE_NOTE])
     intro.column_dimensions["A"].width = 120
 
     programme_text = (data_dir / "programme.yaml").read_text(encoding="utf-8-sig")
     programme = yaml.load(programme_text, Loader=_Loader) or {}
     ws = wb.create_sheet(PROGRAMME_SHEET)
-    ws.append(["字段", "值", "说明"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    for column, text in enumerate(("字段", "值", "说明"), 1):
+        put(ws, 1, column, text).font = Font(bold=True)
     notes = {"name": "项目名称", "city": "城市", "province": "省份", "hotline": "热线", "local_hotline": "本地热线",
              "base_url": "网址（印在二维码里，不要随意改动）", "sample": "示例数据（true/false）",
              "max_villages_per_advisor": "每名顾问最多服务村居数", "coverage_gap": "空白村居算 error 还是 warning",
@@ -252,10 +280,10 @@ def export_workbook(data_dir: Path, out: Path) -> None:
     for name, spec in fields("programme").items():
         if name in programme:
             value = programme[name]
-            ws.append([name, value if isinstance(spec.kind, (Count, Flag)) else str(value), notes.get(name, "")])
+            row = put_row(ws, [name, value if isinstance(spec.kind, (Count, Flag)) else str(value), notes.get(name, "")])
             if not isinstance(spec.kind, (Count, Flag)):
-                ws.cell(ws.max_row, 2).number_format = TEXT
-    ws.append([HEADER_KEY, leading_comment(programme_text), "写在每个名册文件开头的注释（可空）"])
+                ws.cell(row, 2).number_format = TEXT
+    put_row(ws, [HEADER_KEY, leading_comment(programme_text), "写在每个名册文件开头的注释（可空）"])
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 60
     ws.column_dimensions["C"].width = 40

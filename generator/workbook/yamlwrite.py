@@ -21,8 +21,20 @@ _YAML11_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null", "~
 _ASCII_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/:-]*")
 
 
+#: Characters a single-quoted scalar cannot hold as they are (YAML folds a line break into a
+#: space and refuses non-printable characters): text with one is written double-quoted, escaped.
+_UNQUOTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def quote(text: str) -> str:
+    if _UNQUOTABLE.search(text):
+        return '"' + re.sub('[\\\\"]|' + _UNQUOTABLE.pattern, _escape, text) + '"'
     return "'" + text.replace("'", "''") + "'"
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return "\\" + ch if ch in '\\"' else f"\\u{ord(ch):04x}"
 
 
 def plain_ok(text: str) -> bool:
