@@ -35,6 +35,8 @@ from generator.build.output import Publication, write_files
 from generator.build.preview import Preview, problem_page
 from generator.build.reuse import Reuse
 from generator.changes.history import History, read_history
+from generator.core.errors import UserError
+from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem, format_text
 from generator.printing.qr import QRCache
@@ -90,9 +92,11 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         self.problems = []
         if not checked.ok:
             if self.preview is None:
-                raise PluginError("the roster has errors; the site was not built:\n" + format_text(checked.problems))
+                raise PluginError(_("the roster has errors; the site was not built. Fix each problem below (file:line:column, "
+                                    "what was expected, what was found, how to fix it), then build again:") + "\n"
+                                  + format_text(checked.problems))
             # staff watch the browser, not this terminal: the pages will show the problems
-            log.error("the roster has errors; every page shows them until they are fixed:\n" + format_text(checked.problems))
+            log.error(_("the roster has errors; every page shows them until they are fixed:") + "\n" + format_text(checked.problems))
             self.problems = checked.problems
             self.problem_html = problem_page(checked.problems, _overrides(config) / "data", config.site_name)
         else:
@@ -113,7 +117,10 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         config.extra["search_city"] = str(self.config.city) if self.province is not None else ""
         if self.command == "build":  # serve builds into its own temporary folder
             # exclusive: a second build into the same folder waits for this one to swap
-            self.publication = Publication.begin(Path(config.site_dir))
+            try:
+                self.publication = Publication.begin(Path(config.site_dir))
+            except UserError as exc:  # another build holds the folder: one line, as MkDocs says its own errors
+                raise PluginError(str(exc)) from None
             atexit.register(self.publication.abandon)  # killed by SIGTERM: no staging left behind
             _exit_on_sigterm()
             config.site_dir = str(self.publication.staging)
@@ -173,7 +180,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
             # MkDocs' pages already show the problems (on_post_page); the data pages stay set aside,
             # so their URLs get the 404 page: the problem page too
             write_files(out, [("index.html", self.problem_html), ("404.html", self.problem_html)])
-            log.info("roster: every page shows the roster's problems; the last good pages are kept")
+            log.info(_("roster: every page shows the roster's problems; the last good pages are kept"))
             return
         assert self.roster is not None
         reuse = self.reuse
@@ -183,11 +190,12 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
                                        qr_cache=qr_cache, history=self.history,
                                        fingerprints=reuse.known if reuse else None, province=self.province)
         if self.preview is not None:
-            log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+            log.info(_("roster: {count} data pages, {rendered} tasks re-rendered").format(count=count, rendered=self.preview.rendered))
         elif reuse is not None:
-            log.info(f"roster: {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged and kept)")
+            log.info(_("roster: {count} data pages ({rendered} tasks rendered, {reused} unchanged and kept)").format(
+                count=count, rendered=reuse.rendered, reused=reuse.reused))
         else:
-            log.info(f"roster: wrote {count} data pages")
+            log.info(_("roster: wrote {count} data pages").format(count=count))
         if self.publication is not None:
             assert reuse is not None  # made with the publication (on_config)
             # only what changed is written into the site
@@ -218,8 +226,9 @@ def _one_city(roster: Roster, city: str) -> Roster:
     if not city:
         return roster
     if city not in roster.city:
-        known = ", ".join(c.id for c in roster.cities) or "none: the roster has no cities.yaml"
-        raise PluginError(f"expected the city option to name a city id of cities.yaml, found '{city}'; the cities: {known}")
+        known = ", ".join(c.id for c in roster.cities) or _("none: the roster has no cities.yaml")
+        raise PluginError(_("expected the city option (ROSTER_CITY) to name a city id of cities.yaml, found '{city}'; "
+                            "the cities: {known}").format(city=city, known=known))
     return roster.only_city(city)
 
 

@@ -32,13 +32,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.errors import UserError
+from generator.core.i18n import _
+
 log = logging.getLogger(__name__)
 
 #: How long a second build waits for the first before giving up with a message.
 LOCK_WAIT_SECONDS = 15 * 60
 
 
-class OutputBusy(Exception):
+class OutputBusy(UserError):
     """Another build held the output folder's lock for longer than we waited."""
 
 
@@ -122,7 +125,7 @@ def keep_unchanged(staging: Path, target: Path) -> int:
     if not target.is_dir() or target.is_symlink():
         return 0
     kept = 0
-    for folder, _, names in os.walk(staging):
+    for folder, _dirs, names in os.walk(staging):
         rel = os.path.relpath(folder, staging)
         for name in names:
             new, old = os.path.join(folder, name), os.path.join(target, rel, name)
@@ -213,7 +216,8 @@ def _lock(fd: int, target: Path, wait: float) -> None:
         return
     except BlockingIOError:
         pass
-    log.warning(f"another build is writing {target}; waiting for it to finish (up to {wait / 60:.0f} minutes)")
+    log.warning(_("another build is writing {path}; waiting for it to finish (up to {minutes:.0f} minutes)").format(
+        path=target, minutes=wait / 60))
     deadline = time.monotonic() + wait
     while True:
         time.sleep(0.2)
@@ -222,16 +226,16 @@ def _lock(fd: int, target: Path, wait: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise OutputBusy(
-                    f"another build has been writing {target} for over {wait / 60:.0f} minutes "
-                    f"(lock {lock_path(target).name}); wait for it or stop it, then build again"
+                raise OutputBusy(_(
+                    "another build has been writing {path} for over {minutes:.0f} minutes (lock {lock}); "
+                    "wait for it or stop it, then build again").format(path=target, minutes=wait / 60, lock=lock_path(target).name)
                 ) from None
 
 
 def files_under(root: Path) -> list[str]:
     """Every file under ``root``, as sorted paths relative to it."""
     found = []
-    for folder, _, names in os.walk(root):
+    for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
         found += [name if rel == "." else f"{rel}/{name}" for name in names]
     return sorted(found)

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.changes.history import History
+from generator.core.i18n import _, language, ngettext
 from generator.core.model import Roster, Township
-from generator.core.problems import Problem, errors, format_text
+from generator.core.problems import Problem, errors, format_text, summary
 from generator.site.pages import Assets, environment
 from generator.site.stats import report
 
@@ -74,7 +75,7 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
         township = townships[key]
         ids = sorted(set(township.team) | {v.advisor for v in township.villages if v.advisor})
         people = tuple((i, roster.advisor.get(i)) for i in ids)  # None: a dangling id (a gap) counts too
-        orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _, a in people if a},
+        orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _id, a in people if a},
                             key=lambda pair: pair[0]))
         # the page's figures: its advisors' load counts their villages in every township
         loads = tuple(tuple(v.code for v in roster.villages_of.get(i, [])) for i in ids)
@@ -204,7 +205,21 @@ def problem_page(problems: list[Problem], templates: Path, site_name: str) -> st
     reloads once the answer no longer carries the same mark (fixed, or other problems).
     """
     text = format_text(problems)
+    n = len(errors(problems))
+    words = {
+        "lang": language(),
+        "title": ngettext("The roster has {n} error", "The roster has {n} errors", n).format(n=n),
+        "heading": ngettext("The roster has {n} error; the preview is paused", "The roster has {n} errors; the preview is paused",
+                            n).format(n=n),
+        "resume": _("Once the files are fixed and saved, the preview comes back by itself: no need to reload the page or to "
+                    "restart mkdocs serve. The last good preview is kept; until the roster is fixed, every page of the site "
+                    "shows this one."),
+        "reading": _("Each problem says in turn: file:line:column, the level (error / warning), the field, what was expected, "
+                     "what was found and how to fix it; in brackets, the problem's code (the README's table of codes explains "
+                     "it). Warnings do not pause the preview."),
+        "list": _("Problems"),
+    }
     return environment(templates).get_template(PROBLEMS_TEMPLATE).render(
-        problems=problems, errors=len(errors(problems)), summary=text.rsplit("\n", 1)[-1], site_name=site_name,
+        problems=problems, words=words, summary=summary(problems), site_name=site_name,
         mark=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )

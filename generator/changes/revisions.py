@@ -12,13 +12,15 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.core.errors import UserError
+from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem
 from generator.core.schema import OPTIONAL_FILES, REGIONS_DIR, ROSTER_FILES, TOWNSHIP_FILE
 from generator.roster.load import Document, Documents, Node, build_roster, load_documents, parse_yaml
 
 
-class RevisionError(ValueError):
+class RevisionError(UserError):
     """A roster that cannot be had: neither a folder nor a revision, no git, no roster at that revision."""
 
 
@@ -34,10 +36,10 @@ def git(top: Path, *args: str, data: bytes | None = None) -> bytes:
     try:
         r = subprocess.run(["git", "-C", str(top), *args], input=data, capture_output=True, check=False)
     except OSError as exc:
-        raise RevisionError(f"git cannot be run ({exc.strerror}); install git or pass a folder") from exc
+        raise RevisionError(_("git cannot be run ({reason}); install git or pass a folder").format(reason=exc.strerror)) from exc
     if r.returncode != 0:
         message = r.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RevisionError(message[-1] if message else f"git {args[0]} failed")
+        raise RevisionError(message[-1] if message else _("git {command} failed").format(command=args[0]))
     return r.stdout
 
 
@@ -66,11 +68,12 @@ class Repository:
     def commit(self, revision: str) -> str:
         """The full id of ``revision``'s commit."""
         if revision.startswith("-"):  # never an option to git
-            raise RevisionError(f"'{revision}' is not a revision")
+            raise RevisionError(_("'{revision}' is not a revision").format(revision=revision))
         try:
             return git(self.top, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}").decode().strip()
         except RevisionError:
-            raise RevisionError(f"'{revision}' is neither a roster folder nor a revision of the repository at {self.top}") from None
+            raise RevisionError(_("'{revision}' is neither a roster folder nor a revision of the repository at {top}; "
+                                  "check the spelling (git log lists the revisions)").format(revision=revision, top=self.top)) from None
 
     def documents(self, commit: str, cache: BlobCache | None = None) -> Documents:
         """The roster files at ``commit``, parsed (paths shown as ``commit:path``)."""
@@ -87,19 +90,20 @@ class Repository:
             if kind == "blob":
                 files[rel.as_posix()] = blob
         if not files:
-            raise RevisionError(f"no roster at {spec} (the folder '{self.prefix or '.'}' is not in that revision)")
+            raise RevisionError(_("no roster at {spec} (the folder '{folder}' is not in that revision)").format(
+                spec=spec, folder=self.prefix or "."))
         wanted: list[tuple[str, str]] = [(name, record) for name, record in ROSTER_FILES.items()]
         wanted += [(name, record) for name, record in OPTIONAL_FILES.items() if name in files]
         wanted += [(name, TOWNSHIP_FILE) for name in sorted(files)
                    if name.startswith(REGIONS_DIR + "/") and name.endswith((".yaml", ".yml"))]
-        missing = sorted({files[n] for n, _ in wanted if n in files} - set(cache.parsed))
+        missing = sorted({files[n] for n, _record in wanted if n in files} - set(cache.parsed))
         for blob, raw in zip(missing, cat_blobs(self.top, missing)):
             cache.parsed[blob] = parse_yaml(raw, blob)
         docs = Documents(Path(spec))
         for name, record in wanted:
             shown = f"{commit[:12]}:{self.prefix + '/' if self.prefix else ''}{name}"
             if name not in files:
-                docs.problems.append(Problem(shown, 0, 0, "error", "", f"expected the file {name}, found none",
+                docs.problems.append(Problem(shown, 0, 0, "error", "", _("expected the file {name}, found none").format(name=name),
                                              "missing-file"))
                 docs.items.append(Document(shown, record, None))
                 continue
@@ -120,7 +124,7 @@ def cat_blobs(top: Path, blobs: list[str]) -> list[bytes]:
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split()
         if len(header) != 3 or header[0].decode() != blob:
-            raise RevisionError(f"git cat-file: unexpected answer for {blob}")
+            raise RevisionError(_("git cat-file: unexpected answer for {blob}").format(blob=blob))
         size = int(header[2])
         contents.append(out[header_end + 1 : header_end + 1 + size])
         at = header_end + 1 + size + 1  # the content ends with a newline of its own
@@ -144,7 +148,8 @@ def read_version(spec: str, data_dir: Path | str = "data") -> Version:
         return Version(spec, docs, build_roster(docs))
     repo = Repository.of(data_dir)
     if repo is None:
-        raise RevisionError(f"'{spec}' is not a folder, and {data_dir} is not in a git repository to read a revision from")
+        raise RevisionError(_("'{spec}' is not a folder, and {folder} is not in a git repository to read a revision from").format(
+            spec=spec, folder=data_dir))
     commit = repo.commit(spec)
     docs = repo.documents(commit)
     return Version(spec, docs, build_roster(docs))

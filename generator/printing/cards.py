@@ -19,6 +19,8 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from generator.core.errors import UserError
+from generator.core.i18n import _, ngettext
 from generator.core.model import City, Programme, Roster, Township, Village
 from generator.core.urls import backs_url, print_url, township_url, village_url
 from generator.site.pages import Assets, Site, environment
@@ -170,7 +172,7 @@ def geometry() -> dict[str, object]:
 # --- selection -----------------------------------------------------------------------
 
 
-class SelectionError(ValueError):
+class SelectionError(UserError):
     """A township, unit or village the user asked for is not in the roster."""
 
 
@@ -185,11 +187,12 @@ def select_villages(
 ) -> list[Village]:
     if township is not None:
         if township not in roster.township:
-            raise SelectionError(f"no township with code '{township}' in the roster")
+            raise SelectionError(_("no township with code '{code}' in the roster; check the 9-digit code").format(code=township))
         return list(roster.township[township].villages)
     if county is not None:
         if county not in roster.county:
-            raise SelectionError(f"no county-level unit with id '{county}' (known: {', '.join(roster.county)})")
+            raise SelectionError(_("no county-level unit with id '{id}'; use one of: {known}").format(
+                id=county, known=", ".join(roster.county)))
         return [v for t in roster.townships_of.get(county, []) for v in t.villages]
     if city is not None:
         check_city(roster, city)
@@ -199,7 +202,10 @@ def select_villages(
     wanted = list(codes or [])
     unknown = [c for c in wanted if c not in roster.village]
     if unknown:
-        raise SelectionError(f"no village with code {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
+        shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise SelectionError(ngettext("no village with code {codes} in the roster; correct or remove it from the list",
+                                      "no villages with codes {codes} in the roster; correct or remove them from the list",
+                                      len(unknown)).format(codes=shown))
     return [roster.village[c] for c in wanted]
 
 
@@ -208,20 +214,29 @@ def check_city(roster: Roster, city: str) -> None:
     if city in roster.city:
         return
     if not roster.has_cities:
-        raise SelectionError(f"no city with id '{city}': this roster has no cities (no cities.yaml); "
-                             "select by --county instead")
-    raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
+        raise SelectionError(_("no city with id '{id}': this roster has no cities (no cities.yaml); "
+                               "select by --county instead").format(id=city))
+    raise SelectionError(_("no city with id '{id}'; use one of: {known}").format(id=city, known=", ".join(roster.city)))
 
 
 def read_village_list(path: Path) -> list[str]:
     """Village codes, one per line; blank lines and ``#`` comments are ignored."""
     codes = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise SelectionError(_("cannot read the list of villages {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
+    except UnicodeDecodeError:
+        raise SelectionError(_("{path}: expected UTF-8 text (one village code a line); save the list as UTF-8").format(
+            path=path)) from None
+    for number, line in enumerate(text.splitlines(), 1):
         code = line.split("#", 1)[0].strip()
         if not code:
             continue
-        if not (len(code) == 12 and code.isdigit()):
-            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{code}'")
+        if not (len(code) == 12 and code.isascii() and code.isdigit()):
+            raise SelectionError(_("{path}:{line}: expected a 12-digit village code, found '{code}'; one code a line, "
+                                   "comments after #").format(path=path, line=number, code=code))
         codes.append(code)
     return codes
 
@@ -339,7 +354,8 @@ def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path
     for batch in batches(groups, sheets_per_document):
         first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
         count = sum(map(len, batch))
-        label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
+        where = f"{first} – {last}" if by_township and last != first else first
+        label = ngettext("{n} card, {where}", "{n} cards, {where}", count).format(n=count, where=where)
         pages = sheet_pages([[card_for(roster, v, qr_cache) for v in group] for group in batch], backs)
         documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
     return documents

@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.core.errors import UserError
+from generator.core.i18n import _
 from generator.core.problems import Problem, errors, sort_problems
 from generator.core.schema import OPTIONAL_FILES, REGIONS_DIR, ROSTER_FILES, TOWNSHIP_FILE, Count, Flag, Refs, fields
 from generator.roster.load import Document, Documents, display_path, parse_yaml
@@ -43,7 +45,7 @@ from .sheets import (
 from .yamlwrite import dump, leading_comment
 
 
-class WorkbookError(ValueError):
+class WorkbookError(UserError):
     """The workbook cannot be opened at all (not a workbook, no such file)."""
 
 
@@ -96,10 +98,10 @@ class _Reader:
             return raw  # the validator says a yes/no is not text
         if isinstance(raw, (int, float)):
             shown = f"{raw:.15g}"
-            self.problem(where, column.header,
-                         f"expected text in this column (codes, ids and phone numbers are text), found the number {shown}, "
-                         "which Excel may already have changed (leading zeros dropped, 3.71502E+11); set the cell's format "
-                         "to 文本 (Text) and type the value again", "number-cell")
+            message = _("expected text in this column (codes, ids and phone numbers are text), found the number {number}, "
+                        "which Excel may already have changed (leading zeros dropped, 3.71502E+11); set the cell's format "
+                        "to 文本 (Text) and type the value again")
+            self.problem(where, column.header, message.format(number=shown), "number-cell")
             text: Any = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
         else:
             text = str(raw).strip()
@@ -117,14 +119,15 @@ class _Reader:
             if column.header in header:
                 where[column.path] = header.index(column.header)
             elif not column.province:
-                self.problem(f"{sheet.title}!1", column.header,
-                             f"expected a column headed '{column.header}' in sheet {sheet.title}, found none; "
-                             "restore the header from the template (export a workbook to get one)", "bad-sheet")
+                message = _("expected a column headed '{header}' in sheet {sheet}, found none; "
+                            "restore the header from the template (export a workbook to get one)")
+                self.problem(f"{sheet.title}!1", column.header, message.format(header=column.header, sheet=sheet.title),
+                             "bad-sheet")
         for i, h in enumerate(header):
             if h and h not in {c.header for c in sheet.columns}:
                 self.problem(f"{sheet.title}!{get_column_letter(i + 1)}1", h,
-                             f"expected one of the template's headers, found '{h}'; rename or remove the column",
-                             "bad-sheet")
+                             _("expected one of the template's headers, found '{header}'; rename or remove the column").format(
+                                 header=h), "bad-sheet")
         for number, line in enumerate(lines, 2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in line):
                 continue
@@ -177,13 +180,15 @@ def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Read
     try:
         wb = load_workbook(workbook, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise WorkbookError(f"{workbook}: no such file") from None
+        raise WorkbookError(_("{path}: no such file; check the name and folder").format(path=workbook)) from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:  # not a workbook
-        raise WorkbookError(f"{workbook}: not an Excel workbook (.xlsx) this tool can read: {exc}") from None
+        raise WorkbookError(_("{path}: not an Excel workbook (.xlsx) this tool can read: {reason}; save it from Excel "
+                              "as 'Excel 工作簿 (*.xlsx)'").format(path=workbook, reason=exc)) from None
     try:
         missing = [t for t in (PROGRAMME_SHEET, *SHEET) if t not in wb.sheetnames and t not in OPTIONAL_SHEETS]
         for title in missing:
-            reader.problem(title, "", f"expected a sheet named {title}, found none; restore it from the template", "bad-sheet")
+            reader.problem(title, "", _("expected a sheet named {sheet}, found none; restore it from the template").format(
+                sheet=title), "bad-sheet")
         files: dict[str, dict[str, Any]] = {}
         header = ""
         if PROGRAMME_SHEET in wb.sheetnames:
@@ -199,8 +204,9 @@ def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Read
                     header = str(raw) if raw is not None else ""
                     continue
                 if key not in spec:
-                    reader.problem(f"{PROGRAMME_SHEET}!A{number}", key, f"expected one of the programme's fields "
-                                   f"({', '.join(spec)}), found '{key}'; fix the name or remove the row", "bad-sheet")
+                    message = _("expected one of the programme's fields ({fields}), found '{key}'; fix the name or remove the row")
+                    reader.problem(f"{PROGRAMME_SHEET}!A{number}", key, message.format(fields=", ".join(spec), key=key),
+                                   "bad-sheet")
                     continue
                 value = reader.value(Column(key, key, "programme"), raw, cell)
                 if value is not None:
@@ -223,7 +229,7 @@ def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Read
                 first = f"{sheet.title}!A{number}"
                 if sheet.title == "乡镇":
                     path = _township_path(values, counties)
-                    if path in {f for f, _ in townships.values()}:
+                    if path in {f for f, _doc in townships.values()}:
                         path = path.removesuffix(".yaml") + f"-{number}.yaml"  # a duplicate: the validator names it
                     record = reader.record(path, "township", values, cells, first)
                     townships[str(record.get("code"))] = (path, {"township": record, "villages": []})
@@ -232,9 +238,9 @@ def read_workbook(workbook: Path) -> tuple[dict[str, dict[str, Any]], str, _Read
                     code = str(values.pop("township", ""))
                     cells.pop("township", None)
                     if code not in townships:
-                        reader.problem(f"{sheet.title}!A{number}", "乡镇代码",
-                                       f"expected the code of a township in sheet 乡镇, found '{code}'; "
-                                       "add the township there or correct the code", "unknown-township")
+                        message = _("expected the code of a township in sheet 乡镇, found '{code}'; "
+                                    "add the township there or correct the code")
+                        reader.problem(f"{sheet.title}!A{number}", "乡镇代码", message.format(code=code), "unknown-township")
                         continue
                     path, doc = townships[code]
                     index = len(doc["villages"])

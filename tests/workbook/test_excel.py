@@ -99,7 +99,7 @@ def test_three_faulty_cells_give_three_cell_errors_and_write_nothing(tmp_path: P
     advisors["E3"].number_format = "General"
     wb.save(book)
     monkeypatch.chdir(tmp_path)
-    assert main(["import", "roster.xlsx", "-o", "data"]) == 1
+    assert main(["import", "roster.xlsx", "--data", "data"]) == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[-1] == "3 errors, 0 warnings", captured.out
@@ -125,7 +125,7 @@ def test_a_renamed_header_and_a_missing_sheet(tmp_path: Path) -> None:
 
 def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_text("not a workbook", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / "x.xlsx"), "-o", str(tmp_path / "d")],
+    r = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / "x.xlsx"), "--data", str(tmp_path / "d")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr
     assert not (tmp_path / "d").exists()
@@ -134,9 +134,9 @@ def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
 def test_export_refuses_a_roster_with_errors(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
     (data / "advisors.yaml").write_text("advisors: [\n", encoding="utf-8")
-    assert main(["export", str(data), "-o", str(tmp_path / "r.xlsx")]) == 1
+    assert main(["export", "--data", str(data), "-o", str(tmp_path / "r.xlsx")]) == 1
     assert not (tmp_path / "r.xlsx").exists()
-    assert main(["export", str(SMALL), "-o", str(tmp_path / "r.xlsx")]) == 0
+    assert main(["export", "--data", str(SMALL), "-o", str(tmp_path / "r.xlsx")]) == 0
 
 
 def yaml_tree(folder: Path) -> dict[str, object]:
