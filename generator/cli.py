@@ -43,7 +43,7 @@ from generator.printing.cards import SelectionError, check_city, print_documents
 from generator.printing.pdf import write_pdf
 from generator.printing.qr import QRCache
 from generator.roster.load import load_documents
-from generator.site.stats import Area, coverage, report_json
+from generator.site.stats import Area, report, report_json
 
 DEFAULT_DATA = "data"
 PROG = "python -m generator"
@@ -82,7 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     elif problems:
         print(format_text(problems))
     else:
-        r = coverage(checked.roster).total
+        r = report(checked.roster).total
         print(_("{folder}: no problems ({townships} townships, {villages} villages, {advisors} advisors)").format(
             folder=args.data, townships=r.townships, villages=r.villages, advisors=len(checked.roster.advisors)))
     failed = errors(problems) or (args.strict and problems)
@@ -122,7 +122,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.city is not None:
         check_city(roster, args.city)
         roster = roster.only_city(args.city)  # the figures of that city's own site (ROSTER_CITY)
-    rep = coverage(roster)
+    rep = report(roster)
     if args.format == "json":
         # the very text of the site's /data/stats.json
         print(report_json(rep, roster.programme.base_url), end="")

@@ -89,9 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # whichever checkout is installed in editable mode (a worktree's tests test the worktree)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     if os.environ.get("MUTANT_UNDER_TEST"):
-        import generator.build.pipeline
+        import generator.build.fork
 
-        generator.build.pipeline._can_fork = lambda: False  # the fallback build.py takes where forking is unsafe
+        generator.build.fork.can_fork = lambda: False  # the fallback the build takes where forking is unsafe
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

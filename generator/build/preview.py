@@ -25,16 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.changes.history import History
 from generator.core.i18n import _, language, ngettext
 from generator.core.model import Roster, Township
 from generator.core.problems import Problem, errors, format_text, summary
-from generator.site.pages import Assets, environment
+from generator.site.pages import environment
 from generator.site.stats import report
 
-from . import pipeline as build
 from .output import clear
-from .pipeline import Task
+from .render import RenderInputs, Task, render_tasks
 
 PROBLEMS_TEMPLATE = "problems.html"
 
@@ -131,13 +129,13 @@ class Preview:
         self.townships = {}
         self.shared = None
 
-    def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
-               history: History | None = None, meanwhile: Callable[[], object] | None = None) -> int:
-        """A :data:`build.Renderer`: bring the cache up to date with ``roster``, re-rendering only the
-        tasks whose inputs changed, then move the pages into ``out``. Returns the number of data pages."""
+    def render(self, inputs: RenderInputs, out: Path, meanwhile: Callable[[], object] | None = None) -> int:
+        """A :data:`render.Renderer`: bring the cache up to date with ``inputs.roster``, re-rendering only
+        the tasks whose inputs changed, then move the pages into ``out``. Returns the number of data pages."""
+        roster = inputs.roster
         cache = cache_dir(out)
         cache.mkdir(parents=True, exist_ok=True)
-        shared = (roster.programme, site_name, assets, _templates(templates), history)
+        shared = (roster.programme, inputs.site_name, inputs.assets, _templates(inputs.templates), inputs.history)
         if shared != self.shared:
             self._forget(cache)
             self.shared = shared
@@ -153,8 +151,7 @@ class Preview:
             _remove(cache, self.records.pop(task).paths)
         todo = [t for t in wanted if t not in self.records]
         try:
-            written = build.render_tasks(roster, todo, cache, templates, assets, site_name, history=history,
-                                         meanwhile=meanwhile)
+            written = render_tasks(inputs, todo, cache, meanwhile=meanwhile)
         except BaseException:
             self._forget(cache)  # some tasks wrote part of their pages: trust nothing, render all next time
             raise

@@ -34,11 +34,11 @@ from generator.changes.history import History
 from generator.core.model import Roster
 from generator.core.store import read_sealed, write_sealed
 from generator.printing.qr import QRCache
-from generator.site.pages import Assets, page_tasks
+from generator.site.pages import page_tasks
 
-from . import pipeline as build
-from .pipeline import Task
+from .fork import in_child
 from .preview import _templates, task_inputs
+from .render import RenderInputs, Task, render_tasks
 
 MANIFEST = "render-tasks.marshal"  # store.write_sealed: a province's 200,000 files read in a fraction of a second
 VERSION = 4  # of the manifest's format; another version is ignored (everything renders once)
@@ -86,7 +86,7 @@ Plan = tuple[dict[Task, str | None], set[str]]
 
 @dataclass
 class Reuse:
-    """A :data:`build.Renderer` for ``mkdocs build``: renders the tasks whose inputs changed and keeps
+    """A :data:`render.Renderer` for ``mkdocs build``: renders the tasks whose inputs changed and keeps
     the rest's files in ``published`` (:attr:`kept`); :meth:`commit` records the published files once
     the site is published."""
 
@@ -139,10 +139,10 @@ class Reuse:
 
     def prepare(self, roster: Roster, history: History | None = None) -> None:
         """Start digesting ``roster``'s render tasks and checking the published files, in a second
-        process (:func:`build.in_child`), while MkDocs renders the hand-written pages: a province's
+        process (:func:`fork.in_child`), while MkDocs renders the hand-written pages: a province's
         took seconds. :meth:`render` waits for the result (or does the work itself without it)."""
         self._manifest = self._load()  # read once: the plan's process inherits it, render uses it
-        self._plan = ((roster, history), build.in_child(self._make_plan, (roster, history, self._manifest[0])))
+        self._plan = ((roster, history), in_child(self._make_plan, (roster, history, self._manifest[0])))
 
     def abandon(self) -> None:
         """Wait for a prepared plan that no render will use (a build that failed first), so that no
@@ -156,9 +156,9 @@ class Reuse:
         digests = {task: _task_inputs_digest(roster, task, history) for task in page_tasks(roster)}
         return digests, {name for name, record in old.items() if self._intact(record)}
 
-    def render(self, roster: Roster, out: Path, templates: Path, assets: Assets, site_name: str,
-               history: History | None = None, meanwhile: Callable[[], object] | None = None) -> int:
-        shared = _digest(roster.programme, site_name, assets, _templates(templates))
+    def render(self, inputs: RenderInputs, out: Path, meanwhile: Callable[[], object] | None = None) -> int:
+        roster, history = inputs.roster, inputs.history
+        shared = _digest(roster.programme, inputs.site_name, inputs.assets, _templates(inputs.templates))
         tasks = page_tasks(roster)
         manifest, self._manifest = self._manifest, None
         old, self.previous = manifest if manifest is not None else self._load()
@@ -184,9 +184,9 @@ class Reuse:
                 self.fingerprints.update((str(entry[0]), str(entry[4])) for entry in files)
             else:
                 todo.append(task)
-        written = build.render_tasks(roster, todo, out, templates, assets, site_name, self.workers, self.qr_cache,
-                                     history, published=self.published if self.previous is not None else None,
-                                     hashes=self.fingerprints)
+        written = render_tasks(inputs, todo, out, workers=self.workers, qr_cache=self.qr_cache,
+                               published=self.published if self.previous is not None else None,
+                               hashes=self.fingerprints)
         for task, paths in zip(todo, written):
             # a rendered file with the bytes already published was not staged: the site keeps it
             self.kept += [path for path in paths if not os.path.lexists(out / path)]
@@ -197,7 +197,7 @@ class Reuse:
             len(paths) for task, paths in zip(todo, written) if digests[task] is None)
 
     def known(self) -> dict[str, str]:
-        """The last render's :attr:`fingerprints` (for :func:`build.write_data_pages`)."""
+        """The last render's :attr:`fingerprints` (for :func:`pipeline.write_data_pages`)."""
         return self.fingerprints
 
     def commit(self, site: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""The pipeline's own helpers (generator/build/pipeline.py): work done in a forked child meanwhile."""
+"""The build's own helpers (generator/build/fork.py, render.py, context.py): work done in a forked child meanwhile."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import in_child, read_roster
+from generator.build.fork import in_child
+from generator.build.pipeline import read_roster
 from generator.roster.load import load_documents
 from generator.roster.validate import validate_roster
 from tests.helpers import ROOT
@@ -48,7 +49,7 @@ def test_statistics_parts_reach_the_page_exactly_as_their_macros_made_them() -> 
     import markdown
     from markupsafe import Markup
 
-    from generator.build.pipeline import Verbatim
+    from generator.build.context import Verbatim
 
     class Macros:
         def table(self, name: str) -> Markup:
@@ -65,10 +66,10 @@ def test_statistics_parts_reach_the_page_exactly_as_their_macros_made_them() -> 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_meanwhile_runs_once_in_this_process_while_the_workers_render(tmp_path: Path, workers: int) -> None:
-    """The search index is made while the pages render (build.write_data_pages): in the build's own
+    """The search index is made while the pages render (pipeline.write_data_pages): in the build's own
     process, once the workers are forked (a forked child for it counted the roster's memory once
     more), and once only; with one worker, before rendering in this process."""
-    from generator.build.pipeline import render_tasks
+    from generator.build.render import RenderInputs, render_tasks
     from generator.site.pages import Assets, page_tasks
     from tests.helpers.roster_edit import SMALL
 
@@ -85,7 +86,8 @@ def test_meanwhile_runs_once_in_this_process_while_the_workers_render(tmp_path: 
         seen.append((os.getpid(), children() - before))
 
     templates = ROOT / "overrides" / "data"
-    written = render_tasks(roster, tasks, tmp_path, templates, Assets(), "站", workers=workers, meanwhile=meanwhile)
+    written = render_tasks(RenderInputs(roster, templates, Assets(), "站"), tasks, tmp_path, workers=workers,
+                           meanwhile=meanwhile)
     assert len(written) == len(tasks) and all(written)
     assert len(seen) == 1 and seen[0][0] == os.getpid()
     assert len(seen[0][1]) == (workers if workers > 1 else 0)  # the workers are there already

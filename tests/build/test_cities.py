@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import figures, fill_markdown, read_roster
+from generator.build.context import fill_markdown, markdown_context
+from generator.build.pipeline import read_roster
 from generator.changes.diff import diff
 from generator.core.model import Roster
 from generator.printing import cards
@@ -177,7 +178,7 @@ def test_stats_have_city_rows(roster: Roster) -> None:
 
 def stats_markdown(roster: Roster) -> str:
     """The statistics page as MkDocs gets it: stats.md filled with the build's figures."""
-    return fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), figures(roster, overrides=OVERRIDES))
+    return fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), markdown_context(roster, overrides=OVERRIDES))
 
 
 def test_stats_page_shows_the_cities_first(roster: Roster) -> None:

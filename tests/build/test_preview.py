@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.build.preview import cache_dir, problem_page
+from generator.build.session import Session as BuildSession
 from generator.core.problems import Problem
 from generator.plugin import RosterPlugin
 from tests.helpers import ROOT
@@ -40,6 +41,12 @@ class Session:
         assert isinstance(plugin, RosterPlugin)
         self.plugin = plugin
         self.rebuild(config)
+
+    @property
+    def state(self) -> BuildSession:
+        """The plugin's build session: the preview and its problem page."""
+        assert self.plugin.session is not None
+        return self.plugin.session
 
     def config(self) -> MkDocsConfig:
         # site_url stays the roster's (serve would set its own address) so pages compare byte for byte
@@ -78,7 +85,7 @@ def test_every_rebuild_equals_a_plain_build(session: Session) -> None:
     edit(data, "371502001-古楼街道.yaml", "villages:\n", "villages:\n  - code: '371502001009'\n    name: 新村村委会\n"
          "    advisor: A0003\n")
     session.rebuild()
-    assert session.plugin.preview is not None and 0 < session.plugin.preview.rendered < 10
+    assert session.state.preview is not None and 0 < session.state.preview.rendered < 10
     assert not (session.site / "v" / "371502102003").exists()
     assert "李秀兰" in (session.site / "v" / "371502102001" / "index.html").read_text(encoding="utf-8")
     assert tree_digest(session.site) == plain(session.folder)
@@ -92,7 +99,7 @@ def test_every_rebuild_equals_a_plain_build(session: Session) -> None:
     edit(data, "programme.yaml", "local_hotline: '0635-12348'", "local_hotline: '0635-12349'")
     edit(session.folder / "overrides" / "data", "village.html", "{% block content %}", "{% block content %}<!-- v -->")
     session.rebuild()
-    assert session.plugin.preview is not None and session.plugin.preview.rendered == len(session.plugin.preview.records)
+    assert session.state.preview is not None and session.state.preview.rendered == len(session.state.preview.records)
     assert tree_digest(session.site) == plain(session.folder)
 
 
@@ -105,7 +112,7 @@ def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Sess
     line = edit(data, "371502102-堂邑镇.yaml", "advisor: A0004", "advisor: <b>A0040</b>")
     edit(data, "advisors.yaml", "phone: '13905350002'", "phone: '1390535000'")
     session.rebuild()
-    html = session.plugin.problem_html
+    html = session.state.problem_html
     assert re.search(r"<h1>名册有 \d+ 个错误，预览暂停</h1>", html) and "自动恢复" in html
     assert f"371502102-堂邑镇.yaml:{line}:" in html and "advisors.yaml:" in html and "[bad-phone]" in html
     assert "&lt;b&gt;A0040&lt;/b&gt;" in html and "<b>A0040" not in html
@@ -118,7 +125,7 @@ def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Sess
     # a save that fixes one error of two: still paused, one error listed
     edit(data, "advisors.yaml", "phone: '1390535000'", "phone: '13905350002'")
     session.rebuild()
-    assert "名册有 1 个错误" in session.plugin.problem_html and "advisors.yaml:" not in session.plugin.problem_html
+    assert "名册有 1 个错误" in session.state.problem_html and "advisors.yaml:" not in session.state.problem_html
     edit(data, "371502102-堂邑镇.yaml", "advisor: <b>A0040</b>", "advisor: A0004")
     session.rebuild()
     assert tree_digest(session.site) == good

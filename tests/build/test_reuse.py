@@ -10,13 +10,14 @@ import hashlib
 import os
 from pathlib import Path
 
-from generator.build import pipeline as build
+from generator.build import fork
 from generator.build.output import files_under
 from generator.build.pipeline import read_roster
+from generator.build.render import RenderInputs, render_tasks
 from generator.build.reuse import MANIFEST, Reuse
 from generator.core.model import Roster
 from generator.printing.qr import QRCache
-from generator.site.pages import Assets
+from generator.site.pages import Assets, page_tasks
 from tests.helpers import ROOT, TESTS
 from tests.helpers.roster_edit import copy_roster, edit
 from tests.helpers.sites import tree_digest
@@ -26,7 +27,7 @@ TEMPLATES = ROOT / "overrides" / "data"
 
 def render(reuse: Reuse, roster: Roster, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    reuse.render(roster, out, TEMPLATES, Assets(), "村居法律顾问")
+    reuse.render(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问"), out)
 
 
 def merged(reuse: Reuse, staging: Path) -> dict[str, str]:
@@ -39,7 +40,7 @@ def merged(reuse: Reuse, staging: Path) -> dict[str, str]:
 
 def clean(roster: Roster, out: Path) -> dict[str, str]:
     out.mkdir(parents=True)
-    build.render_tasks(roster, build.page_tasks(roster), out, TEMPLATES, Assets(), "村居法律顾问", workers=1)
+    render_tasks(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问"), page_tasks(roster), out, workers=1)
     return tree_digest(out)
 
 
@@ -136,7 +137,7 @@ def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> 
     before = _children()
     reuse = Reuse(tmp_path / ".cache", tmp_path / "site", QRCache(None), workers=1)
     reuse.prepare(roster)
-    if build._can_fork():
+    if fork.can_fork():
         assert _children() - before  # the plan is made in a second process
     reuse.abandon()
     assert _children() == before
@@ -216,12 +217,12 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
         again = Reuse(cache, site, qr_cache, workers=1)
         out = tmp_path / f"staging-{what}"
         out.mkdir()
-        again.render(r, out, folder, assets, name)
+        again.render(RenderInputs(r, folder, assets, name), out)
         assert again.reused == (5 if what == "nothing" else 0), what
     dated = Reuse(cache, site, qr_cache, workers=1)
     (tmp_path / "staging-dated").mkdir()
-    dated.render(roster, tmp_path / "staging-dated", TEMPLATES, Assets(), "村居法律顾问",
-                 History(village_dates={"371502102001": "2024-01-02"}))
+    dated.render(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问",
+                              History(village_dates={"371502102001": "2024-01-02"})), tmp_path / "staging-dated")
     assert (dated.rendered, dated.reused) == (4, 1)  # the unit pages and the townships show dates; the advisors' do not
 
 

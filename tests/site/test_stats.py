@@ -20,13 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import (
-    figures,
-    fill_markdown,
-    read_roster,
-    roster_version,
-    stats_files,
-)
+from generator.build.context import fill_markdown, markdown_context
+from generator.build.pipeline import read_roster, stats_files
+from generator.build.version import roster_version
 from generator.cli import main
 from generator.site.pages import Assets, Site, environment
 from generator.site.stats import (
@@ -386,7 +382,7 @@ def test_roster_text_is_escaped_on_every_statistics_page(tmp_path: Path) -> None
     edit(root, "advisors.yaml", "name: 赵敏", "name: '<i>赵敏</i>'")
     edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1")
     roster = read_roster(root).roster
-    context = figures(roster, root, OVERRIDES) | {"site_name": "x"}
+    context = markdown_context(roster, root, OVERRIDES) | {"site_name": "x"}
     stats_md = fill_markdown((OVERRIDES / "data" / "stats.md").read_text(encoding="utf-8"), context)
     site = Site(roster, environment(OVERRIDES / "data"), Assets(), "x")
     county = site.county_page(roster.county["kaifaqu"], {t.id: t for t in site.report.area("county", "kaifaqu").children})[1]

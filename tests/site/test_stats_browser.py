@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
-from generator.build.pipeline import roster_version
+from generator.build.version import roster_version
 from tests.helpers.roster_edit import SAMPLE, SMALL, edit
 from tests.helpers.sites import mkdocs_build, project
 
