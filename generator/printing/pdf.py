@@ -1,6 +1,6 @@
 """PDFs for print shops: HTML printed by headless Chromium, parts merged by pdfunite.
 
-It knows nothing of cards (it imports only the generator's error type and messages); it turns
+It knows nothing of cards (it imports only the generator's error type, messages and the font check); it turns
 ``(label, html)`` documents into one PDF. What can go wrong for a user (a tool not
 installed, a tool that fails, an output folder that does not exist) is raised as a
 :class:`PdfError`, a :class:`UserError`, so the command line can tell it from a bug of ours.
@@ -19,6 +19,8 @@ from pathlib import Path
 
 from generator.core.errors import UserError
 from generator.core.i18n import _
+
+from .fonts import check_fonts
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = (
@@ -97,6 +99,7 @@ def write_pdf(
     chromium = find_chromium()
     if len(documents) > 1 and not shutil.which("pdfunite"):
         raise MissingTool(_("no pdfunite found to merge the parts: install poppler-utils (Debian: apt-get install poppler-utils)"))
+    check_fonts(html for _label, html in documents)  # Chromium would print boxes and exit 0
     if not out.parent.is_dir():
         raise PrintFailed(_("cannot write {path}: no folder {folder}; create it or choose another -o").format(
             path=out, folder=out.parent))
