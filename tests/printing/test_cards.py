@@ -303,9 +303,9 @@ def test_one_card_prints_its_fragment_of_the_sheet(tmp_path: Path) -> None:
 
 def test_more_than_one_part_needs_pdfunite_and_one_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHROME_PATH", recording_chromium(tmp_path))
-    bare = tmp_path / "bin"  # a PATH with a shell's tools but no pdfunite
+    bare = tmp_path / "bin"  # a PATH with a shell's tools and fontconfig's but no pdfunite
     bare.mkdir()
-    for tool in ("sh", "sed", "cut", "basename"):
+    for tool in ("sh", "sed", "cut", "basename", "fc-list"):
         (bare / tool).symlink_to(subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip())
     monkeypatch.setenv("PATH", str(bare))
     with pytest.raises(MissingTool, match=r"^no pdfunite found to merge the parts: install poppler-utils \(Debian: apt-get install poppler-utils\)$"):
