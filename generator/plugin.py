@@ -50,10 +50,12 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         if self.session is None or self.command != "serve":  # serve's session lives across rebuilds
             self.session = Session(self.command, _folders(self, config), str(self.config.city))
         try:
-            settings = self.session.configure(Path(config.site_dir), config.site_url, config.site_name)
+            settings = self.session.configure(Path(config.site_dir), config.site_url, config.site_name,
+                                              config.site_description)
         except UserError as exc:  # a roster with errors, an unknown city, a folder another build holds
             raise PluginError(str(exc)) from exc
         config.site_url = settings.site_url
+        config.site_name, config.site_description = settings.site_name, settings.site_description
         config.extra.update(settings.extra)
         config.site_dir = str(settings.site_dir)
         return config

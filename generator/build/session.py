@@ -32,6 +32,7 @@ from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem, format_text
 from generator.printing.qr import QRCache
+from generator.site.pages import site_summary, site_title
 
 from . import context as markdown
 from .output import Publication, write_files
@@ -72,6 +73,8 @@ class Settings:
     site_url: str  # the roster's base URL, unless the configuration sets one
     extra: dict[str, object]  # values the theme's templates read
     site_dir: Path  # where MkDocs writes: a build's staging folder, else the folder it was given
+    site_name: str  # the configuration's, or the roster's (pages.site_title) when it gives none
+    site_description: str  # likewise (pages.site_summary)
 
 
 class Session:
@@ -96,9 +99,12 @@ class Session:
         self.problem_html = ""
         self.site_dir: Path | None = None  # serve's temporary folder, for the preview's cache beside it
 
-    def configure(self, site_dir: Path, site_url: str | None, site_name: str) -> Settings:
+    def configure(self, site_dir: Path, site_url: str | None, site_name: str, site_description: str | None = None) -> Settings:
         """Read and validate the roster; raise :class:`RosterHasErrors` for a build of a roster with
-        errors (nothing is written), :class:`UnknownCity` for a ``city`` the roster lacks."""
+        errors (nothing is written), :class:`UnknownCity` for a ``city`` the roster lacks.
+
+        An empty ``site_name`` or ``site_description`` (mkdocs.yml as shipped) is the roster's: the
+        site of another city is never named after the sample's."""
         roster, problems = start_reading(self.folders.data, self.folders.cache)
         # what a valid roster needs next is made while the validator looks for problems; the roster
         # may have errors, so anything going wrong here is raised only if it has none
@@ -114,7 +120,8 @@ class Session:
             # staff watch the browser, not this terminal: the pages will show the problems
             log.error(_("the roster has errors; every page shows them until they are fixed:") + "\n" + format_text(checked.problems))
             self.problems = checked.problems
-            self.problem_html = problem_page(checked.problems, self.folders.overrides / "data", site_name)
+            self.problem_html = problem_page(checked.problems, self.folders.overrides / "data",
+                                             site_name or site_title(checked.roster.programme))
         else:
             for p in checked.problems:
                 log.warning(p.format())
@@ -134,7 +141,8 @@ class Session:
         }
         if self.command == "build":  # serve builds into its own temporary folder
             site_dir = self._stage(site_dir)
-        return Settings(site_url or programme.base_url, extra, site_dir)
+        return Settings(site_url or programme.base_url, extra, site_dir, site_name or site_title(programme),
+                        site_description or site_summary(programme))
 
     def _prepare(self, roster: Roster) -> tuple[Roster, History, dict[str, object]]:
         """The site's roster (one city's, with ``city``), its history and its Markdown context."""
