@@ -41,7 +41,8 @@ change the layout only with a new version, in both files)::
      "ends": ["社区居民委员会", ..., "村"],  # name endings a query may omit (王庄 finds 王庄村)
      "strip": ["社区居民委员会", ...],       # official suffixes a query may carry (王庄村民委员会)
      "tails": ["", "委会", ...],             # official name = short name + tail
-     "cities":    [[id, name, base], ...],   # a province's; base: "" when its pages are on this site, else its site's URL
+     "cities":    [[id, name, base], ...],   # a province's; base: "" when its pages are on this site, else its
+                                             #   site's URL; null: on no site this one can link to
      "counties":  [[id, name, kind, city|null], ...],
      "townships": [[code, name, county], ...],
      "pages":     [[url, title, [keyword, ...]], ...],  # keywords only when a page has some
@@ -71,7 +72,9 @@ results, so that the service worker keeps it and a phone without signal still fi
 of its own city (or county-level unit) besides what it searched before.
 
 A city's own site (the plugin's ``city``) indexes the whole province: its cities' ``base`` says
-where the others' pages are. ``retired`` lists retired villages (retired.yaml), so that an old
+where the others' pages are (a city without ``base_url`` is at the programme's address), and ``null``
+for a city that would be at this site's own address but is not in it (neither city has a ``base_url``
+of its own): its places are found and named, never linked to a page this site does not have. ``retired`` lists retired villages (retired.yaml), so that an old
 name still finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open
 is the one live successor's, or the retired code's own page when it has several or none.
 
@@ -321,13 +324,13 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
     text_path = f"{SHARDS}/pages.{hashlib.sha256(text).hexdigest()[:DIGEST]}.json"
     files.append((text_path, text))
 
-    def base(city: City) -> str:
-        """Where a city's pages are: this site (""), or the city's own site."""
+    def base(city: City) -> str | None:
+        """Where a city's pages are: this site (""), the city's own site, or none (None)."""
         if city.id in site.city or not site.cities:
             return ""
         own = site.programme.base_url
-        theirs = city.base_url or roster.programme.base_url
-        return "" if theirs == own else theirs
+        theirs = city.base_url or roster.programme.base_url  # without its own, a city's site is the programme's
+        return None if theirs == own else theirs  # at this site's address, but not in it: no page to link
 
     keywords = "".join(k for p in page_list for k in p.keywords)
     programme = site.programme

@@ -379,6 +379,11 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     assert [c[2] for c in whole["cities"]] == ["", ""]
     other = search_core(search_files(province, [], province.only_city("3716")))  # 聊城 has no site of its own
     assert other["cities"][0] == ["3715", "聊城市", province.programme.base_url]
+    # neither city has a site of its own: 滨州's site is at the programme's address, which holds no page of
+    # 聊城's: its places are named, never linked (null), rather than sent to a 404 of this site
+    bare = read_roster(two_city_roster(tmp_path / "bare")).roster
+    data = search_core(search_files(bare, [], bare.only_city("3716")))
+    assert data["cities"] == [["3715", "聊城市", None], ["3716", "滨州市", ""]]
 
 
 def test_a_province_core_reads_its_cities_names(tmp_path: Path) -> None:

@@ -96,11 +96,10 @@
     // How near a county-level unit is to the reader: 0 its own (or the reader is nowhere in particular), 1 its city, 2 further.
     const nearness = (county) => !county || (!here.county && !here.city) || county.id === here.county ? 0
       : county.city && county.city.id === here.city && here.city ? (here.county ? 1 : 0) : 2;
-    // A page of a city whose pages are on its own site opens there (a city's site finds the whole province).
-    const url = (kind, id, county) => {
-      const base = county && county.city && county.city.base;
-      return (base || root) + data.url[kind].replace('{}', id);
-    };
+    // A page of a city whose pages are on its own site opens there (a city's site finds the whole province);
+    // a city with no site yet (base null) has no page to open: '' (shown, not linked).
+    const pageAt = (city, path) => (city && city.base === null ? '' : ((city && city.base) || root) + path);
+    const url = (kind, id, county) => pageAt(county && county.city, data.url[kind].replace('{}', id));
     const c = { data, readings, searchable, withoutEnding, counties, townships, nearness, url, entries: [],
       advisorNames: new Map(), region: data.region, shards: data.shards };
     const out = c.entries;
@@ -116,7 +115,7 @@
     // A province's cities (a roster of one city has none: its site is the city's), at their pages.
     if (data.url.city) {
       cities.forEach((city, i) => out.push(entry({ kind: 'city', name: city.name, line: '城市',
-        url: (city.base || root) + data.url.city.replace('{}', city.id), names: [searchable(city.name)],
+        url: pageAt(city, data.url.city.replace('{}', city.id)), names: [searchable(city.name)],
         near: !here.city || city.id === here.city ? 0 : 2, position: i })));
     }
     counties.forEach((county, i) => {
@@ -848,10 +847,12 @@
       listed = rowsKey;
       list.textContent = '';
       for (const [url, text, sub] of rows) {
-        const li = el('li'), a = el('a'), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
-        a.href = url;
+        // a place of a city whose site is not open yet: named, with no link to a page this site lacks
+        const li = el('li'), a = el(url ? 'a' : 'span', url ? '' : 'dir-search__nolink');
+        const name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
+        if (url) a.href = url;
         name.textContent = text;
-        line.textContent = sub;
+        line.textContent = url ? sub : `${sub}${sub ? ' · ' : ''}该市网站尚未开通`;
         a.append(name, line);
         li.append(a);
         list.append(li);
