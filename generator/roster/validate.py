@@ -367,7 +367,7 @@ class Checker:
                             "township-outside-county")
             self.township_in_city(r, counties.get(r.value), cities)
             folder = PurePath(r.doc.path).parent.name
-            if r.value and folder and folder != REGIONS_DIR and folder.split("-")[0] != r.value:
+            if r.value and folder and folder != REGIONS_DIR and folder_unit(folder, counties) != r.value:
                 message = _("expected the file in a folder of unit '{county}', found it in the folder '{folder}'; "
                             "move it there so staff find it")
                 self.report(r.doc, r.node, "warning", r.path, message.format(county=r.value, folder=folder), "misplaced-township")
@@ -465,6 +465,13 @@ class Checker:
                     message = _("expected successors that lead to a live {record}, found a loop back to {code}; "
                                 "name the {record} that exists now")
                     self.report(s.doc, at, "error", path, message.format(record=noun(what), code=back), "bad-successors")
+
+
+def folder_unit(folder: str, units: Iterable[str]) -> str:
+    """The unit a folder of township files is named after (``<unit id>-<unit name>``, or the id alone):
+    the longest known id it starts with, since an id may hold '-' itself (``kai-fa-qu-开发区``)."""
+    named = [u for u in units if folder == u or folder.startswith(u + "-")]
+    return max(named, key=len) if named else folder.split("-")[0]
 
 
 def loop(start: str, successors: dict[str, list[str]]) -> str | None:
