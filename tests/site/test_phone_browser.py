@@ -14,8 +14,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.helpers.browser import RequestLog, axe_violations, lighthouse, lighthouse_failures, overflows, phone_context, serve
 from generator.core import urls
+from tests.helpers.browser import (
+    RequestLog,
+    axe_violations,
+    lighthouse,
+    lighthouse_failures,
+    overflows,
+    phone_context,
+    serve,
+)
 
 pytestmark = pytest.mark.slow
 
