@@ -2,7 +2,8 @@
 in the published site instead of rendering them again.
 
 A province's site has about 100,000 data pages; rendering them all again after one township file
-changed took minutes. So each build remembers, in ``.cache/`` beside mkdocs.yml, a digest of what
+changed took minutes. So each build remembers, in ``.cache/`` beside mkdocs.yml (a manifest per site folder: a city's
+site and the province's, built from one checkout into two folders, keep their own), a digest of what
 each render task read from the roster (the same inputs the live preview compares,
 :func:`preview.task_inputs`, plus the programme, site name, theme assets and data templates every
 page reads, and the git dates a task's pages show), the files the task wrote, each with its inode,
@@ -40,7 +41,15 @@ from .fork import in_child
 from .preview import _templates, task_inputs
 from .render import RenderInputs, Task, render_tasks
 
-MANIFEST = "render-tasks.marshal"  # store.write_sealed: a province's 200,000 files read in a fraction of a second
+#: store.write_sealed: a province's 200,000 files read in a fraction of a second
+MANIFEST = "render-tasks.{site}.marshal"
+
+
+def manifest_path(cache: Path, published: Path) -> Path:
+    """The manifest of the site published at ``published``: one per site folder, so that a city's
+    site and the province's (ROSTER_CITY, another folder) built from one checkout keep their own."""
+    site = hashlib.sha256(str(published.resolve()).encode()).hexdigest()[:16]
+    return cache / MANIFEST.format(site=site)
 VERSION = 4  # of the manifest's format; another version is ignored (everything renders once)
 
 
@@ -108,7 +117,7 @@ class Reuse:
 
     def _load(self) -> tuple[dict[str, object], list[str] | None]:
         """The manifest's tasks, and every file it says the published site has (None when unknown)."""
-        data = read_sealed(self.cache / MANIFEST)
+        data = read_sealed(manifest_path(self.cache, self.published))
         if not isinstance(data, dict) or data.get("version") != VERSION or data.get("site") != str(self.published.resolve()):
             return {}, None
         tasks, others = data.get("tasks"), data.get("others")
@@ -222,5 +231,5 @@ class Reuse:
                 tasks[name] = {"digest": digest, "files": files}
                 in_tasks.update(paths)
         others = [path for path in site if path not in in_tasks]
-        write_sealed(self.cache / MANIFEST, {"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
+        write_sealed(manifest_path(self.cache, self.published), {"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
                                              "others": others})

@@ -14,7 +14,7 @@ from generator.build import fork
 from generator.build.output import files_under
 from generator.build.pipeline import read_roster
 from generator.build.render import RenderInputs, render_tasks
-from generator.build.reuse import MANIFEST, Reuse
+from generator.build.reuse import Reuse, manifest_path
 from generator.core.model import Roster
 from generator.printing.qr import QRCache
 from generator.site.pages import Assets, page_tasks
@@ -94,12 +94,31 @@ def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: 
     other = Reuse(cache, tmp_path / "other-site", QRCache(None), workers=1)
     render(other, roster, tmp_path / "staging1")
     assert (other.reused, other.kept, other.previous) == (0, [], None)
-    manifest = cache / MANIFEST
+    manifest = manifest_path(cache, site)
     manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its checksum no longer holds
     again = Reuse(cache, site, QRCache(None), workers=1)
     render(again, roster, tmp_path / "staging2")
     assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
     assert tree_digest(tmp_path / "staging2") == tree_digest(site)
+
+
+def test_two_site_folders_keep_their_own_records(tmp_path: Path) -> None:
+    """A province's site and one city's (ROSTER_CITY into another folder) from one checkout: building
+    one leaves the other's record, so the next build of either keeps every unchanged task."""
+    from tests.helpers.two_cities import two_city_roster
+
+    province = read_roster(two_city_roster(tmp_path)).roster
+    city = province.only_city("3716")
+    cache = tmp_path / ".cache"
+    for roster, site in ((province, tmp_path / "site"), (city, tmp_path / "site-3716")):
+        first = Reuse(cache, site, QRCache(None), workers=1)
+        render(first, roster, site)
+        first.commit(files_under(site))
+    for roster, site, n in ((province, tmp_path / "site", 6), (city, tmp_path / "site-3716", 3)):
+        again = Reuse(cache, site, QRCache(None), workers=1)
+        render(again, roster, tmp_path / f"staging-{site.name}")
+        assert (again.rendered, again.reused) == (0, n), site.name
+    assert manifest_path(cache, tmp_path / "site") != manifest_path(cache, tmp_path / "site-3716")
 
 
 def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> None:
@@ -164,7 +183,7 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
             "others": ["search.json"]}
 
     def loaded(manifest: object) -> list[str] | None:
-        write_sealed(cache / MANIFEST, manifest)
+        write_sealed(manifest_path(cache, site), manifest)
         reuse = Reuse(cache, site, QRCache(None))
         tasks, files = reuse._load()
         assert (tasks == {}) == (files is None)
