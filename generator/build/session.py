@@ -33,6 +33,7 @@ from generator.core.model import Roster
 from generator.core.problems import Problem, format_text
 from generator.printing.qr import QRCache
 from generator.site.pages import site_summary, site_title
+from generator.site.search import search_files
 
 from . import context as markdown
 from .output import Publication, write_files
@@ -211,7 +212,8 @@ class Session:
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = write_data_pages(self.roster, out, self.folders.overrides, site_name, renderer=renderer,
                                  qr_cache=qr_cache, history=self.history,
-                                 fingerprints=reuse.known if reuse else None, searched=self.searched)
+                                 fingerprints=self.preview.known if self.preview else reuse.known if reuse else None,
+                                 searched=self.searched, search=self.preview.search if self.preview else search_files)
         if self.preview is not None:
             log.info(_("roster: {count} data pages, {rendered} tasks re-rendered").format(count=count, rendered=self.preview.rendered))
         elif reuse is not None:

@@ -141,6 +141,11 @@ YAML_WORDS = frozenset({
     N_("scanning a quoted scalar"), N_("scanning for the next token"), N_("parsing a block collection"),
     N_("parsing a flow sequence"), N_("parsing a flow mapping"), N_("parsing a quoted scalar"),
     N_("parsing a block mapping"), N_("scanning a simple key"), N_("parsing a block node"),
+    N_("parsing a flow node"), N_("parsing a node"), N_("scanning a block scalar"), N_("scanning an anchor"),
+    N_("scanning an alias"), N_("scanning a tag"), N_("scanning a double-quoted scalar"), N_("composing a mapping"),
+    N_("block sequence entries are not allowed in this context"), N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"), N_("did not find expected <document start>"),
+    N_("found unexpected ':'"), N_("expected a single document in the stream"),
 })
 
 
