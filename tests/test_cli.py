@@ -203,7 +203,7 @@ def test_an_unknown_city_lists_the_known_ones(tmp_path: Path, command: list[str]
     assert capsys.readouterr().err.strip() == "error: no city with id '3799'; use one of: 3715, 3716"
     assert not (tmp_path / "x.pdf").exists()
     assert main([*command, "--data", str(SMALL), "--city", "3715"]) == 1  # one city's roster has no city level
-    assert "this roster has no cities (no cities.yaml); select by --county instead" in capsys.readouterr().err
+    assert "this roster has no cities (no cities.yaml); leave out --city (cards: choose by --county or --township)" in capsys.readouterr().err
 
 
 def test_cities_for_a_ci_matrix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -215,7 +215,7 @@ def check_city(roster: Roster, city: str) -> None:
         return
     if not roster.has_cities:
         raise SelectionError(_("no city with id '{id}': this roster has no cities (no cities.yaml); "
-                               "select by --county instead").format(id=city))
+                               "leave out --city (cards: choose by --county or --township)").format(id=city))
     raise SelectionError(_("no city with id '{id}'; use one of: {known}").format(id=city, known=", ".join(roster.city)))
 
 
