@@ -87,7 +87,8 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         url = f"{base}/v/{village.code}/"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+        # the problem page in Chinese, as staff read it (its heading is what the bad save waits for)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "LANGUAGE": "zh"}
         print(f"load average before: {load()}  ({os.cpu_count()} cores)")
         start = time.perf_counter()
         log = (Path(tmp) / "serve.log").open("w")  # a file, not a pipe nobody reads: the server must never block on it
