@@ -282,8 +282,8 @@ def cases(tmp_path: Path) -> dict[str, list[str]]:
 
 #: user errors a command line cannot meet, and the test that meets them
 ELSEWHERE = {"OutputBusy": "tests/build/test_output.py::test_second_publication_waits_then_gives_up",
-             "RosterHasErrors": "tests/build/test_site.py::test_builds_are_byte_identical_and_failures_atomic",
-             "UnknownCity": "tests/build/test_cities.py (ROSTER_CITY=3799)",
+             "RosterHasErrors": "tests/build/test_session.py::test_a_build_of_a_roster_with_errors_says_so_in_chinese",
+             "UnknownCity": "tests/build/test_session.py::test_an_unknown_city_names_the_roster_s_cities",
              "FontMissing": "tests/printing/test_fonts.py"}
 
 
