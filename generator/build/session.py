@@ -99,6 +99,7 @@ class Session:
         self.problems: list[Problem] = []
         self.problem_html = ""
         self.site_dir: Path | None = None  # serve's temporary folder, for the preview's cache beside it
+        self.site_name = ""  # plain text (configure): the configuration's, or the roster's
 
     def configure(self, site_dir: Path, site_url: str | None, site_name: str, site_description: str | None = None) -> Settings:
         """Read and validate the roster; raise :class:`RosterHasErrors` for a build of a roster with
@@ -142,7 +143,8 @@ class Session:
         }
         if self.command == "build":  # serve builds into its own temporary folder
             site_dir = self._stage(site_dir)
-        return Settings(site_url or programme.base_url, extra, site_dir, site_name or site_title(programme),
+        self.site_name = site_name or site_title(programme)
+        return Settings(site_url or programme.base_url, extra, site_dir, self.site_name,
                         site_description or site_summary(programme))
 
     def _prepare(self, roster: Roster) -> tuple[Roster, History, dict[str, object]]:
@@ -175,12 +177,12 @@ class Session:
         """Pages that go through MkDocs but are made from the roster: ``(path, Markdown)``."""
         return markdown.markdown_pages(self.folders.overrides)
 
-    def fill_page(self, text: str, meta: MutableMapping[str, Any], site_name: str) -> str:
+    def fill_page(self, text: str, meta: MutableMapping[str, Any]) -> str:
         """A hand-written page's Markdown filled from the roster; its front matter's title and
         description (templates too: pages name the city from the roster) are filled in ``meta``."""
         if self.problems:  # the page is replaced (page_output); a first bad build has no figures to fill in
             return text
-        context = {**self.context, "site_name": site_name}
+        context = {**self.context, "site_name": self.site_name}
         # the statistics' parts are finished HTML: Markdown carries them through untouched
         self.verbatim = markdown.Verbatim()
         if "parts" in context:
@@ -198,7 +200,7 @@ class Session:
         """What a finished page becomes: itself, or the problem page while the roster has errors."""
         return self.problem_html if self.problems else html
 
-    def finish(self, out: Path, site_name: str) -> Path:
+    def finish(self, out: Path) -> Path:
         """Render the data pages into ``out`` and publish the staged site; return the site's folder."""
         if self.problems:
             # MkDocs' pages already show the problems (page_output); the data pages stay set aside,
@@ -210,7 +212,7 @@ class Session:
         reuse = self.reuse
         qr_cache = reuse.qr_cache if reuse is not None else QRCache(self.folders.cache)
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
-        count = write_data_pages(self.roster, out, self.folders.overrides, site_name, renderer=renderer,
+        count = write_data_pages(self.roster, out, self.folders.overrides, self.site_name, renderer=renderer,
                                  qr_cache=qr_cache, history=self.history,
                                  fingerprints=self.preview.known if self.preview else reuse.known if reuse else None,
                                  searched=self.searched, search=self.preview.search if self.preview else search_files)
