@@ -171,14 +171,6 @@ def test_five_faults_in_a_copy_of_the_sample_roster(tmp_path: Path) -> None:
     assert out[-1] == "6 errors, 0 warnings"  # the misspelt key also leaves "role" missing
 
 
-def test_readme_opens_with_the_two_commands_ci_runs() -> None:
-    root = SMALL.parents[2]
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    commands = [line.strip() for line in readme.splitlines()[:12] if line.startswith("    ")]
-    assert commands == ["python3 -m pip install -e . && mkdocs build", "sh tests/setup.sh && python3 -m pytest"]
-    assert (root / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("\n" + commands[1])
-
-
 def test_stats_of_one_city_are_its_own_sites_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str], chinese: None) -> None:
     root = two_city_roster(tmp_path)
     assert main(["stats", "--data", str(root), "--city", "3716"]) == 0

@@ -1,8 +1,9 @@
-"""The publishing workflows (roster.yml; province.yml, a site per city): linted by actionlint and
-zizmor, and made only of commands the tests run."""
+"""The workflows (roster.yml publishes; province.yml, a site per city; code.yml checks the code): linted
+by actionlint and zizmor, and made only of commands the tests run."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -19,11 +20,13 @@ from tests.helpers.roster_edit import SMALL, edit
 
 WORKFLOW = ROOT / ".github" / "workflows" / "roster.yml"
 PROVINCE = ROOT / ".github" / "workflows" / "province.yml"
-WORKFLOWS = [WORKFLOW, PROVINCE]
+CODE = ROOT / ".github" / "workflows" / "code.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name)
+    """A command of the test extra: beside this Python first (a virtualenv's bin/, on the PATH or not)."""
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     assert found, f"{name} is not installed: sh tests/setup.sh installs the test extra"
     return found
 
@@ -108,15 +111,24 @@ def test_the_province_matrix_takes_its_cities_from_the_roster() -> None:
     assert not re.search(r"\b37\d\d\b", PROVINCE.read_text(encoding="utf-8"))  # no city id kept here
 
 
-def all_workflows() -> list[Path]:
-    return sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+def test_the_code_workflow_runs_lint_types_and_the_quick_tests_on_code_changes_only() -> None:
+    data = yaml.safe_load(CODE.read_text(encoding="utf-8"))
+    runs = [str(step.get("run", "")).strip() for step in steps(CODE)]
+    for command in ("python -m ruff check .", "python -m mypy --strict", 'python -m pytest -m "not slow" -q'):
+        assert command in runs, command
+    triggers = data[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"push", "pull_request"}
+    for event in triggers.values():
+        paths = event["paths"]
+        assert "generator/**" in paths and "tests/**" in paths and "requirements/**" in paths
+        assert not any(p.startswith("data") for p in paths)  # a roster-only change is roster.yml's
 
 
 def test_every_job_that_prints_installs_a_chinese_font() -> None:
     """A runner has no CJK font: a job that prints cards installs fonts-noto-cjk before it does
     (cards refuses to print boxes, tests/printing/test_fonts.py)."""
     printing = 0
-    for workflow in all_workflows():
+    for workflow in WORKFLOWS:
         for name, job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].items():
             runs = [str(step.get("run", "")) for step in job.get("steps", [])]
             prints = [i for i, run in enumerate(runs) if re.search(r"python -m generator cards\b", run)]
@@ -192,6 +204,6 @@ def test_exactly_one_workflow_deploys_any_roster() -> None:
     # the one list both guards read is what `cities --format json` prints, tested for both kinds of roster
     assert "def test_cities_for_a_ci_matrix(" in (ROOT / "tests" / "test_cli.py").read_text(encoding="utf-8")
     publishing = re.compile(r"actions/(deploy-pages|upload-pages-artifact)@|\brsync\b|aws s3|ossutil|coscmd")
-    publishers = sorted({w.name for w in all_workflows() for step in steps(w)
+    publishers = sorted({w.name for w in WORKFLOWS for step in steps(w)
                          if publishing.search(f"{step.get('uses', '')} {step.get('run', '')}")})
     assert publishers == ["roster.yml"]  # a host's deploy step added to province.yml's city job is behind its guard

@@ -48,7 +48,7 @@ def guide_url(slug: str) -> str:
 
 GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
-STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists the columns)
+STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (docs/site.md lists the columns)
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
 CITIES = "cities/"  # a province's portal: every city, linked to its page or its own site

@@ -1,1 +1,1 @@
-"""The published site: web pages, the search index, statistics, contact cards and escaping."""
+"""The web site made from the model: pages, search index, statistics, contact cards, escaping."""

@@ -373,7 +373,7 @@ def _share(n: int, of: int) -> str:
 
 
 def _record(area: Area, base_url: str) -> dict[str, object]:
-    """One area's figures under the names the CSV's columns take (README has the table)."""
+    """One area's figures under the names the CSV's columns take (docs/site.md has the table)."""
     return {
         "level": area.level,
         "id": area.id,

@@ -41,11 +41,11 @@ def jsonld(html: str) -> dict:
     return json.loads(m.group(1))
 
 
-def test_urls_are_the_ones_the_readme_promises() -> None:
-    """URLs are printed on cards and live for years: urls.py makes exactly the README's table."""
+def test_urls_are_the_ones_the_docs_promise() -> None:
+    """URLs are printed on cards and live for years: urls.py makes exactly the table of docs/site.md."""
     from generator.core import urls
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
     promised = {
         "village": urls.village_url("<12-digit code>"), "township": urls.township_url("<9-digit code>"),
         "city (a province's roster only)": urls.city_url("<id>"), "county-level unit": urls.county_url("<id>"),
