@@ -41,7 +41,6 @@ from generator.core.i18n import DOMAIN, LANGUAGES, LOCALES, _, language, ngettex
 from generator.core.problems import errors, format_json, format_text, sort_problems
 from generator.printing.cards import SelectionError, check_city, print_documents, read_village_list, select_villages
 from generator.printing.pdf import write_pdf
-from generator.printing.qr import QRCache
 from generator.roster.load import load_documents
 from generator.site.stats import Area, report, report_json
 
@@ -76,7 +75,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = checked.problems
     if args.since:
         before = read_version(args.since, args.data)
-        problems = sort_problems([*problems, *vanished(before.roster, checked.roster, load_documents(args.data), args.since)])
+        note(_("compared with {label}").format(label=before.label))
+        problems = sort_problems([*problems, *vanished(before.roster, checked.roster, load_documents(args.data), before.label)])
     if args.format == "json":
         print(format_json(problems))
     elif problems:
@@ -172,10 +172,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
                                all_villages=args.all, codes=codes)
     if not villages:
         raise SelectionError(_("the selection has no villages: nothing to print"))
-    qr_cache = QRCache(Path(args.data).resolve().parent / ".cache")  # the cache mkdocs build keeps beside data/
     documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
-                                backs=args.back, qr_cache=qr_cache)
-    qr_cache.save(qr_cache.take_added())
+                                backs=args.back)
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
@@ -301,13 +299,14 @@ def parser() -> argparse.ArgumentParser:
         return c
 
     v = command("validate", _("check the roster and list every problem, with where and how to fix it"),
-                ["validate", "validate --data data --strict", "validate --since origin/main", "validate --format json"],
+                ["validate", "validate --data data --strict", "validate --since rev:origin/main", "validate --format json"],
                 cmd_validate)
     _data(v)
     v.add_argument("--strict", action="store_true", help=_("fail on warnings too"))
     _format(v)
     v.add_argument("--since", metavar="REV_OR_FOLDER",
-                   help=_("also fail when a code that roster published is gone without a retirement record"))
+                   help=_("also fail when a code that roster published is gone without a retirement record "
+                          "(rev:REVISION or dir:FOLDER; a bare name that is both is refused)"))
 
     s = command("stats", _("the programme's figures (全覆盖, advisors, load, teams, gaps) per unit and township"),
                 ["stats", "stats --city 3715", "stats --format json > stats.json"], cmd_stats)
@@ -338,10 +337,11 @@ def parser() -> argparse.ArgumentParser:
     _format(k)
 
     d = command("diff", _("what changed between two rosters (folders or git revisions), and which cards to reprint"),
-                ["diff origin/main data", "diff HEAD~1 HEAD --reprint reprint.txt", "diff old-roster data --format json"],
+                ["diff rev:origin/main dir:data", "diff rev:HEAD~1 rev:HEAD --reprint reprint.txt",
+                 "diff dir:old-roster dir:data --format json"],
                 cmd_diff)
-    d.add_argument("old", metavar="OLD", help=_("a roster folder or a git revision (HEAD~1, origin/main)"))
-    d.add_argument("new", metavar="NEW", help=_("a roster folder or a git revision (HEAD)"))
+    d.add_argument("old", metavar="OLD", help=_("a git revision (rev:origin/main, rev:HEAD~1) or a roster folder (dir:data)"))
+    d.add_argument("new", metavar="NEW", help=_("a git revision (rev:HEAD) or a roster folder (dir:data)"))
     _format(d)
     d.add_argument("--reprint", metavar="FILE", type=Path,
                    help=_("write the village codes whose cards changed, for cards --villages"))

@@ -124,6 +124,27 @@ def test_the_code_workflow_runs_lint_types_and_the_quick_tests_on_code_changes_o
         assert not any(p.startswith("data") for p in paths)  # a roster-only change is roster.yml's
 
 
+def test_the_pull_request_check_names_revisions_and_runs_the_base_branchs_code() -> None:
+    """Issue 21: a pull request's checks compare with the base revision by name (rev:, never a folder the
+    pull request could add under that name), run the base branch's generator and templates (not the code
+    the pull request brings), and write outside the checkout (where the pull request could have put a link
+    in the place of reprint.txt)."""
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    check = data["jobs"]["check"]
+    commands = generator_commands(WORKFLOW)
+    since = [c[c.index("--since") + 1] for c in commands if c[0] == "validate" and "--since" in c]
+    compared = [a for c in commands if c[0] == "diff" for a in c[1:3]]
+    assert since == ["rev:$BASE"] and compared == ["rev:$BASE", "rev:HEAD"]
+    assert check["env"]["PYTHONSAFEPATH"] == "1"  # python -m generator does not import ./generator
+    runs = "\n".join(str(step.get("run", "")) for step in check["steps"])
+    assert 'git worktree add --detach "$RUNNER_TEMP/base" "$BASE"' in runs
+    assert 'sh "$RUNNER_TEMP/base/scripts/install.sh"' in runs and "sh scripts/install.sh" not in runs
+    written = [c[c.index(option) + 1] for c in commands for option in ("--reprint", "-o", "--villages") if option in c]
+    assert written and all(path.startswith("$RUNNER_TEMP/") for path in written)
+    cards = next(c for c in commands if c[0] == "cards")
+    assert cards[cards.index("--overrides") + 1] == "$RUNNER_TEMP/base/overrides"
+
+
 def test_every_job_that_prints_installs_a_chinese_font() -> None:
     """A runner has no CJK font: a job that prints cards installs fonts-noto-cjk before it does
     (cards refuses to print boxes, tests/printing/test_fonts.py)."""
@@ -161,7 +182,7 @@ def test_the_pull_request_summary_shows_the_problems_and_their_fix(tmp_path: Pat
     python.parent.mkdir()
     python.symlink_to(sys.executable)
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "BASE": "HEAD", "GITHUB_STEP_SUMMARY": str(summary),
-           "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+           "PYTHONPATH": str(ROOT), "HOME": str(tmp_path), "RUNNER_TEMP": str(tmp_path)}
     r = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True)
     assert r.returncode == 1, r.stdout + r.stderr
     text = summary.read_text(encoding="utf-8")
@@ -179,7 +200,12 @@ def test_a_pull_request_is_test_built_and_never_published() -> None:
     trial = data["jobs"]["trial"]
     assert trial["if"] == "github.event_name == 'pull_request'"
     builds = [str(s.get("run", "")) for s in trial["steps"] if "mkdocs build" in str(s.get("run", ""))]
-    assert builds == ['mkdocs build --site-dir "$RUNNER_TEMP/site"']
+    assert builds == ['cd "$RUNNER_TEMP/base" && mkdocs build --site-dir "$RUNNER_TEMP/site"']
+    # the base branch's generator builds the pull request's roster, and nothing else of the pull request
+    runs = "\n".join(str(step.get("run", "")) for step in trial["steps"])
+    assert 'git worktree add --detach "$RUNNER_TEMP/base" "$BASE"' in runs and 'cp -R data "$RUNNER_TEMP/base/data"' in runs
+    assert 'sh "$RUNNER_TEMP/base/scripts/install.sh"' in runs and "sh scripts/install.sh" not in runs
+    assert trial["env"]["PYTHONSAFEPATH"] == "1"
     assert not any("upload" in str(s.get("uses", "")) or "deploy" in str(s.get("uses", "")) for s in trial["steps"])
     assert "actions/cache" not in str(trial)  # a pull request writes no cache a later build would trust
     for name, job in data["jobs"].items():  # only pushes to main publish

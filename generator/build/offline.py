@@ -1,7 +1,9 @@
 """Offline after the first visit: the service worker (``sw.js`` at the site root) and its notice page.
 
 A page opened once with signal opens again without it: the worker keeps every page, stylesheet,
-script and the search index it has fetched (the plain Cache API, no framework). Pages and data are
+script and the search index it has fetched (the plain Cache API, no framework), and a village's
+``index.json``; the open data under ``data/`` (megabytes of tables) goes to the network only, and
+nothing is fetched ahead but the notice page and the theme's files. Pages and data are
 fetched from the network first, so a new deploy is seen as soon as there is signal; the cache is
 the fallback, and a page never visited is answered by the notice page (``offline/``). The cache's
 name holds a digest of the built site, so every deploy makes a new worker that deletes the old
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.core.urls import OFFLINE, SERVICE_WORKER
+from generator.core.urls import OFFLINE, OPEN_DATA, SERVICE_WORKER
 
 from .output import files_under
 
@@ -27,6 +29,7 @@ const CACHE = PREFIX + '__VERSION__';
 const SCOPE = self.registration.scope;  // the site root, from any folder
 const OFFLINE = new URL('__OFFLINE__', SCOPE).href;
 const PRECACHE = __PRECACHE__.map((path) => new URL(path, SCOPE).href);
+const DATA = new URL('__DATA__', SCOPE).href;  // the open data: megabytes a phone should not keep
 const PATIENCE = 4000;  // ms to wait for the network before a saved copy is shown
 
 self.addEventListener('install', (event) => {
@@ -43,6 +46,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
   const page = request.mode === 'navigate';
+  if (!page && request.url.startsWith(DATA)) return;  // the network's, never the cache's
   const network = fetch(request).then((response) => {
     if (response.ok && response.type === 'basic') {
       const copy = response.clone();
@@ -95,6 +99,6 @@ def service_worker(site_dir: Path, precache: Iterable[str], known: Known | None 
     see :func:`site_digest` for ``known``), keeping the notice page and ``precache`` (paths from
     the site root) from its install on."""
     version = site_digest(site_dir, skip=[SERVICE_WORKER], known=known)
-    text = (_WORKER.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE)
+    text = (_WORKER.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE).replace("__DATA__", OPEN_DATA)
             .replace("__PRECACHE__", json.dumps(sorted(set(precache)))))
     return SERVICE_WORKER, text.encode("utf-8")

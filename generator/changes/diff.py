@@ -46,7 +46,8 @@ ACTIONS = {
     "transferred": NP_("change", "transferred"),
     "abolished": NP_("change", "abolished"),
 }
-#: Published fields as staff know them (``pgettext("field", FIELD_NAMES[key])``).
+#: Published fields as staff know them (``pgettext("field", FIELD_NAMES[key])``); in Chinese the words of
+#: schema.FIELD_TITLES, which the open data shows (tests/changes/test_changes.py checks they agree).
 FIELD_NAMES = {
     "name": NP_("field", "name"), "role": NP_("field", "role"), "organization": NP_("field", "organization"),
     "phone": NP_("field", "phone"), "studio": NP_("field", "studio"), "advisor": NP_("field", "advisor"),

@@ -22,6 +22,8 @@ from .revisions import BlobCache, Repository, RevisionError, git
 
 #: How many roster commits the page lists (and how far back village dates are looked for).
 LIMIT = 20
+#: How many changes of one section an entry shows (the page and the feed); the rest are counted.
+SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,25 @@ class Entry:
     date: str  # YYYY-MM-DD, the committer's date
     subject: str
     changes: tuple[Change, ...]
+    time: str = ""  # the committer's date and time, ISO 8601 with its offset (the feed's)
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section heading, lines), as the page lists them
 
+    @property
+    def shown(self) -> list[tuple[str, tuple[str, ...], int]]:
+        """:attr:`groups` as the page and the feed show them: at most :data:`SHOWN` lines each, and
+        how many more there are."""
+        return [(heading, lines[:SHOWN], max(0, len(lines) - SHOWN)) for heading, lines in self.groups]
 
-def entry(commit: str, date: str, subject: str, changes: tuple[Change, ...]) -> Entry:
-    """An entry, with its changes grouped by section in SECTIONS order under their headings."""
+
+def entry(commit: str, time: str, subject: str, changes: tuple[Change, ...]) -> Entry:
+    """An entry, with its changes grouped by section in SECTIONS order under their headings (in the
+    language of the call: the site's)."""
     groups = []
     for section, heading in SECTIONS.items():
         lines = tuple(c.text for c in changes if c.section == section)
         if lines:
             groups.append((_(heading), lines))
-    return Entry(commit, date, subject, changes, tuple(groups))
+    return Entry(commit, time[:10], subject, changes, time, tuple(groups))
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,7 @@ def _read_history(data_dir: Path | str, limit: int) -> History:
     if repo is None:
         return History(note=_("The roster is not in a git repository: there is no list of recent changes."))
     try:
-        log = git(repo.top, "log", f"-n{limit + 1}", "--format=%H%x09%cs%x09%s", "HEAD", "--", repo.prefix or ".")
+        log = git(repo.top, "log", f"-n{limit + 1}", "--format=%H%x09%cI%x09%s", "HEAD", "--", repo.prefix or ".")
     except RevisionError:
         return History(note=_("The roster has no commits yet: there is no list of recent changes."))
     commits = [line.split("\t", 2) for line in log.decode("utf-8", "replace").splitlines() if line]
@@ -98,14 +108,14 @@ def _read_history(data_dir: Path | str, limit: int) -> History:
         except RevisionError:
             rosters.append(None)  # the folder did not exist yet
     entries = []
-    for i, (sha, date, subject) in enumerate(commits[:limit]):
+    for i, (sha, time, subject) in enumerate(commits[:limit]):
         new, old = rosters[i], rosters[i + 1] if i + 1 < len(rosters) else None
         if new is None:
             break
         if old is None:  # the roster's first commit
-            entries.append(entry(sha, date, subject, ()))
+            entries.append(entry(sha, time, subject, ()))
             break
-        entries.append(entry(sha, date, subject, tuple(diff(old, new).changes)))
+        entries.append(entry(sha, time, subject, tuple(diff(old, new).changes)))
     dates: dict[str, str] = {}
     head = rosters[0]
     whole = len(commits) <= limit  # the window reaches the roster's first commit

@@ -8,14 +8,12 @@ docs/roster-reference.md lists (scripts/make_docs.py) and the tests cover one by
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 from .i18n import N_, _, ngettext
-
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+from .text import visible
 
 Level = Literal["error", "warning"]
 #: A level as a line of text names it.
@@ -28,8 +26,12 @@ CODES: dict[str, str] = {
     "duplicate-key": N_("a key appears twice in one mapping; YAML would silently keep the last"),
     "yaml-alias": N_("a YAML anchor or alias (& or *): refused, so a small file cannot expand without bound"),
     "too-deep": N_("more levels of nesting than a roster file can have (20)"),
-    "too-large": N_("a file or value longer than its limit (10 MB a file; see the README for values)"),
-    "bad-text": N_("text with an invisible control or direction-override character (often from copy and paste)"),
+    "too-large": N_("a file or value longer than its limit (10 MB a file; docs/roster-reference.md lists the rest)"),
+    "bad-text": N_("text with a character no one can see: a control, zero-width, filler, direction or blank character (often from copy and paste)"),
+    "duplicate-name": N_("two villages of one township, townships of one unit, units of one city, cities or organizations of one unit whose names read the same (also when they differ only in invisible characters, width or case)"),
+    "look-alike-name": N_("two names that read the same but are spelt differently (width, case, invisible characters), where the same name twice is allowed (villages of different townships, advisors)"),
+    "out-of-range": N_("a number outside its bounds (max_villages_per_advisor 1–100, a year 1949–2100)"),
+    "outside-roster": N_("a roster file or folder that is a link leading out of the roster folder: it is not read, and nothing of it is shown"),
     "repeated-reference": N_("a list that names the same id twice (a team member listed twice)"),
     "unreadable-file": N_("a roster path that cannot be read: a folder where a file should be, no permission, a link loop"),
     "missing-file": N_("a roster file the programme needs does not exist"),
@@ -59,7 +61,7 @@ CODES: dict[str, str] = {
     "advisor-idle": N_("an advisor with neither a village nor a township team"),
     "unknown-village": N_("a retirement whose successor is a village code that neither the roster nor retired.yaml has"),
     "retired-still-live": N_("a code in retired.yaml that is still a village or township of the roster"),
-    "bad-successors": N_("a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none) or loop"),
+    "bad-successors": N_("a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none), loop, or pass more than 20 retirements"),
     "number-cell": N_("an Excel cell of a text column (code, id, phone) that holds a number: Excel drops leading zeros and writes 3.71502E+11"),
     "bad-sheet": N_("an Excel workbook without one of the template's sheets or column headers, or with one it does not know"),
     "vanished-code": N_("a village or township code an earlier roster published that is now neither live nor retired (validate --since)"),
@@ -88,7 +90,7 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f"{self.field}: " if self.field else ""
         line = f"{where}: {_(LEVEL_WORDS[self.level])}: {field}{self.message} [{self.code}]"
-        return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)  # no terminal escapes from values
+        return visible(line)  # no terminal escapes from values, and nothing a reader cannot see
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
+from .model import COUNTY_KIND_NAMES, LICENCES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
 
 # --- kinds of field ------------------------------------------------------------------
 # Scalars are read as text (staff write codes and numbers unquoted); Flag and Count are
@@ -72,11 +72,19 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A whole number ≥ 1."""
+    """A whole number from ``low`` to ``high``: every number the roster gives has a bound (a limit of
+    villages per advisor draws a bar per number up to it)."""
+
+    low: int
+    high: int
+
+    @staticmethod
+    def whole(value: object) -> bool:
+        # YAML's true is a Python int: it must not pass for 1
+        return isinstance(value, int) and not isinstance(value, bool)
 
     def accepts(self, value: object) -> bool:
-        # YAML's true is a Python int: it must not pass for 1
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,9 @@ class Field:
     key: bool = False
 
 
+#: The years a retirement may name: from the first statistical division codes to well past any card.
+YEARS = (1949, 2100)
+
 RECORDS: dict[str, tuple[Field, ...]] = {
     "programme": (
         Field("name", Text()),
@@ -137,8 +148,9 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("local_hotline", Phone()),
         Field("base_url", Url()),
         Field("sample", Flag(), required=False),
-        Field("max_villages_per_advisor", Count(), required=False),
+        Field("max_villages_per_advisor", Count(1, 100), required=False),
         Field("coverage_gap", Choice(("error", "warning")), required=False),
+        Field("data_licence", Choice(tuple(LICENCES)), required=False),  # of the open data under /data/
     ),
     # cities.yaml: a province's programme has a level of cities above the county-level units;
     # a city's roster leaves the file out and builds exactly as before
@@ -221,7 +233,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("code", Code(12, "village"), key=True),
         Field("name", Text()),
         Field("township", Code(9, "township")),  # where it was; that township may be retired too
-        Field("year", Count()),
+        Field("year", Count(*YEARS)),
         Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
         Field("successors", Refs("village"), required=False),  # live or retired codes
     ),
@@ -229,10 +241,22 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("code", Code(9, "township"), key=True),
         Field("name", Text()),
         Field("county", Ref("county")),
-        Field("year", Count()),
+        Field("year", Count(*YEARS)),
         Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
         Field("successors", Refs("township"), required=False),
     ),
+}
+
+#: Published fields as staff know them: change lists and the open data's columns name them so.
+FIELD_TITLES = {
+    "name": "名称", "role": "身份", "organization": "所在机构", "phone": "电话", "studio": "工作室",
+    "advisor": "顾问", "county": "所属单位", "kind": "类别", "code": "代码", "township": "所在乡镇",
+    "address": "地址", "workstation.address": "工作站地址", "workstation.phone": "工作站电话",
+    "workstation.hours": "工作站时间", "centre.name": "中心名称", "centre.address": "中心地址",
+    "centre.phone": "中心电话", "centre.hours": "中心时间", "city": "城市", "province": "省份",
+    "hotline": "热线", "local_hotline": "本地热线", "base_url": "网址", "sample": "示例数据",
+    "max_villages_per_advisor": "每名顾问最多村居数", "coverage_gap": "空白村居级别", "id": "编号", "team": "团队", "year": "年份", "successors": "接替代码",
+    "data_licence": "开放数据许可协议",
 }
 
 #: The top-level files of a roster and the record type of each.

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import assert_never
 
-from generator.core.i18n import N_, _
+from generator.core.i18n import _
 from generator.core.model import RETIREMENT_SUCCESSORS, Programme
 from generator.core.problems import Level, Problem, sort_problems
 from generator.core.schema import (
@@ -42,44 +42,23 @@ from generator.core.schema import (
     Url,
     fields,
 )
+from generator.core.text import INVISIBLE, invisible_name
 
-from .load import Document, Documents, Node, file_noun, read_programme, scalar_text
+from .load import ID_WORDS, Document, Documents, Node, file_noun, noun, read_programme, scalar_text
+from .names import SCOPES, Named, name_problems
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-(\d{7,8}|1\d{4})(-\d{1,5})?")  # 0635-8888888, 0635-12348, ext.
 SERVICE = re.compile(r"1\d{2,4}|[48]00-?\d{3}-?\d{4}")  # 12348, 110, 400-xxx-xxxx
 ID_TEXT = re.compile(r"[A-Za-z0-9_-]+")
-# scheme, host, optional port and a path of URL-safe characters: no quotes, spaces, '<', '>' or '\\'
-URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?")
+# scheme, host, optional port (1–65535) and a path of URL-safe characters: no quotes, spaces, '<', '>' or '\\'
+URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?P<port>\d{1,5}))?(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?")
 #: The longest value a field may hold: a name, an address or opening hours fit in 200 characters;
 #: an id must fit in a file name and a short URL.
 MAX_TEXT = 200
 MAX_ID = 64
-#: Characters no roster text may hold: controls (they reach terminals and PDFs) and the
-#: bidirectional overrides and isolates that can make text read other than it is stored.
-FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-#: Record types as messages name them (``_(RECORD_WORDS[record])``).
-RECORD_WORDS: dict[str, str] = {
-    "programme": N_("programme"), "cities-file": N_("cities-file"), "city": N_("city"),
-    "counties-file": N_("counties-file"), "county": N_("county"), "centre": N_("centre"),
-    "organizations-file": N_("organizations-file"), "organization": N_("organization"),
-    "advisors-file": N_("advisors-file"), "advisor": N_("advisor"), "township-file": N_("township-file"),
-    "township": N_("township"), "workstation": N_("workstation"), "village": N_("village"),
-    "retired-file": N_("retired-file"), "retired-village": N_("retired-village"),
-    "retired-township": N_("retired-township"),
-}
-#: What a reference holds, by its target, as messages name it.
-ID_WORDS: dict[str, str] = {
-    "city": N_("a city id"), "county": N_("a county id"), "organization": N_("an organization id"),
-    "advisor": N_("an advisor id"), "township": N_("a township id"), "village": N_("a village id"),
-}
-
-
-def noun(record: str) -> str:
-    """A record type in the reader's words: 'advisor', '顾问'."""
-    return _(RECORD_WORDS[record]) if record in RECORD_WORDS else record
-
+#: The most retirements a path of successors may pass before it reaches a live place.
+MAX_CHAIN = 20
 
 def edits(a: str, b: str) -> int:
     """Optimal string alignment distance: typos, including swapped neighbours, cost 1."""
@@ -118,7 +97,8 @@ def describe(value: object) -> str:
         return _("a list")
     if isinstance(value, dict):
         return _("a mapping (key: value lines)")
-    return quoted(str(value))
+    text = str(value)
+    return quoted(f"{text[:60]}…" if len(text) > 60 else text)  # a value of any length: a message's worth
 
 
 def quoted(text: str) -> str:
@@ -162,6 +142,7 @@ class Checker:
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
     refs: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
 
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
@@ -209,6 +190,8 @@ class Checker:
                 if text is None or (isinstance(v, float) and not math.isfinite(v)):
                     self.not_text(doc, node, path, kind_words(f), f.private)
                     return
+                if f.name == "name" and (record in SCOPES or record == "advisor") and len(text) <= MAX_TEXT:
+                    self.names[record].append(Seen(text, doc, node, path, owner, record, f.name))  # even if bad-text
                 if not self.plain_text(doc, node, f, kind, text, path):
                     return
                 self.text(doc, node, f, kind, text, path)
@@ -242,9 +225,12 @@ class Checker:
                     self.report(doc, node, "error", path, _("expected true or false, found {found}").format(found=describe(v)),
                                 "wrong-type")
             case Count():
-                if not kind.accepts(v):
-                    self.report(doc, node, "error", path, _("expected a whole number ≥ 1, found {found}").format(found=describe(v)),
-                                "wrong-type")
+                if not kind.whole(v):
+                    self.report(doc, node, "error", path, _("expected {expected}, found {found}").format(
+                        expected=kind_words(f), found=describe(v)), "wrong-type")
+                elif not kind.accepts(v):
+                    self.report(doc, node, "error", path, _("expected {what}, found {found}; give a number in that "
+                                "range").format(what=kind_words(f), found=describe(v)), "out-of-range")
             case _:
                 assert_never(kind)
 
@@ -259,10 +245,10 @@ class Checker:
             self.report(doc, node, "error", path, _("expected {kind}, found only spaces; fill it in").format(kind=kind_words(f)),
                         "empty-value")
             return False
-        if bad := FORBIDDEN.search(text):
-            message = _("expected printable text, found the invisible character U+{code:04X} at position {position}; "
-                        "retype the value (it often comes with copy and paste)")
-            self.report(doc, node, "error", path, message.format(code=ord(bad.group()), position=bad.start() + 1), "bad-text")
+        if bad := INVISIBLE.search(text):
+            self.report(doc, node, "error", path, _("expected printable text, found the invisible character {char} at "
+                        "position {at}; retype the value (it often comes with copy and paste)").format(
+                            char=invisible_name(bad.group()), at=bad.start() + 1), "bad-text")
             return False
         return True
 
@@ -292,9 +278,12 @@ class Checker:
                     self.report(doc, node, "error", path, message.format(options=", ".join(options), found=shown(f, text),
                                                                          hint=did_you_mean(text, options)), "bad-choice")
             case Url():
-                if not URL.fullmatch(text):
+                if not (url := URL.fullmatch(text)):
                     message = _("expected an absolute web address such as https://example.org/, found {found}")
                     self.report(doc, node, "error", path, message.format(found=shown(f, text)), "bad-url")
+                elif url["port"] is not None and not 1 <= int(url["port"]) <= 65535:
+                    self.report(doc, node, "error", path, _("expected a port from 1 to 65535 in the web address, found "
+                                "{port}; leave the port out for the usual one").format(port=url["port"]), "bad-url")
             case IdCard():
                 if not id_card_ok(text):
                     message = _("expected an 18-character resident ID number with a valid check digit, found {found} of "
@@ -325,6 +314,14 @@ class Checker:
                                 "duplicate-id")
                 else:
                     first[s.value] = s
+
+    def same_names(self) -> None:
+        """Names that read the same where records must differ by name, and two spellings of one name (names.py)."""
+        townships = {id(s.doc): s.value for s in self.ids.get("township", [])}
+        for record, seen in self.names.items():
+            named = [Named(s.value, s.doc.path, s.node.line, s.node.column, s.path, name_scope(s, townships))
+                     for s in seen]
+            self.problems += name_problems(record, named)
 
     def references(self, not_read: set[str]) -> None:
         """Every reference names an existing key, unless the file defining its target could not be read."""
@@ -439,6 +436,8 @@ class Checker:
             records = {s.value: s for s in self.ids.get(f"retired-{what}", [])}
             successors = {code: [r.value for r in self.refs.get(what, []) if r.owner is s.owner and r.field == "successors"]
                           for code, s in records.items()}
+            loops, lengths = follow(successors)
+            named = {c for codes in successors.values() for c in codes}
             for code, s in records.items():
                 if code in live:
                     message = _("expected a retired {record} code to be gone from the roster, found {code} both here and as a "
@@ -461,10 +460,14 @@ class Checker:
                     self.report(s.doc, at, "error", path, message.format(wanted=wanted, kind=kind, n=n, record=noun(what), code=code),
                                 "bad-successors")
                     continue
-                if (back := loop(code, successors)) is not None:
+                if (back := loops.get(code)) is not None:
                     message = _("expected successors that lead to a live {record}, found a loop back to {code}; "
                                 "name the {record} that exists now")
                     self.report(s.doc, at, "error", path, message.format(record=noun(what), code=back), "bad-successors")
+                elif lengths.get(code, 0) > MAX_CHAIN and code not in named:  # once, where the chain starts
+                    self.report(s.doc, at, "error", path, _("expected successors that reach a live {what} within "
+                                "{most} retirements, found a chain of {n}; name the {what} that exists now").format(
+                                    what=noun(what), most=MAX_CHAIN, n=lengths[code]), "bad-successors")
 
 
 def folder_unit(folder: str, units: Iterable[str]) -> str:
@@ -474,25 +477,52 @@ def folder_unit(folder: str, units: Iterable[str]) -> str:
     return max(named, key=len) if named else folder.split("-")[0]
 
 
-def loop(start: str, successors: dict[str, list[str]]) -> str | None:
-    """The code at which following successors from ``start`` comes back on its own path, if it does."""
-    on_path: set[str] = set()
-    done: set[str] = set()
+def follow(successors: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, int]]:
+    """Following each retired code's successors (``successors``: retired code → its successor codes): for
+    each code whose paths come back on themselves, the code a path comes back to; for the others, the
+    most retirements a path from it passes, itself included. Iterative, each code followed once: a
+    chain of any length takes time in proportion to it (a recursion of 1,000 links overflowed)."""
+    loops: dict[str, str] = {}
+    lengths: dict[str, int] = {}
+    for start in successors:
+        if start in lengths or start in loops:
+            continue
+        stack = [(start, iter(successors[start]))]
+        on_path = {start}
+        while stack:
+            code, rest = stack[-1]
+            nxt = next(rest, None)
+            if nxt is None:  # every successor followed
+                stack.pop()
+                on_path.discard(code)
+                if code in loops:
+                    if stack:
+                        loops.setdefault(stack[-1][0], loops[code])
+                else:
+                    lengths[code] = 1 + max((lengths.get(s, 0) for s in successors[code]), default=0)
+            elif nxt in on_path:
+                loops.setdefault(code, nxt)
+            elif nxt in loops:
+                loops.setdefault(code, loops[nxt])
+            elif nxt in successors and nxt not in lengths:  # a retired code not yet followed
+                on_path.add(nxt)
+                stack.append((nxt, iter(successors[nxt])))
+    return loops, lengths
 
-    def visit(code: str) -> str | None:
-        if code in on_path:
-            return code
-        if code in done:
-            return None
-        on_path.add(code)
-        for nxt in successors.get(code, []):
-            if (found := visit(nxt)) is not None:
-                return found
-        on_path.discard(code)
-        done.add(code)
-        return None
 
-    return visit(start)
+def name_scope(s: Seen, townships: dict[int, str]) -> str | None:
+    """Where the name ``s`` must be unique (names.py): a village's township, a township's or an
+    organization's unit, a unit's city; None for an advisor, whose name may be anyone's."""
+    match s.record:
+        case "village":
+            return townships.get(id(s.doc), s.doc.path)
+        case "township" | "organization":
+            return s.owner.text("county") or ""
+        case "county":
+            return s.owner.text("city") or ""
+        case "city":
+            return ""
+    return None
 
 
 def join(path: str, key: str) -> str:
@@ -512,8 +542,8 @@ def kind_words(f: Field) -> str:
             return _("a web address")
         case Flag():
             return _("true or false")
-        case Count():
-            return _("a whole number")
+        case Count(low, high):
+            return _("a whole number from {low} to {high}").format(low=low, high=high)
         case IdCard():
             return _("an ID-card number")
         case Choice(options):
@@ -543,6 +573,7 @@ def validate_roster(docs: Documents) -> list[Problem]:
             continue
         checker.record(doc, doc.root, doc.record, "")
     checker.duplicates()
+    checker.same_names()
     not_read = {doc.record for doc in docs.items if doc.root is None}  # record types of files without content
     checker.references(not_read)
     checker.nesting()

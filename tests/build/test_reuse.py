@@ -11,12 +11,11 @@ import os
 from pathlib import Path
 
 from generator.build import fork
-from generator.build.output import files_under
+from generator.build.output import files_under, manifest_path
 from generator.build.pipeline import read_roster
 from generator.build.render import RenderInputs, render_tasks
-from generator.build.reuse import Reuse, manifest_path
+from generator.build.reuse import Reuse
 from generator.core.model import Roster
-from generator.printing.qr import QRCache
 from generator.site.pages import Assets, page_tasks
 from tests.helpers import ROOT, TESTS
 from tests.helpers.roster_edit import copy_roster, edit
@@ -46,20 +45,21 @@ def clean(roster: Roster, out: Path) -> dict[str, str]:
 
 def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
-    site, cache = tmp_path / "site", tmp_path / ".cache"
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    site = tmp_path / "site"
+    first = Reuse(site, workers=1)
     render(first, read_roster(data).roster, site)  # as if published: the render went straight to the site
     first.commit(files_under(site))
-    assert (first.rendered, first.reused) == (5, 0)  # counties, three townships, one batch of advisors
+    assert (first.rendered, first.reused) == (6, 0)  # the open data, counties, three townships, one batch of advisors
     untouched = os.stat(site / "v" / "371502001003" / "index.html").st_ino
 
     edit(data, "371502102-堂邑镇.yaml", "hours: 周一至周五 9:00—17:00", "hours: 周一至周五 8:30—17:00")
     roster = read_roster(data).roster
-    second = Reuse(cache, site, QRCache(None), workers=1)
+    second = Reuse(site, workers=1)
     second.prepare(read_roster(data).roster)  # as the plugin does, but for another roster (equal, not the same)
     render(second, roster, tmp_path / "staging")
-    # the unit pages (they count every township), 堂邑镇 and its advisors' batch render; two townships are kept
-    assert (second.rendered, second.reused) == (3, 2)
+    # the open data (always made: it names the roster's version), the unit pages (they count every
+    # township), 堂邑镇 and its advisors' batch render; two townships are kept
+    assert (second.rendered, second.reused) == (4, 2)
     assert "v/371502001003/index.html" in second.kept and second.previous is not None
     assert not (tmp_path / "staging" / "v" / "371502001003").exists()  # nothing written for a kept task
     assert os.stat(site / "v" / "371502001003" / "index.html").st_ino == untouched
@@ -69,17 +69,17 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
 
 def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
-    site, cache = tmp_path / "site", tmp_path / ".cache"
+    site = tmp_path / "site"
     roster = read_roster(data).roster
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
     page = site / "v" / "371502001003" / "index.html"
     page.write_text("tampered", encoding="utf-8")  # same inode, new size and mtime
-    second = Reuse(cache, site, QRCache(None), workers=1)
+    second = Reuse(site, workers=1)
     second.prepare(roster)  # as the plugin does: digests and checks in a second process
     render(second, roster, tmp_path / "staging")
-    assert (second.rendered, second.reused) == (1, 4)
+    assert (second.rendered, second.reused) == (2, 4)  # its township's task, and the open data (always made)
     # only the touched file is staged: its task's other files have the bytes already published, and stay
     assert files_under(tmp_path / "staging") == ["v/371502001003/index.html"]
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
@@ -87,16 +87,16 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
 
 def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: Path) -> None:
     roster = read_roster(copy_roster(tmp_path)).roster
-    site, cache = tmp_path / "site", tmp_path / ".cache"
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    site = tmp_path / "site"
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
-    other = Reuse(cache, tmp_path / "other-site", QRCache(None), workers=1)
+    other = Reuse(tmp_path / "other-site", workers=1)
     render(other, roster, tmp_path / "staging1")
     assert (other.reused, other.kept, other.previous) == (0, [], None)
-    manifest = manifest_path(cache, site)
-    manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its checksum no longer holds
-    again = Reuse(cache, site, QRCache(None), workers=1)
+    manifest = manifest_path(site)
+    manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its seal no longer holds
+    again = Reuse(site, workers=1)
     render(again, roster, tmp_path / "staging2")
     assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
     assert tree_digest(tmp_path / "staging2") == tree_digest(site)
@@ -109,16 +109,21 @@ def test_two_site_folders_keep_their_own_records(tmp_path: Path) -> None:
 
     province = read_roster(two_city_roster(tmp_path)).roster
     city = province.only_city("3716")
-    cache = tmp_path / ".cache"
-    for roster, site in ((province, tmp_path / "site"), (city, tmp_path / "site-3716")):
-        first = Reuse(cache, site, QRCache(None), workers=1)
+    def build(roster: Roster, site: Path) -> tuple[int, int]:
+        reuse = Reuse(site, workers=1)
+        render(reuse, roster, tmp_path / f"staging-{site.name}-{len(list(tmp_path.iterdir()))}")
+        return reuse.rendered, reuse.reused
+
+    alone = tmp_path / "alone"  # the province's site rebuilt with nothing in between: what a rebuild keeps
+    for roster, site in ((province, alone), (province, tmp_path / "site"), (city, tmp_path / "site-3716")):
+        first = Reuse(site, workers=1)
         render(first, roster, site)
         first.commit(files_under(site))
-    for roster, site, n in ((province, tmp_path / "site", 6), (city, tmp_path / "site-3716", 3)):
-        again = Reuse(cache, site, QRCache(None), workers=1)
-        render(again, roster, tmp_path / f"staging-{site.name}")
-        assert (again.rendered, again.reused) == (0, n), site.name
-    assert manifest_path(cache, tmp_path / "site") != manifest_path(cache, tmp_path / "site-3716")
+    kept = build(province, alone)
+    assert kept[1] > 0
+    assert build(province, tmp_path / "site") == kept  # the city's build in between took nothing of its record
+    assert build(city, tmp_path / "site-3716")[1] > 0
+    assert manifest_path(tmp_path / "site") != manifest_path(tmp_path / "site-3716")
 
 
 def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> None:
@@ -154,7 +159,7 @@ def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> 
     data = copy_roster(tmp_path)
     roster = read_roster(data).roster
     before = _children()
-    reuse = Reuse(tmp_path / ".cache", tmp_path / "site", QRCache(None), workers=1)
+    reuse = Reuse(tmp_path / "site", workers=1)
     reuse.prepare(roster)
     if fork.can_fork():
         assert _children() - before  # the plan is made in a second process
@@ -162,7 +167,7 @@ def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> 
     assert _children() == before
     reuse.prepare(read_roster(data).roster)  # equal, not the same roster: the plan is not used
     render(reuse, roster, tmp_path / "staging")
-    assert _children() == before and reuse.rendered == 5
+    assert _children() == before and reuse.rendered == 6
 
 
 def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Path) -> None:
@@ -172,7 +177,7 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
     from generator.build.reuse import VERSION
     from generator.core.store import write_sealed
 
-    site, cache = tmp_path / "site", tmp_path / ".cache"
+    site = tmp_path / "site"
     (site / "v").mkdir(parents=True)
     page = site / "v" / "index.html"
     page.write_text("村", encoding="utf-8")
@@ -183,8 +188,8 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
             "others": ["search.json"]}
 
     def loaded(manifest: object) -> list[str] | None:
-        write_sealed(manifest_path(cache, site), manifest)
-        reuse = Reuse(cache, site, QRCache(None))
+        write_sealed(manifest_path(site), manifest)
+        reuse = Reuse(site)
         tasks, files = reuse._load()
         assert (tasks == {}) == (files is None)
         return files
@@ -201,7 +206,7 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
     (tmp_path / "site-gone").rename(site)
     (tmp_path / "away.html").rename(page)
 
-    reuse = Reuse(cache, site, QRCache(None))
+    reuse = Reuse(site)
     record = {"digest": "d", "files": [entry]}
     assert reuse._intact(record)
     for bad_record in ([record], {"digest": "d", "files": []}, {"digest": "d", "files": {}},
@@ -218,9 +223,9 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
     from generator.changes.history import History
 
     data = copy_roster(tmp_path)
-    site, cache, qr_cache = tmp_path / "site", tmp_path / ".cache", QRCache(None)
+    site = tmp_path / "site"
     roster = read_roster(data).roster
-    first = Reuse(cache, site, qr_cache, workers=1)
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
     templates = tmp_path / "templates"
@@ -233,16 +238,17 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
                "assets": (roster, TEMPLATES, Assets(stylesheets=("assets/stylesheets/new.css",)), "村居法律顾问"),
                "templates": (roster, templates, Assets(), "村居法律顾问")}
     for what, (r, folder, assets, name) in {"nothing": (roster, TEMPLATES, Assets(), "村居法律顾问"), **changed}.items():
-        again = Reuse(cache, site, qr_cache, workers=1)
+        again = Reuse(site, workers=1)
         out = tmp_path / f"staging-{what}"
         out.mkdir()
         again.render(RenderInputs(r, folder, assets, name), out)
         assert again.reused == (5 if what == "nothing" else 0), what
-    dated = Reuse(cache, site, qr_cache, workers=1)
+    dated = Reuse(site, workers=1)
     (tmp_path / "staging-dated").mkdir()
     dated.render(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问",
                               History(village_dates={"371502102001": "2024-01-02"})), tmp_path / "staging-dated")
-    assert (dated.rendered, dated.reused) == (4, 1)  # the unit pages and the townships show dates; the advisors' do not
+    # the unit pages and the townships show dates, the open data is always made; the advisors' pages are kept
+    assert (dated.rendered, dated.reused) == (5, 1)
 
 
 def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its_task(tmp_path: Path) -> None:
@@ -250,14 +256,14 @@ def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its
     site; a task whose file is gone by the time the site is recorded is left out (it renders next time)
     and its other files stay known as the site's, so that a later build can still delete them."""
     roster = read_roster(copy_roster(tmp_path)).roster
-    site, cache, qr_cache = tmp_path / "site", tmp_path / "project" / ".cache", QRCache(None)  # no project folder yet
-    first = Reuse(cache, site, qr_cache, workers=1)
+    site = tmp_path / "project" / "site"  # no project folder yet
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     (site / "search.json").write_text("{}", encoding="utf-8")  # a file of the site that no task wrote
     (site / "v" / "371502001003" / "index.html").unlink()  # lost before the publication is recorded
     first.commit(files_under(site))
     for run in ("second", "third"):  # nothing changed: every task's files are kept, and recorded again
-        again = Reuse(cache, site, qr_cache, workers=1)
+        again = Reuse(site, workers=1)
         render(again, roster, tmp_path / f"staging-{run}")
         assert again.reused == (4 if run == "second" else 5), run  # 古楼街道 rendered (its page was lost), once
         assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), run

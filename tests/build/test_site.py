@@ -134,7 +134,7 @@ def test_home_stats_and_guides(built: Path) -> None:
 
 def test_private_fields_never_reach_the_site(built: Path) -> None:
     for path in built.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".svg"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".svg", ".csv", ".vcf"):
             data = path.read_text(encoding="utf-8", errors="replace")
             assert "SENTINEL" not in data and "371502198001010018" not in data, path
 
@@ -153,7 +153,7 @@ def test_sitemap_lists_every_page_without_dates(built: Path) -> None:
     assert "<lastmod>" not in xml
     for url in ("v/371502010003/", "t/371502102/", "c/kaifaqu/", "a/A0003/", "guides/exam/", "stats/"):
         assert f"<loc>https://fw.lc.example/{url}</loc>" in xml
-    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1  # + guides, home, stats
+    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1 + 1  # + guides, home, stats, the open data's page
     assert "/print/" not in xml  # sheets are for staff, not search engines
 
 
@@ -171,8 +171,9 @@ def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     assert tree_digest(folder / "site") == first
     # no staging or old folder left; the lock file stays (removing it would race a waiting build),
-    # and so does the QR cache
-    assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", "content", "data", "mkdocs.yml", "overrides", "site"]
+    # and so do the parse cache and the record of the published site
+    assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", ".site.manifest", "content", "data",
+                                                        "mkdocs.yml", "overrides", "site"]
 
 
 @pytest.mark.slow  # real builds of a roster: the full run covers it

@@ -192,3 +192,11 @@ def test_the_reprint_pdf_decodes_to_the_changed_villages(tmp_path: Path) -> None
     rasterize(pdf, 1, 150, tmp_path)
     served = [v.code for v in read_roster(new).roster.villages_of["A0004"]]
     assert sorted(decode_qr(tmp_path / "p1.pgm")) == sorted(f"https://fw.lc.example/v/{c}/" for c in served)
+
+
+def test_the_change_list_names_fields_as_the_open_data_does(chinese: None) -> None:
+    """A field's Chinese word in a change list is the one schema.FIELD_TITLES gives the open data."""
+    from generator.changes.diff import FIELD_NAMES, field_word
+    from generator.core.schema import FIELD_TITLES
+
+    assert {key: field_word(key) for key in FIELD_NAMES} == {key: FIELD_TITLES[key] for key in FIELD_NAMES}
