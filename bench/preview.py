@@ -12,7 +12,9 @@ Copies the project into a temporary folder, starts `mkdocs serve` there and repo
 - a bad save: until the problem page is served, and after the fix until the page is back.
 
 Budget (issue 13): a one-file change visible within 3 s. The machine is shared: the load
-average is printed beside the figures. Timings belong here, never in tests.
+average is printed beside the figures, and so are the CPU seconds the server spent on each change
+(its process and its children, from /proc), which a busy machine does not inflate the way it does
+the wall time. Timings belong here, never in tests.
 """
 
 from __future__ import annotations
@@ -56,6 +58,12 @@ def wait(check: Callable[[], bool], limit: float = 300.0) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its waited-for children so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -79,7 +87,8 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         url = f"{base}/v/{village.code}/"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+        # the problem page in Chinese, as staff read it (its heading is what the bad save waits for)
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "LANGUAGE": "zh"}
         print(f"load average before: {load()}  ({os.cpu_count()} cores)")
         start = time.perf_counter()
         log = (Path(tmp) / "serve.log").open("w")  # a file, not a pipe nobody reads: the server must never block on it
@@ -94,15 +103,18 @@ def main() -> int:
                 head, tail = original[:at], original[at:]
                 path.write_text(head + tail.replace(old_ref, f"advisor: '{advisor_id}'", 1), encoding="utf-8")
 
-            times = []
+            times, cpu = [], []
             for i in range(args.rounds):
                 target = others[i * 7 % len(others)]
                 time.sleep(1.0)  # let the previous rebuild settle, as between two saves by hand
+                before = cpu_seconds(server.pid)
                 save(target.id)
                 seconds = wait(lambda n=target.name: n in fetch(url), 60)
                 times.append(seconds)
-                print(f"one-file change, round {i + 1}        {seconds:6.2f} s        load {load()}")
-            print(f"one-file change, median            {statistics.median(times):6.2f} s  budget ≤ 3 s")
+                cpu.append(cpu_seconds(server.pid) - before)
+                print(f"one-file change, round {i + 1}        {seconds:6.2f} s   server CPU {cpu[-1]:5.2f} s   load {load()}")
+            print(f"one-file change, median            {statistics.median(times):6.2f} s   server CPU {statistics.median(cpu):5.2f} s"
+                  "   budget ≤ 3 s")
             if args.browser:
                 print(f"one-file change in Chromium (live reload) {browser_round(url, save, others[-1].name, others[-1].id):6.2f} s"
                       f"  load {load()}")

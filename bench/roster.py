@@ -48,9 +48,9 @@ def main() -> None:
         runs: dict[str, list[float]] = {name: [] for name in BUDGETS}
         for _ in range(rounds):
             runs["diff"].append(timed(["diff", "dir:data", "dir:" + str(tmp / "2023"), "--reprint", str(tmp / "reprint.txt")], ROOT))
-            runs["export"].append(timed(["export", "data", "-o", str(tmp / "roster.xlsx")], ROOT))
+            runs["export"].append(timed(["export", "--data", "data", "-o", str(tmp / "roster.xlsx")], ROOT))
             shutil.rmtree(tmp / "imported", ignore_errors=True)
-            runs["import"].append(timed(["import", str(tmp / "roster.xlsx"), "-o", str(tmp / "imported")], ROOT))
+            runs["import"].append(timed(["import", str(tmp / "roster.xlsx"), "--data", str(tmp / "imported")], ROOT))
         size = (tmp / "roster.xlsx").stat().st_size
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {rounds} rounds")
     for name, times in runs.items():

@@ -22,7 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.build.session import Folders, RosterHasErrors, Session, UnknownCity, user_fault
+from generator.build.session import Folders, Session, user_fault
+from generator.core.errors import UserError
+from generator.site.escape import html_text
 
 
 class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
@@ -49,10 +51,14 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         if self.session is None or self.command != "serve":  # serve's session lives across rebuilds
             self.session = Session(self.command, _folders(self, config), str(self.config.city))
         try:
-            settings = self.session.configure(Path(config.site_dir), config.site_url, config.site_name)
-        except (RosterHasErrors, UnknownCity) as exc:
+            settings = self.session.configure(Path(config.site_dir), config.site_url, config.site_name,
+                                              config.site_description)
+        except UserError as exc:  # a roster with errors, an unknown city, a folder another build holds
             raise PluginError(str(exc)) from exc
         config.site_url = settings.site_url
+        # plain text, and the roster's when mkdocs.yml gives none: escaped here, since the theme's
+        # templates write config.site_name and site_description into HTML as they are
+        config.site_name, config.site_description = html_text(settings.site_name), html_text(settings.site_description)
         config.extra.update(settings.extra)
         config.site_dir = str(settings.site_dir)
         return config
@@ -76,7 +82,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.session is not None
-        return self.session.fill_page(markdown, page.meta, config.site_name)
+        return self.session.fill_page(markdown, page.meta)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.session is not None
@@ -88,7 +94,7 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.session is not None
-        config.site_dir = str(self.session.finish(Path(config.site_dir), config.site_name))
+        config.site_dir = str(self.session.finish(Path(config.site_dir)))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.session is not None:

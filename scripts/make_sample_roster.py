@@ -782,7 +782,9 @@ def add_city(r: dict, n: int, prefix: str, area: str, drops: tuple[str, ...], ke
         return {k: (v.replace("聊城", stem) if isinstance(v, str) else text(v) if isinstance(v, dict) else v)
                 for k, v in doc.items()}
 
-    cities.append({"id": city_id, "code": prefix, "name": city_name(n + 1), "local_hotline": f"{area}-12348"})
+    # a site per city (province.yml's matrix): each city's own address, printed in its cards' QR codes
+    cities.append({"id": city_id, "code": prefix, "name": city_name(n + 1), "local_hotline": f"{area}-12348",
+                   "base_url": f"https://{prefix}.sd.example/"})
     towns = [(t, doc) for t, doc in r["regions"] if t["unit"] not in drops]
     served: set[str] = set()
     teams: set[str] = set()

@@ -6,6 +6,7 @@ collect and run on a machine without it (``pytest -m "not slow"`` needs no brows
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,16 @@ from tests.helpers.sites import mkdocs_build, project, render_data_pages
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
+
+# Messages are Chinese by default; the suite reads them in English, their msgids, in this process and
+# every process it starts (tests of the Chinese words ask for them: tests/core/test_i18n.py).
+os.environ["LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in Chinese, the default the suite turns off: for tests of what staff read."""
+    monkeypatch.setenv("LANGUAGE", "zh")
 
 
 @pytest.fixture(scope="session")

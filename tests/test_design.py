@@ -113,12 +113,13 @@ def test_who_parses_roster_files() -> None:
 @pytest.mark.parametrize("program, where", [
     ("git", {"changes.revisions", "build.version"}),
     ("pdfunite", {"printing.pdf"}),
+    ("fc-list", {"printing.fonts"}),
 ])
 def test_who_runs_other_programs(program: str, where: set[str]) -> None:
     runners = {name for name, tree in modules().items() if any(
         isinstance(n, (ast.Import, ast.ImportFrom)) and "subprocess" in {a.name for a in n.names} | {
             getattr(n, "module", None)} for n in ast.walk(tree))}
-    assert runners == {"changes.revisions", "build.version", "printing.pdf"}
+    assert runners == {"changes.revisions", "build.version", "printing.pdf", "printing.fonts"}
     naming = {name for name in runners if program in strings(modules()[name])}
     assert naming == where
     told = section("Who touches the outside")

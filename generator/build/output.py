@@ -39,6 +39,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.errors import UserError
 from generator.core.i18n import _
 from generator.core.store import read_sealed, write_sealed
 
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 LOCK_WAIT_SECONDS = 15 * 60
 
 
-class OutputBusy(Exception):
+class OutputBusy(UserError):
     """Another build held the output folder's lock for longer than we waited."""
 
 
@@ -238,7 +239,8 @@ def _lock(fd: int, target: Path, wait: float) -> None:
         return
     except BlockingIOError:
         pass
-    log.warning(f"another build is writing {target}; waiting for it to finish (up to {wait / 60:.0f} minutes)")
+    log.warning(_("another build is writing {path}; waiting for it to finish (up to {minutes:.0f} minutes)").format(
+        path=target, minutes=wait / 60))
     deadline = time.monotonic() + wait
     while True:
         time.sleep(0.2)
@@ -247,17 +249,19 @@ def _lock(fd: int, target: Path, wait: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise OutputBusy(
-                    f"another build has been writing {target} for over {wait / 60:.0f} minutes "
-                    f"(lock {lock_path(target).name}); wait for it or stop it, then build again"
+                raise OutputBusy(_(
+                    "another build has been writing {path} for over {minutes:.0f} minutes (lock {lock}); "
+                    "wait for it or stop it, then build again").format(path=target, minutes=wait / 60, lock=lock_path(target).name)
                 ) from None
 
 
-def files_under(root: Path) -> list[str]:
-    """Every file under ``root``, as sorted paths relative to it."""
+def files_under(root: Path, skip: Collection[str] = ()) -> list[str]:
+    """Every file under ``root``, as sorted paths relative to it; not in the top-level folders ``skip``."""
     found = []
-    for folder, _dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
+        if rel == ".":
+            dirs[:] = [d for d in dirs if d not in skip]
         found += [name if rel == "." else f"{rel}/{name}" for name in names]
     return sorted(found)
 

@@ -8,7 +8,7 @@ worker. The build's life cycle around them (staging, publication, reuse, preview
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +23,11 @@ from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
 from generator.site.opendata import Edition
 from generator.site.pages import Site, data_page_urls, environment, find_assets, page_tasks, sitemap
-from generator.site.search import offline_files, read_content_pages, search_files
+from generator.site.search import ContentPage, offline_files, read_content_pages, search_files
 from generator.site.stats import report, report_csv, report_json
 
 from .fork import in_child
-from .offline import service_worker
+from .offline import Known, service_worker
 from .output import gzip_bytes, write_files
 from .render import Renderer, RenderInputs, render_tasks
 from .version import RosterVersion
@@ -64,6 +64,10 @@ def start_reading(data_dir: Path | str, cache_dir: Path | None = None) -> tuple[
         return build_roster(docs), problems
 
 
+#: Makes the search index's files: (what the search finds, the site's content pages, the site's roster).
+Search = Callable[[Roster, list[ContentPage], Roster], list[tuple[str, bytes]]]
+
+
 def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
     """``/data/stats.csv`` and ``/data/stats.json``: the figures for spreadsheets and machines."""
     rep, base = report(roster), roster.programme.base_url
@@ -77,13 +81,16 @@ def edition(version: RosterVersion | None) -> Edition:
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, *,
                      renderer: Renderer | None = None, workers: int | None = None,
-                     history: History | None = None, fingerprints: Callable[[], Mapping[str, str]] | None = None,
-                     searched: Roster | None = None, version: RosterVersion | None = None) -> int:
+                     history: History | None = None, fingerprints: Callable[[], Known] | None = None,
+                     searched: Roster | None = None, version: RosterVersion | None = None,
+                     search: Search = search_files) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
 
     ``fingerprints``, called once the renderer is done, gives files by the SHA-256 of their bytes
     (:func:`offline.site_digest`), so that they are not read again; the renderer may leave those
-    files out of ``out`` (the reuse's: they are published already). ``searched``: the roster the search
+    files out of ``out`` (the reuse's: they are published already). ``search`` makes the search
+    index's files (the preview's keeps the last ones while the roster's searchable parts are the
+    same). ``searched``: the roster the search
     covers when it is more than ``roster``: the whole province when ``roster`` is one city's
     (:meth:`Roster.only_city`), so that the search finds every village of the province and opens the
     other cities' on their own sites. ``version``: the roster's (version.py), which the open data and
@@ -95,7 +102,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     def index() -> None:
         # the search index is made in this process meanwhile the workers render the pages (a province's
         # 2,300 shards take seconds); in a forked child, the build's memory counted the roster once more
-        made.append(search_files(searched or roster, pages, roster))
+        made.append(search(searched or roster, pages, roster))
 
     write_files(out, stats_files(roster))
     # the open data under data/ is made by the renderer's tasks (pages.page_tasks), in parallel; the
@@ -118,18 +125,22 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
 
 
 def write_search(out: Path, files: list[tuple[str, bytes]]) -> None:
-    """The search index's core and shards; shards of an earlier build (the preview's folder) are removed."""
+    """The search index's core and shards; shards of an earlier build (the preview's folder) are removed,
+    and one already there is not written again (a shard's name holds the digest of its bytes)."""
     keep = {path for path, _ in files}
     old = out / SEARCH_SHARDS
+    there: set[str] = set()
     if old.is_dir():
         for path in old.iterdir():
-            if path.relative_to(out).as_posix() not in keep:
+            rel = path.relative_to(out).as_posix()
+            if rel not in keep:
                 path.unlink()
-    write_files(out, files)
+            else:
+                there.add(rel)
+    write_files(out, [(path, data) for path, data in files if path not in there])
 
 
-def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
-                  known: Mapping[str, str] | None = None) -> None:
+def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str, known: Known | None = None) -> None:
     """The offline notice page, then the service worker, which digests everything else (offline.py)."""
     assets = find_assets(out)
     site = Site(roster, environment(overrides / "data"), assets, site_name)

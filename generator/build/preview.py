@@ -25,11 +25,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.i18n import _, language, ngettext
 from generator.core.model import Roster, Township
-from generator.core.problems import Problem, errors, format_text
+from generator.core.problems import Problem, errors, format_text, summary
+from generator.core.urls import SEARCH_SHARDS
 from generator.site.pages import data_tasks, environment
+from generator.site.search import ContentPage, Places, place_index, place_inputs, search_files
 from generator.site.stats import report
 
+from .offline import Known
 from .output import clear
 from .render import RenderInputs, Task, render_tasks
 
@@ -73,7 +77,7 @@ def task_inputs(roster: Roster, task: Task, townships: dict[str, Township] | Non
         township = townships[key]
         ids = sorted(set(township.team) | {v.advisor for v in township.villages if v.advisor})
         people = tuple((i, roster.advisor.get(i)) for i in ids)  # None: a dangling id (a gap) counts too
-        orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _, a in people if a},
+        orgs = tuple(sorted({(a.organization, roster.organization.get(a.organization)) for _id, a in people if a},
                             key=lambda pair: pair[0]))
         # the page's figures: its advisors' load counts their villages in every township
         loads = tuple(tuple(v.code for v in roster.villages_of.get(i, [])) for i in ids)
@@ -114,13 +118,18 @@ class Preview:
         self.townships: dict[str, Township] = {}  # of the last render, by code
         self.placed: list[str] = []  # top-level folders moved from the cache into the site folder
         self.rendered = 0  # tasks rendered by the last rebuild, for the log
+        self.hashes: dict[str, str] = {}  # every data page's SHA-256, by path (for the service worker's digest)
+        # the search index's villages and advisors, made again only when what they are made from changed
+        self.places: tuple[tuple[object, ...], Places] | None = None
 
     def set_aside(self, site_dir: Path) -> None:
         """Move the data pages out of ``site_dir`` before MkDocs cleans it (on_pre_build)."""
         cache = cache_dir(site_dir)
         cache.mkdir(parents=True, exist_ok=True)
-        for name in self.placed:
-            if (site_dir / name).exists():
+        # the search index's shards too (written after the pages were placed): a shard's name holds
+        # its digest, so the next rebuild writes only the shards that changed
+        for name in dict.fromkeys([*self.placed, SEARCH_SHARDS]):
+            if (site_dir / name).exists() and not (cache / name).exists():
                 os.replace(site_dir / name, cache / name)
         self.placed = []
 
@@ -128,8 +137,25 @@ class Preview:
         """Remove the cache (at the end of the serve session; MkDocs removes the site folder)."""
         clear(cache_dir(site_dir))
         self.records.clear()
+        self.hashes.clear()
         self.townships = {}
         self.shared = None
+        self.places = None
+
+    def known(self) -> Known:
+        """The data pages' digests, and the folders that hold nothing else (for the service worker's
+        version: :func:`offline.site_digest` then neither lists nor reads them)."""
+        return Known(self.hashes, frozenset(name for name in self.placed if name != SEARCH_SHARDS))
+
+    def search(self, searched: Roster, pages: list[ContentPage], site: Roster) -> list[tuple[str, bytes]]:
+        """A :data:`pipeline.Search`: the search files, with the villages' and advisors' shards of the
+        last rebuild while what they are made from is the same (most saves change no name, phone or
+        place); the core and the pages' text are made each time (the statistics page changes with every
+        save: it shows the roster's version)."""
+        inputs = place_inputs(searched)
+        if self.places is None or self.places[0] != inputs:
+            self.places = (inputs, place_index(searched))
+        return search_files(searched, pages, site, places=self.places[1])
 
     def render(self, inputs: RenderInputs, out: Path, meanwhile: Callable[[], object] | None = None) -> int:
         """A :data:`render.Renderer`: bring the cache up to date with ``inputs.roster``, re-rendering only
@@ -150,10 +176,13 @@ class Preview:
         # Remove the files of every changed or vanished task before writing any: a village that moved
         # to another township is written by its new township's task and must not be deleted after.
         for task in [t for t, r in self.records.items() if wanted.get(t) != r.inputs]:
-            _remove(cache, self.records.pop(task).paths)
+            paths = self.records.pop(task).paths
+            _remove(cache, paths)
+            for path in paths:
+                self.hashes.pop(path, None)
         todo = [t for t in wanted if t not in self.records]
         try:
-            written = render_tasks(inputs, todo, cache, meanwhile=meanwhile)
+            written = render_tasks(inputs, todo, cache, meanwhile=meanwhile, hashes=self.hashes)
         except BaseException:
             self._forget(cache)  # some tasks wrote part of their pages: trust nothing, render all next time
             raise
@@ -179,8 +208,10 @@ class Preview:
         clear(cache)
         cache.mkdir(parents=True)
         self.records.clear()
+        self.hashes.clear()
         self.townships = {}
         self.shared = None
+        self.places = None
 
 
 def _remove(root: Path, paths: list[str]) -> None:
@@ -207,7 +238,21 @@ def problem_page(problems: list[Problem], templates: Path, site_name: str) -> st
     reloads once the answer no longer carries the same mark (fixed, or other problems).
     """
     text = format_text(problems)
+    n = len(errors(problems))
+    words = {
+        "lang": language(),
+        "title": ngettext("The roster has {n} error", "The roster has {n} errors", n).format(n=n),
+        "heading": ngettext("The roster has {n} error; the preview is paused", "The roster has {n} errors; the preview is paused",
+                            n).format(n=n),
+        "resume": _("Once the files are fixed and saved, the preview comes back by itself: no need to reload the page or to "
+                    "restart mkdocs serve. The last good preview is kept; until the roster is fixed, every page of the site "
+                    "shows this one."),
+        "reading": _("Each problem says in turn: file:line:column, the level (error / warning), the field, what was expected, "
+                     "what was found and how to fix it; in brackets, the problem's code (the README's table of codes explains "
+                     "it). Warnings do not pause the preview."),
+        "list": _("Problems"),
+    }
     return environment(templates).get_template(PROBLEMS_TEMPLATE).render(
-        problems=problems, errors=len(errors(problems)), summary=text.rsplit("\n", 1)[-1], site_name=site_name,
+        problems=problems, words=words, summary=summary(problems), site_name=site_name,
         mark=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )

@@ -29,12 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.changes.history import History, read_history
+from generator.core.errors import UserError
 from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem, format_text
+from generator.site.pages import site_summary, site_title
+from generator.site.search import search_files
 
 from . import context as markdown
-from .output import OutputBusy, Publication, write_files
+from .output import Publication, write_files
 from .pipeline import Checked, start_reading, write_data_pages
 from .preview import Preview, problem_page
 from .reuse import Reuse
@@ -43,15 +46,17 @@ from .version import RosterVersion
 log = logging.getLogger(__name__)
 
 
-class RosterHasErrors(Exception):
+class RosterHasErrors(UserError):
     """A build of a roster with errors: nothing is written. The message lists every problem."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("the roster has errors; the site was not built:\n" + format_text(problems))
+        super().__init__(_("the roster has errors; the site was not built. Fix each problem below (file:line:column, "
+                           "what was expected, what was found, how to fix it), then build again:") + "\n"
+                         + format_text(problems))
         self.problems = problems
 
 
-class UnknownCity(Exception):
+class UnknownCity(UserError):
     """The ``city`` option names no city of the roster."""
 
 
@@ -71,6 +76,8 @@ class Settings:
     site_url: str  # the roster's base URL, unless the configuration sets one
     extra: dict[str, object]  # values the theme's templates read
     site_dir: Path  # where MkDocs writes: a build's staging folder, else the folder it was given
+    site_name: str  # the configuration's, or the roster's (pages.site_title) when it gives none
+    site_description: str  # likewise (pages.site_summary)
 
 
 class Session:
@@ -94,10 +101,14 @@ class Session:
         self.problems: list[Problem] = []
         self.problem_html = ""
         self.site_dir: Path | None = None  # serve's temporary folder, for the preview's cache beside it
+        self.site_name = ""  # plain text (configure): the configuration's, or the roster's
 
-    def configure(self, site_dir: Path, site_url: str | None, site_name: str) -> Settings:
+    def configure(self, site_dir: Path, site_url: str | None, site_name: str, site_description: str | None = None) -> Settings:
         """Read and validate the roster; raise :class:`RosterHasErrors` for a build of a roster with
-        errors (nothing is written), :class:`UnknownCity` for a ``city`` the roster lacks."""
+        errors (nothing is written), :class:`UnknownCity` for a ``city`` the roster lacks.
+
+        An empty ``site_name`` or ``site_description`` (mkdocs.yml as shipped) is the roster's: the
+        site of another city is never named after the sample's."""
         roster, problems = start_reading(self.folders.data, self.folders.cache)
         # what a valid roster needs next is made while the validator looks for problems; the roster
         # may have errors, so anything going wrong here is raised only if it has none
@@ -111,9 +122,10 @@ class Session:
             if self.preview is None:
                 raise RosterHasErrors(checked.problems)
             # staff watch the browser, not this terminal: the pages will show the problems
-            log.error("the roster has errors; every page shows them until they are fixed:\n" + format_text(checked.problems))
+            log.error(_("the roster has errors; every page shows them until they are fixed:") + "\n" + format_text(checked.problems))
             self.problems = checked.problems
-            self.problem_html = problem_page(checked.problems, self.folders.overrides / "data", site_name)
+            self.problem_html = problem_page(checked.problems, self.folders.overrides / "data",
+                                             site_name or site_title(checked.roster.programme))
         else:
             for p in checked.problems:
                 log.warning(p.format())
@@ -133,7 +145,9 @@ class Session:
         }
         if self.command == "build":  # serve builds into its own temporary folder
             site_dir = self._stage(site_dir)
-        return Settings(site_url or programme.base_url, extra, site_dir)
+        self.site_name = site_name or site_title(programme)
+        return Settings(site_url or programme.base_url, extra, site_dir, self.site_name,
+                        site_description or site_summary(programme))
 
     def _prepare(self, roster: Roster) -> tuple[Roster, History, dict[str, object]]:
         """The site's roster (one city's, with ``city``), its history and its Markdown context."""
@@ -165,12 +179,12 @@ class Session:
         """Pages that go through MkDocs but are made from the roster: ``(path, Markdown)``."""
         return markdown.markdown_pages(self.folders.overrides)
 
-    def fill_page(self, text: str, meta: MutableMapping[str, Any], site_name: str) -> str:
+    def fill_page(self, text: str, meta: MutableMapping[str, Any]) -> str:
         """A hand-written page's Markdown filled from the roster; its front matter's title and
         description (templates too: pages name the city from the roster) are filled in ``meta``."""
         if self.problems:  # the page is replaced (page_output); a first bad build has no figures to fill in
             return text
-        context = {**self.context, "site_name": site_name}
+        context = {**self.context, "site_name": self.site_name}
         # the statistics' parts are finished HTML: Markdown carries them through untouched
         self.verbatim = markdown.Verbatim()
         if "parts" in context:
@@ -188,27 +202,29 @@ class Session:
         """What a finished page becomes: itself, or the problem page while the roster has errors."""
         return self.problem_html if self.problems else html
 
-    def finish(self, out: Path, site_name: str) -> Path:
+    def finish(self, out: Path) -> Path:
         """Render the data pages into ``out`` and publish the staged site; return the site's folder."""
         if self.problems:
             # MkDocs' pages already show the problems (page_output); the data pages stay set aside,
             # so their URLs get the 404 page: the problem page too
             write_files(out, [("index.html", self.problem_html), ("404.html", self.problem_html)])
-            log.info("roster: every page shows the roster's problems; the last good pages are kept")
+            log.info(_("roster: every page shows the roster's problems; the last good pages are kept"))
             return out
         assert self.roster is not None
         reuse = self.reuse
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
-        count = write_data_pages(self.roster, out, self.folders.overrides, site_name, renderer=renderer,
+        count = write_data_pages(self.roster, out, self.folders.overrides, self.site_name, renderer=renderer,
                                  history=self.history,
-                                 fingerprints=reuse.known if reuse else None, searched=self.searched,
-                                 version=_version(self.context))
+                                 fingerprints=self.preview.known if self.preview else reuse.known if reuse else None,
+                                 searched=self.searched, version=_version(self.context),
+                                 search=self.preview.search if self.preview else search_files)
         if self.preview is not None:
-            log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
+            log.info(_("roster: {count} data pages, {rendered} tasks re-rendered").format(count=count, rendered=self.preview.rendered))
         elif reuse is not None:
-            log.info(f"roster: {count} data pages ({reuse.rendered} tasks rendered, {reuse.reused} unchanged and kept)")
+            log.info(_("roster: {count} data pages ({rendered} tasks rendered, {reused} unchanged and kept)").format(
+                count=count, rendered=reuse.rendered, reused=reuse.reused))
         else:
-            log.info(f"roster: wrote {count} data pages")
+            log.info(_("roster: wrote {count} data pages").format(count=count))
         if self.publication is None:
             return out
         assert reuse is not None  # made with the publication (_stage)
@@ -235,7 +251,7 @@ class Session:
 def user_fault(error: BaseException) -> str | None:
     """One line for a failed build's error that the user can act on (the output folder cannot take the
     site, another build holds it); None for anything else, which is a bug of ours."""
-    if isinstance(error, OutputBusy):
+    if isinstance(error, UserError):  # another build holds the folder, and any other fault of the user's
         return str(error)
     if not isinstance(error, OSError) or error.errno is None or (fix := _fix(error.errno)) is None:
         return None
@@ -272,6 +288,7 @@ def _one_city(roster: Roster, city: str) -> Roster:
     if not city:
         return roster
     if city not in roster.city:
-        known = ", ".join(c.id for c in roster.cities) or "none: the roster has no cities.yaml"
-        raise UnknownCity(f"expected the city option to name a city id of cities.yaml, found '{city}'; the cities: {known}")
+        known = ", ".join(c.id for c in roster.cities) or _("none: the roster has no cities.yaml")
+        raise UnknownCity(_("expected the city option (ROSTER_CITY) to name a city id of cities.yaml, found '{city}'; "
+                            "the cities: {known}").format(city=city, known=known))
     return roster.only_city(city)

@@ -15,39 +15,74 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from generator.core.model import RETIREMENT_KIND_NAMES, ROLE_NAMES, Retired, Roster, Township, Village
+from generator.core.i18n import N_, NP_, _, ngettext, pgettext
+from generator.core.model import ROLE_NAMES, Retired, Roster, Township, Village
 from generator.core.problems import Problem
-from generator.core.schema import FIELD_TITLES
 from generator.printing.cards import CardContent, card_content
 from generator.roster.load import Documents
 
-#: Sections of a change list, in the order staff read them, with their Chinese headings.
+#: Sections of a change list, in the order staff read them, with their headings (``_(SECTIONS[key])``).
 SECTIONS = {
-    "advisor": "顾问",
-    "village": "村居",
-    "township": "乡镇（街道）",
-    "organization": "机构",
-    "county": "县级单位",
-    "city": "城市",  # a province's roster (cities.yaml)
-    "programme": "项目设置",
+    "advisor": N_("advisor"),
+    "village": N_("village"),
+    "township": N_("township"),
+    "organization": N_("organization"),
+    "county": N_("county"),
+    "city": N_("city"),  # a province's roster (cities.yaml)
+    "programme": N_("programme"),
 }
+#: What happened to a record (``pgettext("change", ACTIONS[key])``).
 ACTIONS = {
-    "added": "新增",
-    "left": "离任",
-    "removed": "删除",
-    "changed": "信息变更",
-    "reassigned": "改派",
-    "renamed": "更名",
-    "team": "团队调整",
+    "added": NP_("change", "added"),
+    "left": NP_("change", "left"),
+    "removed": NP_("change", "removed"),
+    "changed": NP_("change", "changed"),
+    "reassigned": NP_("change", "reassigned"),
+    "renamed": NP_("change", "renamed"),
+    "team": NP_("change", "team"),
     # retirements, by kind (retired.yaml); "removed" when a code went without a record
-    **{kind: "撤销" if kind == "abolished" else verb.removesuffix("为") for kind, verb in RETIREMENT_KIND_NAMES.items()},
+    "merged": NP_("change", "merged"),
+    "split": NP_("change", "split"),
+    "transferred": NP_("change", "transferred"),
+    "abolished": NP_("change", "abolished"),
 }
-#: What each part of a card is called in the reprint list's comments.
+#: Published fields as staff know them (``pgettext("field", FIELD_NAMES[key])``); in Chinese the words of
+#: schema.FIELD_TITLES, which the open data shows (tests/changes/test_changes.py checks they agree).
+FIELD_NAMES = {
+    "name": NP_("field", "name"), "role": NP_("field", "role"), "organization": NP_("field", "organization"),
+    "phone": NP_("field", "phone"), "studio": NP_("field", "studio"), "advisor": NP_("field", "advisor"),
+    "county": NP_("field", "county"), "kind": NP_("field", "kind"), "code": NP_("field", "code"),
+    "township": NP_("field", "township"), "address": NP_("field", "address"),
+    "workstation.address": NP_("field", "workstation address"), "workstation.phone": NP_("field", "workstation phone"),
+    "workstation.hours": NP_("field", "workstation hours"), "centre.name": NP_("field", "centre name"),
+    "centre.address": NP_("field", "centre address"), "centre.phone": NP_("field", "centre phone"),
+    "centre.hours": NP_("field", "centre hours"), "city": NP_("field", "city"), "province": NP_("field", "province"),
+    "hotline": NP_("field", "hotline"), "local_hotline": NP_("field", "local hotline"),
+    "base_url": NP_("field", "web address"), "sample": NP_("field", "sample data"),
+    "max_villages_per_advisor": NP_("field", "most villages per advisor"),
+    "coverage_gap": NP_("field", "level of a village without advisor"),
+}
+#: What each part of a card is called in the reprint list's comments (``pgettext("card", …)``).
 CARD_FIELD_NAMES = {
-    "code": "代码", "village": "村名", "township": "乡镇名", "county": "县区名", "advisor": "顾问姓名",
-    "role": "顾问身份", "phone": "顾问电话", "workstation_phone": "工作站电话", "city": "城市",
-    "programme": "项目名称", "hotline": "热线", "local_hotline": "本地热线", "url": "网址（二维码）",
+    "code": NP_("card", "code"), "village": NP_("card", "village"), "township": NP_("card", "township"),
+    "county": NP_("card", "county"), "advisor": NP_("card", "advisor"), "role": NP_("card", "role"),
+    "phone": NP_("card", "phone"), "workstation_phone": NP_("card", "workstation phone"), "city": NP_("card", "city"),
+    "programme": NP_("card", "programme"), "hotline": NP_("card", "hotline"),
+    "local_hotline": NP_("card", "local hotline"), "url": NP_("card", "web address (QR code)"),
 }
+
+
+def listing(items: Iterable[str]) -> str:
+    """Names in a row: 'a, b', 'a、b'."""
+    return pgettext("list", ", ").join(items)
+
+
+def action_word(action: str) -> str:
+    return pgettext("change", ACTIONS[action]) if action in ACTIONS else action
+
+
+def field_word(name: str) -> str:
+    return pgettext("field", FIELD_NAMES[name]) if name in FIELD_NAMES else name
 
 
 @dataclass(frozen=True)
@@ -94,38 +129,55 @@ def _changed(before: object, after: object, names: Sequence[str], prefix: str = 
 
 
 def _details_text(details: Iterable[tuple[str, str, str]]) -> str:
-    return "；".join(f"{FIELD_TITLES.get(f, f)} {a or '（空）'} → {b or '（空）'}" for f, a, b in details)
+    empty = _("(empty)")
+    return pgettext("clauses", "; ").join(
+        _("{field} {before} → {after}").format(field=field_word(f), before=a or empty, after=b or empty)
+        for f, a, b in details)
+
+
+def _named(name: str, key: str) -> str:
+    """'王伟 (A0001)', '王伟（A0001）'."""
+    return _("{name} ({id})").format(name=name, id=key)
 
 
 def _village_label(roster: Roster, code: str) -> str:
     v = roster.village.get(code)
     if v is not None:
         t = roster.township.get(v.township)
-        return f"{v.short_name}（{t.name if t else v.township}）"
+        return _("{village} ({township})").format(village=v.short_name, township=t.name if t else v.township)
     r = roster.retired_village.get(code)
-    return f"{r.short_name}（已撤销代码）" if r else code
+    return _("{village} (retired code)").format(village=r.short_name) if r else code
 
 
 def _advisor_label(roster: Roster, advisor_id: str | None) -> str:
     if not advisor_id:
-        return "（无顾问）"
+        return _("(no advisor)")
     a = roster.advisor.get(advisor_id)
-    return f"{a.name}（{advisor_id}）" if a else advisor_id
+    return _named(a.name, advisor_id) if a else advisor_id
 
 
 def _gone(what: str, code: str, name: str, label: str, r: Retired | None, new: Roster) -> Change:
     """A village or township the old roster had and the new one has not: retired as recorded, or just gone."""
     if r is None:
-        return Change(what, "removed", code, name, f"{label}：不见了，也没有撤销记录（retired.yaml）")
+        return Change(what, "removed", code, name, _("{label}: gone, with no retirement record (retired.yaml)").format(label=label))
     return Change(what, r.kind, code, name, _retirement_text(what, r, new, label), successors=r.successors)
 
 
+#: A retirement as the change list says it, by kind.
+RETIREMENT_TEXTS = {
+    "merged": N_("{label}: merged into {successors} in {year}"),
+    "split": N_("{label}: split into {successors} in {year}"),
+    "renamed": N_("{label}: renamed {successors} in {year}"),
+    "transferred": N_("{label}: transferred to {successors} in {year}"),
+}
+
+
 def _retirement_text(what: str, r: Retired, roster: Roster, label: str) -> str:
-    verb = RETIREMENT_KIND_NAMES.get(r.kind, r.kind)
     if r.kind == "abolished":
-        return f"{label}：{r.year}年撤销"
+        return _("{label}: abolished in {year}").format(label=label, year=r.year)
     names = [(_village_label(roster, s) if what == "village" else _township_label(roster, s)) + f" {s}" for s in r.successors]
-    return f"{label}：{r.year}年{verb} " + "、".join(names)
+    text = _(RETIREMENT_TEXTS[r.kind]) if r.kind in RETIREMENT_TEXTS else _("{label}: {kind} {successors} in {year}")
+    return text.format(label=label, successors=listing(names), year=r.year, kind=r.kind)
 
 
 def _township_label(roster: Roster, code: str) -> str:
@@ -145,42 +197,48 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
     for a in new.advisors:
         if a.id not in old.advisor:
             org = new.organization.get(a.organization)
-            add(Change("advisor", "added", a.id, a.name,
-                       f"新增 {a.name}（{a.id}）{a.role_name}，{org.name if org else a.organization}，{a.phone}"))
+            text = _("added {name} ({id}) {role}, {organization}, {phone}").format(
+                name=a.name, id=a.id, role=a.role_name, organization=org.name if org else a.organization, phone=a.phone)
+            add(Change("advisor", "added", a.id, a.name, text))
     for a in old.advisors:
         if a.id not in new.advisor:
             n = len(old.villages_of.get(a.id, []))
-            add(Change("advisor", "left", a.id, a.name, f"离任 {a.name}（{a.id}）{a.role_name}" + (f"，原服务 {n} 个村居" if n else "")))
+            text = (ngettext("left: {name} ({id}) {role}, served {n} village", "left: {name} ({id}) {role}, served {n} villages", n)
+                    if n else _("left: {name} ({id}) {role}"))
+            add(Change("advisor", "left", a.id, a.name, text.format(name=a.name, id=a.id, role=a.role_name, n=n)))
     for a in new.advisors:
         was = old.advisor.get(a.id)
         if was is not None and (details := _changed(was, a, ("name", "role", "organization", "phone"))):
             shown = [(f, ROLE_NAMES.get(x, x) if f == "role" else x, ROLE_NAMES.get(y, y) if f == "role" else y)
                      for f, x, y in details]
-            add(Change("advisor", "changed", a.id, a.name, f"{a.name}（{a.id}）：{_details_text(shown)}", tuple(details)))
+            add(Change("advisor", "changed", a.id, a.name, _changes_of(_named(a.name, a.id), shown), tuple(details)))
     moves: dict[tuple[str, str], list[str]] = defaultdict(list)
     for v in new.villages:
         was_v = old.village.get(v.code)
         if was_v is not None and was_v.advisor != v.advisor:
             moves[(was_v.advisor or "", v.advisor or "")].append(v.code)
     for (frm, to), codes in sorted(moves.items()):
-        villages = "、".join(_village_label(new, c) for c in codes)
+        villages = listing(_village_label(new, c) for c in codes)
         name = new.advisor[to].name if to in new.advisor else ""
-        add(Change("advisor", "reassigned", f"{frm}->{to}", name,
-                   f"{_advisor_label(old, frm)} → {_advisor_label(new, to)}：{villages}", villages=tuple(codes)))
+        text = _("{before} → {after}: {villages}").format(before=_advisor_label(old, frm), after=_advisor_label(new, to),
+                                                          villages=villages)
+        add(Change("advisor", "reassigned", f"{frm}->{to}", name, text, villages=tuple(codes)))
 
     # -- villages --------------------------------------------------------------------
     for v in new.villages:
         if v.code not in old.village:
-            again = "（恢复已撤销的代码）" if v.code in old.retired_village else ""
-            add(Change("village", "added", v.code, v.name,
-                       f"新增 {v.code} {_village_label(new, v.code)}{again}，顾问 {_advisor_label(new, v.advisor)}"))
+            again = _(" (a retired code back in use)") if v.code in old.retired_village else ""
+            text = _("added {code} {village}{again}, advisor {advisor}").format(
+                code=v.code, village=_village_label(new, v.code), again=again, advisor=_advisor_label(new, v.advisor))
+            add(Change("village", "added", v.code, v.name, text))
     for v in old.villages:
         if v.code in new.village:
             continue
         add(_gone("village", v.code, v.name, f"{v.code} {_village_label(old, v.code)}", new.retired_village.get(v.code), new))
     for r in old.retired_villages:
         if r.code not in new.village and r.code not in new.retired_village:
-            add(Change("village", "removed", r.code, r.name, f"{r.code} {r.short_name}：撤销记录被删除（旧卡上的网址将失效）"))
+            text = _("{code} {name}: retirement record deleted (the URL on old cards will stop working)")
+            add(Change("village", "removed", r.code, r.name, text.format(code=r.code, name=r.short_name)))
     for v in new.villages:
         was_v = old.village.get(v.code)
         if was_v is None:
@@ -188,12 +246,15 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
         if was_v.name != v.name:
             add(Change("village", "renamed", v.code, v.name, f"{v.code} {was_v.name} → {v.name}", (("name", was_v.name, v.name),)))
         if details := _changed(was_v, v, ("studio",)):
-            add(Change("village", "changed", v.code, v.name, f"{v.code} {_village_label(new, v.code)}：{_details_text(details)}", tuple(details)))
+            add(Change("village", "changed", v.code, v.name, _changes_of(f"{v.code} {_village_label(new, v.code)}", details),
+                       tuple(details)))
 
     # -- townships ----------------------------------------------------------------------
     for t in new.townships:
         if t.code not in old.township:
-            add(Change("township", "added", t.code, t.name, f"新增 {t.code} {t.name}，{len(t.villages)} 个村居"))
+            n = len(t.villages)
+            text = ngettext("added {code} {name}, {n} village", "added {code} {name}, {n} villages", n)
+            add(Change("township", "added", t.code, t.name, text.format(code=t.code, name=t.name, n=n)))
     for t in old.townships:
         if t.code in new.township:
             continue
@@ -206,47 +267,48 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
             add(Change("township", "renamed", t.code, t.name, f"{t.code} {was_t.name} → {t.name}", (("name", was_t.name, t.name),)))
         details = _changed(was_t, t, ("county",)) + _changed(was_t.workstation, t.workstation, ("address", "phone", "hours"), "workstation.")
         if details:
-            add(Change("township", "changed", t.code, t.name, f"{t.code} {t.name}：{_details_text(details)}", tuple(details)))
+            add(Change("township", "changed", t.code, t.name, _changes_of(f"{t.code} {t.name}", details), tuple(details)))
         if was_t.team != t.team:
             joined = [m for m in t.team if m not in was_t.team]
             gone = [m for m in was_t.team if m not in t.team]
-            words = [f"加入 {'、'.join(_advisor_label(new, m) for m in joined)}"] if joined else []
-            words += [f"退出 {'、'.join(_advisor_label(old, m) for m in gone)}"] if gone else []
-            add(Change("township", "team", t.code, t.name, f"{t.name}团队：{'；'.join(words) or '顺序调整'}",
-                       (("team", ",".join(was_t.team), ",".join(t.team)),)))
+            words = [_("joined: {advisors}").format(advisors=listing(_advisor_label(new, m) for m in joined))] if joined else []
+            words += [_("left: {advisors}").format(advisors=listing(_advisor_label(old, m) for m in gone))] if gone else []
+            text = _("{township} team: {changes}").format(township=t.name,
+                                                          changes=pgettext("clauses", "; ").join(words) or _("order changed"))
+            add(Change("township", "team", t.code, t.name, text, (("team", ",".join(was_t.team), ",".join(t.team)),)))
 
     # -- organizations, counties, programme ------------------------------------------------
     for o in new.organizations:
         if o.id not in old.organization:
-            add(Change("organization", "added", o.id, o.name, f"新增 {o.name}（{o.id}）"))
+            add(Change("organization", "added", o.id, o.name, _("added {name} ({id})").format(name=o.name, id=o.id)))
     for o in old.organizations:
         if o.id not in new.organization:
-            add(Change("organization", "removed", o.id, o.name, f"删除 {o.name}（{o.id}）"))
+            add(Change("organization", "removed", o.id, o.name, _("removed {name} ({id})").format(name=o.name, id=o.id)))
     for o in new.organizations:
         was_o = old.organization.get(o.id)
         if was_o is not None and (details := _changed(was_o, o, ("name", "kind", "county", "township", "address", "phone"))):
-            add(Change("organization", "changed", o.id, o.name, f"{o.name}（{o.id}）：{_details_text(details)}", tuple(details)))
+            add(Change("organization", "changed", o.id, o.name, _changes_of(_named(o.name, o.id), details), tuple(details)))
     for c in new.counties:
         if c.id not in old.county:
-            add(Change("county", "added", c.id, c.name, f"新增 {c.name}（{c.id}）"))
+            add(Change("county", "added", c.id, c.name, _("added {name} ({id})").format(name=c.name, id=c.id)))
     for c in old.counties:
         if c.id not in new.county:
-            add(Change("county", "removed", c.id, c.name, f"删除 {c.name}（{c.id}）"))
+            add(Change("county", "removed", c.id, c.name, _("removed {name} ({id})").format(name=c.name, id=c.id)))
     for c in new.counties:
         was_c = old.county.get(c.id)
         if was_c is not None:
             details = _changed(was_c, c, ("name", "kind", "code", "city")) + _changed(was_c.centre, c.centre, ("name", "address", "phone", "hours"), "centre.")
             if details:
-                add(Change("county", "changed", c.id, c.name, f"{c.name}（{c.id}）：{_details_text(details)}", tuple(details)))
+                add(Change("county", "changed", c.id, c.name, _changes_of(_named(c.name, c.id), details), tuple(details)))
     for city in new.cities:
         was_city = old.city.get(city.id)
         if was_city is None:
-            add(Change("city", "added", city.id, city.name, f"新增 {city.name}（{city.id}）"))
+            add(Change("city", "added", city.id, city.name, _("added {name} ({id})").format(name=city.name, id=city.id)))
         elif details := _changed(was_city, city, ("name", "code", "local_hotline", "base_url")):
-            add(Change("city", "changed", city.id, city.name, f"{city.name}（{city.id}）：{_details_text(details)}", tuple(details)))
+            add(Change("city", "changed", city.id, city.name, _changes_of(_named(city.name, city.id), details), tuple(details)))
     for city in old.cities:
         if city.id not in new.city:
-            add(Change("city", "removed", city.id, city.name, f"删除 {city.name}（{city.id}）"))
+            add(Change("city", "removed", city.id, city.name, _("removed {name} ({id})").format(name=city.name, id=city.id)))
     p_details = _changed(old.programme, new.programme, [f.name for f in fields(new.programme)])
     if p_details:
         add(Change("programme", "changed", "programme", new.programme.name, _details_text(p_details), tuple(p_details)))
@@ -255,26 +317,34 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
     return d
 
 
+def _changes_of(label: str, details: Iterable[tuple[str, str, str]]) -> str:
+    """'王伟 (A0001): phone 1 → 2', as a change list shows a record's changed fields."""
+    return _("{label}: {details}").format(label=label, details=_details_text(details))
+
+
 def reprint_list(old: Roster, new: Roster) -> list[tuple[str, str]]:
     """``(village code, why)`` for every village of ``new`` whose card differs from its card in
     ``old`` (or that had none), in roster order."""
     out = []
     for v in new.villages:
         card = card_content(new, v)
+        label = _("{village} ({township})").format(village=card.village, township=card.township)
         if v.code not in old.village:
-            out.append((v.code, f"{card.village}（{card.township}）：新村居"))
+            out.append((v.code, _("{label}: new village").format(label=label)))
             continue
         was = card_content(old, old.village[v.code])
         if was != card:
-            what = "、".join(CARD_FIELD_NAMES[f] for f in CardContent._fields if getattr(was, f) != getattr(card, f))
-            out.append((v.code, f"{card.village}（{card.township}）：{what}"))
+            what = listing(pgettext("card", CARD_FIELD_NAMES[f]) for f in CardContent._fields if getattr(was, f) != getattr(card, f))
+            out.append((v.code, _("{label}: {details}").format(label=label, details=what)))
     return out
 
 
 def reprint_text(d: Diff) -> str:
     """The reprint list in the format ``cards --villages`` reads: a code a line, ``#`` comments."""
-    lines = [f"# 重印清单（便民服务卡）：{d.before} → {d.after}，{len(d.reprint)} 张",
-             "# python -m generator cards --villages 本文件 -o 重印.pdf"]
+    n = len(d.reprint)
+    lines = [ngettext("# Reprint list (service cards): {before} → {after}, {n} card",
+                      "# Reprint list (service cards): {before} → {after}, {n} cards", n).format(before=d.before, after=d.after, n=n),
+             _("# python -m generator cards --villages THIS-FILE -o reprint.pdf")]
     lines += [f"{code}  # {why}" for code, why in d.reprint]
     return "\n".join(lines) + "\n"
 
@@ -282,23 +352,24 @@ def reprint_text(d: Diff) -> str:
 def format_text(d: Diff) -> str:
     """The change list as staff read it: a summary, then each section's changes."""
     counts = d.counts()
-    lines = [f"名册变更：{d.before} → {d.after}"]
+    lines = [_("Roster changes: {before} → {after}").format(before=d.before, after=d.after)]
     if not d.changes:
-        lines.append("没有变更。")
+        lines.append(_("No changes."))
     for section, heading in SECTIONS.items():
         if section in counts:
-            parts = [f"{ACTIONS.get(a, a)} {n}" for a, n in counts[section].items()]
-            lines.append(f"  {heading}：{'，'.join(parts)}")
-    lines.append(f"  需重印便民服务卡：{len(d.reprint)} 张")
+            parts = pgettext("clauses", ", ").join(f"{action_word(a)} {n}" for a, n in counts[section].items())
+            lines.append(_("  {section}: {counts}").format(section=_(heading), counts=parts))
+    n = len(d.reprint)
+    lines.append(ngettext("  service cards to reprint: {n}", "  service cards to reprint: {n}", n).format(n=n))
     for section, heading in SECTIONS.items():
         items = [c for c in d.changes if c.section == section]
         if not items:
             continue
-        lines += ["", f"== {heading} =="]
+        lines += ["", f"== {_(heading)} =="]
         for c in items:
             mark = {"added": "+", "left": "-", "removed": "-", "changed": "~", "renamed": "~", "reassigned": ">", "team": "~"}.get(c.action, "-")
             shown = c.action in ("changed", "reassigned", "renamed", "team") and c.section != "programme"
-            head = f"[{ACTIONS[c.action]}] " if shown else ""
+            head = f"[{action_word(c.action)}] " if shown else ""
             lines.append(f"{mark} {head}{c.text}")
     return "\n".join(lines) + "\n"
 
@@ -309,7 +380,7 @@ def format_json(d: Diff) -> str:
         "after": d.after,
         "counts": d.counts(),
         "changes": [asdict(c) for c in d.changes],
-        "reprint": [code for code, _ in d.reprint],
+        "reprint": [code for code, _why in d.reprint],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -342,22 +413,25 @@ def vanished(old: Roster, new: Roster, docs: Documents, since: str) -> list[Prob
             continue
         tcode = v.township if isinstance(v, Village) else v.parent
         path, line, col = _position(docs, tcode)
+        successor = _("<the code of the village that took its place>")
         record = (f"{{code: '{v.code}', name: {v.name}, township: '{tcode}', year: {year}, kind: merged, "
-                  "successors: ['<the code of the village that took its place>']}")
+                  f"successors: ['{successor}']}}")
+        message = _("expected village {code} {name}, which {since} published (cards carry its URL), in the roster or in "
+                    "retired.yaml, found neither; add it back, or record what replaced it in retired.yaml under villages: "
+                    "{record}")
         problems.append(Problem(path, line, col, "error", "villages",
-                                f"expected village {v.code} {v.name}, which {since} published (cards carry its URL), "
-                                f"in the roster or in retired.yaml, found neither; add it back, or record what replaced it "
-                                f"in retired.yaml under villages: {record}", "vanished-code"))
+                                message.format(code=v.code, name=v.name, since=since, record=record), "vanished-code"))
     old_townships: list[Township | Retired] = [*old.townships, *old.retired_townships]
     for t in old_townships:
         if t.code in new.township or t.code in new.retired_township:
             continue
         county = t.county if isinstance(t, Township) else t.parent
         path, line, col = _position(docs, t.code)
+        successor = _("<the code of the township that took its place>")
         record = (f"{{code: '{t.code}', name: {t.name}, county: '{county}', year: {year}, kind: renamed, "
-                  "successors: ['<the code of the township that took its place>']}")
+                  f"successors: ['{successor}']}}")
+        message = _("expected township {code} {name}, which {since} published, in the roster or in retired.yaml, found "
+                    "neither; add it back, or record what replaced it in retired.yaml under townships: {record}")
         problems.append(Problem(path, line, col, "error", "townships",
-                                f"expected township {t.code} {t.name}, which {since} published, in the roster or in "
-                                f"retired.yaml, found neither; add it back, or record what replaced it in retired.yaml "
-                                f"under townships: {record}", "vanished-code"))
+                                message.format(code=t.code, name=t.name, since=since, record=record), "vanished-code"))
     return problems

@@ -4,7 +4,8 @@ Reads the last commits that touched the roster folder (``git log``), the roster 
 (:mod:`revisions`, each version of a file parsed once), and diffs consecutive ones with
 :func:`changes.diff`. Nothing is kept by hand and nothing depends on the clock: the same
 repository state gives the same page. Outside a git repository (or without git) there is no
-history, and the page says so.
+history, and the page says so. The page is the site's, so its words are the site's language
+(:data:`~generator.core.i18n.SITE`) whatever the language of the build's messages.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core.i18n import SITE, _, speaking
 from generator.core.model import Roster, Village
 from generator.roster.load import build_roster
 
@@ -33,22 +35,24 @@ class Entry:
     subject: str
     changes: tuple[Change, ...]
     time: str = ""  # the committer's date and time, ISO 8601 with its offset (the feed's)
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (section heading, lines), as the page lists them
 
     @property
-    def groups(self) -> list[tuple[str, list[str]]]:
-        """The changes as the page lists them: (section heading, lines), in SECTIONS order."""
-        out = []
-        for section, heading in SECTIONS.items():
-            lines = [c.text for c in self.changes if c.section == section]
-            if lines:
-                out.append((heading, lines))
-        return out
-
-    @property
-    def shown(self) -> list[tuple[str, list[str], int]]:
+    def shown(self) -> list[tuple[str, tuple[str, ...], int]]:
         """:attr:`groups` as the page and the feed show them: at most :data:`SHOWN` lines each, and
         how many more there are."""
         return [(heading, lines[:SHOWN], max(0, len(lines) - SHOWN)) for heading, lines in self.groups]
+
+
+def entry(commit: str, time: str, subject: str, changes: tuple[Change, ...]) -> Entry:
+    """An entry, with its changes grouped by section in SECTIONS order under their headings (in the
+    language of the call: the site's)."""
+    groups = []
+    for section, heading in SECTIONS.items():
+        lines = tuple(c.text for c in changes if c.section == section)
+        if lines:
+            groups.append((_(heading), lines))
+    return Entry(commit, time[:10], subject, changes, time, tuple(groups))
 
 
 @dataclass(frozen=True)
@@ -80,19 +84,25 @@ def village_page_content(roster: Roster, village: Village) -> tuple[object, ...]
 
 
 def read_history(data_dir: Path | str, limit: int = LIMIT) -> History:
+    """The last ``limit`` roster commits' changes and the villages' dates, in the site's words."""
+    with speaking(SITE):
+        return _read_history(data_dir, limit)
+
+
+def _read_history(data_dir: Path | str, limit: int) -> History:
     repo = Repository.of(data_dir)
     if repo is None:
-        return History(note="名册不在 git 仓库中，无法列出最近更新。")
+        return History(note=_("The roster is not in a git repository: there is no list of recent changes."))
     try:
         log = git(repo.top, "log", f"-n{limit + 1}", "--format=%H%x09%cI%x09%s", "HEAD", "--", repo.prefix or ".")
     except RevisionError:
-        return History(note="名册还没有提交记录，无法列出最近更新。")
+        return History(note=_("The roster has no commits yet: there is no list of recent changes."))
     commits = [line.split("\t", 2) for line in log.decode("utf-8", "replace").splitlines() if line]
     if not commits:
-        return History(note="名册还没有提交记录，无法列出最近更新。")
+        return History(note=_("The roster has no commits yet: there is no list of recent changes."))
     cache = BlobCache()
     rosters: list[Roster | None] = []
-    for sha, _, _ in commits:
+    for sha, _date, _subject in commits:
         try:
             rosters.append(build_roster(repo.documents(sha, cache)))
         except RevisionError:
@@ -103,9 +113,9 @@ def read_history(data_dir: Path | str, limit: int = LIMIT) -> History:
         if new is None:
             break
         if old is None:  # the roster's first commit
-            entries.append(Entry(sha, time[:10], subject, (), time))
+            entries.append(entry(sha, time, subject, ()))
             break
-        entries.append(Entry(sha, time[:10], subject, tuple(diff(old, new).changes), time))
+        entries.append(entry(sha, time, subject, tuple(diff(old, new).changes)))
     dates: dict[str, str] = {}
     head = rosters[0]
     whole = len(commits) <= limit  # the window reaches the roster's first commit

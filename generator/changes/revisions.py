@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.core.errors import UserError
 from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem
@@ -24,7 +25,7 @@ from generator.core.schema import OPTIONAL_FILES, REGIONS_DIR, ROSTER_FILES, TOW
 from generator.roster.load import Document, Documents, Node, build_roster, load_documents, parse_yaml
 
 
-class RevisionError(ValueError):
+class RevisionError(UserError):
     """A roster that cannot be had: neither a folder nor a revision, no git, no roster at that revision."""
 
 
@@ -40,10 +41,10 @@ def git(top: Path, *args: str, data: bytes | None = None) -> bytes:
     try:
         r = subprocess.run(["git", "-C", str(top), *args], input=data, capture_output=True, check=False)
     except OSError as exc:
-        raise RevisionError(f"git cannot be run ({exc.strerror}); install git or pass a folder") from exc
+        raise RevisionError(_("git cannot be run ({reason}); install git or pass a folder").format(reason=exc.strerror)) from exc
     if r.returncode != 0:
         message = r.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RevisionError(message[-1] if message else f"git {args[0]} failed")
+        raise RevisionError(message[-1] if message else _("git {command} failed").format(command=args[0]))
     return r.stdout
 
 
@@ -93,19 +94,20 @@ class Repository:
             if kind == "blob":
                 files[rel.as_posix()] = blob
         if not files:
-            raise RevisionError(f"no roster at {spec} (the folder '{self.prefix or '.'}' is not in that revision)")
+            raise RevisionError(_("no roster at {spec} (the folder '{folder}' is not in that revision)").format(
+                spec=spec, folder=self.prefix or "."))
         wanted: list[tuple[str, str]] = [(name, record) for name, record in ROSTER_FILES.items()]
         wanted += [(name, record) for name, record in OPTIONAL_FILES.items() if name in files]
         wanted += [(name, TOWNSHIP_FILE) for name in sorted(files)
                    if name.startswith(REGIONS_DIR + "/") and name.endswith((".yaml", ".yml"))]
-        missing = sorted({files[n] for n, _ in wanted if n in files} - set(cache.parsed))
+        missing = sorted({files[n] for n, _record in wanted if n in files} - set(cache.parsed))
         for blob, raw in zip(missing, cat_blobs(self.top, missing)):
             cache.parsed[blob] = parse_yaml(raw, blob)
         docs = Documents(Path(spec))
         for name, record in wanted:
             shown = f"{commit[:12]}:{self.prefix + '/' if self.prefix else ''}{name}"
             if name not in files:
-                docs.problems.append(Problem(shown, 0, 0, "error", "", f"expected the file {name}, found none",
+                docs.problems.append(Problem(shown, 0, 0, "error", "", _("expected the file {name}, found none").format(name=name),
                                              "missing-file"))
                 docs.items.append(Document(shown, record, None))
                 continue
@@ -126,7 +128,7 @@ def cat_blobs(top: Path, blobs: list[str]) -> list[bytes]:
         header_end = out.index(b"\n", at)
         header = out[at:header_end].split()
         if len(header) != 3 or header[0].decode() != blob:
-            raise RevisionError(f"git cat-file: unexpected answer for {blob}")
+            raise RevisionError(_("git cat-file: unexpected answer for {blob}").format(blob=blob))
         size = int(header[2])
         contents.append(out[header_end + 1 : header_end + 1 + size])
         at = header_end + 1 + size + 1  # the content ends with a newline of its own

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from generator.core.i18n import _
+from generator.core.errors import UserError
+from generator.core.i18n import _, ngettext
 from generator.core.model import City, Programme, Roster, Township, Village
 from generator.core.text import visible
 from generator.core.urls import backs_url, print_url, township_url, village_url
@@ -172,7 +173,7 @@ def geometry() -> dict[str, object]:
 # --- selection -----------------------------------------------------------------------
 
 
-class SelectionError(ValueError):
+class SelectionError(UserError):
     """A township, unit or village the user asked for is not in the roster."""
 
 
@@ -187,11 +188,12 @@ def select_villages(
 ) -> list[Village]:
     if township is not None:
         if township not in roster.township:
-            raise SelectionError(f"no township with code '{township}' in the roster")
+            raise SelectionError(_("no township with code '{code}' in the roster; check the 9-digit code").format(code=township))
         return list(roster.township[township].villages)
     if county is not None:
         if county not in roster.county:
-            raise SelectionError(f"no county-level unit with id '{county}' (known: {', '.join(roster.county)})")
+            raise SelectionError(_("no county-level unit with id '{id}'; use one of: {known}").format(
+                id=county, known=", ".join(roster.county)))
         return [v for t in roster.townships_of.get(county, []) for v in t.villages]
     if city is not None:
         check_city(roster, city)
@@ -201,7 +203,10 @@ def select_villages(
     wanted = list(codes or [])
     unknown = [c for c in wanted if c not in roster.village]
     if unknown:
-        raise SelectionError(f"no village with code {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
+        shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise SelectionError(ngettext("no village with code {codes} in the roster; correct or remove it from the list",
+                                      "no villages with codes {codes} in the roster; correct or remove them from the list",
+                                      len(unknown)).format(codes=shown))
     return [roster.village[c] for c in wanted]
 
 
@@ -210,9 +215,9 @@ def check_city(roster: Roster, city: str) -> None:
     if city in roster.city:
         return
     if not roster.has_cities:
-        raise SelectionError(f"no city with id '{city}': this roster has no cities (no cities.yaml); "
-                             "select by --county instead")
-    raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
+        raise SelectionError(_("no city with id '{id}': this roster has no cities (no cities.yaml); "
+                               "leave out --city (cards: choose by --county or --township)").format(id=city))
+    raise SelectionError(_("no city with id '{id}'; use one of: {known}").format(id=city, known=", ".join(roster.city)))
 
 
 #: The largest reprint list read: a province's every village is 1 MB.
@@ -224,8 +229,12 @@ def read_village_list(path: Path) -> list[str]:
 
     The file is named on the command line by whoever prints, so it is read where it is (a link too);
     it is bounded, and a line that is not a code is quoted only as far as a message needs."""
-    with path.open("rb") as f:
-        data = f.read(MAX_LIST_BYTES + 1)
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_LIST_BYTES + 1)
+    except OSError as exc:
+        raise SelectionError(_("cannot read the list of villages {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
     if len(data) > MAX_LIST_BYTES:
         raise SelectionError(_("{path}: expected a list of village codes of at most {mb} MB, found a larger "
                                "file").format(path=path, mb=MAX_LIST_BYTES // 2**20))
@@ -236,7 +245,8 @@ def read_village_list(path: Path) -> list[str]:
             continue
         if not (len(code) == 12 and code.isascii() and code.isdigit()):
             shown = visible(code[:60]) + ("…" if len(code) > 60 else "")
-            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{shown}'")
+            raise SelectionError(_("{path}:{line}: expected a 12-digit village code, found '{code}'").format(
+                path=path, line=number, code=shown))
         codes.append(code)
     return codes
 
@@ -353,7 +363,8 @@ def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path
     for batch in batches(groups, sheets_per_document):
         first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
         count = sum(map(len, batch))
-        label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
+        where = f"{first} – {last}" if by_township and last != first else first
+        label = ngettext("{n} card, {where}", "{n} cards, {where}", count).format(n=count, where=where)
         pages = sheet_pages([[card_for(roster, v) for v in group] for group in batch], backs)
         documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
     return documents

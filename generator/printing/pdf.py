@@ -1,9 +1,9 @@
 """PDFs for print shops: HTML printed by headless Chromium, parts merged by pdfunite.
 
-A leaf: it imports nothing from the generator and knows nothing of cards; it turns
+It knows nothing of cards (it imports only the generator's error type, messages and the font check); it turns
 ``(label, html)`` documents into one PDF. What can go wrong for a user (a tool not
 installed, a tool that fails, an output folder that does not exist) is raised as a
-:class:`PdfError`, so the command line can tell it from a bug of ours.
+:class:`PdfError`, a :class:`UserError`, so the command line can tell it from a bug of ours.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
+from generator.core.errors import UserError
+from generator.core.i18n import _
+
+from .fonts import check_fonts
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -25,7 +30,7 @@ CHROMIUM_FLAGS = (
 TIMEOUT_S = 600  # a part is about 40 sheets; Chromium hanging must not hang the print run
 
 
-class PdfError(Exception):
+class PdfError(UserError):
     """The PDF could not be made, for a reason the user can act on."""
 
 
@@ -43,18 +48,21 @@ def find_chromium() -> str:
     for name in (configured, *CHROMIUM_NAMES):
         if name and (path := shutil.which(name)):
             return path
-    hint = f"CHROME_PATH={configured} is not a program, and no " if configured else "no "
-    raise MissingTool(f"{hint}Chromium found on PATH: install it (Debian: apt-get install chromium) "
-                      "or set CHROME_PATH to its program")
+    if configured:
+        raise MissingTool(_("CHROME_PATH={path} is not a program, and no Chromium found on PATH: install it "
+                            "(Debian: apt-get install chromium) or set CHROME_PATH to its program").format(path=configured))
+    raise MissingTool(_("no Chromium found on PATH: install it (Debian: apt-get install chromium) "
+                        "or set CHROME_PATH to its program"))
 
 
 def _run(command: list[str], what: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        raise PrintFailed(f"{what}: no result after {TIMEOUT_S} s") from None
+        raise PrintFailed(_("{what}: no result after {seconds} s").format(what=what, seconds=TIMEOUT_S)) from None
     except OSError as exc:  # found by which() but cannot run: permissions, wrong architecture
-        raise PrintFailed(f"{what}: cannot run {command[0]}: {exc.strerror or exc}") from None
+        raise PrintFailed(_("{what}: cannot run {program}: {reason}").format(
+            what=what, program=command[0], reason=exc.strerror or exc)) from None
 
 
 def print_pdf(html: Path, pdf: Path, chromium: str, fragment: str = "") -> None:
@@ -62,18 +70,19 @@ def print_pdf(html: Path, pdf: Path, chromium: str, fragment: str = "") -> None:
     url = html.as_uri() + (f"#{fragment}" if fragment else "")
     with tempfile.TemporaryDirectory() as profile:
         run = _run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", url],
-                   f"Chromium could not print {html.name}")
+                   _("Chromium could not print {name}").format(name=html.name))
     if run.returncode != 0 or not pdf.exists():
-        raise PrintFailed(f"Chromium could not print {html.name} (exit {run.returncode}): {run.stderr.strip()[-500:]}")
+        raise PrintFailed(_("Chromium could not print {name} (exit {status}): {output}").format(
+            name=html.name, status=run.returncode, output=run.stderr.strip()[-500:]))
 
 
 def merge_pdfs(parts: Sequence[Path], out: Path) -> None:
     if len(parts) == 1:
         shutil.copyfile(parts[0], out)
         return
-    run = _run(["pdfunite", *map(str, parts), str(out)], "pdfunite could not merge the parts")
+    run = _run(["pdfunite", *map(str, parts), str(out)], _("pdfunite could not merge the parts"))
     if run.returncode != 0:
-        raise PrintFailed(f"pdfunite could not merge the parts: {run.stderr.strip()}")
+        raise PrintFailed(_("pdfunite could not merge the parts: {output}").format(output=run.stderr.strip()))
 
 
 def write_pdf(
@@ -89,24 +98,26 @@ def write_pdf(
     # Checked before anything is printed: a run of thousands of cards should not fail at the end
     chromium = find_chromium()
     if len(documents) > 1 and not shutil.which("pdfunite"):
-        raise MissingTool("no pdfunite found to merge the parts: install poppler-utils")
+        raise MissingTool(_("no pdfunite found to merge the parts: install poppler-utils (Debian: apt-get install poppler-utils)"))
+    check_fonts(html for _label, html in documents)  # Chromium would print boxes and exit 0
     if not out.parent.is_dir():
-        raise PrintFailed(f"cannot write {out}: no folder {out.parent}")
+        raise PrintFailed(_("cannot write {path}: no folder {folder}; create it or choose another -o").format(
+            path=out, folder=out.parent))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         sources = [root / f"part{i:04d}.html" for i in range(len(documents))]
         parts = [src.with_suffix(".pdf") for src in sources]
-        for src, (_, html) in zip(sources, documents):
+        for src, (_label, html) in zip(sources, documents):
             src.write_text(html, encoding="utf-8")
         with ThreadPoolExecutor(max_workers=workers) as pool:
             finished = pool.map(print_pdf, sources, parts, repeat(chromium))
-            for done, ((label, _), _) in enumerate(zip(documents, finished), 1):
+            for done, ((label, _html), _pdf) in enumerate(zip(documents, finished), 1):
                 progress(done, len(documents), label)
         staged = out.with_name(f".{out.name}.partial")
         try:
             merge_pdfs(parts, staged)
             os.replace(staged, out)
         except OSError as exc:
-            raise PrintFailed(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise PrintFailed(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)) from None
         finally:
             staged.unlink(missing_ok=True)

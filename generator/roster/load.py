@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from generator.core.i18n import _
+from generator.core.i18n import N_, _
 from generator.core.model import (
     Advisor,
     Centre,
@@ -121,6 +121,65 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+#: Record types as messages name them (``_(RECORD_WORDS[record])``).
+RECORD_WORDS: dict[str, str] = {
+    "programme": N_("programme"), "cities-file": N_("cities-file"), "city": N_("city"),
+    "counties-file": N_("counties-file"), "county": N_("county"), "centre": N_("centre"),
+    "organizations-file": N_("organizations-file"), "organization": N_("organization"),
+    "advisors-file": N_("advisors-file"), "advisor": N_("advisor"), "township-file": N_("township-file"),
+    "township": N_("township"), "workstation": N_("workstation"), "village": N_("village"),
+    "retired-file": N_("retired-file"), "retired-village": N_("retired-village"),
+    "retired-township": N_("retired-township"),
+}
+#: What a reference holds, by its target, as messages name it.
+ID_WORDS: dict[str, str] = {
+    "city": N_("a city id"), "county": N_("a county id"), "organization": N_("an organization id"),
+    "advisor": N_("an advisor id"), "township": N_("a township id"), "village": N_("a village id"),
+}
+
+
+def noun(record: str) -> str:
+    """A record type in the reader's words: 'advisor', '顾问'."""
+    return _(RECORD_WORDS[record]) if record in RECORD_WORDS else record
+
+
+#: Roster files as messages name them, by their record type (``file_noun``).
+FILE_WORDS: dict[str, str] = {
+    "programme": N_("programme"), "counties-file": N_("counties"), "cities-file": N_("cities"),
+    "organizations-file": N_("organizations"), "advisors-file": N_("advisors"), "township-file": N_("township"),
+    "retired-file": N_("retired"),
+}
+
+
+def file_noun(record: str) -> str:
+    """What a file of ``record`` holds, in the reader's words: 'advisors', '顾问名单'."""
+    return _(FILE_WORDS[record]) if record in FILE_WORDS else record
+
+
+#: What the YAML parser says of the commonest slips, and where a slip began ("while …"): these are
+#: shown in the reader's language; anything else as the parser says it.
+YAML_WORDS = frozenset({
+    N_("mapping values are not allowed in this context"), N_("mapping values are not allowed here"),
+    N_("found unexpected end of stream"), N_("found character that cannot start any token"),
+    N_("did not find expected '-' indicator"), N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"), N_("found unknown escape character"), N_("could not find expected ':'"),
+    N_("did not find expected key"), N_("did not find expected node content"), N_("found undefined tag handle"),
+    N_("scanning a quoted scalar"), N_("scanning for the next token"), N_("parsing a block collection"),
+    N_("parsing a flow sequence"), N_("parsing a flow mapping"), N_("parsing a quoted scalar"),
+    N_("parsing a block mapping"), N_("scanning a simple key"), N_("parsing a block node"),
+    N_("parsing a flow node"), N_("parsing a node"), N_("scanning a block scalar"), N_("scanning an anchor"),
+    N_("scanning an alias"), N_("scanning a tag"), N_("scanning a double-quoted scalar"), N_("composing a mapping"),
+    N_("block sequence entries are not allowed in this context"), N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"), N_("did not find expected <document start>"),
+    N_("found unexpected ':'"), N_("expected a single document in the stream"),
+})
+
+
+def yaml_words(text: str) -> str:
+    """The parser's words, in the reader's language where we know them."""
+    return _(text) if text in YAML_WORDS else text
+
+
 #: Bounds on input, so that no file can make loading slow or large (each reported as a problem).
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the sample's largest file, advisors.yaml, is 0.4 MB
 MAX_DEPTH = 20  # the roster nests 4 levels deep; libyaml itself crashes near 100,000
@@ -160,9 +219,9 @@ def _check_shape(text: str, path: str, loader: type = _Loader) -> Problem | None
 
 
 def _too_deep(path: str, mark: Any) -> Problem:
-    return Problem(path, *_at(mark), "error", "",
-                   f"expected at most {MAX_DEPTH} levels of nesting, found more; "
-                   "a roster file nests only a few levels: check the brackets and indentation", "too-deep")
+    message = _("expected at most {depth} levels of nesting, found more; "
+                "a roster file nests only a few levels: check the brackets and indentation")
+    return Problem(path, *_at(mark), "error", "", message.format(depth=MAX_DEPTH), "too-deep")
 
 
 def _first_shape_problem(loader: Any, path: str) -> Problem | None:
@@ -178,8 +237,8 @@ def _first_shape_problem(loader: Any, path: str) -> Problem | None:
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return Problem(path, *_at(event.start_mark), "error", "",
-                               "expected plain values, found a YAML anchor or alias (& or *); "
-                               "write each value out in full", "yaml-alias")
+                               _("expected plain values, found a YAML anchor or alias (& or *); write each value out in full"),
+                               "yaml-alias")
     finally:
         loader.dispose()
     return None
@@ -217,16 +276,14 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = ""
         try:
             raw.decode("gbk")
-            hint = " It looks like GBK, which Excel and Notepad use for Chinese;"
+            msg = _("expected UTF-8 text, found byte 0x{byte:02X} that is not UTF-8. It looks like GBK, which Excel "
+                    "and Notepad use for Chinese; save the file as 'UTF-8' (in Notepad: Save As → Encoding → UTF-8)")
         except UnicodeDecodeError:
-            pass
-        msg = (
-            f"expected UTF-8 text, found byte 0x{raw[exc.start]:02X} that is not UTF-8.{hint}"
-            " save the file as 'UTF-8' (in Notepad: Save As → Encoding → UTF-8)"
-        )
+            msg = _("expected UTF-8 text, found byte 0x{byte:02X} that is not UTF-8. save the file as 'UTF-8' "
+                    "(in Notepad: Save As → Encoding → UTF-8)")
+        msg = msg.format(byte=raw[exc.start])
         return None, [Problem(path, line, column, "error", "", msg, "not-utf8")]
     if shape := _check_shape(text, path):
         return None, [shape]
@@ -238,23 +295,22 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "a syntax error"
+        what = yaml_words(exc.problem) if exc.problem else _("a syntax error")
         if exc.context and exc.context_mark and exc.context_mark is not mark:
             cm = exc.context_mark
-            what += f" ({exc.context.replace('while ', '')} started at line {cm.line + 1}, column {cm.column + 1})"
-        msg = f"expected valid YAML, found: {what}; check indentation, quotes and brackets near here"
+            what += _(" ({context} started at line {line}, column {column})").format(
+                context=yaml_words(exc.context.replace("while ", "")), line=cm.line + 1, column=cm.column + 1)
+        msg = _("expected valid YAML, found: {what}; check indentation, quotes and brackets near here").format(what=what)
         return None, [Problem(path, line, col, "error", "", msg, "yaml-syntax")]
     except yaml.YAMLError as exc:
-        return None, [Problem(path, 1, 1, "error", "", f"expected valid YAML: {exc}", "yaml-syntax")]
+        return None, [Problem(path, 1, 1, "error", "", _("expected valid YAML: {error}").format(error=exc), "yaml-syntax")]
     finally:
         loader.dispose()
+    message = _("expected each key once in a mapping, found '{key}' again (first at line {line}, column {column}); "
+                "YAML would silently keep only the last: delete or merge one of them")
     problems = [
-        Problem(
-            path, again[0], again[1], "error", key,
-            f"expected each key once in a mapping, found '{key.rsplit('.', 1)[-1]}' again (first at line {first[0]}, "
-            f"column {first[1]}); YAML would silently keep only the last: delete or merge one of them",
-            "duplicate-key",
-        )
+        Problem(path, again[0], again[1], "error", key,
+                message.format(key=key.rsplit(".", 1)[-1], line=first[0], column=first[1]), "duplicate-key")
         for key, first, again in dupes
     ]
     return root, problems
@@ -282,11 +338,13 @@ def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
 
     def unreadable(path: str, why: str) -> None:
         problems.append(Problem(display_path(Path(path)), 0, 0, "error", "",
-                                f"expected a folder of township files, found {why}; fix or remove it",
+                                _("expected a folder of township files, found {why}; fix or remove it").format(why=why),
                                 "unreadable-file"))
 
-    for folder, dirs, files in os.walk(data_dir / REGIONS_DIR, followlinks=True,
-                                       onerror=lambda e: unreadable(e.filename, f"one that cannot be read ({e.strerror})")):
+    def failed(error: OSError) -> None:
+        unreadable(str(error.filename), _("one that cannot be read ({reason})").format(reason=error.strerror))
+
+    for folder, dirs, files in os.walk(data_dir / REGIONS_DIR, followlinks=True, onerror=failed):
         real = os.path.realpath(folder)
         if not inside(real, root):
             problems.append(outside(folder, _("expected a folder of township files inside the roster folder, found "
@@ -294,7 +352,7 @@ def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
             dirs.clear()
             continue
         if real in seen:
-            unreadable(folder, "a link that leads back to a folder already read (a loop)")
+            unreadable(folder, _("a link that leads back to a folder already read (a loop)"))
             dirs.clear()
             continue
         seen.add(real)
@@ -305,27 +363,29 @@ def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
 
 def read_file(path: Path, shown: str, record: str) -> tuple[bytes, None] | tuple[None, Problem]:
     """A roster file's bytes, or the problem that stops us reading them (never an exception)."""
-    what = f"the roster's {record.replace('-file', '')} list"
+    what = _("the roster's {record} list").format(record=file_noun(record))
     try:
         st = path.stat()
         if path.is_dir():
-            return None, Problem(shown, 0, 0, "error", "", f"expected the file {path.name} ({what}), found a folder; "
-                                 "move the folder away and put the file there", "unreadable-file")
+            message = _("expected the file {name} ({what}), found a folder; move the folder away and put the file there")
+            return None, Problem(shown, 0, 0, "error", "", message.format(name=path.name, what=what), "unreadable-file")
         if not stat.S_ISREG(st.st_mode):  # a device or a pipe would never end, or never answer
             return None, Problem(shown, 0, 0, "error", "", _("expected the file {name} ({what}), found something "
                                  "else (a device or a pipe); put the file there").format(name=path.name, what=what),
                                  "unreadable-file")
         if st.st_size > MAX_FILE_BYTES:
-            return None, Problem(shown, 0, 0, "error", "", f"expected a file of at most {MAX_FILE_BYTES // 2**20} MB, "
-                                 f"found {st.st_size / 2**20:.1f} MB; split it or remove what does not belong", "too-large")
+            message = _("expected a file of at most {limit} MB, found {size:.1f} MB; split it or remove what does not belong")
+            return None, Problem(shown, 0, 0, "error", "", message.format(limit=MAX_FILE_BYTES // 2**20, size=st.st_size / 2**20),
+                                 "too-large")
         with path.open("rb") as f:  # read no more than the limit, even if the file grows meanwhile
             return f.read(MAX_FILE_BYTES + 1), None
     except FileNotFoundError:
-        return None, Problem(shown, 0, 0, "error", "", f"expected the file {path.name} ({what}), found none",
-                             "missing-file")
+        message = _("expected the file {name} ({what}), found none")
+        return None, Problem(shown, 0, 0, "error", "", message.format(name=path.name, what=what), "missing-file")
     except OSError as exc:
-        return None, Problem(shown, 0, 0, "error", "", f"expected a readable file ({what}), found one that "
-                             f"cannot be read: {exc.strerror}; check its permissions or links", "unreadable-file")
+        message = _("expected a readable file ({what}), found one that cannot be read: {reason}; "
+                    "check its permissions or links")
+        return None, Problem(shown, 0, 0, "error", "", message.format(what=what, reason=exc.strerror), "unreadable-file")
 
 
 def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Documents:
@@ -341,7 +401,7 @@ def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Doc
     if not data_dir.is_dir():
         docs.problems.append(Problem(
             display_path(data_dir), 0, 0, "error", "",
-            "expected a roster folder, found nothing there; pass the folder that holds programme.yaml",
+            _("expected a roster folder, found nothing there; pass the folder that holds programme.yaml"),
             "missing-file",
         ))
         return docs

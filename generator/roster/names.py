@@ -21,13 +21,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.core.i18n import _
+from generator.core.i18n import N_, _
 from generator.core.problems import Problem
 from generator.core.text import INVISIBLE, name_key
 
+from .load import noun
+
 #: Where each kind of record's name must be unique, as a message names it (advisors: nowhere).
-SCOPES = {"village": "township", "township": "county-level unit", "county": "city", "city": "province",
-          "organization": "county-level unit"}
+SCOPES = {"village": N_("township"), "township": N_("county-level unit"), "county": N_("city"), "city": N_("province"),
+          "organization": N_("county-level unit")}
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def name_problems(record: str, names: list[Named]) -> Iterator[Problem]:
                 yield Problem(n.file, n.line, n.column, "error", n.field, _(
                     "expected a {record} name unique in its {scope}, found '{name}', which reads the same as "
                     "'{first}' at {where}; correct one of them, or tell the two apart in their names"
-                ).format(record=record, scope=SCOPES[record], name=n.text, first=earlier.text, where=_at(earlier)),
+                ).format(record=noun(record), scope=_(SCOPES[record]), name=n.text, first=earlier.text, where=_at(earlier)),
                     "duplicate-name")
                 continue
         earlier = first_spelling.setdefault(key, n)

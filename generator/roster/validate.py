@@ -44,7 +44,7 @@ from generator.core.schema import (
 )
 from generator.core.text import INVISIBLE, invisible_name
 
-from .load import Document, Documents, Node, read_programme, scalar_text
+from .load import ID_WORDS, Document, Documents, Node, file_noun, noun, read_programme, scalar_text
 from .names import SCOPES, Named, name_problems
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -59,7 +59,6 @@ MAX_TEXT = 200
 MAX_ID = 64
 #: The most retirements a path of successors may pass before it reaches a live place.
 MAX_CHAIN = 20
-
 
 def edits(a: str, b: str) -> int:
     """Optimal string alignment distance: typos, including swapped neighbours, cost 1."""
@@ -83,30 +82,35 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     )
     if best is None or best[0] > max(1, len(word) // 3):
         return ""
-    return f" (did you mean '{best[2]}'?)"
+    return _(" (did you mean '{candidate}'?)").format(candidate=best[2])
 
 
 def describe(value: object) -> str:
     """How a found value reads in a message: 'a list', "text 'abc'", 'nothing'."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"the yes/no value {str(value).lower()}"
+        return _("the yes/no value {value}").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping (key: value lines)"
+        return _("a mapping (key: value lines)")
     text = str(value)
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"  # a value of any length: a message's worth
+    return quoted(f"{text[:60]}…" if len(text) > 60 else text)  # a value of any length: a message's worth
+
+
+def quoted(text: str) -> str:
+    """Text quoted as the reader's language quotes it: 'abc', “abc”."""
+    return _("'{text}'").format(text=text)
 
 
 def shown(f: Field, text: str) -> str:
     """A found value as a message quotes it (cut short if long); a private value is never quoted."""
     if f.private:
-        return "a value (private, not shown)"
-    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+        return _("a value (private, not shown)")
+    return quoted(f"{text[:60]}…" if len(text) > 60 else text)
 
 
 def id_card_ok(text: str) -> bool:
@@ -151,23 +155,28 @@ class Checker:
     def record(self, doc: Document, node: Node, record: str, path: str) -> None:
         """Check a mapping as a ``record``: unknown, missing and empty fields, then each value."""
         if not isinstance(node.value, dict):
-            self.report(doc, node, "error", path or record, f"expected a mapping of {record} fields, found {describe(node.value)}", "wrong-type")
+            self.report(doc, node, "error", path or record, _("expected a mapping of {record} fields, found {found}").format(record=noun(record), found=describe(node.value)), "wrong-type")
             return
         spec = fields(record)
         for key in node.value:
             if key not in spec:
-                hint = did_you_mean(key, spec) or f" (known fields: {', '.join(spec)})"
-                self.report(doc, node, "error", join(path, key), f"expected a known {record} field, found unknown field '{key}'{hint}; fix the spelling or remove it", "unknown-field", at_key=key)
+                hint = did_you_mean(key, spec) or _(" (known fields: {fields})").format(fields=", ".join(spec))
+                message = _("expected a known {record} field, found unknown field '{key}'{hint}; fix the spelling or remove it")
+                self.report(doc, node, "error", join(path, key), message.format(record=noun(record), key=key, hint=hint),
+                            "unknown-field", at_key=key)
         for name, f in spec.items():
             child = node.get(name)
             where = join(path, name)
             if child is None:
                 if f.required:
-                    self.report(doc, node, "error", where, f"expected a field '{name}' ({kind_words(f)}) in this {record}, found none; add it", "missing-field")
+                    message = _("expected a field '{name}' ({kind}) in this {record}, found none; add it")
+                    self.report(doc, node, "error", where, message.format(name=name, kind=kind_words(f), record=noun(record)),
+                                "missing-field")
                 continue
             if child.value is None or child.value == "":
                 if f.required:  # an optional one left empty is absent (a village without an advisor: a gap)
-                    self.report(doc, child, "error", where, f"expected {kind_words(f)}, found an empty value; fill it in", "empty-value")
+                    message = _("expected {kind}, found an empty value; fill it in")
+                    self.report(doc, child, "error", where, message.format(kind=kind_words(f)), "empty-value")
                 continue
             self.value(doc, child, f, where, node, record)
 
@@ -194,7 +203,8 @@ class Checker:
                 self.record(doc, node, name, path)
             case Records() | Refs():
                 if not isinstance(v, list):
-                    self.report(doc, node, "error", path, f"expected a list ({kind_words(f)}), found {describe(v)}; start each item with '- '", "wrong-type")
+                    message = _("expected a list ({kind}), found {found}; start each item with '- '")
+                    self.report(doc, node, "error", path, message.format(kind=kind_words(f), found=describe(v)), "wrong-type")
                     return
                 listed: set[str] = set()
                 for i, item in enumerate(v):
@@ -202,18 +212,22 @@ class Checker:
                     if isinstance(kind, Records):
                         self.record(doc, item, kind.name, item_path)
                     elif (text := scalar_text(item)) is None:
-                        self.not_text(doc, item, item_path, f"{article(kind.target)} {kind.target} id")
+                        self.not_text(doc, item, item_path, _(ID_WORDS[kind.target]))
                     elif not text or self.plain_text(doc, item, f, Ref(kind.target), text, item_path):  # bounded, printable
                         if text in listed:
-                            self.report(doc, item, "error", item_path, f"expected each {kind.target} once in this list, found '{text[:60]}' again; remove the repeat", "repeated-reference")
+                            message = _("expected each {record} once in this list, found '{value}' again; remove the repeat")
+                            self.report(doc, item, "error", item_path, message.format(record=noun(kind.target), value=text[:60]),
+                                        "repeated-reference")
                         listed.add(text)
                         self.refs[kind.target].append(Seen(text, doc, item, item_path, owner, record, f.name))
             case Flag():
                 if not kind.accepts(v):
-                    self.report(doc, node, "error", path, f"expected true or false, found {describe(v)}", "wrong-type")
+                    self.report(doc, node, "error", path, _("expected true or false, found {found}").format(found=describe(v)),
+                                "wrong-type")
             case Count():
                 if not kind.whole(v):
-                    self.report(doc, node, "error", path, f"expected {kind_words(f)}, found {describe(v)}", "wrong-type")
+                    self.report(doc, node, "error", path, _("expected {expected}, found {found}").format(
+                        expected=kind_words(f), found=describe(v)), "wrong-type")
                 elif not kind.accepts(v):
                     self.report(doc, node, "error", path, _("expected {what}, found {found}; give a number in that "
                                 "range").format(what=kind_words(f), found=describe(v)), "out-of-range")
@@ -224,10 +238,12 @@ class Checker:
         """Bounded, printable, not blank: what every text value must be before its format is checked."""
         limit = MAX_ID if isinstance(kind, (Id, Ref)) else MAX_TEXT
         if len(text) > limit:
-            self.report(doc, node, "error", path, f"expected at most {limit} characters, found {len(text)}; shorten it", "too-large")
+            message = _("expected at most {limit} characters, found {length}; shorten it")
+            self.report(doc, node, "error", path, message.format(limit=limit, length=len(text)), "too-large")
             return False
         if not text:
-            self.report(doc, node, "error", path, f"expected {kind_words(f)}, found only spaces; fill it in", "empty-value")
+            self.report(doc, node, "error", path, _("expected {kind}, found only spaces; fill it in").format(kind=kind_words(f)),
+                        "empty-value")
             return False
         if bad := INVISIBLE.search(text):
             self.report(doc, node, "error", path, _("expected printable text, found the invisible character {char} at "
@@ -243,32 +259,44 @@ class Checker:
                 pass  # any text will do; a reference is checked once every key is known
             case Code(digits, what):
                 if not (len(text) == digits and text.isascii() and text.isdigit()):
-                    self.report(doc, node, "error", path, f"expected a {digits}-digit {what} code (统计用区划代码), found {shown(f, text)} ({len(text)} characters); copy the code from the statistics bureau's list", "bad-code")
+                    message = _("expected a {digits}-digit {record} code (统计用区划代码), found {found} ({length} characters); "
+                                "copy the code from the statistics bureau's list")
+                    self.report(doc, node, "error", path, message.format(digits=digits, record=noun(what), found=shown(f, text),
+                                                                         length=len(text)), "bad-code")
             case Phone():
                 if not (MOBILE.fullmatch(text) or LANDLINE.fullmatch(text) or SERVICE.fullmatch(text)):
-                    self.report(doc, node, "error", path, f"expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0XXX-XXXXXXX) or a short service number, found {shown(f, text)}; write digits with one '-' after the area code", "bad-phone")
+                    message = _("expected a mobile number (11 digits, 1[3-9]…), a landline with area code (0XXX-XXXXXXX) or a "
+                                "short service number, found {found}; write digits with one '-' after the area code")
+                    self.report(doc, node, "error", path, message.format(found=shown(f, text)), "bad-phone")
             case Id():
                 if not ID_TEXT.fullmatch(text):
-                    self.report(doc, node, "error", path, f"expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {shown(f, text)}", "bad-id")
+                    message = _("expected an id of letters, digits, '-' or '_' (it becomes part of a web address), found {found}")
+                    self.report(doc, node, "error", path, message.format(found=shown(f, text)), "bad-id")
             case Choice(options):
                 if not kind.accepts(text):
-                    self.report(doc, node, "error", path, f"expected one of {', '.join(options)}, found {shown(f, text)}{did_you_mean(text, options)}", "bad-choice")
+                    message = _("expected one of {options}, found {found}{hint}")
+                    self.report(doc, node, "error", path, message.format(options=", ".join(options), found=shown(f, text),
+                                                                         hint=did_you_mean(text, options)), "bad-choice")
             case Url():
                 if not (url := URL.fullmatch(text)):
-                    self.report(doc, node, "error", path, f"expected an absolute web address such as https://example.org/, found {shown(f, text)}", "bad-url")
+                    message = _("expected an absolute web address such as https://example.org/, found {found}")
+                    self.report(doc, node, "error", path, message.format(found=shown(f, text)), "bad-url")
                 elif url["port"] is not None and not 1 <= int(url["port"]) <= 65535:
                     self.report(doc, node, "error", path, _("expected a port from 1 to 65535 in the web address, found "
                                 "{port}; leave the port out for the usual one").format(port=url["port"]), "bad-url")
             case IdCard():
                 if not id_card_ok(text):
-                    self.report(doc, node, "error", path, f"expected an 18-character resident ID number with a valid check digit, found {shown(f, text)} of {len(text)} characters; check it against the card", "bad-id-card")
+                    message = _("expected an 18-character resident ID number with a valid check digit, found {found} of "
+                                "{length} characters; check it against the card")
+                    self.report(doc, node, "error", path, message.format(found=shown(f, text), length=len(text)), "bad-id-card")
             case _:
                 assert_never(kind)
 
     def not_text(self, doc: Document, node: Node, path: str, expected: str, private: bool = False) -> None:
         """Report a list, mapping or yes/no where a scalar was expected."""
-        found = "a yes/no value" if private and isinstance(node.value, bool) else describe(node.value)
-        self.report(doc, node, "error", path, f"expected {expected}, found {found}", "wrong-type")
+        found = _("a yes/no value") if private and isinstance(node.value, bool) else describe(node.value)
+        self.report(doc, node, "error", path, _("expected {expected}, found {found}").format(expected=expected, found=found),
+                    "wrong-type")
 
     # -- cross-checks ------------------------------------------------------------
 
@@ -279,7 +307,11 @@ class Checker:
             for s in seen:
                 if s.value in first:
                     f = first[s.value]
-                    self.report(s.doc, s.node, "error", s.path, f"expected a unique {record} id, found '{s.value}' again (first used at {f.doc.path}:{f.node.line}:{f.node.column}); give each {record} its own id", "duplicate-id")
+                    message = _("expected a unique {record} id, found '{value}' again (first used at {where}); "
+                                "give each {record} its own id")
+                    where = f"{f.doc.path}:{f.node.line}:{f.node.column}"
+                    self.report(s.doc, s.node, "error", s.path, message.format(record=noun(record), value=s.value, where=where),
+                                "duplicate-id")
                 else:
                     first[s.value] = s
 
@@ -300,7 +332,11 @@ class Checker:
             retired = {s.value for s in self.ids.get(f"retired-{target}", [])}  # a retirement may lead to another
             for r in refs:
                 if r.value and r.value not in known and not (r.record.startswith("retired-") and r.value in retired):
-                    self.report(r.doc, r.node, "error", r.path, f"expected an existing {target} id, found '{r.value}', which no {target} has{did_you_mean(r.value, known)}; use an existing id or add the {target}", f"unknown-{target}")
+                    message = _("expected an existing {record} id, found '{value}', which no {record} has{hint}; "
+                                "use an existing id or add the {record}")
+                    self.report(r.doc, r.node, "error", r.path, message.format(record=noun(target), value=r.value,
+                                                                                 hint=did_you_mean(r.value, known)),
+                                f"unknown-{target}")
 
     def nesting(self) -> None:
         """Village codes start with their township's; township codes with their county's."""
@@ -312,18 +348,26 @@ class Checker:
         for s in self.ids.get("village", []):
             tcode = townships.get(id(s.doc))
             if tcode and len(s.value) == 12 and not s.value.startswith(tcode):
-                self.report(s.doc, s.node, "error", s.path, f"expected a village code starting with its township's code {tcode}, found '{s.value}'; move the village to its own township's file or correct the code", "village-outside-township")
+                message = _("expected a village code starting with its township's code {township}, found '{value}'; "
+                            "move the village to its own township's file or correct the code")
+                self.report(s.doc, s.node, "error", s.path, message.format(township=tcode, value=s.value),
+                            "village-outside-township")
         for r in self.refs.get("county", []):
             if (r.record, r.field) != ("township", "county"):
                 continue  # organizations name a county too
             ccode = county_codes.get(r.value)
             tcode = r.owner.text("code")
             if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
-                self.report(r.doc, r.node, "error", r.path, f"expected a township of county {r.value}, whose codes start with {ccode}, found township code {tcode}; pick the township's own county or a development zone", "township-outside-county")
+                message = _("expected a township of county {county}, whose codes start with {prefix}, found township code "
+                            "{code}; pick the township's own county or a development zone")
+                self.report(r.doc, r.node, "error", r.path, message.format(county=r.value, prefix=ccode, code=tcode),
+                            "township-outside-county")
             self.township_in_city(r, counties.get(r.value), cities)
             folder = PurePath(r.doc.path).parent.name
-            if r.value and folder and folder != REGIONS_DIR and folder.split("-")[0] != r.value:
-                self.report(r.doc, r.node, "warning", r.path, f"expected the file in a folder of unit '{r.value}', found it in the folder '{folder}'; move it there so staff find it", "misplaced-township")
+            if r.value and folder and folder != REGIONS_DIR and folder_unit(folder, counties) != r.value:
+                message = _("expected the file in a folder of unit '{county}', found it in the folder '{folder}'; "
+                            "move it there so staff find it")
+                self.report(r.doc, r.node, "warning", r.path, message.format(county=r.value, folder=folder), "misplaced-township")
 
     def counties_in_cities(self, cities: dict[str, str | None]) -> None:
         """With cities.yaml, every unit names its city, and a unit's code starts with its city's."""
@@ -332,12 +376,18 @@ class Checker:
         for s in self.ids.get("county", []):
             ref = s.owner.get("city")
             if ref is None:
-                self.report(s.doc, s.node, "error", s.path.rsplit(".", 1)[0] + ".city", f"expected a field 'city' for unit '{s.value}', since cities.yaml lists the programme's cities, found none; name the city's id", "missing-field")
+                message = _("expected a field 'city' for unit '{county}', since cities.yaml lists the programme's cities, "
+                            "found none; name the city's id")
+                self.report(s.doc, s.node, "error", s.path.rsplit(".", 1)[0] + ".city", message.format(county=s.value),
+                            "missing-field")
                 continue
             city, code = s.owner.text("city"), s.owner.text("code")
             ccode = cities.get(city or "")
             if ccode and code and len(code) == 6 and not code.startswith(ccode):
-                self.report(s.doc, ref, "error", s.path.rsplit(".", 1)[0] + ".city", f"expected a unit of city {city}, whose codes start with {ccode}, found unit code {code}; pick the unit's own city", "county-outside-city")
+                message = _("expected a unit of city {city}, whose codes start with {prefix}, found unit code {code}; "
+                            "pick the unit's own city")
+                self.report(s.doc, ref, "error", s.path.rsplit(".", 1)[0] + ".city", message.format(city=city, prefix=ccode, code=code),
+                            "county-outside-city")
 
     def township_in_city(self, r: Seen, county: Node | None, cities: dict[str, str | None]) -> None:
         """A township of a development zone (a unit without a code) still has its city's code."""
@@ -347,7 +397,10 @@ class Checker:
         ccode = cities.get(city or "")
         tcode = r.owner.text("code")
         if ccode and tcode and len(tcode) == 9 and not tcode.startswith(ccode):
-            self.report(r.doc, r.node, "error", r.path, f"expected a township of city {city}, whose codes start with {ccode}, found township code {tcode} in unit {r.value}; pick a unit of the township's own city", "township-outside-city")
+            message = _("expected a township of city {city}, whose codes start with {prefix}, found township code {code} in "
+                        "unit {county}; pick a unit of the township's own city")
+            self.report(r.doc, r.node, "error", r.path, message.format(city=city, prefix=ccode, code=tcode, county=r.value),
+                        "township-outside-city")
 
     def coverage(self, programme: Programme, not_read: set[str]) -> None:
         """Every village has an advisor; no advisor serves more than the programme allows, or nothing."""
@@ -359,16 +412,22 @@ class Checker:
             if id(s.owner) not in covered:
                 name = s.owner.text("name")
                 at = s.owner.get("advisor")
-                self.report(s.doc, at or s.owner, programme.coverage_gap, s.path.rsplit(".", 1)[0] + ".advisor", f"expected an advisor for village {s.value} {name or ''}, found none: a gap in 全覆盖; name an advisor id for it", "uncovered-village")
+                message = _("expected an advisor for village {code} {name}, found none: a gap in 全覆盖; name an advisor id for it")
+                self.report(s.doc, at or s.owner, programme.coverage_gap, s.path.rsplit(".", 1)[0] + ".advisor",
+                            message.format(code=s.value, name=name or ""), "uncovered-village")
         in_team = {r.value for r in advisor_refs if (r.record, r.field) == ("township", "team")}
         limit = programme.max_villages_per_advisor
         for s in self.ids.get("advisor", []):
             n = served.get(s.value, 0)
             if n > limit:
-                self.report(s.doc, s.node, "warning", s.path, f"expected at most {limit} villages per advisor (max_villages_per_advisor), found '{s.value}' serving {n} villages; share some with another advisor", "advisor-overloaded")
+                message = _("expected at most {limit} villages per advisor (max_villages_per_advisor), found '{advisor}' serving "
+                            "{n} villages; share some with another advisor")
+                self.report(s.doc, s.node, "warning", s.path, message.format(limit=limit, advisor=s.value, n=n), "advisor-overloaded")
             # an unreadable township file may hold this advisor's villages or team
             if n == 0 and s.value not in in_team and DEFINED_IN["village"] not in not_read:
-                self.report(s.doc, s.node, "warning", s.path, f"expected every advisor to serve a village or a township team, found '{s.value}' doing neither; assign them or remove the record", "advisor-idle")
+                message = _("expected every advisor to serve a village or a township team, found '{advisor}' doing neither; "
+                            "assign them or remove the record")
+                self.report(s.doc, s.node, "warning", s.path, message.format(advisor=s.value), "advisor-idle")
 
     def retirements(self) -> None:
         """A retired code is no longer live; its successors fit its kind and lead, in the end, somewhere live."""
@@ -381,7 +440,9 @@ class Checker:
             named = {c for codes in successors.values() for c in codes}
             for code, s in records.items():
                 if code in live:
-                    self.report(s.doc, s.node, "error", s.path, f"expected a retired {what} code to be gone from the roster, found {code} both here and as a live {what}; remove this record or the {what}", "retired-still-live")
+                    message = _("expected a retired {record} code to be gone from the roster, found {code} both here and as a "
+                                "live {record}; remove this record or the {record}")
+                    self.report(s.doc, s.node, "error", s.path, message.format(record=noun(what), code=code), "retired-still-live")
                     continue
                 kind = s.owner.text("kind") or ""
                 if kind not in RETIREMENT_SUCCESSORS:
@@ -391,15 +452,29 @@ class Checker:
                 at = s.owner.get("successors") or s.owner
                 path = s.path.rsplit(".", 1)[0] + ".successors"
                 if not low <= n <= high:
-                    wanted = "no successors" if high == 0 else f"one successor {what} code" if low == high == 1 else f"at least {low} successor {what} codes"
-                    self.report(s.doc, at, "error", path, f"expected {wanted} for kind '{kind}', found {n}; list in successors the {what} code(s) that took {code}'s place, or pick the kind that fits", "bad-successors")
+                    wanted = (_("no successors") if high == 0 else
+                              _("one successor {record} code") if low == high == 1 else
+                              _("at least {low} successor {record} codes")).format(record=noun(what), low=low)
+                    message = _("expected {wanted} for kind '{kind}', found {n}; list in successors the {record} code(s) that "
+                                "took {code}'s place, or pick the kind that fits")
+                    self.report(s.doc, at, "error", path, message.format(wanted=wanted, kind=kind, n=n, record=noun(what), code=code),
+                                "bad-successors")
                     continue
                 if (back := loops.get(code)) is not None:
-                    self.report(s.doc, at, "error", path, f"expected successors that lead to a live {what}, found a loop back to {back}; name the {what} that exists now", "bad-successors")
+                    message = _("expected successors that lead to a live {record}, found a loop back to {code}; "
+                                "name the {record} that exists now")
+                    self.report(s.doc, at, "error", path, message.format(record=noun(what), code=back), "bad-successors")
                 elif lengths.get(code, 0) > MAX_CHAIN and code not in named:  # once, where the chain starts
                     self.report(s.doc, at, "error", path, _("expected successors that reach a live {what} within "
                                 "{most} retirements, found a chain of {n}; name the {what} that exists now").format(
-                                    what=what, most=MAX_CHAIN, n=lengths[code]), "bad-successors")
+                                    what=noun(what), most=MAX_CHAIN, n=lengths[code]), "bad-successors")
+
+
+def folder_unit(folder: str, units: Iterable[str]) -> str:
+    """The unit a folder of township files is named after (``<unit id>-<unit name>``, or the id alone):
+    the longest known id it starts with, since an id may hold '-' itself (``kai-fa-qu-开发区``)."""
+    named = [u for u in units if folder == u or folder.startswith(u + "-")]
+    return max(named, key=len) if named else folder.split("-")[0]
 
 
 def follow(successors: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, int]]:
@@ -454,40 +529,36 @@ def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def article(word: str) -> str:
-    """'an advisor id', 'a county id'."""
-    return "an" if word[:1] in "aeiou" else "a"
-
-
 def kind_words(f: Field) -> str:
     """What a field expects, as a message says it: 'a phone number', 'a list of advisor ids'."""
     match f.kind:
         case Text():
-            return "text"
+            return _("text")
         case Id():
-            return "an id"
+            return _("an id")
         case Phone():
-            return "a phone number"
+            return _("a phone number")
         case Url():
-            return "a web address"
+            return _("a web address")
         case Flag():
-            return "true or false"
+            return _("true or false")
         case Count(low, high):
-            return f"a whole number from {low} to {high}"
+            return _("a whole number from {low} to {high}").format(low=low, high=high)
         case IdCard():
-            return "an ID-card number"
+            return _("an ID-card number")
         case Choice(options):
-            return "one of " + ", ".join(options)
+            return _("one of {options}").format(options=", ".join(options))
         case Code(digits):
-            return f"a {digits}-digit code"
+            return _("a {digits}-digit code").format(digits=digits)
         case Ref(target):
-            return f"{article(target)} {target} id"
+            return _(ID_WORDS[target])
         case Refs(target):
-            return f"a list of {target} ids"
+            return _("a list of {record} ids").format(record=noun(target))
         case Records(name):
-            return f"a list of {name} records"
+            return _("a list of {record} records").format(record=noun(name))
         case Record(name):
-            return f"{article(name)} {name} record"
+            vowel = name[:1] in "aeiou"  # English's article; Chinese has none
+            return (_("an {record} record") if vowel else _("a {record} record")).format(record=noun(name))
 
 
 def validate_roster(docs: Documents) -> list[Problem]:
@@ -497,7 +568,8 @@ def validate_roster(docs: Documents) -> list[Problem]:
     for doc in docs.items:
         if doc.root is None:
             if doc.path not in unreadable:
-                checker.problems.append(Problem(doc.path, 1, 1, "error", "", f"expected {doc.record.replace('-file', '')} data, found an empty file", "empty-value"))
+                message = _("expected {record} data, found an empty file").format(record=file_noun(doc.record))
+                checker.problems.append(Problem(doc.path, 1, 1, "error", "", message, "empty-value"))
             continue
         checker.record(doc, doc.root, doc.record, "")
     checker.duplicates()

@@ -192,6 +192,17 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
+def site_title(programme: Programme) -> str:
+    """The site's name, when mkdocs.yml leaves ``site_name`` empty: the roster's city (a province's
+    whole site: the province; a city's site of a province: that city) and what the site is."""
+    return f"{programme.city}村居法律顾问"
+
+
+def site_summary(programme: Programme) -> str:
+    """The site's description, when mkdocs.yml gives none, in the roster's own words."""
+    return f"{programme.city}“{programme.name}”：查找本村法律顾问、乡镇法律服务团队和{programme.hotline}公共法律服务热线。"
+
+
 class Site:
     """What every page needs: the roster, the templates, the theme assets."""
 

@@ -41,7 +41,8 @@ change the layout only with a new version, in both files)::
      "ends": ["社区居民委员会", ..., "村"],  # name endings a query may omit (王庄 finds 王庄村)
      "strip": ["社区居民委员会", ...],       # official suffixes a query may carry (王庄村民委员会)
      "tails": ["", "委会", ...],             # official name = short name + tail
-     "cities":    [[id, name, base], ...],   # a province's; base: "" when its pages are on this site, else its site's URL
+     "cities":    [[id, name, base], ...],   # a province's; base: "" when its pages are on this site, else its
+                                             #   site's URL; null: on no site this one can link to
      "counties":  [[id, name, kind, city|null], ...],
      "townships": [[code, name, county], ...],
      "pages":     [[url, title, [keyword, ...]], ...],  # keywords only when a page has some
@@ -72,7 +73,9 @@ first results, so that a phone without signal still finds any place of its own c
 it searched before.
 
 A city's own site (the plugin's ``city``) indexes the whole province: its cities' ``base`` says
-where the others' pages are. ``retired`` lists retired villages (retired.yaml), so that an old
+where the others' pages are (a city without ``base_url`` is at the programme's address), and ``null``
+for a city that would be at this site's own address but is not in it (neither city has a ``base_url``
+of its own): its places are found and named, never linked to a page this site does not have. ``retired`` lists retired villages (retired.yaml), so that an old
 name still finds today's place: ``line`` says what happened (已于2021年并入…), and the page to open
 is the one live successor's, or the retired code's own page when it has several or none.
 
@@ -252,32 +255,33 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | None = None,
-                 split: int | None = None) -> list[tuple[str, bytes]]:
-    """``search.json`` and the files under ``search/`` (see the module docstring), as
-    ``(path from the site root, bytes)``: compact, UTF-8, deterministic.
+@dataclass(frozen=True)
+class Places:
+    """The villages' and advisors' part of the index, which takes most of its making: their shards
+    and directory, with the lists and names the core takes from them."""
 
-    ``roster`` is what the search finds (a province's whole roster, also for one city's site);
-    ``site`` is the roster the site was built from (:meth:`Roster.only_city`), when it is another:
-    the pages of cities not in it link to their own sites.
-    """
-    site = site or roster
+    files: tuple[tuple[str, bytes], ...]
+    directory: dict[str, Any]
+    tails: tuple[str, ...]
+    roles: tuple[str, ...]
+    names: str  # every name of a place or person, for the readings and traditional maps
+    retired: list[list[str]]
+
+
+def place_index(roster: Roster, split: int | None = None) -> Places:
+    """The shards of ``roster``'s villages and advisors (the part of :func:`search_files` that does
+    not depend on the content pages or the site)."""
     split = SPLIT if split is None else split
-    county_pos = {c.id: i for i, c in enumerate(roster.counties)}
     township_pos = {t.code: i for i, t in enumerate(roster.townships)}
-    city_pos = {c.id: i for i, c in enumerate(roster.cities)}
-    kinds = list(COUNTY_KINDS.values())
     roles = list(ROLE_NAMES.values())
     tails: list[str] = [""]
-    page_list = list(pages)
     retired = retired_entries(roster)
 
     names = [c.name for c in roster.cities] + [c.name for c in roster.counties] + [t.name for t in roster.townships]
     names += [a.name for a in roster.advisors]
-    names += [v.name + v.short_name for v in roster.villages] + [p.title for p in page_list]
+    names += [v.name + v.short_name for v in roster.villages]
     names += [r[0] + r[1] for r in retired]
     by_char = readings("".join(names))
-    py, py2 = syllable_maps("".join(names))
 
     by_city = bool(roster.cities)
 
@@ -319,28 +323,51 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
         shards.add(name_keys(a.name, by_char) | digit_keys(a.phone), where, "advisors", entry)
 
     directory, files = shards.files()
+    return Places(tuple(files), directory, tuple(tails), tuple(roles), "".join(names), retired)
+
+
+def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | None = None,
+                 split: int | None = None, places: Places | None = None) -> list[tuple[str, bytes]]:
+    """``search.json`` and the files under ``search/`` (see the module docstring), as
+    ``(path from the site root, bytes)``: compact, UTF-8, deterministic.
+
+    ``roster`` is what the search finds (a province's whole roster, also for one city's site);
+    ``site`` is the roster the site was built from (:meth:`Roster.only_city`), when it is another:
+    the pages of cities not in it link to their own sites. ``places``: ``roster``'s
+    :func:`place_index`, when the caller kept it from an earlier index (the live preview).
+    """
+    site = site or roster
+    places = places or place_index(roster, split)
+    county_pos = {c.id: i for i, c in enumerate(roster.counties)}
+    city_pos = {c.id: i for i, c in enumerate(roster.cities)}
+    kinds = list(COUNTY_KINDS.values())
+    page_list = list(pages)
+    names = places.names + "".join(p.title for p in page_list)
+    py, py2 = syllable_maps(names)
+
+    files = list(places.files)
     text = _json({"text": [p.text for p in page_list]})
     text_path = f"{SHARDS}/pages.{hashlib.sha256(text).hexdigest()[:DIGEST]}.json"
     files.append((text_path, text))
 
-    def base(city: City) -> str:
-        """Where a city's pages are: this site (""), or the city's own site."""
+    def base(city: City) -> str | None:
+        """Where a city's pages are: this site (""), the city's own site, or none (None)."""
         if city.id in site.city or not site.cities:
             return ""
         own = site.programme.base_url
-        theirs = city.base_url or roster.programme.base_url
-        return "" if theirs == own else theirs
+        theirs = city.base_url or roster.programme.base_url  # without its own, a city's site is the programme's
+        return None if theirs == own else theirs  # at this site's address, but not in it: no page to link
 
     keywords = "".join(k for p in page_list for k in p.keywords)
     programme = site.programme
-    core = ({"retired": retired} if retired else {}) | {
+    core = ({"retired": places.retired} if places.retired else {}) | {
         "v": FORMAT_VERSION,
         "url": {kind: make("{}") for kind, make in BY_KIND.items()} | {"city": city_url("{}")},
         "kinds": kinds,
-        "roles": roles,
+        "roles": list(places.roles),
         "ends": list(NAME_ENDINGS),
         "strip": sorted(VILLAGE_SUFFIXES, key=lambda s: (-len(s), s)),
-        "tails": tails,
+        "tails": list(places.tails),
         "cities": [[c.id, c.name, base(c)] for c in roster.cities],
         "counties": [[c.id, c.name, _index_of(kinds, COUNTY_KINDS.get(c.kind, c.kind)), city_pos.get(c.city or "")]
                      for c in roster.counties],
@@ -348,12 +375,29 @@ def search_files(roster: Roster, pages: Iterable[ContentPage], site: Roster | No
         "pages": [[p.url, p.title, list(p.keywords)] if p.keywords else [p.url, p.title] for p in page_list],
         "text": text_path,
         "tel": [n for n in (programme.hotline, programme.local_hotline) if n],
-        "ts": traditional_map("".join(names) + keywords),
+        "ts": traditional_map(names + keywords),
         "py": py,
         "py2": py2,
-        "region": "city" if by_city else "county",
-    } | directory
+        "region": "city" if roster.cities else "county",
+    } | places.directory
     return [(SEARCH_INDEX, _json(core)), *files]
+
+
+def place_inputs(roster: Roster) -> tuple[object, ...]:
+    """Everything :func:`place_index` reads, as comparable values: equal inputs, equal places.
+
+    The live preview makes the places' shards again only when these change: most saves (a phone of
+    a workstation, a studio, a centre's hours) change nothing the search shows. Keep this in step
+    with :func:`place_index`; ``tests/site/test_search.py`` changes every field of the roster in turn
+    and fails when the shards change while these do not.
+    """
+    return (
+        tuple((t.code, t.name, t.county, t.team, tuple((v.code, v.name, v.advisor) for v in t.villages))
+              for t in roster.townships),
+        tuple((a.id, a.name, a.phone, a.role) for a in roster.advisors),
+        tuple((c.id, c.name, c.city) for c in roster.counties),
+        tuple((c.id, c.name) for c in roster.cities), roster.retired_villages, roster.retired_townships,
+    )
 
 
 def retired_entries(roster: Roster) -> list[list[str]]:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core.errors import UserError
 from generator.core.i18n import _
 from generator.core.schema import REGIONS_DIR
 from generator.roster.load import display_path
@@ -37,7 +38,7 @@ _SAFE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PATH_SEPARATORS = ("/", "\\")
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """The output folder cannot take the roster: one line, with the fix."""
 
 
@@ -84,7 +85,7 @@ def _links(out: Path, rels: Iterable[str]) -> None:
                 raise OutputError(_(
                     "{path} is a symbolic link; import writes only real files and folders inside the output folder, "
                     "never through a link: replace the link by the folder or file itself, or import into another "
-                    "folder (-o)").format(path=display_path(path)))
+                    "folder (--data)").format(path=display_path(path)))
 
 
 def check_output(out: Path, rels: Iterable[str]) -> dict[str, Path]:
@@ -92,18 +93,18 @@ def check_output(out: Path, rels: Iterable[str]) -> dict[str, Path]:
     on the way to one: what is read or written there afterwards stays inside ``out``."""
     paths = {rel: _checked(out, rel) for rel in rels}
     if out.is_symlink() and not out.resolve().is_dir():
-        raise OutputError(_("{path} is a link to no folder; import into a folder (-o)").format(path=display_path(out)))
+        raise OutputError(_("{path} is a link to no folder; import into a folder (--data)").format(path=display_path(out)))
     if out.exists() and not out.is_dir():
-        raise OutputError(_("{path} is a file, not a folder; import into a folder (-o)").format(path=display_path(out)))
+        raise OutputError(_("{path} is a file, not a folder; import into a folder (--data)").format(path=display_path(out)))
     _links(out, paths)
     return paths
 
 
 def _failed(path: Path, exc: OSError) -> OutputError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        fix = _("free some space on that disk (or import into another folder with -o) and import again")
+        fix = _("free some space on that disk (or import into another folder with --data) and import again")
     elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        fix = _("make the folder writable (or import into another folder with -o) and import again")
+        fix = _("make the folder writable (or import into another folder with --data) and import again")
     else:
         fix = _("check the folder and import again")
     return OutputError(_("cannot write {path}: {reason}; {fix}. Nothing was changed.").format(

@@ -28,6 +28,7 @@ from xml.parsers import expat
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
+from generator.core.errors import UserError
 from generator.core.i18n import _
 from generator.core.problems import Problem
 
@@ -57,7 +58,7 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _EAST_ASIAN_DATES = frozenset({*range(27, 37), *range(50, 59)})
 
 
-class WorkbookError(ValueError):
+class WorkbookError(UserError):
     """The workbook cannot be read (any further): ``problem`` says where, why and what to do."""
 
     def __init__(self, problem: Problem) -> None:

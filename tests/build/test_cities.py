@@ -224,6 +224,7 @@ def test_two_city_site_builds_with_city_pages(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((out / "data" / "stats.csv").read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows if r["level"] == "city"] == ["3715", "3716"]
     home = (out / "index.html").read_text(encoding="utf-8")  # the province's home lists its cities
+    assert "<title>首页 - 山东省村居法律顾问</title>" in home  # named from the roster, not the sample's mkdocs.yml
     assert 'href="city/3715/"' in home and 'href="city/3716/"' in home and 'href="c/371502/"' not in home
     assert "全省 <strong>2</strong> 个市、<strong>3</strong> 个县级单位" in home
     assert "滨州市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
@@ -343,6 +344,7 @@ def test_one_city_build_has_only_its_villages(tmp_path: Path, monkeypatch: pytes
     assert rows[0]["level"] == "programme" and rows[0]["villages"] == "2" and rows[0]["name"] == "滨州市"
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "0543-12348" in home and "0531-12348" not in home
+    assert "<title>首页 - 滨州市村居法律顾问</title>" in home and "聊城村居法律顾问" not in home
     assert "聊城市" in (out / "cities" / "index.html").read_text(encoding="utf-8")
     monkeypatch.setenv("ROSTER_CITY", "3799")
     result = mkdocs_build(folder)

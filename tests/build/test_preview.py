@@ -103,8 +103,38 @@ def test_every_rebuild_equals_a_plain_build(session: Session) -> None:
     assert tree_digest(session.site) == plain(session.folder)
 
 
+def test_a_save_that_changes_no_searchable_text_keeps_the_search_files(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workstation's hours are on its township's pages but in no village's or advisor's search
+    entry: the rebuild makes no shards of places (those of the last index stay, the same inodes), and
+    reads none of the data pages to digest the site for the service worker; a name that changes makes
+    the places' shards again. (The pages' text, with the statistics' roster version, changes anyway.)"""
+    from generator.build import preview as preview_module
+    from generator.core.urls import SEARCH_SHARDS
+
+    made: list[int] = []
+    real = preview_module.place_index
+    monkeypatch.setattr(preview_module, "place_index", lambda *args: made.append(1) or real(*args))
+    read: list[str] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(str(self)) or real_read(self))
+
+    def places() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in (session.site / SEARCH_SHARDS).iterdir() if not p.name.startswith("pages.")}
+
+    shards = places()
+    edit(session.folder / "data", "371502102-堂邑镇.yaml", "hours: 周一至周五 9:00—17:00", "hours: 周一至周五 8:30—17:00")
+    session.rebuild()
+    assert made == [] and places() == shards
+    assert not [p for p in read if f"{session.site}/v/" in p or f"{session.site}/t/" in p]
+    assert "8:30" in (session.site / "t" / "371502102" / "index.html").read_text(encoding="utf-8")
+    edit(session.folder / "data", "advisors.yaml", "name: 李秀英", "name: 李秀兰")
+    session.rebuild()
+    assert made == [1] and set(places()) != set(shards)
+    assert "李秀兰" in "".join(p.read_text(encoding="utf-8") for p in (session.site / SEARCH_SHARDS).iterdir())
+
+
 @pytest.mark.slow  # real builds of a roster: the full run covers it
-def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Session) -> None:
+def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Session, chinese: None) -> None:
     good = tree_digest(session.site)
     village = (session.site / "v" / "371502102001" / "index.html").read_bytes()
     data = session.folder / "data"
@@ -132,7 +162,7 @@ def test_a_roster_with_errors_shows_them_on_every_page_until_fixed(session: Sess
 
 
 @pytest.mark.slow  # real builds of a roster: the full run covers it
-def test_a_first_build_with_errors_shows_them_and_recovers(tmp_path: Path) -> None:
+def test_a_first_build_with_errors_shows_them_and_recovers(tmp_path: Path, chinese: None) -> None:
     folder = project(tmp_path / "p", SMALL)
     edit(folder / "data", "programme.yaml", "hotline: '12348'", "hotline: [")
     s = Session(folder)

@@ -53,7 +53,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     folder = project(tmp_path / "p", SMALL)
     port = free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    # staff read the problem page in Chinese, the default the suite turns off
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), "LANGUAGE": "zh"}
     with log.open("w") as out:
         # a file, not a pipe: a pipe nobody reads would block the server once full
         proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -70,7 +71,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
         stop_serve(proc)
 
 
-def test_roster_edits_reach_the_open_page(served: Served, phone: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_roster_edits_reach_the_open_page(served: Served, phone: Page, monkeypatch: pytest.MonkeyPatch,
+                                        chinese: None) -> None:
     data = served.folder / "data"
     phone.goto(served.url + "/v/371502001003/")
     expect(phone.locator("main")).to_contain_text("李秀英")

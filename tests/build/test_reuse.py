@@ -102,6 +102,30 @@ def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: 
     assert tree_digest(tmp_path / "staging2") == tree_digest(site)
 
 
+def test_two_site_folders_keep_their_own_records(tmp_path: Path) -> None:
+    """A province's site and one city's (ROSTER_CITY into another folder) from one checkout: building
+    one leaves the other's record, so the next build of either keeps every unchanged task."""
+    from tests.helpers.two_cities import two_city_roster
+
+    province = read_roster(two_city_roster(tmp_path)).roster
+    city = province.only_city("3716")
+    def build(roster: Roster, site: Path) -> tuple[int, int]:
+        reuse = Reuse(site, workers=1)
+        render(reuse, roster, tmp_path / f"staging-{site.name}-{len(list(tmp_path.iterdir()))}")
+        return reuse.rendered, reuse.reused
+
+    alone = tmp_path / "alone"  # the province's site rebuilt with nothing in between: what a rebuild keeps
+    for roster, site in ((province, alone), (province, tmp_path / "site"), (city, tmp_path / "site-3716")):
+        first = Reuse(site, workers=1)
+        render(first, roster, site)
+        first.commit(files_under(site))
+    kept = build(province, alone)
+    assert kept[1] > 0
+    assert build(province, tmp_path / "site") == kept  # the city's build in between took nothing of its record
+    assert build(city, tmp_path / "site-3716")[1] > 0
+    assert manifest_path(tmp_path / "site") != manifest_path(tmp_path / "site-3716")
+
+
 def test_a_tasks_digest_changes_exactly_when_what_its_pages_show_changes() -> None:
     """A township's pages show its villages' dates, the unit pages the recent changes: those count; another
     township's dates and the build's shared inputs change only what reads them. Retired pages always render."""

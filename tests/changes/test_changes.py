@@ -34,7 +34,7 @@ def both(old: Path, new: Path) -> tuple:
     return read_roster(old).roster, read_roster(new).roster
 
 
-def test_a_phone_change_reprints_exactly_that_advisors_villages(tmp_path: Path) -> None:
+def test_a_phone_change_reprints_exactly_that_advisors_villages(tmp_path: Path, chinese: None) -> None:
     new = copy_roster(tmp_path)
     edit(new, "advisors.yaml", "'15805350004'", "'15805359999'")  # A0004 刘洋
     old_r, new_r = both(SMALL, new)
@@ -66,7 +66,7 @@ def test_what_no_card_prints_reprints_nothing(tmp_path: Path) -> None:
     assert d.reprint == []
 
 
-def test_the_workstation_phone_reprints_its_townships_cards(tmp_path: Path) -> None:
+def test_the_workstation_phone_reprints_its_townships_cards(tmp_path: Path, chinese: None) -> None:
     new = copy_roster(tmp_path)
     edit(new, TOWN, "'0635-8420001'", "'0635-8420009'")
     old_r, new_r = both(SMALL, new)
@@ -97,7 +97,7 @@ def test_card_content_is_what_the_card_prints(tmp_path: Path) -> None:
     assert again == html
 
 
-def test_reassignment_names_villages_and_both_advisors(tmp_path: Path) -> None:
+def test_reassignment_names_villages_and_both_advisors(tmp_path: Path, chinese: None) -> None:
     new = copy_roster(tmp_path)
     edit(new, TOWN, "advisor: A0004", "advisor: A0002", count=2)
     d = diff(*both(SMALL, new))
@@ -108,7 +108,7 @@ def test_reassignment_names_villages_and_both_advisors(tmp_path: Path) -> None:
     assert [code for code, _ in d.reprint] == ["371502102001", "371502102002"]
 
 
-def test_retirement_added_village_and_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_retirement_added_village_and_text_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], chinese: None) -> None:
     old = copy_roster(tmp_path / "a")
     edit(old, TOWN, "villages:\n", "villages:\n  - code: '371502102009'\n    name: 小王庄村委会\n    advisor: A0004\n")
     new = copy_roster(tmp_path / "b")
@@ -192,3 +192,11 @@ def test_the_reprint_pdf_decodes_to_the_changed_villages(tmp_path: Path) -> None
     rasterize(pdf, 1, 150, tmp_path)
     served = [v.code for v in read_roster(new).roster.villages_of["A0004"]]
     assert sorted(decode_qr(tmp_path / "p1.pgm")) == sorted(f"https://fw.lc.example/v/{c}/" for c in served)
+
+
+def test_the_change_list_names_fields_as_the_open_data_does(chinese: None) -> None:
+    """A field's Chinese word in a change list is the one schema.FIELD_TITLES gives the open data."""
+    from generator.changes.diff import FIELD_NAMES, field_word
+    from generator.core.schema import FIELD_TITLES
+
+    assert {key: field_word(key) for key in FIELD_NAMES} == {key: FIELD_TITLES[key] for key in FIELD_NAMES}

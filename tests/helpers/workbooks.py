@@ -119,7 +119,7 @@ def declare_size(book: Path, member: str, size: int) -> None:
 
 
 def run_import(book: Path, out: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "import", str(book), "-o", str(out), *args],
+    return subprocess.run([sys.executable, "-m", "generator", "import", str(book), "--data", str(out), *args],
                           capture_output=True, text=True, cwd=cwd or ROOT)
 
 
@@ -142,7 +142,7 @@ print(json.dumps({"code": code, "peak_mb": peak}), file=sys.stderr)
 
 def measured(book: Path, out: Path, *args: str) -> tuple[int, str, str, float]:
     """(exit code, stdout, stderr without the measure, peak MB) of one import in a process of its own."""
-    r = subprocess.run([sys.executable, "-c", _MEASURE, "import", str(book), "-o", str(out), *args],
+    r = subprocess.run([sys.executable, "-c", _MEASURE, "import", str(book), "--data", str(out), *args],
                        capture_output=True, text=True, cwd=ROOT)
     *lines, last = r.stderr.rstrip("\n").split("\n")
     figures = json.loads(last)

@@ -310,12 +310,12 @@ def test_one_card_prints_its_fragment_of_the_sheet(tmp_path: Path) -> None:
 
 def test_more_than_one_part_needs_pdfunite_and_one_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHROME_PATH", recording_chromium(tmp_path))
-    bare = tmp_path / "bin"  # a PATH with a shell's tools but no pdfunite
+    bare = tmp_path / "bin"  # a PATH with a shell's tools and fontconfig's but no pdfunite
     bare.mkdir()
-    for tool in ("sh", "sed", "cut", "basename"):
+    for tool in ("sh", "sed", "cut", "basename", "fc-list"):
         (bare / tool).symlink_to(subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip())
     monkeypatch.setenv("PATH", str(bare))
-    with pytest.raises(MissingTool, match=r"^no pdfunite found to merge the parts: install poppler-utils$"):
+    with pytest.raises(MissingTool, match=r"^no pdfunite found to merge the parts: install poppler-utils \(Debian: apt-get install poppler-utils\)$"):
         write_pdf([("a", "<p>a</p>"), ("b", "<p>b</p>")], tmp_path / "two.pdf")
     assert not (tmp_path / "calls").exists()  # refused before anything was printed
     write_pdf([("a", "<p>a</p>")], tmp_path / "one.pdf")
@@ -495,12 +495,12 @@ def test_cards_are_printed_for_exactly_the_villages_asked_for(tmp_path: Path) ->
     assert codes({}) == []  # nothing asked for, nothing printed
     assert codes({"all_villages": True}) == [v.code for v in roster.villages]
     assert codes({"codes": ["371602001002", "371502010001"]}) == ["371602001002", "371502010001"]  # the list's order
-    with pytest.raises(cards.SelectionError, match=r"^no county-level unit with id 'nowhere' \(known: 371502, kaifaqu, 371602\)$"):
+    with pytest.raises(cards.SelectionError, match=r"^no county-level unit with id 'nowhere'; use one of: 371502, kaifaqu, 371602$"):
         cards.select_villages(roster, county="nowhere")
     five = [f"37159900000{i}" for i in range(1, 6)]
-    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)}$"):
+    with pytest.raises(cards.SelectionError, match=f"^no villages with codes {', '.join(five)} in the roster; correct or remove them from the list$"):
         cards.select_villages(roster, codes=five)
-    with pytest.raises(cards.SelectionError, match=f"^no village with code {', '.join(five)} …$"):  # five named, then …
+    with pytest.raises(cards.SelectionError, match=f"^no villages with codes {', '.join(five)} … in the roster"):  # five named, then …
         cards.select_villages(roster, codes=["371502010001", *five, "371599000006"])
 
 

@@ -42,7 +42,7 @@ def test_the_html_chromium_prints_is_utf8_whatever_the_locale(tmp_path: Path, mo
 def test_a_pdf_that_cannot_be_written_says_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHROME_PATH", copying_chromium(tmp_path))
     missing = tmp_path / "missing" / "cards.pdf"
-    with pytest.raises(PrintFailed, match=rf"^cannot write {missing}: no folder {missing.parent}$"):
+    with pytest.raises(PrintFailed, match=rf"^cannot write {missing}: no folder {missing.parent}; create it or choose another -o$"):
         write_pdf([("1 card", "<p>x</p>")], missing)
     folder = tmp_path / "cards.pdf"  # a folder where the PDF should go
     folder.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -237,6 +238,25 @@ def test_fault_is_reported_where_it_is(code: str, tmp_path: Path, monkeypatch: p
     assert text.endswith(f"[{code}]")
     assert "expected" in p.message and "found" in p.message, text
     assert p.level == ("warning" if code in WARNINGS else "error"), text
+
+
+#: An English phrase (three words of letters): paths, codes, field paths and quoted values have none.
+ENGLISH = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}")
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_every_problem_reads_in_chinese(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chinese: None) -> None:
+    """What staff read by default: each problem of each fault (its cascade too) in Chinese words,
+    saying what was found (实际), around the positions, field paths and codes that stay as they are."""
+    root = copy_roster(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    CASES[code][0](root)
+    problems = read_roster(root).problems
+    assert any(p.code == code for p in problems)
+    for p in problems:
+        words = re.sub(r"“[^”]*”", "", p.message)  # a quoted value is the roster's, in its own language
+        assert "实际" in words and not ENGLISH.search(words), p.format()
+        assert f": {'错误' if p.level == 'error' else '警告'}: " in p.format() and p.format().endswith(f"[{p.code}]")
 
 
 def test_warnings_are_warnings_and_gaps_errors(tmp_path: Path) -> None:
@@ -641,13 +661,16 @@ GOLDEN_CASES: dict[str, Callable[[Path], None]] = {
 }
 
 
-def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each problem of each faulty roster, formatted, equals tests/golden/validate.txt.
+@pytest.mark.parametrize("lang, golden", [("en", GOLDEN), ("zh", GOLDEN.with_suffix(".zh.txt"))])
+def test_golden_messages(lang: str, golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each problem of each faulty roster, formatted, equals tests/golden/validate.txt (English) and
+    validate.zh.txt (Chinese, what staff read by default).
 
-    The file pins codes, messages, field paths and positions of the whole validator, so a
+    The files pin codes, messages, field paths and positions of the whole validator, so a
     refactoring cannot change a word unnoticed. After an intended change of wording, run
     ``UPDATE_GOLDEN=1 python3 -m pytest tests/roster/test_validate.py`` and review the diff.
     """
+    monkeypatch.setenv("LANGUAGE", lang)
     sections = []
     for name, fault in GOLDEN_CASES.items():
         folder = tmp_path / name
@@ -657,8 +680,8 @@ def test_golden_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         sections.append(f"== {name}\n{format_text(read_roster(Path('data')).problems)}\n")
     text = "\n".join(sections)
     if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
 
 
 def test_each_kind_of_field_says_what_it_expects(tmp_path: Path) -> None:

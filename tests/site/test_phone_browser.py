@@ -143,7 +143,7 @@ def test_open_graph_for_wechat(kind: str, small_site: Path) -> None:
     path = KINDS[kind]
     html = (small_site / path / "index.html").read_text(encoding="utf-8")
     og = dict(re.findall(r'<meta property="og:([a-z:_]+)" content="([^"]*)">', html))
-    assert og["title"] and og["description"] and og["site_name"] == "聊城村居法律顾问"
+    assert og["title"] and og["description"] and og["site_name"] == "聊城市村居法律顾问"
     assert og["image"] == "https://fw.lc.example/assets/images/og.png"
     assert og["url"] == "https://fw.lc.example/" + path
     png = small_site / "assets" / "images" / "og.png"

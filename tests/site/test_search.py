@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from generator.site.search import (
     letters,
     name_keys,
     offline_files,
+    place_index,
+    place_inputs,
     read_content_pages,
     read_page,
     readings,
@@ -382,6 +385,11 @@ def test_a_city_site_indexes_the_province_and_links_other_cities_to_their_sites(
     # what a phone keeps from its first visit: the city's near file on a city's site, none on the whole province's
     assert offline_files(data, site) == ["search.json", data["text"], f"search/near-3715.{data['near']['3715']}.json"]
     assert offline_files(whole, province) == ["search.json", whole["text"]]
+    # neither city has a site of its own: 滨州's site is at the programme's address, which holds no page of
+    # 聊城's: its places are named, never linked (null), rather than sent to a 404 of this site
+    bare = read_roster(two_city_roster(tmp_path / "bare")).roster
+    data = search_core(search_files(bare, [], bare.only_city("3716")))
+    assert data["cities"] == [["3715", "聊城市", None], ["3716", "滨州市", ""]]
 
 
 def test_a_citys_roster_keeps_every_units_near_file_offline() -> None:
@@ -496,3 +504,74 @@ def test_an_advisor_serving_nowhere_is_found_in_no_region_and_pages_carry_keywor
     assert data["townships"][zhang[5]][0] == "371502001"
     assert data["pages"] == [["guides/legal-aid/", "求法援 (法律援助)", ["欠薪", "工伤"]], ["guides/", "八项服务"]]
     assert data["strip"] == sorted(data["strip"], key=lambda s: (-len(s), s))
+
+
+def _changed(value: object) -> object:
+    """Another value of the same kind: text gets a character more (one with its own reading)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + "新"
+    if value is None:
+        return "新"
+    if isinstance(value, tuple):
+        return value[::-1] if len(value) > 1 else (*value, "新")
+    raise TypeError(value)
+
+
+def _mutants(roster: Roster) -> Iterator[tuple[str, Roster]]:
+    """The roster with one field of one record changed, for every field of every kind of record."""
+    def each(record: Any, rebuild: Callable[[Any], Roster], where: str) -> Iterator[tuple[str, Roster]]:
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            if dataclasses.is_dataclass(value):
+                yield from each(value, lambda v, n=f.name: rebuild(dataclasses.replace(record, **{n: v})), f"{where}.{f.name}")
+            elif f.name != "villages":
+                yield f"{where}.{f.name}", rebuild(dataclasses.replace(record, **{f.name: _changed(value)}))
+
+    def in_tuple(name: str) -> Iterator[tuple[str, Roster]]:
+        items = getattr(roster, name)
+        if items:
+            yield from each(items[0], lambda r: dataclasses.replace(roster, **{name: (r, *items[1:])}), name)
+
+    yield from each(roster.programme, lambda p: dataclasses.replace(roster, programme=p), "programme")
+    for name in ("counties", "organizations", "advisors", "townships", "retired_villages", "retired_townships", "cities"):
+        yield from in_tuple(name)
+    t = roster.townships[0]
+    yield from each(t.villages[0], lambda v: dataclasses.replace(
+        roster, townships=(dataclasses.replace(t, villages=(v, *t.villages[1:])), *roster.townships[1:])), "village")
+
+
+def _shards_follow_their_inputs(roster: Roster, inputs: Callable[[Roster], object]) -> list[str]:
+    """The fields whose change changes the places' shards but not ``inputs``: none may be."""
+    before, key = place_index(roster).files, inputs(roster)
+    missed = []
+    for where, mutant in _mutants(roster):
+        try:
+            files = place_index(mutant).files
+        except (KeyError, ValueError, IndexError):
+            continue  # a change the validator refuses (a village outside its township)
+        if files != before and inputs(mutant) == key:
+            missed.append(where)
+    return missed
+
+
+def test_the_places_inputs_name_everything_their_shards_read(tmp_path: Path) -> None:
+    """The live preview keeps the places' shards while place_inputs is the same (preview.py): every
+    field of every record is changed in turn; none may change the shards and not the inputs."""
+    from generator.core.model import Retired
+    from tests.helpers.two_cities import two_city_roster
+
+    roster = read_roster(two_city_roster(tmp_path)).roster
+    old = roster.townships[0].villages[0]
+    retired = Retired(code=old.code[:-3] + "999", name="旧庄村委会", parent=old.township, year=2021, kind="merged",
+                      successors=(old.code,))
+    roster = dataclasses.replace(roster, retired_villages=(retired,),
+                                 retired_townships=(Retired("371502999", "旧镇", "371502", 2020, "abolished"),))
+    assert len(list(_mutants(roster))) > 50
+    assert _shards_follow_their_inputs(roster, place_inputs) == []
+    # and the check can fail: inputs without the advisors' phones miss a change the shards show
+    weaker = lambda r: (place_inputs(r)[0], tuple((a.id, a.name, a.role) for a in r.advisors), *place_inputs(r)[2:])  # noqa: E731
+    assert "advisors.phone" in _shards_follow_their_inputs(roster, weaker)

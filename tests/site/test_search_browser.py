@@ -711,3 +711,30 @@ def test_a_query_that_finds_nothing_shows_the_hotline_and_the_guides(searching: 
 def urlsplit_path(href: str) -> str:
     """A link's path from the site root (the help rows link relatively)."""
     return "/" + href.lstrip("./")
+
+
+def test_a_city_site_names_but_never_links_a_city_with_no_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """滨州's own site of a province whose cities have no base_url: 聊城's places are found and named,
+    marked as having no site yet, and never linked to a page this site lacks (a 404)."""
+    from tests.helpers.two_cities import two_city_roster
+
+    tmp = tmp_path_factory.mktemp("bare-cities")
+    folder = project(tmp / "project", two_city_roster(tmp))
+    run = city_build(folder, "3716")
+    assert run.returncode == 0, run.stderr
+    with serve(folder / "site") as url:
+        context = phone_context(browser, service_workers="block")
+        page = context.new_page()
+        try:
+            page.goto(url + "/v/371602001001/")
+            ready(page)
+            page.fill("#dir-q", "古楼")  # a township of 聊城, which this site has no page of
+            settled(page)
+            shown = page.eval_on_selector_all(".dir-search__list li", "lis => lis.map(li => [li.firstElementChild.tagName, li.innerText])")
+            assert shown and all(tag == "SPAN" for tag, _ in shown), shown
+            assert any("古楼街道" in text and "该市网站尚未开通" in text for _, text in shown), shown
+            assert results(page, "市中")[0] == "/t/371602001/"  # this city's own places link as before
+            for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+                assert not href.startswith(url + "/t/371502") and not href.startswith(url + "/v/371502"), href
+        finally:
+            context.close()

@@ -92,7 +92,7 @@ def test_three_faulty_cells_give_three_cell_errors_and_write_nothing(tmp_path: P
     advisors["E3"].number_format = "General"
     wb.save(book)
     monkeypatch.chdir(tmp_path)
-    assert main(["import", "roster.xlsx", "-o", "data"]) == 1
+    assert main(["import", "roster.xlsx", "--data", "data"]) == 1
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[-1] == "3 errors, 0 warnings", captured.out
@@ -120,7 +120,7 @@ def test_a_renamed_header_and_a_missing_sheet(tmp_path: Path) -> None:
 
 def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_text("not a workbook", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / "x.xlsx"), "-o", str(tmp_path / "d")],
+    r = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / "x.xlsx"), "--data", str(tmp_path / "d")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "x.xlsx: error: " in r.stderr and r.stderr.count("\n") == 1 and r.stdout == ""
     assert not (tmp_path / "d").exists()
@@ -129,9 +129,9 @@ def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
 def test_export_refuses_a_roster_with_errors(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
     (data / "advisors.yaml").write_text("advisors: [\n", encoding="utf-8")
-    assert main(["export", str(data), "-o", str(tmp_path / "r.xlsx")]) == 1
+    assert main(["export", "--data", str(data), "-o", str(tmp_path / "r.xlsx")]) == 1
     assert not (tmp_path / "r.xlsx").exists()
-    assert main(["export", str(SMALL), "-o", str(tmp_path / "r.xlsx")]) == 0
+    assert main(["export", "--data", str(SMALL), "-o", str(tmp_path / "r.xlsx")]) == 0
 
 
 def yaml_tree(folder: Path) -> dict[str, object]:
@@ -198,3 +198,49 @@ def test_errors_in_the_city_sheet_name_its_cells(tmp_path: Path) -> None:
     assert ("城市!D2", "本地热线", "number-cell") in found, found
     assert (f"县级单位!E{last}", "所属城市", "unknown-city") in found, found
     assert not result.ok and not (tmp_path / "out").exists()
+
+
+def hyphenated(tmp_path: Path) -> Path:
+    """The small roster with its development zone's id 'kaifaqu' spelt 'kai-fa-qu' (the id rule allows '-')."""
+    root = copy_roster(tmp_path / "hyphen")
+    for path in root.rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("kaifaqu", "kai-fa-qu"), encoding="utf-8")
+    (root / "regions" / "kaifaqu-聊城经济技术开发区").rename(root / "regions" / "kai-fa-qu-聊城经济技术开发区")
+    return root
+
+
+def test_unit_ids_with_a_hyphen_work_everywhere(tmp_path: Path) -> None:
+    """Validation (its townships are not "misplaced"), the Excel round trip (import writes the folder
+    '<id>-<name>'), the unit's page and its cards."""
+    from generator.build.pipeline import read_roster
+    from generator.printing.cards import select_villages
+    from tests.helpers.sites import render_data_pages
+
+    root = hyphenated(tmp_path)
+    checked = read_roster(root)
+    assert checked.problems == []
+    export_workbook(root, tmp_path / "r.xlsx")
+    result = import_workbook(tmp_path / "r.xlsx", tmp_path / "data")
+    assert result.ok and result.problems == []
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+    assert sorted(p.relative_to(tmp_path / "data").as_posix() for p in (tmp_path / "data").rglob("*.yaml")) == files
+    assert "regions/kai-fa-qu-聊城经济技术开发区/371502010-蒋官屯街道.yaml" in files  # the folder import writes
+    assert read_roster(tmp_path / "data").problems == []
+    out = render_data_pages(tmp_path / "data", tmp_path / "site")
+    assert "蒋官屯街道" in (out / "c" / "kai-fa-qu" / "index.html").read_text(encoding="utf-8")
+    assert [v.township for v in select_villages(checked.roster, county="kai-fa-qu")] == ["371502010"] * 3
+
+
+def test_a_unit_s_folder_is_told_apart_from_a_longer_id_s(tmp_path: Path) -> None:
+    """'kai' and 'kai-fa-qu' both units: a township of 'kai' filed under 'kai-fa-qu-…' is misplaced."""
+    from generator.build.pipeline import read_roster
+
+    root = hyphenated(tmp_path)
+    with (root / "counties.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - id: kai\n    name: 开区\n    kind: zone\n    centre:\n      name: 开区中心\n      address: 开区一路\n"
+                "      phone: '0635-8000001'\n      hours: 周一至周五\n")
+    town = root / "regions" / "kai-fa-qu-聊城经济技术开发区" / "371502010-蒋官屯街道.yaml"
+    town.write_text(town.read_text(encoding="utf-8").replace("county: kai-fa-qu", "county: kai"), encoding="utf-8")
+    problems = [p for p in read_roster(root).problems if p.code == "misplaced-township"]
+    assert [p.message for p in problems] == [
+        "expected the file in a folder of unit 'kai', found it in the folder 'kai-fa-qu-聊城经济技术开发区'; move it there so staff find it"]

@@ -1,4 +1,4 @@
-"""Import writes roster files only inside ``-o``, named by codes, all or nothing."""
+"""Import writes roster files only inside its roster folder (``--data``), named by codes, all or nothing."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_a_name_with_a_path_is_a_problem_at_its_cell_and_writes_nothing(tmp_path
     r = run_import(book, data)
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"roster.xlsx:{sheet}!{cell}: error: " in r.stdout, r.stdout
-    assert everything(tmp_path) == before  # nothing written, nothing removed, inside -o or out
+    assert everything(tmp_path) == before  # nothing written, nothing removed, inside the folder or out
 
 
 def test_file_names_come_from_codes_and_only_safe_names_follow_them(tmp_path: Path) -> None:
@@ -119,7 +119,7 @@ if [ "$how" = one-page ]; then  # room for one page: the first file written fits
   dd if=/dev/zero of="$m/filler" bs=1k count=$((avail - 4)) 2>/dev/null
 fi
 set +e
-"$PYTHON" -m generator import "$book" -o "$m/data"
+"$PYTHON" -m generator import "$book" --data "$m/data"
 code=$?
 if diff -r "$m/before" "$m/data" >/dev/null; then echo SAME > "$verdict"; else echo DIFFERENT > "$verdict"; fi
 exit $code

@@ -137,10 +137,12 @@ export function start(form) {
   function fill(into, rows) {
     into.textContent = '';
     for (const [url, text, sub] of rows) {
-      const li = el('li'), a = /** @type {HTMLAnchorElement} */ (el('a')), name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
-      a.href = url;
+      // a place of a city whose site is not open yet: named, with no link to a page this site lacks
+      const li = el('li'), a = el(url ? 'a' : 'span', url ? '' : 'dir-search__nolink');
+      const name = el('span', 'dir-search__name'), line = el('span', 'dir-search__sub');
+      if (a instanceof HTMLAnchorElement) a.href = url;
       name.textContent = text;
-      line.textContent = sub;
+      line.textContent = url ? sub : `${sub}${sub ? ' · ' : ''}该市网站尚未开通`;
       a.append(name, line);
       li.append(a);
       into.append(li);

@@ -40,7 +40,7 @@ import { digitsOf, simplifiedMap } from './text.js';
  *   found: Match | null}} Entry
  */
 
-/** @typedef {{id: string, name: string, base: string}} City */
+/** @typedef {{id: string, name: string, base: string | null}} City */
 /** @typedef {{id: string, name: string, kind: string, city: City | null, searchable: Name}} County */
 /** @typedef {{code: string, name: string, county: County | null, position: number, searchable: Name}} Township */
 /** The reader's place (overrides/data/chrome.html writes it on the form): county-level unit and city ids.
@@ -114,7 +114,7 @@ export function decodeCore(data, place, root) {
     return { text, chars, readings: chars.map((c) => readings.get(c)), exact: exact || [text, withoutEnding(text)] };
   };
   /** @type {City[]} */
-  const cities = data.cities.map((/** @type {[string, string, string]} */ [id, name, base]) => ({ id, name, base }));
+  const cities = data.cities.map((/** @type {[string, string, string | null]} */ [id, name, base]) => ({ id, name, base }));
   /** @type {County[]} */
   const counties = data.counties.map((/** @type {[string, string, number, number | null]} */ [id, name, kind, city]) =>
     ({ id, name, kind: data.kinds[kind], city: city === null ? null : cities[city] || null, searchable: searchable(name) }));
@@ -128,11 +128,12 @@ export function decodeCore(data, place, root) {
   // How near a county-level unit is to the reader: 0 its own (or the reader is nowhere in particular), 1 its city, 2 further.
   const nearness = (/** @type {County | null} */ county) => !county || (!here.county && !here.city) || county.id === here.county ? 0
     : county.city && county.city.id === here.city && here.city ? (here.county ? 1 : 0) : 2;
-  // A page of a city whose pages are on its own site opens there (a city's site finds the whole province).
-  const url = (/** @type {string} */ kind, /** @type {string} */ id, /** @type {County | null} */ county) => {
-    const base = county && county.city && county.city.base;
-    return (base || root) + data.url[kind].replace('{}', id);
-  };
+  // A page of a city whose pages are on its own site opens there (a city's site finds the whole province);
+  // a city with no site yet (base null) has no page to open: '' (shown, not linked).
+  const pageAt = (/** @type {City | null} */ city, /** @type {string} */ path) =>
+    (city && city.base === null ? '' : ((city && city.base) || root) + path);
+  const url = (/** @type {string} */ kind, /** @type {string} */ id, /** @type {County | null} */ county) =>
+    pageAt(county && county.city, data.url[kind].replace('{}', id));
   /** @type {Core} */
   const c = { data, root, here, readings, syllables: syllableSet(data), suffixes: data.strip, simplified: simplifiedMap(data.ts || ''),
     searchable, withoutEnding, counties, townships, nearness, url, entries: [], pages: [], advisorNames: new Map(),
@@ -150,7 +151,7 @@ export function decodeCore(data, place, root) {
   // A province's cities (a roster of one city has none: its site is the city's), at their pages.
   if (data.url.city) {
     cities.forEach((city, i) => out.push(makeEntry({ kind: 'city', name: city.name, line: '城市',
-      url: (city.base || root) + data.url.city.replace('{}', city.id), names: [searchable(city.name)],
+      url: pageAt(city, data.url.city.replace('{}', city.id)), names: [searchable(city.name)],
       near: !here.city || city.id === here.city ? 0 : 2, position: i })));
   }
   counties.forEach((county, i) => {
