@@ -85,6 +85,32 @@ def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
+def test_a_page_rewritten_in_place_at_the_same_size_is_rendered_again(tmp_path: Path) -> None:
+    """Someone edits a published page by hand, keeping its length (a digit of a phone number): the
+    same inode and size, another mtime. The build must not trust it: the page is rendered again."""
+    data = copy_roster(tmp_path)
+    site, cache = tmp_path / "site", tmp_path / ".cache"
+    roster = read_roster(data).roster
+    first = Reuse(cache, site, QRCache(None), workers=1)
+    render(first, roster, site)
+    first.commit(files_under(site))
+    page = site / "v" / "371502001003" / "index.html"
+    before = os.stat(page)
+    good = page.read_bytes()
+    bad = good.replace(b"0535", b"0999", 1)
+    assert bad != good and len(bad) == len(good)
+    with open(page, "r+b") as f:  # in place: the same inode
+        f.write(bad)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # edited a second later
+    assert (os.stat(page).st_ino, os.stat(page).st_size) == (before.st_ino, before.st_size)
+    second = Reuse(cache, site, QRCache(None), workers=1)
+    second.prepare(roster)
+    render(second, roster, tmp_path / "staging")
+    assert (second.rendered, second.reused) == (1, 4)
+    assert files_under(tmp_path / "staging") == ["v/371502001003/index.html"]
+    assert (tmp_path / "staging" / "v" / "371502001003" / "index.html").read_bytes() == good
+
+
 def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: Path) -> None:
     roster = read_roster(copy_roster(tmp_path)).roster
     site, cache = tmp_path / "site", tmp_path / ".cache"

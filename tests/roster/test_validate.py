@@ -181,6 +181,27 @@ def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
     assert checked.roster.successors_now("371502102009") == []  # the model follows a loop to nowhere, and ends
 
 
+@pytest.mark.parametrize("order", ["['371502102001', '371502102008']", "['371502102008', '371502102001']"])
+def test_a_loop_through_any_successor_of_a_split_is_refused(order: str, tmp_path: Path) -> None:
+    """A village split in two, one half live and the other merged back into the split village: the
+    second half's way leads back, whichever place the split lists it in."""
+    root = copy_roster(tmp_path)
+    split = merged("371502102009", order, kind="split")
+    back = merged("371502102008", "['371502102009']").removeprefix("villages:\n").replace("小王庄", "东王庄", 1)
+    (root / "retired.yaml").write_text(split + back, encoding="utf-8")
+    problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
+    assert [(p.file.rsplit("/", 1)[-1], p.line, p.level) for p in problems] == [("retired.yaml", 7, "error"), ("retired.yaml", 13, "error")]
+
+
+def test_a_loop_is_found_through_every_successor() -> None:
+    from generator.roster.validate import loop
+
+    assert loop("a", {"a": ["b", "c"], "c": ["a"]}) == "a"
+    assert loop("a", {"a": ["b", "c"], "c": ["d"], "d": ["c"]}) == "c"
+    assert loop("a", {"a": ["b", "c"], "b": ["d"], "c": ["d"]}) is None  # a diamond: two ways to one place
+    assert loop("a", {"a": ["a"]}) == "a"
+
+
 def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
     """A village split in two whose halves both merged into one live village later: a diamond, no loop."""
     root = copy_roster(tmp_path)
