@@ -30,7 +30,7 @@ from generator.printing.cards import SelectionError, check_city, print_documents
 from generator.printing.pdf import PdfError, write_pdf
 from generator.printing.qr import QRCache
 from generator.roster.load import load_documents
-from generator.site.stats import Area, coverage, report_json
+from generator.site.stats import Area, report, report_json
 
 DEFAULT_DATA = "data"
 
@@ -67,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     elif problems:
         print(format_text(problems))
     else:
-        r = coverage(checked.roster).total
+        r = report(checked.roster).total
         print(f"{args.data_dir}: no problems ({r.townships} townships, {r.villages} villages, "
               f"{len(checked.roster.advisors)} advisors)")
     failed = errors(problems) or (args.strict and problems)
@@ -103,7 +103,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         roster = roster.only_city(args.city)  # the figures of that city's own site (ROSTER_CITY)
-    rep = coverage(roster)
+    rep = report(roster)
     if args.format == "json":
         # the very text of the site's /data/stats.json
         print(report_json(rep, roster.programme.base_url), end="")

@@ -305,11 +305,30 @@ def read_divisions(path: Path):
 
 
 def build(divisions: Path):
+    """The sample roster as documents, made in a fixed order of random draws (one seeded generator):
+    each step below draws in turn, so reordering them changes every name and phone."""
     syn = Synth(SEED)
-    rng = syn.rng
     counties, townships = read_divisions(divisions)
+    units, unit_towns, counties_doc = make_units(syn, counties, townships)
+    orgs, offices = make_organizations(syn, units, unit_towns, townships, counties_doc)
+    normal = size_townships(townships)
+    advisors = assign_advisors(syn, units, townships, offices)
+    make_teams(syn, townships, normal)
+    out_advisors = personal_details(syn, units, townships, advisors)
+    regions = region_documents(syn, townships)
+    return {
+        "units": units,
+        "townships": townships,
+        "counties_doc": counties_doc,
+        "orgs": orgs,
+        "advisors": advisors,
+        "out_advisors": out_advisors,
+        "regions": regions,
+    }
 
-    # --- units -----------------------------------------------------------------------------
+
+def make_units(syn: Synth, counties: dict, townships: dict) -> tuple[dict, dict, list]:
+    """The county-level units (counties and zones), each township's unit, and counties.yaml's entries."""
     units: dict[str, dict] = {}
     for code, name in counties.items():
         units[code] = {"id": code, "code": code, "name": name, "kind": "county", "region": code}
@@ -319,7 +338,6 @@ def build(divisions: Path):
         t["unit"] = ZONE_TOWNSHIPS.get(t["code"], t["county"])
         assert t["unit"] in units
     unit_towns = {u: [t for t in townships.values() if t["unit"] == u] for u in units}
-    unit_villages = {u: sum(len(t["villages"]) for t in ts) for u, ts in unit_towns.items()}
 
     counties_doc = []
     for u in units.values():
@@ -335,10 +353,18 @@ def build(divisions: Path):
             "hours": CENTRE_HOURS,
         }
         counties_doc.append(entry)
+    return units, unit_towns, counties_doc
 
-    # --- organizations ------------------------------------------------------------------------
+
+def make_organizations(syn: Synth, units: dict, unit_towns: dict, townships: dict,
+                       counties_doc: list) -> tuple[list[dict], dict]:
+    """Law firms, legal service offices, judicial offices, notaries, legal aid and appraisal bodies;
+    and the offices advisors are drawn from: ``law_firms`` and ``service_offices`` by unit,
+    ``own_office`` and ``judicial_office`` by township."""
+    rng = syn.rng
     orgs: list[dict] = []
     trade_names: set[str] = set()
+    unit_villages = {u: sum(len(t["villages"]) for t in ts) for u, ts in unit_towns.items()}
 
     def trade_name() -> str:
         while True:
@@ -409,8 +435,15 @@ def build(divisions: Path):
             counties_doc[official.index(u)]["centre"]["address"])
     for i, u in enumerate(["371502", "371502", "371581"], 1):
         org(f"AP{i:03d}", f"聊城{trade_name()}司法鉴定所", "appraisal", u, syn.street_address(units[u]["name"]))
+    offices = {"law_firms": law_firms, "service_offices": service_offices, "own_office": own_office,
+               "judicial_office": judicial_office}
+    return orgs, offices
 
-    # --- advisors per township ----------------------------------------------------------------
+
+def size_townships(townships: dict) -> list[dict]:
+    """How many advisors each township gets (``k``): in proportion to its villages, at most
+    MAX_VILLAGES villages each and at least 3, adding up to TOTAL_ADVISORS. Returns the townships
+    sized that way (all but the special one, which gets SPECIAL_ADVISORS)."""
     normal = [t for t in townships.values() if t["code"] != SPECIAL_TOWNSHIP]
     budget = TOTAL_ADVISORS - SPECIAL_ADVISORS
     n_total = sum(len(t["villages"]) for t in normal)
@@ -432,9 +465,15 @@ def build(divisions: Path):
                 diff += step
                 moved = True
         assert moved, "cannot reach the advisor total"
-    special = townships[SPECIAL_TOWNSHIP]
-    special["k"] = SPECIAL_ADVISORS
+    townships[SPECIAL_TOWNSHIP]["k"] = SPECIAL_ADVISORS
+    return normal
 
+
+def assign_advisors(syn: Synth, units: dict, townships: dict, offices: dict) -> list[dict]:
+    """Each township's advisors (roles and organizations) and the villages each serves, in village
+    order; sets each township's ``advisors`` and ``out_villages``."""
+    rng = syn.rng
+    law_firms, service_offices = offices["law_firms"], offices["service_offices"]
     # lawyers of each unit are spread over its law firms: a shuffled deck, dealt in order
     lawyer_deck: dict[str, list[str]] = {}
 
@@ -446,8 +485,6 @@ def build(divisions: Path):
         return lawyer_deck[u].pop()
 
     advisors: list[dict] = []
-    adv_by_id: dict[str, dict] = {}
-    regions: list[tuple[dict, dict]] = []
     for t in townships.values():
         k = t["k"]
         u = t["unit"]
@@ -458,10 +495,10 @@ def build(divisions: Path):
             lw = math.floor(0.45 * k + 0.5)
             w = k - j - lw
             assert w >= 1
-            slots = [("judicial-officer", judicial_office[t["code"]])] * j
+            slots = [("judicial-officer", offices["judicial_office"][t["code"]])] * j
             slots += [("lawyer", next_law_firm(u)) for _ in range(lw)]
             for _ in range(w):
-                own = own_office.get(t["code"])
+                own = offices["own_office"].get(t["code"])
                 slots.append(("legal-worker", own or rng.choice(service_offices[u])))
             rng.shuffle(slots)
         villages = t["villages"]
@@ -472,7 +509,6 @@ def build(divisions: Path):
             aid = f"A{len(advisors) + 1:04d}"
             a = {"id": aid, "role": role, "organization": oid, "unit": u, "township": t["code"], "villages": []}
             advisors.append(a)
-            adv_by_id[aid] = a
             t["advisors"].append(a)
             for v in villages[(i * nv) // k: ((i + 1) * nv) // k]:
                 a["villages"].append(v["code"])
@@ -483,8 +519,13 @@ def build(divisions: Path):
                     "studio": studio_for(v["name"]),
                 })
         t["out_villages"] = out_villages
+    return advisors
 
-    # --- teams ----------------------------------------------------------------------------------
+
+def make_teams(syn: Synth, townships: dict, normal: list[dict]) -> None:
+    """Each township's team (``team``: 3 to 8 advisor ids, a judicial officer, a lawyer and a legal
+    worker among them where the township has them)."""
+    rng = syn.rng
     for t in normal:
         nv = len(t["villages"])
         size = max(3, min(8, t["k"], 2 + nv // 15))
@@ -498,6 +539,7 @@ def build(divisions: Path):
         team += rng.sample(rest, size - len(team))
         t["team"] = sorted(a["id"] for a in team)
     # 香江管委会: its own advisors plus the judicial officer of a neighbouring 东昌府区 street
+    special = townships[SPECIAL_TOWNSHIP]
     neighbours = [
         t for t in normal if t["unit"] == special["unit"] and t["name"].endswith("街道")
     ]
@@ -507,7 +549,11 @@ def build(divisions: Path):
     assert len(team) == SPECIAL_TEAM
     special["team"] = sorted(team)
 
-    # --- personal details (in id order) ---------------------------------------------------------
+
+def personal_details(syn: Synth, units: dict, townships: dict, advisors: list[dict]) -> list[dict]:
+    """advisors.yaml's entries, in id order: names, phones and the private fields (ID card, home
+    address, notes, assessment) that the site must never show."""
+    rng = syn.rng
     assessment_values = [a for a, _ in ASSESSMENTS]
     assessment_weights = [w for _, w in ASSESSMENTS]
     out_advisors = []
@@ -542,12 +588,16 @@ def build(divisions: Path):
             entry["assessment"] = rng.choices(assessment_values, weights=assessment_weights)[0]
         a["entry"] = entry
         out_advisors.append(entry)
+    return out_advisors
 
-    # --- workstations and region documents --------------------------------------------------------
+
+def region_documents(syn: Synth, townships: dict) -> list[tuple[dict, dict]]:
+    """One document per township (its workstation, team and villages), with its township."""
     places = ["便民服务中心二楼", "便民服务中心一楼", "综合服务中心一楼", "综治中心二楼"]
+    regions: list[tuple[dict, dict]] = []
     for t in townships.values():
         ws = {
-            "address": f"{t['name']}{rng.choice(places)}",
+            "address": f"{t['name']}{syn.rng.choice(places)}",
             "phone": syn.landline("8"),
             "hours": WORKSTATION_HOURS,
         }
@@ -562,16 +612,7 @@ def build(divisions: Path):
             "villages": t["out_villages"],
         }
         regions.append((t, doc))
-
-    return {
-        "units": units,
-        "townships": townships,
-        "counties_doc": counties_doc,
-        "orgs": orgs,
-        "advisors": advisors,
-        "out_advisors": out_advisors,
-        "regions": regions,
-    }
+    return regions
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from .escape import json_for_script
 from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
-from .stats import coverage
+from .stats import report
 from generator.core.urls import (
     CHANGES,
     CITIES,
@@ -176,7 +176,7 @@ class Site:
         self.assets = assets
         self.site_name = site_name
         self.programme = roster.programme
-        self.report = coverage(roster)  # the figures county and township pages show: computed once
+        self.report = report(roster)  # the figures county and township pages show: computed once
 
     def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
         depth = path.count("/")

@@ -284,9 +284,6 @@ def _report(roster: Roster) -> Report:
     return Report(programme, roster.programme.max_villages_per_advisor)
 
 
-#: The name older callers use.
-coverage = report
-
 
 # -- bar charts ---------------------------------------------------------------------
 

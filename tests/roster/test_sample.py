@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build.pipeline import read_roster
-from generator.site.stats import coverage
+from generator.site.stats import report
 from tests.helpers.roster_edit import SAMPLE
 
 ROOT = SAMPLE.parent
@@ -21,7 +21,7 @@ def test_sample_is_clean_and_full_scale() -> None:
     checked = read_roster(SAMPLE)
     assert checked.problems == []
     roster = checked.roster
-    total = coverage(roster).total
+    total = report(roster).total
     assert (len(roster.counties), total.townships, total.villages, total.gaps) == (11, 136, 6363, 0)
     assert len(roster.advisors) == 1874
     kinds = [o.kind for o in roster.organizations]
@@ -58,7 +58,7 @@ def test_province_sample_is_clean_deterministic_and_province_sized(tmp_path: Pat
     checked = read_roster(tmp_path / "province1")
     assert checked.problems == []
     roster = checked.roster
-    total = coverage(roster).total
+    total = report(roster).total
     assert (len(roster.counties), total.townships, total.villages, total.gaps) == (156, 1862, 77299, 0)
     assert 20000 <= len(roster.advisors) <= 25000
     assert len(roster.cities) == 16 and len({t.code[:4] for t in roster.townships}) == 16
