@@ -166,7 +166,9 @@ _SEEN = r"""({needles, least}) => {
 
 
 def seen(page: Page, needles: list[str] | tuple[str, ...] = (), least: float = 44) -> Seen:
-    """What ``page`` shows now: ``needles`` are texts to look for; tap targets below ``least`` px are listed."""
+    """What ``page`` shows once its transitions have ended (a tap on 长辈模式 fades colours in): ``needles``
+    are texts to look for; tap targets below ``least`` px are listed."""
+    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
     result: Seen = page.evaluate(_SEEN, {"needles": list(needles), "least": least})
     return result
 

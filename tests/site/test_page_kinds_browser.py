@@ -77,7 +77,9 @@ KINDS = {
     "changes": Kind("changes/", dials=HOTLINES),
     "print": Kind("print/371502102/", shows=("前董村",)),
     "404": Kind("404.html", shows=("找不到这个页面",), dials=("拨打 12348",)),
-    "offline": Kind("offline/", shows=("没有网络",), dials=HOTLINES),
+    # the worker sends a reader without signal here, saying where they were going: the retry goes back there
+    "offline": Kind("offline/?from=%2Fv%2F371502001001%2F", shows=("没有网络",), dials=HOTLINES,
+                    links={"有网络了，再试一次": "v/371502001001/"}),
 }
 
 
@@ -236,3 +238,27 @@ def test_the_number_saves_to_the_phones_contacts(kind: str, mode: str, looks: di
         saves: list[Link] = [a for a in s["links"] if a["visible"] and a["url"].endswith(KINDS[kind].saves)]
         assert saves and all(a["download"] and a["download"].endswith(".vcf") for a in saves), width
         assert all(a["height"] >= (56 if mode == "elderly" else 44) for a in saves), (width, saves)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_search_finds_a_village_by_its_name_and_its_pinyin(mode: str, kinds_site: Path, browser: Browser) -> None:
+    """From the home page, a few letters of a village's name or its pinyin bring up its page, a link
+    big enough to tap that stays inside the phone's width."""
+    context = phone_context(browser, viewport={"width": WIDTHS[0], "height": 740}, service_workers="block")
+    if mode == "elderly":
+        context.add_init_script("try { localStorage.setItem('dir-senior', '1') } catch (e) {}")
+    page = context.new_page()
+    try:
+        with serve(kinds_site) as base:
+            page.goto(f"{base}/")
+            box = page.get_by_role("searchbox")
+            for query in ("前董", "qiandong"):
+                box.fill(query)
+                found = page.locator("a[href$='v/371502102001/']").first
+                found.wait_for(state="visible", timeout=5000)
+                s = seen(page, least=56 if mode == "elderly" else 44)
+                (result,) = [a for a in s["links"] if a["visible"] and a["url"].endswith("/v/371502102001/")]
+                assert "前董村" in result["label"] and result["height"] >= (56 if mode == "elderly" else 52), result
+                assert s["scroll_width"] <= WIDTHS[0] and s["small_targets"] == []
+    finally:
+        context.close()
