@@ -18,9 +18,18 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from .escape import json_for_script
-from generator.core.model import RETIREMENT_KIND_NAMES, Advisor, City, County, Programme, Retired, Roster, Township, Village, tel_uri
-from .stats import report
+from generator.core.model import (
+    RETIREMENT_KIND_NAMES,
+    Advisor,
+    City,
+    County,
+    Programme,
+    Retired,
+    Roster,
+    Township,
+    Village,
+    tel_uri,
+)
 from generator.core.urls import (
     CHANGES,
     CITIES,
@@ -33,6 +42,9 @@ from generator.core.urls import (
     village_url,
     village_vcard_url,
 )
+
+from .escape import json_for_script
+from .stats import report
 from .vcard import advisor_card, village_card
 
 #: The eight citizen services and the slugs of their guides under content/guides/.
