@@ -7,6 +7,7 @@ anything raised: MkDocs calls ``on_build_error`` for any error after ``on_config
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 from collections.abc import Iterator
@@ -66,11 +67,18 @@ def test_a_template_error_after_staging_began_publishes_nothing(published: str, 
         (site / "v" / "1" / "index.html").write_text("a published page", encoding="utf-8")
     before = tree_digest(site)
     break_template(overrides, "village.html")
+    children = _children()
     with pytest.raises(jinja2.TemplateSyntaxError):
         build(folders, site)
+    assert _children() == children  # no render worker left to write into a staging folder after it was removed
     assert tree_digest(site) == before
     assert not staging_dir(site).exists() and not journal_path(site).exists()
     Publication.begin(site, wait=0).abandon()  # the lock is free
+
+
+def _children() -> set[str]:
+    """This process's child processes, zombies (ended, not waited for) included."""
+    return set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
 
 
 @pytest.mark.slow  # two real builds
