@@ -96,9 +96,10 @@ from pypinyin import Style, pinyin
 
 from generator.core.model import COUNTY_KIND_NAMES as COUNTY_KINDS
 from generator.core.model import RETIREMENT_KIND_NAMES, ROLE_NAMES, VILLAGE_SUFFIXES, City, Roster
-from .traditional import PAIRS as TRADITIONAL_PAIRS
 from generator.core.urls import BY_KIND, SEARCH_INDEX, city_url
 from generator.core.urls import SEARCH_SHARDS as SHARDS
+
+from .traditional import PAIRS as TRADITIONAL_PAIRS
 
 #: The layout's version; search.js has its own copy and reads no other (tests/site/test_search.py).
 FORMAT_VERSION = 3

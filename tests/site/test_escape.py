@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 
 import markdown
 import yaml

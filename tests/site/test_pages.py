@@ -11,15 +11,15 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from tests.changes.test_merge import SMALL_RETIRED
-from tests.helpers.two_cities import two_city_roster
 
-from generator.core import urls
 from generator.build.pipeline import read_roster
+from generator.core import urls
 from generator.core.model import Roster
 from generator.site.pages import Assets, Site, data_page_urls, environment, find_assets, menu_items, page_tasks
-from tests.helpers.roster_edit import SMALL, copy_roster, edit
+from tests.changes.test_merge import SMALL_RETIRED
 from tests.helpers import ROOT
+from tests.helpers.roster_edit import SMALL, copy_roster, edit
+from tests.helpers.two_cities import two_city_roster
 
 TEMPLATES = ROOT / "overrides" / "data"
 

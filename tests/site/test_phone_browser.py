@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from generator.core import urls
 from tests.helpers.browser import (
     RequestLog,
     axe_violations,
@@ -24,7 +25,6 @@ from tests.helpers.browser import (
     poll,
     serve,
 )
-from generator.core import urls
 
 pytestmark = pytest.mark.slow
 

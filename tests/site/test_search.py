@@ -36,9 +36,8 @@ from generator.site.search import (
     search_files,
     traditional_map,
 )
-from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers import ROOT
-
+from tests.helpers.roster_edit import SAMPLE, SMALL
 
 SEARCH_JS = ROOT / "overrides" / "assets" / "javascripts" / "search.js"
 
@@ -385,9 +384,8 @@ def test_a_province_core_reads_its_cities_names(tmp_path: Path) -> None:
     """A province's cities are places to find (search.js makes an entry of each, opening its page at
     ``url["city"]``, on its own site if it has one): the maps read every character of their names,
     also one that no unit, township or village has (州 of 滨州市)."""
-    from tests.helpers.two_cities import two_city_roster
-
     from generator.core.urls import city_url
+    from tests.helpers.two_cities import two_city_roster
 
     province = read_roster(two_city_roster(tmp_path)).roster
     data = search_core(search_files(province, []))

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build.pipeline import read_roster
 from generator.core.model import Roster
 from generator.site.search import FORMAT_VERSION, search_core, search_files
+from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
 from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers.sites import PROVINCE_CITY, city_build, mkdocs_build, project, province_roster
 

@@ -281,7 +281,9 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
     assert (names["371502010"], names["371502001"], names["371502102"], names["kaifaqu"]) == (
         "'=HYPERLINK(\"http://x\")", "'+1", "'-1", "'@SUM(A1)")
     assert names["371502"] == "东昌府区"  # other text as it is
-    from generator.site.stats import _cell  # the validator refuses tabs and returns in names; the CSV would quote them too
+    from generator.site.stats import (
+        _cell,  # the validator refuses tabs and returns in names; the CSV would quote them too
+    )
 
     assert (_cell("\tx"), _cell("\rx"), _cell(-1), _cell("")) == ("'\tx", "'\rx", -1, "")
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
 from generator.build.version import roster_version
+from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
 from tests.helpers.roster_edit import SAMPLE, SMALL, edit
 from tests.helpers.sites import mkdocs_build, project
 
