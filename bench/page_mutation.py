@@ -115,6 +115,10 @@ def scratch_copy(into: Path) -> Path:
     node_modules = ROOT / "tests" / "node" / "node_modules"
     if node_modules.exists():
         (into / "tests" / "node" / "node_modules").symlink_to(node_modules.resolve())
+    # a repository of its own: some tests list the project's files with git
+    git = ["git", "-c", "user.name=page-mutation", "-c", "user.email=page-mutation@localhost"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "scratch copy"]):
+        subprocess.run([*git, *command], cwd=into, check=True, capture_output=True)
     return into
 
 
