@@ -14,38 +14,31 @@ from openpyxl import load_workbook
 from generator.build.pipeline import read_roster
 from generator.workbook.read import import_workbook
 from generator.workbook.sheets import PROGRAMME_SHEET, export_workbook
-from tests.helpers.roster_edit import copy_roster
+from tests.helpers.roster_edit import SMALL
 
 
-def imported_sample_flag(tmp_path: Path, typed: object) -> object:
-    """The small roster exported, its 示例数据 cell typed over with ``typed``, imported: the value
-    programme.yaml then holds for ``sample`` (None when the import refused the workbook)."""
-    data = copy_roster(tmp_path)
-    book = tmp_path / "roster.xlsx"
-    export_workbook(data, book)
-    wb = load_workbook(book)
-    ws = wb[PROGRAMME_SHEET]
-    (row,) = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "sample"]
-    ws.cell(row, 2).value = typed
-    wb.save(book)
-    out = tmp_path / "imported"
-    result = import_workbook(book, out)
-    if not result.ok:
-        return None
-    return yaml.safe_load((out / "programme.yaml").read_text(encoding="utf-8")).get("sample")
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    book = tmp_path_factory.mktemp("flags") / "roster.xlsx"
+    export_workbook(SMALL, book)
+    return book
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
     ("是", True), (" 是 ", True), ("否", False), ("TRUE", True), ("false", False), (True, True), (False, False),
 ])
-def test_a_yes_no_cell_reads_as_what_it_says(typed: object, meant: bool, tmp_path: Path) -> None:
-    assert imported_sample_flag(tmp_path, typed) is meant
-
-
-def test_a_sample_cell_typed_shi_marks_the_site_as_sample_data(tmp_path: Path) -> None:
-    """The whole way: 是 in 示例数据 makes a roster whose site carries the sample-data banner."""
-    assert imported_sample_flag(tmp_path, "否") is False
-    assert read_roster(tmp_path / "imported").roster.programme.sample is False
-    assert imported_sample_flag(tmp_path / "again", "是") is True
-    checked = read_roster(tmp_path / "again" / "imported")
-    assert checked.ok and checked.roster.programme.sample is True
+def test_a_yes_no_cell_reads_as_what_it_says(typed: object, meant: bool, workbook: Path, tmp_path: Path) -> None:
+    """The small roster's workbook with its 示例数据 cell typed over, imported: programme.yaml says what was
+    meant, and so does the roster read from it (its site carries the sample-data banner or not)."""
+    wb = load_workbook(workbook)
+    ws = wb[PROGRAMME_SHEET]
+    (row,) = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "sample"]
+    ws.cell(row, 2).value = typed
+    book = tmp_path / "typed.xlsx"
+    wb.save(book)
+    result = import_workbook(book, tmp_path / "data")
+    assert result.ok, result.problems
+    assert yaml.safe_load((tmp_path / "data" / "programme.yaml").read_text(encoding="utf-8"))["sample"] is meant
+    if isinstance(typed, str) and typed.strip() in ("是", "否"):
+        checked = read_roster(tmp_path / "data")
+        assert checked.ok and checked.roster.programme.sample is meant
