@@ -15,7 +15,7 @@ from generator.core.problems import CODES, Problem, format_json, format_text
 from generator.core.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 from generator.roster.load import load_documents
 from tests.helpers import TESTS
-from tests.helpers.roster_edit import SMALL, copy_roster, edit
+from tests.helpers.roster_edit import SMALL, copy_roster, edit, merged
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
@@ -92,11 +92,6 @@ def retired(text: str, line: int) -> Fault:
         (root / "retired.yaml").write_text(text, encoding="utf-8")
         return "retired.yaml", line
     return fault
-
-
-def merged(code: str, successors: str, kind: str = "merged") -> str:
-    return (f"villages:\n  - code: '{code}'\n    name: 小王庄村委会\n    township: '371502102'\n    year: 2021\n"
-            f"    kind: {kind}\n    successors: {successors}\n")
 
 
 def vanished(root: Path) -> tuple[str, int]:

@@ -27,7 +27,7 @@ from generator.build.pipeline import read_roster
 from generator.site.pages import Site, environment, find_assets
 from tests.helpers import ROOT
 from tests.helpers.browser import phone_context, serve
-from tests.helpers.roster_edit import SMALL, copy_roster
+from tests.helpers.roster_edit import SMALL, copy_roster, merged
 from tests.helpers.seen import Link, Seen, calls, seen
 
 WIDTHS = (360, 390, 414)
@@ -37,14 +37,7 @@ HOTLINES = ("拨打 12348", "拨打 0635-12348")
 SEARCHES = {"前董": "v/371502102001/", "qiandong": "v/371502102001/"}  # typed on the home page → the page it finds
 
 #: A village split in two in 2021: its printed cards lead to its retired page, which links both halves.
-RETIRED = """villages:
-  - code: '371502102009'
-    name: 小王庄村委会
-    township: '371502102'
-    year: 2021
-    kind: split
-    successors: ['371502102001', '371502102002']
-"""
+RETIRED = merged("371502102009", "['371502102001', '371502102002']", kind="split")
 
 
 @dataclass(frozen=True)
