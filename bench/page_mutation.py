@@ -91,7 +91,7 @@ EDITS: tuple[Edit, ...] = (
          '<a href="{{ root }}{{ village_url(village.code) }}">{{ advisor.name }}</a>'),
     Edit("a retired place's successors not linked", "data/retired.html",
          '<a href="{{ root }}{{ page_url(s.code) }}">{{ s.name }}</a>', '{{ s.name }}'),
-    Edit("the township left out of the village page's subtitle", "data/village.html",
+    Edit("the official name left out of the village page", "data/village.html",
          '<p class="dir-sub dir-extra">{{ village.name }} · 代码', '<p class="dir-sub dir-extra">代码'),
     Edit("the offline page's retry forgets where the reader was", "data/offline.html", "if(/^\\/[^\\/]/.test(p)||p==='/')a.href=p", ""),
 )

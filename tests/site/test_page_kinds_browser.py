@@ -36,8 +36,11 @@ SITE_NAME = "聊城村居法律顾问"
 HOTLINES = ("拨打 12348", "拨打 0635-12348")
 SEARCHES = {"前董": "v/371502102001/", "qiandong": "v/371502102001/"}  # typed on the home page → the page it finds
 
-#: A village split in two in 2021: its printed cards lead to its retired page, which links both halves.
-RETIRED = merged("371502102009", "['371502102001', '371502102002']", kind="split")
+#: A village split in two in 2021, one half merged again the same year: the printed cards lead to its retired
+#: page, which says what happened, links both halves (the second's page explains the merger) and the villages
+#: that serve its people now.
+RETIRED = (merged("371502102009", "['371502102001', '371502102008']", kind="split")
+           + merged("371502102008", "['371502102002']").removeprefix("villages:\n").replace("小王庄", "东王庄", 1))
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,8 @@ KINDS = {
     "county": Kind("c/371502/", shows=("东昌府区",), dials=("拨打中心电话 0635-8210001", *HOTLINES)),
     "advisor": Kind("a/A0002/", shows=("李秀英",), dials=("拨打电话 139 0535 0002", *HOTLINES),
                     saves="a/A0002/contact.vcf"),
-    "retired": Kind("v/371502102009/", shows=("小王庄", "前董村", "王庄村"), dials=HOTLINES,
-                    links={"前董村（堂邑镇）": "v/371502102001/", "王庄村（堂邑镇）": "v/371502102002/"}),
+    "retired": Kind("v/371502102009/", shows=("小王庄", "本村已于2021年拆分为"), dials=HOTLINES,
+                    links={"前董村（堂邑镇）": "v/371502102001/", "东王庄村": "v/371502102008/", "王庄村（堂邑镇）": "v/371502102002/"}),
     "home": Kind("", dials=HOTLINES, links={"东昌府区": "c/371502/"}),
     "guide": Kind("guides/legal-aid/", shows=("法律援助",)),
     "stats": Kind("stats/", shows=("覆盖",)),
