@@ -6,8 +6,8 @@ page wider than the phone.
 One browser session serves every check: each page kind is opened once per mode (the second time
 after a tap on 长辈模式, which the next pages must remember), measured at each width by one
 JavaScript call (tests/helpers/seen.py), and the tests below assert on those measurements. The
-pages are the small roster's site as `mkdocs build` makes it (the ``small_site`` fixture), with a
-village split in two added to the roster (its retired page). What each kind shows is said once, in
+pages are the small roster's site as `mkdocs build` makes it (the ``small_site`` fixture), with the
+retired page of a village split in two added (:data:`RETIRED`). What each kind shows is said once, in
 :data:`KINDS`; markup may change freely as long as people see the same.
 """
 
@@ -41,6 +41,10 @@ SEARCHES = {"前董": "v/371502102001/", "qiandong": "v/371502102001/"}  # typed
 #: that serve its people now.
 RETIRED = (merged("371502102009", "['371502102001', '371502102008']", kind="split")
            + merged("371502102008", "['371502102002']").removeprefix("villages:\n").replace("小王庄", "东王庄", 1))
+
+
+#: what was seen: ``(kind, mode, width) → measurements``; a search from the home page as ``("search <query>", mode, 360)``
+Looks = dict[tuple[str, str, int], Seen]
 
 
 @dataclass(frozen=True)
@@ -98,13 +102,13 @@ def _needles(kind: Kind) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def looks(kinds_site: Path, browser: Browser) -> Iterator[dict[tuple[str, str, int], Seen]]:
+def looks(kinds_site: Path, browser: Browser) -> Iterator[Looks]:
     """Every kind measured in both modes at every width: ``(kind, mode, width) → what is seen``.
 
     A person's way through the site: the first page opens in normal mode; on each page 长辈模式 is
     tapped on and off, and the page after opens in the mode left on (the phone remembers it), so
     every kind is seen in elderly mode as it opens and after a tap, and in normal mode after a tap."""
-    measured: dict[tuple[str, str, int], Seen] = {}
+    measured: Looks = {}
     context = phone_context(browser, viewport={"width": WIDTHS[0], "height": 740}, service_workers="block")
     page = context.new_page()
 
@@ -138,7 +142,7 @@ def looks(kinds_site: Path, browser: Browser) -> Iterator[dict[tuple[str, str, i
 CASES = [(kind, mode) for kind in KINDS for mode in MODES]
 
 
-def each(looks: dict[tuple[str, str, int], Seen], kind: str, mode: str) -> Iterator[tuple[int, Seen]]:
+def each(looks: Looks, kind: str, mode: str) -> Iterator[tuple[int, Seen]]:
     for width in WIDTHS:
         yield width, looks[kind, mode, width]
 
@@ -154,14 +158,14 @@ def dials(number: str) -> str:
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_the_mode_is_the_one_chosen_and_the_button_says_so(kind: str, mode: str, looks: dict) -> None:
+def test_the_mode_is_the_one_chosen_and_the_button_says_so(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         assert s["senior"] is (mode == "elderly"), width
         assert s["toggle_visible"] and s["pressed"] == ("true" if mode == "elderly" else "false"), width
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_the_page_shows_its_place_and_people(kind: str, mode: str, looks: dict) -> None:
+def test_the_page_shows_its_place_and_people(kind: str, mode: str, looks: Looks) -> None:
     wanted = KINDS[kind].shows + (KINDS[kind].shows_normally if mode == "normal" else ())
     for width, s in each(looks, kind, mode):
         assert s["h1"], f"no visible heading at {width}px"
@@ -171,7 +175,7 @@ def test_the_page_shows_its_place_and_people(kind: str, mode: str, looks: dict) 
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_links_people_need_are_there_and_lead_where_they_say(kind: str, mode: str, looks: dict) -> None:
+def test_links_people_need_are_there_and_lead_where_they_say(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         for text, path in KINDS[kind].links.items():
             found = [a for a in s["links"] if a["visible"] and a["text"] == text]
@@ -180,7 +184,7 @@ def test_links_people_need_are_there_and_lead_where_they_say(kind: str, mode: st
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_every_call_button_dials_its_number(kind: str, mode: str, looks: dict) -> None:
+def test_every_call_button_dials_its_number(kind: str, mode: str, looks: Looks) -> None:
     """A button that says 拨打 … is a ``tel:`` link to the very number it shows; the kind's buttons are all there."""
     least = 56 if mode == "elderly" else 48
     for width, s in each(looks, kind, mode):
@@ -197,7 +201,7 @@ def test_every_call_button_dials_its_number(kind: str, mode: str, looks: dict) -
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_every_phone_link_dials_and_is_easy_to_hit(kind: str, mode: str, looks: dict) -> None:
+def test_every_phone_link_dials_and_is_easy_to_hit(kind: str, mode: str, looks: Looks) -> None:
     """The header's ☎ hotline on every page, and every visible ``tel:`` link: digits only, big enough."""
     least = 56 if mode == "elderly" else 44
     for width, s in each(looks, kind, mode):
@@ -213,26 +217,26 @@ def test_every_phone_link_dials_and_is_easy_to_hit(kind: str, mode: str, looks: 
     pytest.param(kind, mode, marks=pytest.mark.xfail(strict=True, reason="a guide's hotline numbers are plain text in "
                                                       "its prose, and 0635-12348 breaks at the hyphen at 360-414 px"))
     if kind == "guide" else (kind, mode) for kind, mode in CASES])
-def test_no_phone_number_is_broken_across_lines(kind: str, mode: str, looks: dict) -> None:
+def test_no_phone_number_is_broken_across_lines(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         assert s["broken_numbers"] == [], width
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_the_page_fits_the_phone(kind: str, mode: str, looks: dict) -> None:
+def test_the_page_fits_the_phone(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         assert (s["width"], s["inner_width"]) == (width, width) and s["scroll_width"] <= width, s["scroll_width"]
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_every_tap_target_is_big_enough(kind: str, mode: str, looks: dict) -> None:
+def test_every_tap_target_is_big_enough(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         assert s["small_targets"] == [], width
         assert s["search"]["visible"] and s["search"]["height"] >= (56 if mode == "elderly" else 44), width
 
 
 @pytest.mark.parametrize(("kind", "mode"), CASES)
-def test_text_is_large_enough_to_read(kind: str, mode: str, looks: dict) -> None:
+def test_text_is_large_enough_to_read(kind: str, mode: str, looks: Looks) -> None:
     if kind == "print":
         pytest.skip("the cards on a print sheet are shown at their printed size (tests/printing)")
     for width, s in each(looks, kind, mode):
@@ -241,16 +245,15 @@ def test_text_is_large_enough_to_read(kind: str, mode: str, looks: dict) -> None
 
 
 @pytest.mark.parametrize(("kind", "mode"), [(k, m) for k in KINDS if KINDS[k].saves for m in MODES])
-def test_the_number_saves_to_the_phones_contacts(kind: str, mode: str, looks: dict) -> None:
+def test_the_number_saves_to_the_phones_contacts(kind: str, mode: str, looks: Looks) -> None:
     for width, s in each(looks, kind, mode):
         saves: list[Link] = [a for a in s["links"] if a["visible"] and a["url"].endswith(KINDS[kind].saves)]
         assert saves and all(a["download"] and a["download"].endswith(".vcf") for a in saves), width
         assert all(a["height"] >= (56 if mode == "elderly" else 44) for a in saves), (width, saves)
 
 
-
 @pytest.mark.parametrize(("query", "mode"), [(q, m) for q in SEARCHES for m in MODES])
-def test_search_finds_a_village_by_its_name_and_its_pinyin(query: str, mode: str, looks: dict) -> None:
+def test_search_finds_a_village_by_its_name_and_its_pinyin(query: str, mode: str, looks: Looks) -> None:
     """From the home page, a few letters of a village's name or its pinyin bring up its page: a link big
     enough to tap, inside the phone's width."""
     s = looks[f"search {query}", mode, WIDTHS[0]]
