@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from bench.bench import load, timed_build  # noqa: E402
+from bench.bench import load, open_data_report, timed_build  # noqa: E402
 from tests.helpers.sites import project  # noqa: E402
 
 
@@ -54,6 +54,7 @@ def main() -> int:
         size = sum(p.stat().st_size for p in files)
         print(f"files                       {len(files):8d}")
         print(f"total size                  {size / 1e6:8.1f} MB")
+        open_data_report(site)
         mtimes = {p: p.stat().st_mtime_ns for p in files}
         township = sorted((folder / "data" / "regions").rglob("*.yaml"))[len(files) % 1000]
         text = township.read_text(encoding="utf-8")

@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from browser import launch  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.helpers.browser import launch  # noqa: E402
 
 HTML = """<!doctype html><html><body style="margin:0">
 <div style="width:300px;height:300px;background:#1a237e;display:flex;flex-direction:column;align-items:center;

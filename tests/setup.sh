@@ -1,11 +1,14 @@
 #!/bin/sh
-# Install everything the test suite needs on a fresh Debian 12 machine (run as root).
+# Install everything the test suite needs on a fresh Debian 12 machine (run as root), then
+# `.venv/bin/python -m pytest` runs it:
 #
 #   sh tests/setup.sh        # from anywhere; safe to run again (skips what is already there)
 #
 # - Debian: chromium (driven by Playwright through /usr/bin/chromium: never `playwright install`),
-#   poppler-utils (pdftoppm, pdftotext), zbar-tools (zbarimg), fonts-noto-cjk (Chinese glyphs).
-# - Python: the project in editable mode with its `test` extra (pytest, playwright).
+#   poppler-utils (pdftoppm, pdftotext, pdfunite), zbar-tools (zbarimg), fonts-noto-cjk (Chinese
+#   glyphs); nodejs and npm where no npm is on the PATH.
+# - Python: the virtualenv .venv with the pinned runtime and test dependencies and the project
+#   (scripts/install.sh test: requirements/test.txt, hashes checked).
 # - Node: the pinned Lighthouse and axe-core in tests/node/ (npm ci from its lock file).
 set -eu
 
@@ -18,6 +21,7 @@ log() {
 
 # --- Debian packages ------------------------------------------------------------------------
 APT_PACKAGES="chromium poppler-utils zbar-tools fonts-noto-cjk"
+command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"
 missing=""
 for pkg in $APT_PACKAGES; do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
@@ -28,15 +32,14 @@ done
 if [ -n "$missing" ]; then
     log "apt-get install$missing"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES \
-        >/dev/null
+    # shellcheck disable=SC2086 # one word a package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 else
     log "apt packages already installed"
 fi
 
 # --- Python ---------------------------------------------------------------------------------
-log "pip install -e .[test]"
-python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e '.[test]'
+sh scripts/install.sh test
 
 # --- Node (Lighthouse, axe-core) ------------------------------------------------------------
 NODE_DIR="$ROOT/tests/node"

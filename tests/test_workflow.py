@@ -1,12 +1,14 @@
-"""The publishing workflows (roster.yml; province.yml, a site per city): linted by actionlint and
-zizmor, and made only of commands the tests run."""
+"""The workflows (roster.yml publishes; province.yml, a site per city; code.yml checks the code): linted
+by actionlint and zizmor, and made only of commands the tests run."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,13 @@ from tests.helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "roster.yml"
 PROVINCE = ROOT / ".github" / "workflows" / "province.yml"
-WORKFLOWS = [WORKFLOW, PROVINCE]
+CODE = ROOT / ".github" / "workflows" / "code.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name)
+    """A command of the test extra: beside this Python first (a virtualenv's bin/, on the PATH or not)."""
+    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     assert found, f"{name} is not installed: sh tests/setup.sh installs the test extra"
     return found
 
@@ -104,3 +108,16 @@ def test_the_province_matrix_takes_its_cities_from_the_roster() -> None:
     assert [s["run"] for s in city["steps"] if s.get("name") == "Build"] == ["mkdocs build"]
     assert "ROSTER_CITY" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")  # the plugin reads it
     assert not re.search(r"\b37\d\d\b", PROVINCE.read_text(encoding="utf-8"))  # no city id kept here
+
+
+def test_the_code_workflow_runs_lint_types_and_the_quick_tests_on_code_changes_only() -> None:
+    data = yaml.safe_load(CODE.read_text(encoding="utf-8"))
+    runs = [str(step.get("run", "")).strip() for step in steps(CODE)]
+    for command in ("python -m ruff check .", "python -m mypy --strict", 'python -m pytest -m "not slow" -q'):
+        assert command in runs, command
+    triggers = data[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"push", "pull_request"}
+    for event in triggers.values():
+        paths = event["paths"]
+        assert "generator/**" in paths and "tests/**" in paths and "requirements/**" in paths
+        assert not any(p.startswith("data") for p in paths)  # a roster-only change is roster.yml's

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from generator.core.model import Roster, tel_uri
 from generator.core.urls import template_globals
 from generator.site.escape import html_text, markdown_text
+from generator.site.opendata import catalogue
 from generator.site.pages import SERVICES, environment
 from generator.site.stats import coverage_chart, load_chart, report, roles_chart, villages_chart
 
@@ -63,6 +64,7 @@ def markdown_context(roster: Roster, data_dir: Path | str | None = None, overrid
             "load": load_chart(rep.programme),
         },
         "version": roster_version(data_dir) if data_dir is not None else None,
+        "open_data": catalogue(roster),  # the data page's lists of files and fields
     }
     if overrides is not None:
         context["parts"] = environment(overrides / "data").get_template("stats-parts.html").module

@@ -1,7 +1,9 @@
 """Offline after the first visit: the service worker (``sw.js`` at the site root) and its notice page.
 
 A page opened once with signal opens again without it: the worker keeps every page, stylesheet,
-script and the search index it has fetched (the plain Cache API, no framework). Pages and data are
+script and the search index it has fetched (the plain Cache API, no framework), and a village's
+``index.json``; the open data under ``data/`` (megabytes of tables) goes to the network only, and
+nothing is fetched ahead but the notice page and the theme's files. Pages and data are
 fetched from the network first, so a new deploy is seen as soon as there is signal; the cache is
 the fallback, and a page never visited is answered by the notice page (``offline/``). The cache's
 name holds a digest of the built site, so every deploy makes a new worker that deletes the old
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
-from generator.core.urls import OFFLINE, SERVICE_WORKER
+from generator.core.urls import OFFLINE, OPEN_DATA, SERVICE_WORKER
 
 from .output import files_under
 
@@ -48,6 +50,6 @@ def service_worker(site_dir: Path, precache: Iterable[str], known: Mapping[str, 
     the site root) from its install on."""
     version = site_digest(site_dir, skip=[SERVICE_WORKER], known=known)
     template = resources.files(__package__).joinpath("sw.js").read_text(encoding="utf-8")
-    text = (template.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE)
+    text = (template.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE).replace("__DATA__", OPEN_DATA)
             .replace("__PRECACHE__", json.dumps(sorted(set(precache)))))
     return SERVICE_WORKER, text.encode("utf-8")

@@ -11,15 +11,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.changes.feed import feed
 from generator.changes.history import History
 from generator.core.model import Roster
 from generator.core.problems import Problem, errors
 from generator.core.store import lasting_objects
-from generator.core.urls import OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON
+from generator.core.urls import CHANGES_FEED, OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON
 from generator.printing.qr import QRCache
 from generator.roster.load import build_roster, load_documents
 from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
+from generator.site.opendata import Edition
 from generator.site.pages import Site, data_page_urls, environment, find_assets, page_tasks, sitemap
 from generator.site.search import read_content_pages, search_files
 from generator.site.stats import report, report_csv, report_json
@@ -28,6 +30,7 @@ from .fork import in_child
 from .offline import service_worker
 from .output import gzip_bytes, write_files
 from .render import Renderer, RenderInputs, render_tasks
+from .version import RosterVersion
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,15 @@ def stats_files(roster: Roster) -> list[tuple[str, str | bytes]]:
     return [(STATS_CSV, report_csv(rep, base)), (STATS_JSON, report_json(rep, base))]
 
 
+def edition(version: RosterVersion | None) -> Edition:
+    """The roster's version and date as the open data and the feed name them."""
+    return Edition(version.ref, version.date) if version else Edition("", "")
+
+
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, *,
                      renderer: Renderer | None = None, workers: int | None = None, qr_cache: QRCache | None = None,
                      history: History | None = None, fingerprints: Callable[[], Mapping[str, str]] | None = None,
-                     searched: Roster | None = None) -> int:
+                     searched: Roster | None = None, version: RosterVersion | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
 
     ``fingerprints``, called once the renderer is done, gives files by the SHA-256 of their bytes
@@ -78,7 +86,8 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     files out of ``out`` (the reuse's: they are published already). ``searched``: the roster the search
     covers when it is more than ``roster``: the whole province when ``roster`` is one city's
     (:meth:`Roster.only_city`), so that the search finds every village of the province and opens the
-    other cities' on their own sites."""
+    other cities' on their own sites. ``version``: the roster's (version.py), which the open data and
+    the feed of changes name."""
     existing = [str(p.parent.relative_to(out)) + "/" for p in out.rglob("index.html")]  # MkDocs' pages
     pages = read_content_pages(out)
     made: list[list[tuple[str, bytes]]] = []
@@ -89,13 +98,18 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
         made.append(search_files(searched or roster, pages, roster))
 
     write_files(out, stats_files(roster))
-    inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history)
+    # the open data under data/ is made by the renderer's tasks (pages.page_tasks), in parallel; the
+    # preview leaves it out (its own tasks)
+    inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history, edition(version))
     if renderer is None:
         written = render_tasks(inputs, page_tasks(roster), out, workers=workers, qr_cache=qr_cache, meanwhile=index)
         count = sum(map(len, written))
     else:
         count = renderer(inputs, out, index)
     write_search(out, made[-1])
+    # the feed of changes beside 最近更新, once the renderer placed its folder (the preview moves it in)
+    roster_edition = edition(version)
+    write_files(out, [(CHANGES_FEED, feed(history, roster.programme, roster_edition.version, roster_edition.date))])
     urls = [u.removeprefix("./") if u != "./" else "" for u in existing] + data_page_urls(roster)
     xml = sitemap(roster.programme.base_url, urls).encode("utf-8")
     write_files(out, [("sitemap.xml", xml), ("sitemap.xml.gz", gzip_bytes(xml))])

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from generator.core.model import Roster, Township
 from generator.core.problems import Problem, errors, format_text
-from generator.site.pages import environment
+from generator.site.pages import data_tasks, environment
 from generator.site.stats import report
 
 from .output import clear
@@ -44,7 +44,8 @@ def cache_dir(site_dir: Path) -> Path:
 
 def preview_tasks(roster: Roster) -> list[Task]:
     """The site cut finer than :func:`pages.page_tasks`: one task per advisor, so that a change
-    re-renders the advisors it touches rather than a batch of 400."""
+    re-renders the advisors it touches rather than a batch of 400. The open data's tasks are not among
+    them: :meth:`Preview.render` makes them at every rebuild, straight into the site folder."""
     tasks: list[Task] = [("counties", "")]
     tasks += [("township", t.code) for t in roster.townships]
     tasks += [("advisors", a.id) for a in roster.advisors]
@@ -158,7 +159,10 @@ class Preview:
             self.records[task] = _Record(wanted[task], paths)
         self.rendered = len(todo)
         self._place(cache, out)
-        return sum(len(r.paths) for r in self.records.values())
+        # the open data names the roster's version, so it is made again at every rebuild (half a second
+        # on the sample), into the site folder: its folder data/ holds MkDocs' page of it too
+        made = render_tasks(inputs, data_tasks(roster), out)
+        return sum(len(r.paths) for r in self.records.values()) + sum(map(len, made))
 
     def _place(self, cache: Path, out: Path) -> None:
         for entry in sorted(cache.iterdir()):

@@ -20,6 +20,7 @@ from generator.changes.history import History
 from generator.core.model import Roster
 from generator.printing import cards
 from generator.printing.qr import QRCache
+from generator.site.opendata import Edition
 from generator.site.pages import Assets, Site, environment
 
 from . import fork
@@ -39,6 +40,7 @@ class RenderInputs:
     assets: Assets
     site_name: str
     history: History | None = None
+    edition: Edition | None = None  # the roster's version and date, which the open data names
 
 
 #: Renders the data pages of a roster into a site folder and returns how many there are, calling the
@@ -56,7 +58,8 @@ def _start_worker(inputs: RenderInputs, out: Path, qr_cache: QRCache, published:
     global _worker
     if parent is not None:
         fork.die_with_parent(parent)
-    site = Site(inputs.roster, environment(inputs.templates), inputs.assets, inputs.site_name, inputs.history)
+    site = Site(inputs.roster, environment(inputs.templates), inputs.assets, inputs.site_name, inputs.history,
+                inputs.edition)
     _worker = (site, out, qr_cache, published)
 
 

@@ -64,8 +64,8 @@ def _with_shared(shared: str, inner: str | None) -> str | None:
 def _task_inputs_digest(roster: Roster, task: Task, history: History | None) -> str | None:
     """The digest of what ``task`` reads from the roster and its history (without what every page reads)."""
     kind, key = task
-    if kind == "retired":  # a handful of pages that read many townships: cheaper to render
-        return None
+    if kind in ("retired", "data"):  # a handful of pages that read many townships; the open data, which
+        return None  # names the roster's version: cheaper to make than to digest
     if kind == "advisors":  # the build renders advisors in batches; each reads what its page does
         inputs: tuple[object, ...] = tuple(task_inputs(roster, ("advisors", i)) for i in key.split(","))
     else:

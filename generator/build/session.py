@@ -36,6 +36,7 @@ from .output import Publication, write_files
 from .pipeline import Checked, start_reading, write_data_pages
 from .preview import Preview, problem_page
 from .reuse import Reuse
+from .version import RosterVersion
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,8 @@ class Session:
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = write_data_pages(self.roster, out, self.folders.overrides, site_name, renderer=renderer,
                                  qr_cache=qr_cache, history=self.history,
-                                 fingerprints=reuse.known if reuse else None, searched=self.searched)
+                                 fingerprints=reuse.known if reuse else None, searched=self.searched,
+                                 version=_version(self.context))
         if self.preview is not None:
             log.info(f"roster: {count} data pages, {self.preview.rendered} tasks re-rendered")
         elif reuse is not None:
@@ -233,6 +235,12 @@ def _exit_on_sigterm() -> None:
     """Turn SIGTERM (CI cancelling a job, ``kill``) into a normal exit, so cleanup runs."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _version(context: dict[str, object]) -> RosterVersion | None:
+    """The roster's version, as the Markdown context holds it (markdown_context)."""
+    version = context.get("version")
+    return version if isinstance(version, RosterVersion) else None
 
 
 def _one_city(roster: Roster, city: str) -> Roster:

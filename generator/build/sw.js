@@ -1,12 +1,13 @@
 /* Service worker of the directory: offline after the first visit. A template: generator/build/offline.py
-   fills in the cache's version (a digest of the built site: each deploy is a new cache), the notice page's path
-   and the files saved at install, and writes it as sw.js at the site root. */
+   fills in the cache's version (a digest of the built site: each deploy is a new cache), the notice page's path,
+   the files saved at install and the open data's folder, and writes it as sw.js at the site root. */
 'use strict';
 const PREFIX = 'dir-';
 const CACHE = PREFIX + '__VERSION__';
 const SCOPE = self.registration.scope;  // the site root, from any folder
 const OFFLINE = new URL('__OFFLINE__', SCOPE).href;
 const PRECACHE = __PRECACHE__.map((path) => new URL(path, SCOPE).href);
+const DATA = new URL('__DATA__', SCOPE).href;  // the open data: megabytes a phone should not keep
 const PATIENCE = 4000;  // ms to wait for the network before a saved copy is shown
 
 self.addEventListener('install', (event) => {
@@ -23,6 +24,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
   const page = request.mode === 'navigate';
+  if (!page && request.url.startsWith(DATA)) return;  // the network's, never the cache's
   const network = fetch(request).then((response) => {
     if (response.ok && response.type === 'basic') {
       const copy = response.clone();

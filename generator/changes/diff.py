@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.core.model import RETIREMENT_KIND_NAMES, ROLE_NAMES, Retired, Roster, Township, Village
 from generator.core.problems import Problem
+from generator.core.schema import FIELD_TITLES
 from generator.printing.cards import CardContent, card_content
 from generator.roster.load import Documents
 
@@ -40,16 +41,6 @@ ACTIONS = {
     "team": "团队调整",
     # retirements, by kind (retired.yaml); "removed" when a code went without a record
     **{kind: "撤销" if kind == "abolished" else verb.removesuffix("为") for kind, verb in RETIREMENT_KIND_NAMES.items()},
-}
-#: Published fields as staff know them.
-FIELD_NAMES = {
-    "name": "名称", "role": "身份", "organization": "所在机构", "phone": "电话", "studio": "工作室",
-    "advisor": "顾问", "county": "所属单位", "kind": "类别", "code": "代码", "township": "所在乡镇",
-    "address": "地址", "workstation.address": "工作站地址", "workstation.phone": "工作站电话",
-    "workstation.hours": "工作站时间", "centre.name": "中心名称", "centre.address": "中心地址",
-    "centre.phone": "中心电话", "centre.hours": "中心时间", "city": "城市", "province": "省份",
-    "hotline": "热线", "local_hotline": "本地热线", "base_url": "网址", "sample": "示例数据",
-    "max_villages_per_advisor": "每名顾问最多村居数", "coverage_gap": "空白村居级别",
 }
 #: What each part of a card is called in the reprint list's comments.
 CARD_FIELD_NAMES = {
@@ -103,7 +94,7 @@ def _changed(before: object, after: object, names: Sequence[str], prefix: str = 
 
 
 def _details_text(details: Iterable[tuple[str, str, str]]) -> str:
-    return "；".join(f"{FIELD_NAMES.get(f, f)} {a or '（空）'} → {b or '（空）'}" for f, a, b in details)
+    return "；".join(f"{FIELD_TITLES.get(f, f)} {a or '（空）'} → {b or '（空）'}" for f, a, b in details)
 
 
 def _village_label(roster: Roster, code: str) -> str:

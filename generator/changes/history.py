@@ -20,6 +20,8 @@ from .revisions import BlobCache, Repository, RevisionError, git
 
 #: How many roster commits the page lists (and how far back village dates are looked for).
 LIMIT = 20
+#: How many changes of one section an entry shows (the page and the feed); the rest are counted.
+SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Entry:
     date: str  # YYYY-MM-DD, the committer's date
     subject: str
     changes: tuple[Change, ...]
+    time: str = ""  # the committer's date and time, ISO 8601 with its offset (the feed's)
 
     @property
     def groups(self) -> list[tuple[str, list[str]]]:
@@ -40,6 +43,12 @@ class Entry:
             if lines:
                 out.append((heading, lines))
         return out
+
+    @property
+    def shown(self) -> list[tuple[str, list[str], int]]:
+        """:attr:`groups` as the page and the feed show them: at most :data:`SHOWN` lines each, and
+        how many more there are."""
+        return [(heading, lines[:SHOWN], max(0, len(lines) - SHOWN)) for heading, lines in self.groups]
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ def read_history(data_dir: Path | str, limit: int = LIMIT) -> History:
     if repo is None:
         return History(note="名册不在 git 仓库中，无法列出最近更新。")
     try:
-        log = git(repo.top, "log", f"-n{limit + 1}", "--format=%H%x09%cs%x09%s", "HEAD", "--", repo.prefix or ".")
+        log = git(repo.top, "log", f"-n{limit + 1}", "--format=%H%x09%cI%x09%s", "HEAD", "--", repo.prefix or ".")
     except RevisionError:
         return History(note="名册还没有提交记录，无法列出最近更新。")
     commits = [line.split("\t", 2) for line in log.decode("utf-8", "replace").splitlines() if line]
@@ -89,14 +98,14 @@ def read_history(data_dir: Path | str, limit: int = LIMIT) -> History:
         except RevisionError:
             rosters.append(None)  # the folder did not exist yet
     entries = []
-    for i, (sha, date, subject) in enumerate(commits[:limit]):
+    for i, (sha, time, subject) in enumerate(commits[:limit]):
         new, old = rosters[i], rosters[i + 1] if i + 1 < len(rosters) else None
         if new is None:
             break
         if old is None:  # the roster's first commit
-            entries.append(Entry(sha, date, subject, ()))
+            entries.append(Entry(sha, time[:10], subject, (), time))
             break
-        entries.append(Entry(sha, date, subject, tuple(diff(old, new).changes)))
+        entries.append(Entry(sha, time[:10], subject, tuple(diff(old, new).changes), time))
     dates: dict[str, str] = {}
     head = rosters[0]
     whole = len(commits) <= limit  # the window reaches the roster's first commit

@@ -27,6 +27,18 @@ ORGANIZATION_KIND_NAMES = {
     "legal-aid": "法律援助中心",
 }
 
+#: Licences the open data (``/data/``) may carry, by SPDX id: (name, Chinese name, URL). programme.yaml's
+#: ``data_licence`` picks one; every data file, the data package and the data page name it.
+LICENCES = {
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "知识共享署名 4.0 国际许可协议",
+                  "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International", "知识共享署名—相同方式共享 4.0 国际许可协议",
+                     "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC0-1.0": ("CC0 1.0 Universal", "CC0 1.0 通用（放弃著作权）", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "ODC-By-1.0": ("Open Data Commons Attribution License v1.0", "开放数据共享署名许可协议 1.0",
+                   "https://opendatacommons.org/licenses/by/1-0/"),
+}
+
 #: What happened to a retired village or township code, and how its page says it (本村已于2021年…).
 RETIREMENT_KIND_NAMES = {"merged": "并入", "split": "拆分为", "renamed": "更名为", "moved": "划归", "abolished": "撤销"}
 #: How many successors each kind of retirement names: (at least, at most).
@@ -50,7 +62,7 @@ def short_village_name(name: str) -> str:
 class Programme:
     """The programme's settings.
 
-    The defaults of ``sample``, ``max_villages_per_advisor`` and ``coverage_gap`` are
+    The defaults of ``sample``, ``max_villages_per_advisor``, ``coverage_gap`` and ``data_licence`` are
     stated here only: the loader leaves out a value it cannot accept, so they apply.
     """
 
@@ -63,6 +75,7 @@ class Programme:
     sample: bool = False
     max_villages_per_advisor: int = 6
     coverage_gap: Level = "error"  # the level of an uncovered-village problem
+    data_licence: str = "CC-BY-4.0"  # the open data's licence (LICENCES)
 
 
 @dataclass(frozen=True)

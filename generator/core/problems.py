@@ -2,7 +2,7 @@
 
 Every check in the project reports through :class:`Problem`; this module owns its
 text and JSON formats and the catalogue of stable problem codes (``CODES``), which
-the README documents and the tests cover one by one.
+docs/roster-reference.md lists (scripts/make_docs.py) and the tests cover one by one.
 """
 
 from __future__ import annotations

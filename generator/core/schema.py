@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import COUNTY_KIND_NAMES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
+from .model import COUNTY_KIND_NAMES, LICENCES, ORGANIZATION_KIND_NAMES, RETIREMENT_KIND_NAMES, ROLE_NAMES
 
 # --- kinds of field ------------------------------------------------------------------
 # Scalars are read as text (staff write codes and numbers unquoted); Flag and Count are
@@ -139,6 +139,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("sample", Flag(), required=False),
         Field("max_villages_per_advisor", Count(), required=False),
         Field("coverage_gap", Choice(("error", "warning")), required=False),
+        Field("data_licence", Choice(tuple(LICENCES)), required=False),  # of the open data under /data/
     ),
     # cities.yaml: a province's programme has a level of cities above the county-level units;
     # a city's roster leaves the file out and builds exactly as before
@@ -233,6 +234,18 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
         Field("successors", Refs("township"), required=False),
     ),
+}
+
+#: Published fields as staff know them: change lists and the open data's columns name them so.
+FIELD_TITLES = {
+    "name": "名称", "role": "身份", "organization": "所在机构", "phone": "电话", "studio": "工作室",
+    "advisor": "顾问", "county": "所属单位", "kind": "类别", "code": "代码", "township": "所在乡镇",
+    "address": "地址", "workstation.address": "工作站地址", "workstation.phone": "工作站电话",
+    "workstation.hours": "工作站时间", "centre.name": "中心名称", "centre.address": "中心地址",
+    "centre.phone": "中心电话", "centre.hours": "中心时间", "city": "城市", "province": "省份",
+    "hotline": "热线", "local_hotline": "本地热线", "base_url": "网址", "sample": "示例数据",
+    "max_villages_per_advisor": "每名顾问最多村居数", "coverage_gap": "空白村居级别", "id": "编号", "team": "团队", "year": "年份", "successors": "接替代码",
+    "data_licence": "开放数据许可协议",
 }
 
 #: The top-level files of a roster and the record type of each.

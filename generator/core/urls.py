@@ -48,9 +48,11 @@ def guide_url(slug: str) -> str:
 
 GUIDES = "guides/"  # the index of the eight service guides
 STATS = "stats/"  # the coverage statistics
-STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (README lists the columns)
+OPEN_DATA = "data/"  # the open data: the roster's tables, their schemas, the data package (site/opendata.py)
+STATS_CSV = "data/stats.csv"  # the same figures for spreadsheets (docs/site.md lists the columns)
 STATS_JSON = "data/stats.json"  # and for machines
 CHANGES = "changes/"  # 最近更新: the roster's recent changes
+CHANGES_FEED = "changes/feed.xml"  # the same as an Atom feed (generator/changes/feed.py)
 CITIES = "cities/"  # a province's portal: every city, linked to its page or its own site
 SEARCH_INDEX = "search.json"  # the core of the search index
 SEARCH_SHARDS = "search"  # its shards and the pages' text (generator/site/search.py)
@@ -73,4 +75,5 @@ def template_globals() -> dict[str, object]:
     return {**makers, "city_url": city_url, "print_url": print_url, "guide_url": guide_url,
             "guides_url": GUIDES, "stats_url": STATS, "changes_url": CHANGES, "cities_url": CITIES,
             "search_index_url": SEARCH_INDEX, "stats_csv_url": STATS_CSV, "stats_json_url": STATS_JSON,
-            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url}
+            "village_vcard_url": village_vcard_url, "advisor_vcard_url": advisor_vcard_url,
+            "changes_feed_url": CHANGES_FEED, "open_data_url": OPEN_DATA}

@@ -1,4 +1,4 @@
-"""Reading the roster: the only code that opens files under ``data/``.
+"""Reading the roster: its files parsed with every value's position, and the model built from them.
 
 ``load_documents`` parses every roster file into a tree of :class:`Node` values that
 remember their 1-based line and column, reporting files that cannot be read (not
@@ -126,39 +126,52 @@ def _at(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _check_shape(text: str, path: str) -> Problem | None:
+def _check_shape(text: str, path: str, loader: type = _Loader) -> Problem | None:
     """The first nesting or alias problem in ``text``, found from the parser's events alone.
 
     Runs before composing: libyaml's composer recurses (a file of 100,000 '[' crashes the
     process) and aliases multiply (a 1 KB "billion laughs" file expands to gigabytes). The
-    roster needs neither, so both are refused in time proportional to the file's size.
+    roster needs neither, so both are refused in time proportional to the file's size, at
+    the event that starts the 21st level or the first anchor or alias, whichever parser reads.
     """
-    def too_deep(mark: Any) -> Problem:
-        return Problem(path, *_at(mark), "error", "",
-                       f"expected at most {MAX_DEPTH} levels of nesting, found more; "
-                       "a roster file nests only a few levels: check the brackets and indentation", "too-deep")
+    try:
+        return _first_shape_problem(loader(text), path)
+    except yaml.MarkedYAMLError as exc:
+        if "nesting" not in (exc.problem or ""):
+            return None  # the composer reports syntax errors with their context
+        # Newer libyaml builds (PyYAML 6.0.4) refuse deep nesting while scanning ahead, at a
+        # depth of their own: the pure-Python parser, which has no such limit, finds where
+        # our limit is passed, so the position does not depend on the libyaml installed.
+        try:
+            found = _first_shape_problem(yaml.SafeLoader(text), path)
+        except yaml.YAMLError:
+            found = None
+        return found or _too_deep(path, exc.problem_mark)
+    except yaml.YAMLError:
+        return None
 
-    loader = _Loader(text)
+
+def _too_deep(path: str, mark: Any) -> Problem:
+    return Problem(path, *_at(mark), "error", "",
+                   f"expected at most {MAX_DEPTH} levels of nesting, found more; "
+                   "a roster file nests only a few levels: check the brackets and indentation", "too-deep")
+
+
+def _first_shape_problem(loader: Any, path: str) -> Problem | None:
+    """The event walk of :func:`_check_shape`; parser errors propagate to it."""
     depth = 0
     try:
         while (event := loader.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return too_deep(event.start_mark)
+                    return _too_deep(path, event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return Problem(path, *_at(event.start_mark), "error", "",
                                "expected plain values, found a YAML anchor or alias (& or *); "
                                "write each value out in full", "yaml-alias")
-    except yaml.MarkedYAMLError as exc:
-        # newer libyaml builds (PyYAML 6.0.4) refuse deep flow nesting while scanning ahead
-        if "nesting" in (exc.problem or ""):
-            return too_deep(exc.problem_mark)
-        return None  # the composer reports syntax errors with their context
-    except yaml.YAMLError:
-        return None
     finally:
         loader.dispose()
     return None
@@ -355,7 +368,7 @@ def _published(node: Node | None, record: str) -> dict[str, Any]:
 def read_programme(docs: Documents) -> Programme:
     """The programme's settings, as the site shows them and the validator applies them.
 
-    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``) its kind does
+    A setting (``sample``, ``max_villages_per_advisor``, ``coverage_gap``, ``data_licence``) its kind does
     not accept is left out, so :class:`Programme`'s default stands; the validator reports
     the value itself.
     """

@@ -44,6 +44,17 @@ def html_text(value: Any) -> Markup:
 _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
+#: What a spreadsheet reads as the start of a formula (or strips as white space) at a cell's start.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """Roster text that a spreadsheet would run as a formula (=, +, -, @) is quoted with a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def json_for_script(data: Any) -> Markup:
     """Compact JSON that is safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators.
     (str.replace, each a scan in C: str.translate looks up every character of Chinese text in a dict.)"""

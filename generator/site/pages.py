@@ -43,6 +43,7 @@ from generator.core.urls import (
     village_vcard_url,
 )
 
+from . import api, opendata
 from .escape import json_for_script
 from .stats import report
 from .vcard import advisor_card, village_card
@@ -181,8 +182,10 @@ class Site:
     """What every page needs: the roster, the templates, the theme assets."""
 
     def __init__(self, roster: Roster, env: jinja2.Environment, assets: Assets, site_name: str,
-                 history: Any = None) -> None:
+                 history: Any = None, edition: opendata.Edition | None = None) -> None:
         self.history = history  # a history.History (git): the 最近更新 page, village dates; None: not read
+        self.edition = edition or opendata.Edition("", "")  # the roster's version and date, for the open data
+        self._teams: dict[str, list[dict[str, Any]]] = {}  # township code → its team's records (village_api)
         self.roster = roster
         self.env = env
         self.assets = assets
@@ -276,6 +279,28 @@ class Site:
             updated=self.history.village_dates.get(village.code) if self.history else None,
         )
 
+    def person_record(self, advisor: Advisor) -> dict[str, Any]:
+        return api.person(advisor, self.organization_of(advisor), self.programme.base_url)
+
+    def _team_records(self, township: Township) -> list[dict[str, Any]]:
+        """A township's team as its villages' ``index.json`` lists it: made once a township (records are
+        only read: json.dumps)."""
+        made = self._teams.get(township.code)
+        if made is None:
+            made = self._teams[township.code] = [self.person_record(a) for a in self.team(township)]
+        return made
+
+    def village_api(self, village: Village) -> tuple[str, bytes]:
+        """``v/<code>/index.json``: the page's facts for machines (api.py)."""
+        township = self.roster.township[village.township]
+        advisor = self.roster.advisor.get(village.advisor or "")
+        record = api.village_record(
+            village, township, self.roster.county_of(township), self.roster.city_of(township.county),
+            self.roster.programme_for(township.county), self.person_record(advisor) if advisor else None,
+            self._team_records(township),
+            self.history.village_dates.get(village.code) if self.history else None, self.programme.base_url)
+        return api.api_url(village.code), api.api_json(record)
+
     def changes_page(self) -> tuple[str, str]:
         """最近更新: the roster's last commits, newest first, with what each changed."""
         return self.render("changes.html", CHANGES, history=self.history)
@@ -340,11 +365,10 @@ class Site:
                   for c in self.roster.all_cities]
         return self.render("cities.html", CITIES, cities=cities)
 
-    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
-        """The page at a retired code's URL: what happened, links onward, and a redirect (without
-        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+    def _retirement(self, retired: Retired, is_village: bool) -> tuple[list[dict[str, str]], list[tuple[dict[str, str], Advisor | None]], Township | Retired | County | None]:
+        """What a retired code's page and API say: the codes named as its successors (code, name), the
+        live places it leads to now with their advisor, and where it was (its township or unit)."""
         r = self.roster
-        url = (village_url if is_village else township_url)(retired.code)
 
         def label(code: str) -> str:
             if is_village:
@@ -357,21 +381,36 @@ class Site:
             return t.name if t else (r.retired_township[code].name if code in r.retired_township else code)
 
         named = [{"code": c, "name": label(c)} for c in retired.successors]
-        now = r.successors_now(retired.code)
-        places = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
-                  for c in now]
-        target = now[0] if len(now) == 1 else None
+        now = [({"code": c, "name": label(c)}, r.advisor.get(r.village[c].advisor or "") if is_village else None)
+               for c in r.successors_now(retired.code)]
         parent: Township | Retired | County | None = (
             (r.township.get(retired.parent) or r.retired_township.get(retired.parent)) if is_village
             else r.county.get(retired.parent)
         )
+        return named, now, parent
+
+    def retired_page(self, retired: Retired, is_village: bool) -> tuple[str, str]:
+        """The page at a retired code's URL: what happened, links onward, and a redirect (without
+        script) when one live place took its place, so a card printed years ago still leads somewhere."""
+        url = (village_url if is_village else township_url)(retired.code)
+        named, now, parent = self._retirement(retired, is_village)
+        target = now[0][0]["code"] if len(now) == 1 else None
         context: dict[str, Any] = {"canonical": (village_url if is_village else township_url)(target)} if target else {}
         return self.render(
             "retired.html", url, retired=retired, is_village=is_village,
             name=retired.short_name if is_village else retired.name,
-            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=places,
+            kind_name=RETIREMENT_KIND_NAMES.get(retired.kind, retired.kind), named=named, now=now,
             target=target, parent_name=parent.name if parent else "", **context,
         )
+
+    def retired_api(self, retired: Retired) -> tuple[str, bytes]:
+        """``v/<old code>/index.json``: what a mini-program that scans an old card gets (api.py)."""
+        named, now, parent = self._retirement(retired, True)
+        where = {"code": retired.parent, "name": parent.name if parent else ""}
+        record = api.retired_record(retired, where, named,
+                                    [(place, self.person_record(a) if a else None) for place, a in now],
+                                    self.programme, self.programme.base_url)
+        return api.api_url(retired.code), api.api_json(record)
 
     def pages_for(self, task: tuple[str, str]) -> Iterator[tuple[str, str | bytes]]:
         kind, key = task
@@ -389,20 +428,31 @@ class Site:
             for village in township.villages:
                 yield self.village_page(village)
                 yield self.village_contact(village)
+                yield self.village_api(village)
         elif kind == "retired":
             for rv in self.roster.retired_villages:
                 yield self.retired_page(rv, True)
+                yield self.retired_api(rv)
             for rt in self.roster.retired_townships:
                 yield self.retired_page(rt, False)
+        elif kind == "data":  # a part of the open data (opendata.parts)
+            yield from opendata.part_files(self.roster, key, self.edition)
         elif kind == "advisors":
             for id_ in key.split(","):
                 yield self.advisor_page(self.roster.advisor[id_])
                 yield self.advisor_contact(self.roster.advisor[id_])
 
 
+def data_tasks(roster: Roster) -> list[tuple[str, str]]:
+    """The open data's parts as render tasks (opendata.parts): the top, and each city of a province."""
+    return [("data", key) for key in opendata.parts(roster)]
+
+
 def page_tasks(roster: Roster) -> list[tuple[str, str]]:
-    """The site cut into independent pieces of similar size, to render in parallel."""
-    tasks = [("counties", "")]
+    """The site cut into independent pieces of similar size, to render in parallel: the open data's
+    parts first (the largest: a city's takes a second), then the pages."""
+    tasks = data_tasks(roster)
+    tasks.append(("counties", ""))
     tasks += [("township", t.code) for t in roster.townships]
     if roster.retired_villages or roster.retired_townships:
         tasks.append(("retired", ""))

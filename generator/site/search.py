@@ -106,7 +106,7 @@ FORMAT_VERSION = 3
 
 #: A shard key with more places and people than this is split by region (city, or county-level
 #: unit): a phone fetches its own region's piece before the first results. Measured on the
-#: province roster (bench/search.py --province): see README "Search at province scale".
+#: province roster (bench/search.py --province): see docs/site.md, "Search".
 SPLIT = 2500
 
 #: Hex digits of a shard's digest in its file name.

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from generator.core.model import ORGANIZATION_KIND_NAMES, ROLE_NAMES, Roster, Township
 from generator.core.urls import advisor_url, city_url, county_url, township_url, village_url
 
+from .escape import spreadsheet_cell
+
 #: Levels of area from the top down; the CSV's ``level`` column takes these values (``city``
 #: only in a province's roster: one city's figures have no city rows).
 LEVELS = ("programme", "city", "county", "township")
@@ -373,7 +375,7 @@ def _share(n: int, of: int) -> str:
 
 
 def _record(area: Area, base_url: str) -> dict[str, object]:
-    """One area's figures under the names the CSV's columns take (README has the table)."""
+    """One area's figures under the names the CSV's columns take (docs/site.md has the table)."""
     return {
         "level": area.level,
         "id": area.id,
@@ -425,13 +427,6 @@ def _flat(record: dict[str, object], prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _cell(value: object) -> object:
-    """Roster text that a spreadsheet would run as a formula (=, +, -, @) is quoted with a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv_row(area: Area, base_url: str) -> dict[str, object]:
     row = _flat(_record(area, base_url))
     row["over_limit"] = len(area.over_limit)
@@ -440,7 +435,7 @@ def _csv_row(area: Area, base_url: str) -> dict[str, object]:
     township = area.level == "township"
     row["over_limit_names"] = "、".join(f"{a.name}（{a.id}，{a.n} 个村居）" for a in area.over_limit) if township else ""
     row["gap_village_names"] = "、".join(f"{v.name}（{v.id}）" for v in area.gap_villages) if township else ""
-    return {key: _cell(value) for key, value in row.items()}
+    return {key: spreadsheet_cell(value) for key, value in row.items()}
 
 
 def report_csv(report: Report, base_url: str) -> bytes:
@@ -455,3 +450,35 @@ def report_csv(report: Report, base_url: str) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def report_schema(limit: int) -> dict[str, object]:
+    """The JSON Schema of ``/data/stats.json`` (its ``villages_per_advisor.distribution`` keys run to
+    ``limit``, the programme's ``max_villages_per_advisor``)."""
+    count = {"type": "integer", "minimum": 0}
+
+    def counts(keys: Iterable[str]) -> dict[str, object]:
+        names = list(keys)
+        return {"type": "object", "additionalProperties": False, "required": names, "properties": dict.fromkeys(names, count)}
+
+    def strict(props: dict[str, object]) -> dict[str, object]:
+        return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props}
+
+    text, url = {"type": "string"}, {"type": "string", "format": "uri"}
+    size = {"type": ["number", "null"]}
+    area = strict({
+        "level": {"enum": list(LEVELS)}, "id": text, "name": text, "parent": {"type": ["string", "null"]}, "url": url,
+        "townships": count, "villages": count, "covered": count, "gaps": count,
+        "coverage_percent": {"type": "number", "minimum": 0, "maximum": 100}, "advisors": count,
+        "roles": counts(ROLE_NAMES), "advisors_by_organization_kind": counts(ORGANIZATION_KIND_NAMES),
+        "organizations_by_kind": counts(ORGANIZATION_KIND_NAMES), "village_advisors": count,
+        "villages_per_advisor": strict({"mean": {"type": "number"}, "max": count,
+                                        "distribution": counts([*map(str, range(limit + 1)), "over"])}),
+        "team_size": strict({"min": size, "median": size, "max": size}),
+        "over_limit": {"type": "array", "items": strict({"id": text, "name": text, "villages": count, "url": url})},
+        "gap_villages": {"type": "array", "items": strict({"code": text, "name": text, "township": text, "url": url})},
+    })
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "覆盖统计（stats.json）",
+            **strict({"max_villages_per_advisor": {"type": "integer", "minimum": 1},
+                      "levels": {"type": "array", "items": {"enum": list(LEVELS)}},
+                      "areas": {"type": "array", "items": area}})}

@@ -247,7 +247,8 @@ def export_workbook(data_dir: Path, out: Path) -> None:
         cell.font = Font(bold=True)
     notes = {"name": "项目名称", "city": "城市", "province": "省份", "hotline": "热线", "local_hotline": "本地热线",
              "base_url": "网址（印在二维码里，不要随意改动）", "sample": "示例数据（true/false）",
-             "max_villages_per_advisor": "每名顾问最多服务村居数", "coverage_gap": "空白村居算 error 还是 warning"}
+             "max_villages_per_advisor": "每名顾问最多服务村居数", "coverage_gap": "空白村居算 error 还是 warning",
+             "data_licence": "开放数据（/data/）的许可协议，如 CC-BY-4.0"}
     for name, spec in fields("programme").items():
         if name in programme:
             value = programme[name]

@@ -53,7 +53,7 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
     first = Reuse(cache, site, QRCache(None), workers=1)
     render(first, read_roster(data).roster, site)  # as if published: the render went straight to the site
     first.commit(files_under(site))
-    assert (first.rendered, first.reused) == (5, 0)  # counties, three townships, one batch of advisors
+    assert (first.rendered, first.reused) == (6, 0)  # the open data, counties, three townships, one batch of advisors
     untouched = os.stat(site / "v" / "371502001003" / "index.html").st_ino
 
     edit(data, "371502102-堂邑镇.yaml", "hours: 周一至周五 9:00—17:00", "hours: 周一至周五 8:30—17:00")
@@ -61,8 +61,9 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
     second = Reuse(cache, site, QRCache(None), workers=1)
     second.prepare(read_roster(data).roster)  # as the plugin does, but for another roster (equal, not the same)
     render(second, roster, tmp_path / "staging")
-    # the unit pages (they count every township), 堂邑镇 and its advisors' batch render; two townships are kept
-    assert (second.rendered, second.reused) == (3, 2)
+    # the open data (always made: it names the roster's version), the unit pages (they count every
+    # township), 堂邑镇 and its advisors' batch render; two townships are kept
+    assert (second.rendered, second.reused) == (4, 2)
     assert "v/371502001003/index.html" in second.kept and second.previous is not None
     assert not (tmp_path / "staging" / "v" / "371502001003").exists()  # nothing written for a kept task
     assert os.stat(site / "v" / "371502001003" / "index.html").st_ino == untouched
@@ -97,7 +98,7 @@ def test_a_touched_published_file_is_rendered_again(touch: Callable[[Path], None
     second = Reuse(cache, site, QRCache(None), workers=1)
     second.prepare(roster)  # as the plugin does: digests and checks in a second process
     render(second, roster, tmp_path / "staging")
-    assert (second.rendered, second.reused) == (1, 4)
+    assert (second.rendered, second.reused) == (2, 4)  # its township's task, and the open data (always made)
     # only the touched file is staged: its task's other files have the bytes already published, and stay
     assert files_under(tmp_path / "staging") == ["v/371502001003/index.html"]
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
@@ -161,7 +162,7 @@ def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> 
     assert _children() == before
     reuse.prepare(read_roster(data).roster)  # equal, not the same roster: the plan is not used
     render(reuse, roster, tmp_path / "staging")
-    assert _children() == before and reuse.rendered == 5
+    assert _children() == before and reuse.rendered == 6
 
 
 def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Path) -> None:
@@ -241,7 +242,8 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
     (tmp_path / "staging-dated").mkdir()
     dated.render(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问",
                               History(village_dates={"371502102001": "2024-01-02"})), tmp_path / "staging-dated")
-    assert (dated.rendered, dated.reused) == (4, 1)  # the unit pages and the townships show dates; the advisors' do not
+    # the unit pages and the townships show dates, the open data is always made; the advisors' pages are kept
+    assert (dated.rendered, dated.reused) == (5, 1)
 
 
 def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its_task(tmp_path: Path) -> None:

@@ -41,11 +41,11 @@ def jsonld(html: str) -> dict:
     return json.loads(m.group(1))
 
 
-def test_urls_are_the_ones_the_readme_promises() -> None:
-    """URLs are printed on cards and live for years: urls.py makes exactly the README's table."""
+def test_urls_are_the_ones_the_docs_promise() -> None:
+    """URLs are printed on cards and live for years: urls.py makes exactly the table of docs/site.md."""
     from generator.core import urls
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
     promised = {
         "village": urls.village_url("<12-digit code>"), "township": urls.township_url("<9-digit code>"),
         "city (a province's roster only)": urls.city_url("<id>"), "county-level unit": urls.county_url("<id>"),
@@ -134,7 +134,7 @@ def test_home_stats_and_guides(built: Path) -> None:
 
 def test_private_fields_never_reach_the_site(built: Path) -> None:
     for path in built.rglob("*"):
-        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".svg"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".svg", ".csv", ".vcf"):
             data = path.read_text(encoding="utf-8", errors="replace")
             assert "SENTINEL" not in data and "371502198001010018" not in data, path
 
@@ -153,7 +153,7 @@ def test_sitemap_lists_every_page_without_dates(built: Path) -> None:
     assert "<lastmod>" not in xml
     for url in ("v/371502010003/", "t/371502102/", "c/kaifaqu/", "a/A0003/", "guides/exam/", "stats/"):
         assert f"<loc>https://fw.lc.example/{url}</loc>" in xml
-    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1  # + guides, home, stats
+    assert xml.count("<loc>") == 9 + 3 + 2 + 5 + 9 + 1 + 1 + 1  # + guides, home, stats, the open data's page
     assert "/print/" not in xml  # sheets are for staff, not search engines
 
 

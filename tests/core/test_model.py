@@ -27,7 +27,7 @@ def test_a_unit_without_a_city_belongs_to_none_whatever_the_cities_ids() -> None
 
 
 def test_problems_are_sorted_by_file_position_then_code() -> None:
-    """Not by level or field: at one place, the codes decide (the order the README's examples show)."""
+    """Not by level or field: at one place, the codes decide (the order the staff handbook's examples show)."""
     at = ("data/a.yaml", 3, 5)
     warning = Problem(*at, "warning", "a", "m", "bad-code")
     error = Problem(*at, "error", "z", "m", "wrong-type")

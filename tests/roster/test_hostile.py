@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build.pipeline import read_roster
-from generator.roster.load import load_documents, parse_yaml
+from generator.roster.load import _check_shape, _Loader, load_documents, parse_yaml
 from generator.roster.validate import validate_roster
 from tests.helpers.roster_edit import copy_roster
 
@@ -40,6 +41,19 @@ def test_bombs_are_refused_where_they_start(name: str) -> None:
         "yaml-alias": "expected plain values, found a YAML anchor or alias (& or *); write each value out in full",
         "too-deep": "expected at most 20 levels of nesting, found more; a roster file nests only a few levels: "
                     "check the brackets and indentation"}[code]
+
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_the_position_is_the_same_whichever_parser_reads(name: str) -> None:
+    """libyaml (of whichever PyYAML build) and the pure-Python parser refuse a bomb at one place.
+
+    Newer libyaml builds stop deep nesting at a depth of their own (PyYAML 6.0.4: column 1001 of
+    100,000 brackets); the position reported is where our limit is passed, never theirs.
+    """
+    text, code, at = BOMBS[name]
+    found = {loader.__name__: _check_shape(text, "programme.yaml", loader) for loader in (yaml.SafeLoader, _Loader)}
+    assert {n: (p.code, (p.line, p.column)) if p else None for n, p in found.items()} == dict.fromkeys(found, (code, at))
 
 
 def test_the_cli_refuses_a_bomb_in_the_roster(tmp_path: Path) -> None:

@@ -189,7 +189,7 @@ def test_templates_read_every_url_from_urls_py() -> None:
         assert made in {urls.village_url("X"), urls.township_url("X"), urls.county_url("X"), urls.advisor_url("X"),
                         urls.city_url("X"), urls.print_url("X"), urls.guide_url("X"), urls.village_vcard_url("X"),
                         urls.advisor_vcard_url("X"), urls.GUIDES, urls.STATS, urls.CHANGES, urls.CITIES,
-                        urls.SEARCH_INDEX, urls.STATS_CSV, urls.STATS_JSON}, name
+                        urls.SEARCH_INDEX, urls.STATS_CSV, urls.STATS_JSON, urls.CHANGES_FEED, urls.OPEN_DATA}, name
     assert (offered["stats_csv_url"], offered["stats_json_url"]) == (urls.STATS_CSV, urls.STATS_JSON)
 
 

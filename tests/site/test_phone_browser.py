@@ -103,7 +103,7 @@ def test_every_page_kind_has_the_same_header_menu_and_banner(base_url: str, phon
     assert first["headers"] == 1 and first["bannerFirst"]
     assert first["parts"] == ["md-logo dir-home", "dir-menu", "DIV", "dir-senior-toggle", "dir-hotline", "dir-search"]
     assert [label for label, _ in first["menu"]] == ["首页", "服务指南", "找律师", "找法工", "寻鉴定", "学法律",
-                                                     "办公证", "求法援", "要调解", "考司考", "覆盖统计"]
+                                                     "办公证", "求法援", "要调解", "考司考", "覆盖统计", "开放数据"]
     assert [p for _, p in first["menu"]][:3] == ["/", "/guides/", "/guides/lawyer/"]
     for kind, found in seen.items():
         assert found == first, kind

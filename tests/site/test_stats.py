@@ -240,10 +240,10 @@ def test_csv_opens_in_a_csv_reader_with_its_columns_and_totals() -> None:
     raw = report_csv(report(read_roster(SMALL).roster), "https://fw.lc.example/")
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
     for column in rows[0]:  # each column by name, or its group as `group.*`
         assert f"`{column}`" in readme or f"`{column.rsplit('.', 1)[0]}.*`" in readme, \
-            f"column {column} is not explained in README.md"
+            f"column {column} is not explained in docs/site.md"
     assert [r["level"] for r in rows] == ["programme", "county", "township", "township", "county", "township"]
     total, units = rows[0], [r for r in rows if r["level"] == "county"]
     towns = [r for r in rows if r["level"] == "township"]
@@ -270,7 +270,7 @@ def test_csv_names_gaps_and_overloaded_advisors_on_township_rows(tmp_path: Path)
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
-    """Text starting with =, +, - or @ (README), or a tab or carriage return, gets a leading ' ."""
+    """Text starting with =, +, - or @ (docs/site.md), or a tab or carriage return, gets a leading ' ."""
     root = copy_roster(tmp_path)
     edit(root, "371502010-蒋官屯街道.yaml", "name: 蒋官屯街道", "name: '=HYPERLINK(\"http://x\")'")
     edit(root, "371502001-古楼街道.yaml", "name: 古楼街道", "name: '+1'")
@@ -281,9 +281,8 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(tmp_path: Path) -> None:
     assert (names["371502010"], names["371502001"], names["371502102"], names["kaifaqu"]) == (
         "'=HYPERLINK(\"http://x\")", "'+1", "'-1", "'@SUM(A1)")
     assert names["371502"] == "东昌府区"  # other text as it is
-    from generator.site.stats import (
-        _cell,  # the validator refuses tabs and returns in names; the CSV would quote them too
-    )
+    # the validator refuses tabs and returns in names; the CSV would quote them too
+    from generator.site.escape import spreadsheet_cell as _cell
 
     assert (_cell("\tx"), _cell("\rx"), _cell(-1), _cell("")) == ("'\tx", "'\rx", -1, "")
 

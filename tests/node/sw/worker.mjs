@@ -6,11 +6,12 @@ import { readFileSync } from 'node:fs';
 const TEMPLATE = new URL('../../../generator/build/sw.js', import.meta.url);
 export const SCOPE = 'https://fw.example/sub/';
 
-/** The script as offline.service_worker writes it: the same three placeholders, replaced the same way. */
-export function script({ version = 'v1', offline = 'offline/', precache = [] } = {}) {
+/** The script as offline.service_worker writes it: the same placeholders, replaced the same way. */
+export function script({ version = 'v1', offline = 'offline/', precache = [], data = 'data/' } = {}) {
   return readFileSync(TEMPLATE, 'utf8')
     .replaceAll('__VERSION__', version)
     .replaceAll('__OFFLINE__', offline)
+    .replaceAll('__DATA__', data)
     .replaceAll('__PRECACHE__', JSON.stringify(precache));
 }
 

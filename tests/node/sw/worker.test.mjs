@@ -138,3 +138,20 @@ test("what is not the worker's to answer goes to the network untouched: other si
   ]) assert.equal(event.answer, undefined, event.request.url);
   assert.deepEqual(world.fetched.filter((url) => !url.startsWith(SCOPE)), []);
 });
+
+test('the open data is the network\'s: a script fetching it gets no saved copy, and none is kept', async () => {
+  const world = (await installed()).page('data/villages.csv', 'code,name');
+  const event = world.request('data/villages.csv');
+  assert.equal(event.answer, undefined);  // the browser fetches it itself
+  assert.equal(await world.saved('dir-v1', 'data/villages.csv'), undefined);
+  // the open data's own pages are pages: opened once, they open again without signal
+  world.page('data/', '开放数据');
+  await world.answer(world.request('data/', { mode: 'navigate' }));
+  world.online = false;
+  assert.equal((await world.answer(world.request('data/', { mode: 'navigate' }))).body, '开放数据');
+  // a file beside the data folder, not in it, is kept as any other
+  world.online = true;
+  world.page('data.json', '{}');
+  await world.answer(world.request('data.json'));
+  assert.equal((await world.saved('dir-v1', 'data.json')).body, '{}');
+});
