@@ -2,7 +2,7 @@
 
     python3 -m bench.bench [--keep DIR]
 
-Builds a copy of the project three times: cold (no QR cache, no earlier site), again with
+Builds a copy of the project three times: cold (no cache, no earlier site), again with
 nothing changed, and after a township file was saved. Prints wall times with the load
 average, peak memory, how many files a rebuild left untouched, file count, total size, the
 median village page size, and the bytes a phone transfers (gzip) for the first view of a
@@ -120,7 +120,7 @@ def main() -> int:
         site = folder / "site"
         cpu = cpu_seconds()
         wall, tree_peak, peak_mb = timed_build(folder)
-        print(f"cold build (no QR cache, no site)  {wall:6.2f} s wall   budget ≤ 8 s    ({load()})")
+        print(f"cold build (no cache, no site)    {wall:6.2f} s wall   budget ≤ 8 s    ({load()})")
         print(f"  CPU, all processes        {cpu_seconds() - cpu:8.2f} s")
         print(f"peak memory, all processes  {tree_peak:8.0f} MB          budget ≤ 1024 MB (largest one: {peak_mb:.0f} MB)")
         mtimes = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}

@@ -4,10 +4,10 @@
 
 Generates the synthetic province (``scripts/make_sample_roster.py --province``) into a temporary
 folder (or ``--keep DIR``), then times, with the load average beside each figure: validation,
-a cold ``mkdocs build`` (no QR cache, no earlier site), a rebuild after one township file
+a cold ``mkdocs build`` (no cache, no earlier site), a rebuild after one township file
 changed (a workstation's hours: every page of that township changes; the rest stays as published,
 see generator/build/reuse.py), a cold build with the ``.cache`` an earlier run left (what CI restores:
-QR codes and parsed roster files, but no site), and one city's site alone (``ROSTER_CITY``, the CI
+parsed roster files, but no site; sealed with this machine's state key, as CI's are with its secret), and one city's site alone (``ROSTER_CITY``, the CI
 matrix's job). Reports the peak memory of all the build's processes together, the file count and
 total size.
 Timings belong here, never in tests.
@@ -48,7 +48,7 @@ def main() -> int:
         folder = project(base / "project", roster)
         site = folder / "site"
         wall, tree_peak, peak_mb = timed_build(folder)
-        print(f"cold build (no QR cache, no site)  {wall:6.2f} s wall   budget ≤ 120 s   ({load()})")
+        print(f"cold build (no cache, no site)      {wall:6.2f} s wall   budget ≤ 120 s   ({load()})")
         print(f"peak memory, all processes  {tree_peak:8.0f} MB          budget ≤ 2048 MB (largest one: {peak_mb:.0f} MB)")
         files = [p for p in site.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)

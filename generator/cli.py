@@ -25,10 +25,10 @@ from generator.build.pipeline import Checked, read_roster
 from generator.changes import diff as changes
 from generator.changes.diff import diff, reprint_text, vanished
 from generator.changes.revisions import RevisionError, read_version
+from generator.core.i18n import _
 from generator.core.problems import errors, format_json, format_text, sort_problems
 from generator.printing.cards import SelectionError, check_city, print_documents, read_village_list, select_villages
 from generator.printing.pdf import PdfError, write_pdf
-from generator.printing.qr import QRCache
 from generator.roster.load import load_documents
 from generator.site.stats import Area, report, report_json
 
@@ -61,7 +61,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         except RevisionError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        problems = sort_problems([*problems, *vanished(before.roster, checked.roster, load_documents(args.data_dir), args.since)])
+        print(_("compared with {label}").format(label=before.label), file=sys.stderr)
+        problems = sort_problems([*problems, *vanished(before.roster, checked.roster, load_documents(args.data_dir), before.label)])
     if args.format == "json":
         print(format_json(problems))
     elif problems:
@@ -152,10 +153,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
     if not villages:
         print("error: the selection has no villages", file=sys.stderr)
         return 1
-    qr_cache = QRCache(Path(args.data).resolve().parent / ".cache")  # the cache mkdocs build keeps beside data/
     documents = print_documents(checked.roster, villages, Path(args.overrides), by_township=not args.villages,
-                                backs=args.back, qr_cache=qr_cache)
-    qr_cache.save(qr_cache.take_added())
+                                backs=args.back)
 
     def progress(done: int, total: int, label: str) -> None:
         print(f"[{done}/{total}] {label}", file=sys.stderr, flush=True)
@@ -251,7 +250,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
     v.add_argument("--strict", action="store_true", help="fail on warnings too")
     v.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    v.add_argument("--since", metavar="REV_OR_FOLDER", help="also fail when a code that roster published is gone without a retirement record")
+    v.add_argument("--since", metavar="REV_OR_FOLDER", help="also fail when a code that roster published is gone without a retirement record "
+                   "(rev:REVISION or dir:FOLDER; a bare name that is both is refused)")
     v.set_defaults(func=cmd_validate)
     s = sub.add_parser("stats", help="the programme's figures (全覆盖, advisors, load, teams, gaps) per unit and township")
     s.add_argument("data_dir", nargs="?", default=DEFAULT_DATA, metavar="DATA_DIR", help="roster folder (default: data)")
@@ -275,8 +275,8 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     k.set_defaults(func=cmd_cities)
     d = sub.add_parser("diff", help="what changed between two rosters (folders or git revisions), and which cards to reprint")
-    d.add_argument("old", metavar="OLD", help="a roster folder or a git revision (HEAD~1, origin/main)")
-    d.add_argument("new", metavar="NEW", help="a roster folder or a git revision (HEAD)")
+    d.add_argument("old", metavar="OLD", help="a git revision (rev:origin/main, rev:HEAD~1) or a roster folder (dir:data)")
+    d.add_argument("new", metavar="NEW", help="a git revision (rev:HEAD) or a roster folder (dir:data)")
     d.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     d.add_argument("--reprint", metavar="FILE", type=Path, help="write the village codes whose cards changed, for cards --villages")
     d.add_argument("--data", default=DEFAULT_DATA, metavar="DATA_DIR", help="the roster folder whose repository revisions are read (default: data)")

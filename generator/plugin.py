@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator.build.session import Folders, RosterHasErrors, Session, UnknownCity
+from generator.build.session import Folders, RosterHasErrors, Session, UnknownCity, user_fault
 
 
 class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
@@ -93,6 +93,8 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         if self.session is not None:
             self.session.fail()
+        if (fault := user_fault(error)) is not None:  # a full disk, a read-only folder: one line, not a traceback
+            raise PluginError(fault) from error
 
     def on_shutdown(self) -> None:
         if self.session is not None:

@@ -47,8 +47,8 @@ from generator.core.schema import (  # noqa: E402
     Text,
     Url,
 )
-from generator.roster.load import MAX_DEPTH, MAX_FILE_BYTES  # noqa: E402
-from generator.roster.validate import MAX_ID, MAX_TEXT  # noqa: E402
+from generator.roster.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_TEXT  # noqa: E402
+from generator.roster.validate import MAX_CHAIN, MAX_ID, MAX_TEXT  # noqa: E402
 from generator.workbook.sheets import SHEETS  # noqa: E402
 
 REFERENCE = ROOT / "docs" / "roster-reference.md"
@@ -103,8 +103,8 @@ def kind_text(kind: Kind) -> str:
             return "其中之一 one of: " + "、".join(f"`{o}`" + (f" {WORDS[o]}" if o in WORDS else "") for o in options)
         case Flag():
             return "`true` 或 `false` (yes/no)"
-        case Count():
-            return "整数，至少 1 (a whole number ≥ 1)"
+        case Count(low=low, high=high):
+            return f"整数，{low}–{high} (a whole number from {low} to {high})"
         case Ref(target=target):
             return f"一个{title(target)}的{key_name(target)} (a {target} reference)"
         case Refs(target=target):
@@ -227,7 +227,8 @@ def reference() -> str:
         out.append(f"| `{kind}` | {RETIREMENT_KIND_NAMES[kind]} | {count} |")
     out += [
         "",
-        "接替代码本身也可以是已撤销的代码（顺着链条找到今天的村居）。A successor may itself be retired: the chain is followed.",
+        f"接替代码本身也可以是已撤销的代码（顺着链条找到今天的村居，最多经过 {MAX_CHAIN} 次撤销）。"
+        f"A successor may itself be retired: the chain is followed, through at most {MAX_CHAIN} retirements.",
         "",
         "## 限制 · Limits",
         "",
@@ -237,7 +238,17 @@ def reference() -> str:
         f"| 一个文件里的嵌套层数 nesting in one file | {MAX_DEPTH} | `too-deep` |",
         "| YAML 锚点和别名（`&`、`*`） anchors and aliases | 不允许 refused | `yaml-alias` |",
         f"| 编号或引用的长度 an id or reference | {MAX_ID} 个字符 characters | `too-large` |",
-        f"| 其他文字的长度 any other text | {MAX_TEXT} 个字符 characters | `too-large` |",
+        f"| 其他文字的长度 any other text | {MAX_TEXT} 个字符 characters（超过 {MAX_NUMBER_TEXT} 个字符的值不当作数字 "
+        f"longer than {MAX_NUMBER_TEXT}: never read as a number） | `too-large` |",
+        "| 文字里的字符 characters in text | 不能有看不见的字符：控制字符、格式字符（零宽、方向标记、BOM……）、填充字符、盲文空白、"
+        "变体选择符 no control, format, filler, Braille-blank or variation-selector character | `bad-text` |",
+        "| 读起来一样的名称 names that read the same | 同一乡镇的村居、同一县级单位的乡镇和机构、同一城市的县级单位、城市之间不能重复；"
+        "别处两种写法给警告 unique where records are told apart by name; two spellings elsewhere a warning "
+        "| `duplicate-name`, `look-alike-name` |",
+        "| 数字 numbers | 见上面的字段 see each field above | `out-of-range` |",
+        "| 网址里的端口 a port in a URL | 1–65535 | `bad-url` |",
+        f"| 撤销链条 a chain of retirements | {MAX_CHAIN} 次 retirements | `bad-successors` |",
+        "| 链接 links | 不能指向名册文件夹外面 none out of the roster folder | `outside-roster` |",
         "",
         "## 问题代码 · Problem codes",
         "",

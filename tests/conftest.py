@@ -77,10 +77,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # the builds and commands the tests start in subprocesses import this checkout's package, not
     # whichever checkout is installed in editable mode (a worktree's tests test the worktree)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    # the state key of the builds the tests run (generator/core/store.py) is the run's own, never the
+    # developer's (~/.local/state) nor CI's secret
+    import tempfile
+
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="roster-tests-state-")
+    os.environ.pop("ROSTER_STATE_KEY", None)
     if os.environ.get("MUTANT_UNDER_TEST"):
         import generator.build.fork
 
         generator.build.fork.can_fork = lambda: False  # the fallback the build takes where forking is unsafe
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's state key (pytest_configure)."""
+    import os
+    import shutil
+
+    folder = os.environ.get("XDG_STATE_HOME", "")
+    if os.path.basename(folder).startswith("roster-tests-state-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

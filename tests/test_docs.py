@@ -114,12 +114,18 @@ def test_every_link_between_the_docs_leads_somewhere(page: Path) -> None:
 
 
 def test_security_states_the_limits_the_code_keeps() -> None:
-    from generator.roster.load import MAX_DEPTH, MAX_FILE_BYTES
-    from generator.roster.validate import MAX_ID, MAX_TEXT
+    from generator.core.schema import YEARS, fields
+    from generator.roster.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_TEXT
+    from generator.roster.validate import MAX_CHAIN, MAX_ID, MAX_TEXT
 
     security = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     for row in (f"| size of one roster file | {MAX_FILE_BYTES // 2**20} MB | `too-large` |",
                 f"| nesting depth in a file | {MAX_DEPTH} levels | `too-deep` |",
                 f"| length of an id or a reference | {MAX_ID} characters",
-                f"| length of any other text | {MAX_TEXT} characters |"):
+                f"| length of any other text | {MAX_TEXT} characters |",
+                f"| a plain value read as a number | at most {MAX_NUMBER_TEXT} characters",
+                f"| numbers | `max_villages_per_advisor` {fields('programme')['max_villages_per_advisor'].kind.low}–"  # type: ignore[union-attr]
+                f"{fields('programme')['max_villages_per_advisor'].kind.high}, a retirement's `year` "  # type: ignore[union-attr]
+                f"{YEARS[0]}–{YEARS[1]} | `out-of-range` |",
+                f"| a chain of retirements (successors retired in turn) | {MAX_CHAIN} retirements"):
         assert row in security, row

@@ -121,3 +121,24 @@ def test_the_code_workflow_runs_lint_types_and_the_quick_tests_on_code_changes_o
         paths = event["paths"]
         assert "generator/**" in paths and "tests/**" in paths and "requirements/**" in paths
         assert not any(p.startswith("data") for p in paths)  # a roster-only change is roster.yml's
+
+
+def test_the_pull_request_check_names_revisions_and_runs_the_base_branchs_code() -> None:
+    """Issue 21: a pull request's checks compare with the base revision by name (rev:, never a folder the
+    pull request could add under that name), run the base branch's generator and templates (not the code
+    the pull request brings), and write outside the checkout (where the pull request could have put a link
+    in the place of reprint.txt)."""
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    check = data["jobs"]["check"]
+    commands = generator_commands(WORKFLOW)
+    since = [c[c.index("--since") + 1] for c in commands if c[0] == "validate" and "--since" in c]
+    compared = [a for c in commands if c[0] == "diff" for a in c[1:3]]
+    assert since == ["rev:$BASE"] and compared == ["rev:$BASE", "rev:HEAD"]
+    assert check["env"]["PYTHONSAFEPATH"] == "1"  # python -m generator does not import ./generator
+    runs = "\n".join(str(step.get("run", "")) for step in check["steps"])
+    assert 'git worktree add --detach "$RUNNER_TEMP/base" "$BASE"' in runs
+    assert 'sh "$RUNNER_TEMP/base/scripts/install.sh"' in runs and "sh scripts/install.sh" not in runs
+    written = [c[c.index(option) + 1] for c in commands for option in ("--reprint", "-o", "--villages") if option in c]
+    assert written and all(path.startswith("$RUNNER_TEMP/") for path in written)
+    cards = next(c for c in commands if c[0] == "cards")
+    assert cards[cards.index("--overrides") + 1] == "$RUNNER_TEMP/base/overrides"

@@ -15,6 +15,13 @@ build never leaves a half-written site, and two builds into the same folder neve
   this takes well under a second. The plan is written first to a journal beside the target
   (``.site.journal``): a build killed while applying it is finished by the next build, before
   anything else, so the site is never left between two versions for longer than one apply.
+
+Everything beside the target is the build's own state, and a checkout may hold anything there (a
+pull request can commit a journal, or a link in the place of the lock). So the journal is sealed
+(store.py: only a build on this machine can have written it) and names the site it was written for;
+its paths are relative and inside the site, and its files come only from the staging folder, through
+no link; the lock and every file the build writes beside the target are opened without following a
+link. A journal that is not this machine's is not applied.
 """
 
 from __future__ import annotations
@@ -23,14 +30,17 @@ import ctypes
 import errno
 import fcntl
 import gzip
-import json
 import logging
 import os
 import shutil
+import stat
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.core.i18n import _
+from generator.core.store import read_sealed, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +63,11 @@ def lock_path(target: Path) -> Path:
 
 def journal_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.journal")
+
+
+def manifest_path(target: Path) -> Path:
+    """Where a rebuild's record of the published site is kept (reuse.py): beside it, with its lock."""
+    return target.with_name(f".{target.name}.manifest")
 
 
 def clear(path: Path) -> None:
@@ -122,7 +137,7 @@ def keep_unchanged(staging: Path, target: Path) -> int:
     if not target.is_dir() or target.is_symlink():
         return 0
     kept = 0
-    for folder, _, names in os.walk(staging):
+    for folder, _dirs, names in os.walk(staging):
         rel = os.path.relpath(folder, staging)
         for name in names:
             new, old = os.path.join(folder, name), os.path.join(target, rel, name)
@@ -157,7 +172,7 @@ class Publication:
     @classmethod
     def begin(cls, target: Path, wait: float = LOCK_WAIT_SECONDS) -> Publication:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(lock_path(target))
         try:
             _lock(fd, target, wait)
             apply_journal(target)  # a build killed while writing into the site: finish its work first
@@ -185,9 +200,7 @@ class Publication:
                 return staged
             site = set(staged) | set(kept)
             moves = [rel for rel in staged if not _published_as(self.staging / rel, self.target / rel)]
-            plan = {"staging": str(self.staging), "moves": moves, "deletes": sorted(set(previous) - site)}
-            journal = journal_path(self.target)
-            _write_atomically(journal, json.dumps(plan).encode("utf-8"))
+            write_journal(self.target, moves, sorted(set(previous) - site))
             apply_journal(self.target)
             return sorted(site)
         finally:
@@ -205,6 +218,18 @@ class Publication:
         if self.fd is not None:
             os.close(self.fd)  # closing the descriptor drops the flock
             self.fd = None
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, made if need be. A link or a folder in its place is not a lock any build of ours
+    made (a checkout can hold one): it is removed, never followed."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EISDIR):
+            raise
+    clear(path)
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_EXCL, 0o644)
 
 
 def _lock(fd: int, target: Path, wait: float) -> None:
@@ -231,7 +256,7 @@ def _lock(fd: int, target: Path, wait: float) -> None:
 def files_under(root: Path) -> list[str]:
     """Every file under ``root``, as sorted paths relative to it."""
     found = []
-    for folder, _, names in os.walk(root):
+    for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
         found += [name if rel == "." else f"{rel}/{name}" for name in names]
     return sorted(found)
@@ -247,50 +272,93 @@ def _published_as(new: Path, old: Path) -> bool:
     return _same_bytes(str(old), str(new))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def write_journal(target: Path, moves: list[str], deletes: list[str]) -> None:
+    """The plan of a rebuild (:meth:`Publication.publish`): the staged files to rename into ``target``
+    and the published files to delete, sealed, on disk before anything of it is done."""
+    write_sealed(journal_path(target), {"site": str(target.resolve()), "moves": moves, "deletes": deletes},
+                 durable=True)
+
+
+def _plan(target: Path) -> tuple[list[str], list[str]] | None:
+    """The moves and deletes of the journal beside ``target``, if a build of this site on this machine
+    wrote it; else None (and a journal that is not ours is removed, unread)."""
+    journal = journal_path(target)
+    if not os.path.lexists(journal):
+        return None
+    plan = read_sealed(journal)
+    moves, deletes = (plan.get("moves"), plan.get("deletes")) if isinstance(plan, dict) else (None, None)
+    if (not isinstance(plan, dict) or plan.get("site") != str(target.resolve()) or not isinstance(moves, list)
+            or not isinstance(deletes, list) or not all(map(_inside, moves + deletes))):
+        # damaged, or not written by a build of this site on this machine
+        log.warning(_("ignored {journal}: not a plan this machine's builds wrote for {site}").format(
+            journal=journal, site=target))
+        clear(journal)
+        return None
+    return moves, deletes
+
+
+def _inside(rel: object) -> bool:
+    """Whether ``rel`` is a relative path of names (no '..', '.', empty part or NUL): inside any folder."""
+    return (isinstance(rel, str) and rel != "" and "\0" not in rel
+            and all(part not in ("", ".", "..") for part in rel.split("/")))
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder (not a link to one)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _real_folders(root: Path, rel: Path, checked: dict[Path, bool]) -> bool:
+    """Whether every folder from ``root`` down to ``root / rel`` is a folder, none a link (memoized in
+    ``checked``, as a journal's paths share their folders)."""
+    folder = root / rel
+    if folder not in checked:
+        checked[folder] = folder == root or (_is_folder(folder) and _real_folders(root, rel.parent, checked))
+    return checked[folder]
 
 
 def apply_journal(target: Path) -> None:
     """Carry out the plan of :meth:`Publication.publish` written beside ``target``, if any: rename
     each staged file into place, delete what the new site no longer has (and folders left empty),
     then remove the journal. Each step can be done twice: a build killed half-way is finished
-    by the next one."""
-    journal = journal_path(target)
-    try:
-        plan = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    by the next one. Only regular files of the staging folder move, and nothing is deleted or
+    written through a link."""
+    plan = _plan(target)
+    if plan is None:
         return
-    except ValueError:  # killed while writing the journal: nothing of it was applied
-        journal.unlink()
-        return
-    staging = Path(plan["staging"])
+    moves, deletes = plan
+    staging = staging_dir(target)
     made: set[Path] = set()
-    for rel in plan["moves"]:
+    sources: dict[Path, bool] = {staging: _is_folder(staging)}  # a link there is no staging folder of ours
+    for rel in moves:
         source, dest = staging / rel, target / rel
-        if not source.exists():
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode) or not _real_folders(staging, Path(rel).parent, sources):
+                continue
+        except OSError:
             continue  # moved by the build that was killed
         if dest.parent not in made:
             for parent in reversed(dest.relative_to(target).parents[:-1]):
                 folder = target / parent
                 if not folder.is_dir() or folder.is_symlink():
-                    clear(folder)  # a file where the new site has a folder
+                    clear(folder)  # a file (or a link) where the new site has a folder
                     folder.mkdir()
             made.add(dest.parent)
         if dest.is_dir() and not dest.is_symlink():
             shutil.rmtree(dest)  # a folder where the new site has a file
         os.replace(source, dest)
     emptied: set[Path] = set()
-    for rel in plan["deletes"]:
+    folders: dict[Path, bool] = {}
+    for rel in deletes:
         path = target / rel
+        if not _real_folders(target, Path(rel).parent, folders):
+            continue  # gone, or its folder is a file (or a link) now
         try:
             path.unlink()
-        except (FileNotFoundError, NotADirectoryError):  # gone, or its folder is a file of the new site now
+        except FileNotFoundError:
             pass
         except IsADirectoryError:
             continue
@@ -303,7 +371,7 @@ def apply_journal(target: Path) -> None:
                 break
             folder = folder.parent
     clear(staging)  # what is left there is already published
-    journal.unlink()
+    journal_path(target).unlink()
 
 
 def write_files(root: Path, files: Iterable[tuple[str, str | bytes]], unless_in: Path | None = None) -> int:

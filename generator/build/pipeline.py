@@ -17,7 +17,6 @@ from generator.core.model import Roster
 from generator.core.problems import Problem, errors
 from generator.core.store import lasting_objects
 from generator.core.urls import CHANGES_FEED, OFFLINE, SEARCH_SHARDS, STATS_CSV, STATS_JSON
-from generator.printing.qr import QRCache
 from generator.roster.load import build_roster, load_documents
 from generator.roster.validate import validate_roster
 from generator.roster.yamlcache import ParseCache
@@ -76,7 +75,7 @@ def edition(version: RosterVersion | None) -> Edition:
 
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, *,
-                     renderer: Renderer | None = None, workers: int | None = None, qr_cache: QRCache | None = None,
+                     renderer: Renderer | None = None, workers: int | None = None,
                      history: History | None = None, fingerprints: Callable[[], Mapping[str, str]] | None = None,
                      searched: Roster | None = None, version: RosterVersion | None = None) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
@@ -102,7 +101,7 @@ def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str,
     # preview leaves it out (its own tasks)
     inputs = RenderInputs(roster, overrides / "data", find_assets(out), site_name, history, edition(version))
     if renderer is None:
-        written = render_tasks(inputs, page_tasks(roster), out, workers=workers, qr_cache=qr_cache, meanwhile=index)
+        written = render_tasks(inputs, page_tasks(roster), out, workers=workers, meanwhile=index)
         count = sum(map(len, written))
     else:
         count = renderer(inputs, out, index)

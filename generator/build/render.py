@@ -19,7 +19,6 @@ from pathlib import Path
 from generator.changes.history import History
 from generator.core.model import Roster
 from generator.printing import cards
-from generator.printing.qr import QRCache
 from generator.site.opendata import Edition
 from generator.site.pages import Assets, Site, environment
 
@@ -48,65 +47,58 @@ class RenderInputs:
 #: the reuse: its plan's). The preview passes one that re-renders only what changed since the last rebuild.
 Renderer = Callable[[RenderInputs, Path, Callable[[], object]], int]
 
-# per worker process, set once by _start_worker: the site, the output folder, the QR cache and the
-# published folder whose identical files are not written again
-_worker: tuple[Site, Path, QRCache, Path | None] | None = None
+# per worker process, set once by _start_worker: the site, the output folder and the published folder
+# whose identical files are not written again
+_worker: tuple[Site, Path, Path | None] | None = None
 
 
-def _start_worker(inputs: RenderInputs, out: Path, qr_cache: QRCache, published: Path | None,
-                  parent: int | None = None) -> None:
+def _start_worker(inputs: RenderInputs, out: Path, published: Path | None, parent: int | None = None) -> None:
     global _worker
     if parent is not None:
         fork.die_with_parent(parent)
     site = Site(inputs.roster, environment(inputs.templates), inputs.assets, inputs.site_name, inputs.history,
                 inputs.edition)
-    _worker = (site, out, qr_cache, published)
+    _worker = (site, out, published)
 
 
-def _print_pages(site: Site, task: Task, qr_cache: QRCache) -> Iterator[tuple[str, str]]:
+def _print_pages(site: Site, task: Task) -> Iterator[tuple[str, str]]:
     """The print sheets that go with a render task: a township's with its pages, the backs with the units'."""
     kind, key = task
     if kind == "counties":
         yield from cards.backs_sheets(site)
     elif kind == "township":
-        yield cards.township_sheets(site, site.roster.township[key], qr_cache)
+        yield cards.township_sheets(site, site.roster.township[key])
 
 
-def _render(task: Task) -> tuple[list[str], list[str], dict[str, str]]:
-    """Render one task; return the paths of its files, the SHA-256 of each, and the QR codes it
-    had to encode."""
+def _render(task: Task) -> tuple[list[str], list[str]]:
+    """Render one task; return the paths of its files and the SHA-256 of each."""
     assert _worker is not None
-    site, out, qr_cache, published = _worker
+    site, out, published = _worker
     files = [(path, content.encode("utf-8") if isinstance(content, str) else content)
-             for path, content in chain(site.pages_for(task), _print_pages(site, task, qr_cache))]
+             for path, content in chain(site.pages_for(task), _print_pages(site, task))]
     write_files(out, files, unless_in=published)
-    return [path for path, _ in files], [hashlib.sha256(data).hexdigest() for _, data in files], qr_cache.take_added()
+    return [path for path, _ in files], [hashlib.sha256(data).hexdigest() for _, data in files]
 
 
 def render_tasks(inputs: RenderInputs, tasks: list[Task], out: Path, *, workers: int | None = None,
-                 qr_cache: QRCache | None = None, published: Path | None = None,
+                 published: Path | None = None,
                  hashes: dict[str, str] | None = None, meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
     """Render ``tasks`` into ``out``; return the paths of each task's files, in task order.
 
-    QR codes come from ``qr_cache`` (encoded once, ever); the codes the workers had to encode are
-    added to its file at the end. With ``published``, a file whose bytes that folder already has is
+    With ``published``, a file whose bytes that folder already has is
     not written to ``out`` (output.write_files). ``hashes``, when given, receives each file's SHA-256
     (hex), by path. ``meanwhile`` is called once, in this process, while the workers render (before
     rendering, where there are none).
     """
-    qr_cache = qr_cache or QRCache(None)
-    results = _render_all(tasks, (inputs, out, qr_cache, published), workers, meanwhile or (lambda: None))
-    added: dict[str, str] = {}
-    for paths, shas, new in results:
-        added.update(new)
-        if hashes is not None:
+    results = _render_all(tasks, (inputs, out, published), workers, meanwhile or (lambda: None))
+    if hashes is not None:
+        for paths, shas in results:
             hashes.update(zip(paths, shas))
-    qr_cache.save(added)
-    return [paths for paths, _, _ in results]
+    return [paths for paths, _ in results]
 
 
-def _render_all(tasks: list[Task], args: tuple[RenderInputs, Path, QRCache, Path | None], workers: int | None,
-                meanwhile: Callable[[], object]) -> list[tuple[list[str], list[str], dict[str, str]]]:
+def _render_all(tasks: list[Task], args: tuple[RenderInputs, Path, Path | None], workers: int | None,
+                meanwhile: Callable[[], object]) -> list[tuple[list[str], list[str]]]:
     # where forking is unsafe, render in-process
     workers = workers or (min(4, os.cpu_count() or 1) if fork.can_fork() else 1)
     if workers == 1 or len(tasks) < 2:

@@ -2,7 +2,8 @@
 in the published site instead of rendering them again.
 
 A province's site has about 100,000 data pages; rendering them all again after one township file
-changed took minutes. So each build remembers, in ``.cache/`` beside mkdocs.yml, a digest of what
+changed took minutes. So each build remembers, beside the site (``.site.manifest``, with its lock and
+journal: output.py), a digest of what
 each render task read from the roster (the same inputs the live preview compares,
 :func:`preview.task_inputs`, plus the programme, site name, theme assets and data templates every
 page reads, and the git dates a task's pages show), the files the task wrote, each with its inode,
@@ -17,12 +18,18 @@ pages render: a province's took seconds.
 
 The manifest also keeps each file's SHA-256 (the render workers compute it from the bytes they
 write), so that the service worker's version (:func:`offline.site_digest`, a digest of every file's
-bytes) is made without reading 200,000 published files again.
+bytes) is made without reading 200,000 published files again. It is sealed (store.py): a manifest a
+checkout carries, or another machine's, is not this machine's and reads as none (everything renders
+once). It lives with the site, not in the cache folder, because it must never be older than the site
+it describes: a manifest that could not be written would leave the last one standing for a site that
+has changed since (files it does not list would never be deleted), so then the last one is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import os
 import pickle
 from collections.abc import Callable
@@ -31,17 +38,20 @@ from pathlib import Path
 from typing import cast
 
 from generator.changes.history import History
+from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.store import read_sealed, write_sealed
-from generator.printing.qr import QRCache
 from generator.site.pages import page_tasks
 
 from .fork import in_child
+from .output import clear, manifest_path
 from .preview import _templates, task_inputs
 from .render import RenderInputs, Task, render_tasks
 
-MANIFEST = "render-tasks.marshal"  # store.write_sealed: a province's 200,000 files read in a fraction of a second
-VERSION = 4  # of the manifest's format; another version is ignored (everything renders once)
+log = logging.getLogger(__name__)
+
+VERSION = 4  # of the manifest's format (store.write_sealed: a province's 200,000 files read in a fraction of
+# a second); another version is ignored (everything renders once)
 
 
 def _digest(*parts: object) -> str:
@@ -90,9 +100,7 @@ class Reuse:
     the rest's files in ``published`` (:attr:`kept`); :meth:`commit` records the published files once
     the site is published."""
 
-    cache: Path  # the folder of the manifest (the plugin's cache_dir)
-    published: Path  # the site folder as last published
-    qr_cache: QRCache
+    published: Path  # the site folder as last published (its manifest is beside it: output.manifest_path)
     workers: int | None = None
     reused: int = 0  # tasks kept by the last render, for the log and the bench
     rendered: int = 0
@@ -108,7 +116,7 @@ class Reuse:
 
     def _load(self) -> tuple[dict[str, object], list[str] | None]:
         """The manifest's tasks, and every file it says the published site has (None when unknown)."""
-        data = read_sealed(self.cache / MANIFEST)
+        data = read_sealed(manifest_path(self.published))
         if not isinstance(data, dict) or data.get("version") != VERSION or data.get("site") != str(self.published.resolve()):
             return {}, None
         tasks, others = data.get("tasks"), data.get("others")
@@ -184,7 +192,7 @@ class Reuse:
                 self.fingerprints.update((str(entry[0]), str(entry[4])) for entry in files)
             else:
                 todo.append(task)
-        written = render_tasks(inputs, todo, out, workers=self.workers, qr_cache=self.qr_cache,
+        written = render_tasks(inputs, todo, out, workers=self.workers,
                                published=self.published if self.previous is not None else None,
                                hashes=self.fingerprints)
         for task, paths in zip(todo, written):
@@ -222,5 +230,13 @@ class Reuse:
                 tasks[name] = {"digest": digest, "files": files}
                 in_tasks.update(paths)
         others = [path for path in site if path not in in_tasks]
-        write_sealed(self.cache / MANIFEST, {"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
-                                             "others": others})
+        manifest = manifest_path(self.published)
+        try:
+            write_sealed(manifest, {"version": VERSION, "site": str(self.published.resolve()), "tasks": tasks,
+                                    "others": others})
+        except OSError as exc:
+            # the last manifest describes an older site: the next build must not trust it
+            log.warning(_("cannot record the published files in {path} ({why}): the next build renders "
+                          "everything again").format(path=manifest, why=exc.strerror or exc))
+            with contextlib.suppress(OSError):
+                clear(manifest)

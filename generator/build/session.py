@@ -17,7 +17,9 @@ The plugin (plugin.py) only translates MkDocs' events into these calls, so that 
 from __future__ import annotations
 
 import atexit
+import errno
 import logging
+import os
 import signal
 import sys
 import threading
@@ -27,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.changes.history import History, read_history
+from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem, format_text
-from generator.printing.qr import QRCache
 
 from . import context as markdown
-from .output import Publication, write_files
+from .output import OutputBusy, Publication, write_files
 from .pipeline import Checked, start_reading, write_data_pages
 from .preview import Preview, problem_page
 from .reuse import Reuse
@@ -149,7 +151,7 @@ class Session:
         # a build keeps the files of unchanged render tasks in the published site (reuse.py); what
         # changed is worked out meanwhile MkDocs renders the hand-written pages
         assert self.roster is not None  # a build stops at a roster with errors (configure)
-        self.reuse = Reuse(self.folders.cache, self.publication.target, QRCache(self.folders.cache))
+        self.reuse = Reuse(self.publication.target)
         self.reuse.prepare(self.roster, self.history)
         return self.publication.staging
 
@@ -196,10 +198,9 @@ class Session:
             return out
         assert self.roster is not None
         reuse = self.reuse
-        qr_cache = reuse.qr_cache if reuse is not None else QRCache(self.folders.cache)
         renderer = self.preview.render if self.preview else reuse.render if reuse else None
         count = write_data_pages(self.roster, out, self.folders.overrides, site_name, renderer=renderer,
-                                 qr_cache=qr_cache, history=self.history,
+                                 history=self.history,
                                  fingerprints=reuse.known if reuse else None, searched=self.searched,
                                  version=_version(self.context))
         if self.preview is not None:
@@ -229,6 +230,29 @@ class Session:
         """The end of a serve session: remove the preview's cache."""
         if self.preview is not None and self.site_dir is not None:
             self.preview.close(self.site_dir)
+
+
+def user_fault(error: BaseException) -> str | None:
+    """One line for a failed build's error that the user can act on (the output folder cannot take the
+    site, another build holds it); None for anything else, which is a bug of ours."""
+    if isinstance(error, OutputBusy):
+        return str(error)
+    if not isinstance(error, OSError) or error.errno is None or (fix := _fix(error.errno)) is None:
+        return None
+    reason = error.strerror or os.strerror(error.errno)
+    return _("cannot write {path}: {reason}; {fix}").format(
+        path=error.filename2 or error.filename, reason=reason[:1].lower() + reason[1:], fix=fix)
+
+
+def _fix(code: int) -> str | None:
+    """What to do about a file system's refusal, by its errno; None where it is not the user's to fix."""
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return _("free some space (a build writes the new site beside the old one) and build again")
+    if code == errno.EROFS:
+        return _("build into a folder that can be written (mkdocs build -d FOLDER)")
+    if code in (errno.EACCES, errno.EPERM):
+        return _("check the folder's owner and permissions, or build into another (mkdocs build -d FOLDER)")
+    return None
 
 
 def _exit_on_sigterm() -> None:

@@ -1,5 +1,10 @@
 """Rosters at other times: a folder, or the roster folder at a git revision (``HEAD~1``, ``origin/main``).
 
+A name is read as what it says it is: ``dir:FOLDER`` or ``rev:REVISION``. A bare name must be exactly
+one of the two: a name that is both a folder and a revision is an error, never a silent choice (a pull
+request could carry a folder named ``origin/main`` to stand for the branch it is compared with).
+Every version says which it is in its label (``revision origin/main (3f2a…)``, ``folder old-data``).
+
 Blobs are read straight from git (``git ls-tree`` and one ``git cat-file --batch``), parsed
 with the loader's own parser and never written to disk; a :class:`BlobCache` lets a walk
 over many revisions parse each version of a file once. Only this module and ``history.py``
@@ -12,6 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from generator.core.i18n import _
 from generator.core.model import Roster
 from generator.core.problems import Problem
 from generator.core.schema import OPTIONAL_FILES, REGIONS_DIR, ROSTER_FILES, TOWNSHIP_FILE
@@ -63,14 +69,14 @@ class Repository:
             return None
         return Repository(top, "" if prefix == "." else prefix)
 
-    def commit(self, revision: str) -> str:
-        """The full id of ``revision``'s commit."""
-        if revision.startswith("-"):  # never an option to git
-            raise RevisionError(f"'{revision}' is not a revision")
+    def find(self, revision: str) -> str | None:
+        """The full id of ``revision``'s commit; None when it names none."""
+        if revision.startswith("-") or not revision:  # never an option to git
+            return None
         try:
             return git(self.top, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}").decode().strip()
         except RevisionError:
-            raise RevisionError(f"'{revision}' is neither a roster folder nor a revision of the repository at {self.top}") from None
+            return None
 
     def documents(self, commit: str, cache: BlobCache | None = None) -> Documents:
         """The roster files at ``commit``, parsed (paths shown as ``commit:path``)."""
@@ -136,15 +142,48 @@ class Version:
     roster: Roster
 
 
+FOLDER, REVISION = "dir:", "rev:"
+
+
 def read_version(spec: str, data_dir: Path | str = "data") -> Version:
-    """``spec`` as a roster: a folder if there is one by that name, else a git revision of the
-    repository holding ``data_dir``, read from its roster folder at that revision."""
-    if Path(spec).is_dir():
-        docs = load_documents(spec)
-        return Version(spec, docs, build_roster(docs))
+    """``spec`` as a roster: ``dir:FOLDER``, ``rev:REVISION`` (of the repository holding ``data_dir``,
+    read from its roster folder at that revision), or a bare name that is one of them and not the other."""
+    if spec.startswith(FOLDER):
+        name = spec.removeprefix(FOLDER)
+        if not Path(name).is_dir():
+            raise RevisionError(_("no folder '{name}' ({spec})").format(name=name, spec=spec))
+        return _folder(name)
     repo = Repository.of(data_dir)
+    if spec.startswith(REVISION):
+        name = spec.removeprefix(REVISION)
+        if repo is None:
+            raise RevisionError(_("{data} is not in a git repository to read the revision '{name}' from").format(
+                data=data_dir, name=name))
+        if (commit := repo.find(name)) is None:
+            raise RevisionError(_("'{name}' is not a revision of the repository at {top}").format(name=name, top=repo.top))
+        return _revision(repo, name, commit)
+    commit = repo.find(spec) if repo is not None else None
+    if Path(spec).is_dir():
+        if commit is not None and repo is not None:
+            raise RevisionError(_("'{name}' is both a folder and a revision of the repository at {top}; write "
+                                  "dir:{name} for the folder or rev:{name} for the revision").format(name=spec, top=repo.top))
+        return _folder(spec)
     if repo is None:
-        raise RevisionError(f"'{spec}' is not a folder, and {data_dir} is not in a git repository to read a revision from")
-    commit = repo.commit(spec)
+        raise RevisionError(_("'{name}' is not a folder, and {data} is not in a git repository to read a revision "
+                              "from").format(name=spec, data=data_dir))
+    if commit is None:
+        if spec.startswith("-"):
+            raise RevisionError(_("'{name}' is not a revision").format(name=spec))
+        raise RevisionError(_("'{name}' is neither a roster folder nor a revision of the repository at {top}").format(
+            name=spec, top=repo.top))
+    return _revision(repo, spec, commit)
+
+
+def _folder(name: str) -> Version:
+    docs = load_documents(name)
+    return Version(_("folder {name}").format(name=name), docs, build_roster(docs))
+
+
+def _revision(repo: Repository, name: str, commit: str) -> Version:
     docs = repo.documents(commit)
-    return Version(spec, docs, build_roster(docs))
+    return Version(_("revision {name} ({commit})").format(name=name, commit=commit[:12]), docs, build_roster(docs))

@@ -308,18 +308,16 @@ class Roster:
         live, retired = (self.village, self.retired_village) if len(code) == 12 else (self.township, self.retired_township)
         found: list[str] = []
         seen: set[str] = set()
-
-        def follow(c: str) -> None:
+        todo = [code]  # depth first, each successor in turn: a stack, not recursion (a chain may be long)
+        while todo:
+            c = todo.pop()
             if c in seen:
-                return
+                continue
             seen.add(c)
             if c in live:
                 found.append(c)
             elif c in retired:
-                for s in retired[c].successors:
-                    follow(s)
-
-        follow(code)
+                todo.extend(reversed(retired[c].successors))
         return found
 
 

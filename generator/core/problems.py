@@ -8,12 +8,11 @@ docs/roster-reference.md lists (scripts/make_docs.py) and the tests cover one by
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+from .text import visible
 
 Level = Literal["error", "warning"]
 
@@ -24,8 +23,12 @@ CODES: dict[str, str] = {
     "duplicate-key": "a key appears twice in one mapping; YAML would silently keep the last",
     "yaml-alias": "a YAML anchor or alias (& or *): refused, so a small file cannot expand without bound",
     "too-deep": "more levels of nesting than a roster file can have (20)",
-    "too-large": "a file or value longer than its limit (10 MB a file; see the README for values)",
-    "bad-text": "text with an invisible control or direction-override character (often from copy and paste)",
+    "too-large": "a file or value longer than its limit (10 MB a file; docs/roster-reference.md lists the rest)",
+    "bad-text": "text with a character no one can see: a control, zero-width, filler, direction or blank character (often from copy and paste)",
+    "duplicate-name": "two villages of one township, townships of one unit, units of one city, cities or organizations of one unit whose names read the same (also when they differ only in invisible characters, width or case)",
+    "look-alike-name": "two names that read the same but are spelt differently (width, case, invisible characters), where the same name twice is allowed (villages of different townships, advisors)",
+    "out-of-range": "a number outside its bounds (max_villages_per_advisor 1–100, a year 1949–2100)",
+    "outside-roster": "a roster file or folder that is a link leading out of the roster folder: it is not read, and nothing of it is shown",
     "repeated-reference": "a list that names the same id twice (a team member listed twice)",
     "unreadable-file": "a roster path that cannot be read: a folder where a file should be, no permission, a link loop",
     "missing-file": "a roster file the programme needs does not exist",
@@ -55,7 +58,7 @@ CODES: dict[str, str] = {
     "advisor-idle": "an advisor with neither a village nor a township team",
     "unknown-village": "a retirement whose successor is a village code that neither the roster nor retired.yaml has",
     "retired-still-live": "a code in retired.yaml that is still a village or township of the roster",
-    "bad-successors": "a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none) or loop",
+    "bad-successors": "a retirement whose successors do not fit its kind (merged: one, split: two or more, abolished: none), loop, or pass more than 20 retirements",
     "number-cell": "an Excel cell of a text column (code, id, phone) that holds a number: Excel drops leading zeros and writes 3.71502E+11",
     "bad-sheet": "an Excel workbook without one of the template's sheets or column headers, or with one it does not know",
     "vanished-code": "a village or township code an earlier roster published that is now neither live nor retired (validate --since)",
@@ -83,7 +86,7 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f"{self.field}: " if self.field else ""
         line = f"{where}: {self.level}: {field}{self.message} [{self.code}]"
-        return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)  # no terminal escapes from values
+        return visible(line)  # no terminal escapes from values, and nothing a reader cannot see
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -72,11 +72,19 @@ class Flag:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A whole number ≥ 1."""
+    """A whole number from ``low`` to ``high``: every number the roster gives has a bound (a limit of
+    villages per advisor draws a bar per number up to it)."""
+
+    low: int
+    high: int
+
+    @staticmethod
+    def whole(value: object) -> bool:
+        # YAML's true is a Python int: it must not pass for 1
+        return isinstance(value, int) and not isinstance(value, bool)
 
     def accepts(self, value: object) -> bool:
-        # YAML's true is a Python int: it must not pass for 1
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return isinstance(value, int) and not isinstance(value, bool) and self.low <= value <= self.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,9 @@ class Field:
     key: bool = False
 
 
+#: The years a retirement may name: from the first statistical division codes to well past any card.
+YEARS = (1949, 2100)
+
 RECORDS: dict[str, tuple[Field, ...]] = {
     "programme": (
         Field("name", Text()),
@@ -137,7 +148,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("local_hotline", Phone()),
         Field("base_url", Url()),
         Field("sample", Flag(), required=False),
-        Field("max_villages_per_advisor", Count(), required=False),
+        Field("max_villages_per_advisor", Count(1, 100), required=False),
         Field("coverage_gap", Choice(("error", "warning")), required=False),
         Field("data_licence", Choice(tuple(LICENCES)), required=False),  # of the open data under /data/
     ),
@@ -222,7 +233,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("code", Code(12, "village"), key=True),
         Field("name", Text()),
         Field("township", Code(9, "township")),  # where it was; that township may be retired too
-        Field("year", Count()),
+        Field("year", Count(*YEARS)),
         Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
         Field("successors", Refs("village"), required=False),  # live or retired codes
     ),
@@ -230,7 +241,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
         Field("code", Code(9, "township"), key=True),
         Field("name", Text()),
         Field("county", Ref("county")),
-        Field("year", Count()),
+        Field("year", Count(*YEARS)),
         Field("kind", Choice(tuple(RETIREMENT_KIND_NAMES))),
         Field("successors", Refs("township"), required=False),
     ),

@@ -19,11 +19,13 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from generator.core.i18n import _
 from generator.core.model import City, Programme, Roster, Township, Village
+from generator.core.text import visible
 from generator.core.urls import backs_url, print_url, township_url, village_url
 from generator.site.pages import Assets, Site, environment
 
-from .qr import QRCache, qr_svg
+from .qr import qr_svg
 
 # The sheet, stated once: print.html hands these to cards.css as CSS custom properties
 CARD_MM = (90.0, 54.0)
@@ -114,9 +116,9 @@ class Card:
     qr: Markup
 
 
-def card_for(roster: Roster, village: Village, qr_cache: QRCache | None = None) -> Card:
+def card_for(roster: Roster, village: Village) -> Card:
     c = card_content(roster, village)
-    return Card(content=c, qr=qr_svg(c.url, f"二维码：{c.village}页面 {c.url}", qr_cache))
+    return Card(content=c, qr=qr_svg(c.url, f"二维码：{c.village}页面 {c.url}"))
 
 
 # --- geometry ------------------------------------------------------------------------
@@ -213,15 +215,28 @@ def check_city(roster: Roster, city: str) -> None:
     raise SelectionError(f"no city with id '{city}' (known: {', '.join(roster.city)})")
 
 
+#: The largest reprint list read: a province's every village is 1 MB.
+MAX_LIST_BYTES = 10 * 1024 * 1024
+
+
 def read_village_list(path: Path) -> list[str]:
-    """Village codes, one per line; blank lines and ``#`` comments are ignored."""
+    """Village codes, one per line; blank lines and ``#`` comments are ignored.
+
+    The file is named on the command line by whoever prints, so it is read where it is (a link too);
+    it is bounded, and a line that is not a code is quoted only as far as a message needs."""
+    with path.open("rb") as f:
+        data = f.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise SelectionError(_("{path}: expected a list of village codes of at most {mb} MB, found a larger "
+                               "file").format(path=path, mb=MAX_LIST_BYTES // 2**20))
     codes = []
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, line in enumerate(data.decode("utf-8-sig", "replace").splitlines(), 1):
         code = line.split("#", 1)[0].strip()
         if not code:
             continue
-        if not (len(code) == 12 and code.isdigit()):
-            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{code}'")
+        if not (len(code) == 12 and code.isascii() and code.isdigit()):
+            shown = visible(code[:60]) + ("…" if len(code) > 60 else "")
+            raise SelectionError(f"{path}:{number}: expected a 12-digit village code, found '{shown}'")
         codes.append(code)
     return codes
 
@@ -261,13 +276,13 @@ def render_sheets(site: Site, pages: list[SheetPage], count: int, title: str, pa
                        backs_link=backs or backs_url(), city_backs=city_backs)
 
 
-def township_sheets(site: Site, township: Township, qr_cache: QRCache | None = None) -> tuple[str, str]:
+def township_sheets(site: Site, township: Township) -> tuple[str, str]:
     """The township's sheets at /print/<township>/.
 
     One card alone is the same page opened at ``#v<village code>``: the stylesheet then
     shows and prints only that card, on a card-sized page.
     """
-    items = [card_for(site.roster, v, qr_cache) for v in township.villages]
+    items = [card_for(site.roster, v) for v in township.villages]
     city = site.roster.city_of(township.county)
     return render_sheets(site, sheet_pages([items]), len(items), township.name, print_url(township.code),
                          back_link=township_url(township.code), backs=backs_url(city.id if city else ""))
@@ -319,8 +334,7 @@ def batches(groups: Sequence[Sequence[Village]], sheets_per_document: int = SHEE
 
 
 def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path, *, by_township: bool = True,
-                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT,
-                    qr_cache: QRCache | None = None) -> list[tuple[str, str]]:
+                    backs: bool = False, sheets_per_document: int = SHEETS_PER_DOCUMENT) -> list[tuple[str, str]]:
     """Standalone print HTML for ``villages``: ``(label, html)`` documents for :func:`pdf.write_pdf`.
 
     With ``by_township``, each township starts on a new sheet (staff hand out cards
@@ -340,6 +354,6 @@ def print_documents(roster: Roster, villages: Sequence[Village], overrides: Path
         first, last = roster.township[batch[0][0].township].name, roster.township[batch[-1][-1].township].name
         count = sum(map(len, batch))
         label = f"{count} cards, {first}" + (f" – {last}" if by_township and last != first else "")
-        pages = sheet_pages([[card_for(roster, v, qr_cache) for v in group] for group in batch], backs)
+        pages = sheet_pages([[card_for(roster, v) for v in group] for group in batch], backs)
         documents.append((label, render_sheets(site, pages, count, "便民服务卡", inline_css=css)[1]))
     return documents

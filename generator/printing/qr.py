@@ -1,22 +1,18 @@
 """QR codes for the cards: the encoder, its choice of mask, and the inline SVG.
 
 A leaf: it imports nothing from the generator, so the symbol a card carries depends
-only on the text it encodes. The SVG is one path of horizontal runs with no ids,
-so many codes can share a page.
+only on the text it encodes, and it is made from that text every time: no symbol is
+kept between builds (a kept symbol is another file that could say something else).
+The SVG is one path of horizontal runs with no ids, so many codes can share a page.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from functools import cached_property, lru_cache
-from importlib.metadata import version
+from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 from typing import NamedTuple
 
 import qrcode
@@ -28,10 +24,7 @@ from qrcode.exceptions import DataOverflowError
 from qrcode.util import BIT_LIMIT_TABLE, MODE_8BIT_BYTE
 
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
-#: Everything a symbol depends on besides its text. Bump the first number whenever the mask choice,
-#: error correction or quiet zone changes: the cache file is named after it, so a cache written by
-#: another encoder is never read.
-ENCODER = f"1-M-q{QUIET_ZONE}-qrcode{version('qrcode')}"
+
 
 def mask_penalty(rows: list[str]) -> int:
     """The QR standard's penalty score (rules N1–N4) of a symbol given as rows of '0'/'1': the same
@@ -273,105 +266,9 @@ def qr_modules(text: str) -> list[list[bool]]:
     return _modules(qr_lines(text))
 
 
-def pack(rows: list[list[bool]]) -> str:
-    """A symbol as ``<size>:<hex of its modules, row by row>:<crc32>``: 0.3 KB for a card's code."""
-    return pack_lines(_lines(rows))
-
-
-def pack_lines(lines: list[str]) -> str:
-    """:func:`pack` of a symbol given as rows of '0' and '1' (:func:`qr_lines`)."""
-    bits = "".join(lines)
-    digits = -(-len(bits) // 4)
-    return f"{len(lines)}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
-
-
-def unpack_lines(packed: str) -> list[str] | None:
-    """The rows ('0'/'1' text) of the symbol :func:`pack` wrote, or None if the text is not exactly one."""
-    try:
-        size_text, hex_text, crc_text = packed.split(":")
-        n = int(size_text)
-        if not 21 + 2 * QUIET_ZONE <= n <= 177 + 2 * QUIET_ZONE or len(hex_text) != -(-n * n // 4):
-            return None
-        bits = format(int(hex_text, 16), f"0{n * n}b")
-        if len(bits) != n * n or zlib.crc32(bits.encode()) != int(crc_text, 16):
-            return None
-    except ValueError:
-        return None
-    return [bits[i : i + n] for i in range(0, n * n, n)]
-
-
-def unpack(packed: str) -> list[list[bool]] | None:
-    """The symbol :func:`pack` wrote, or None if the text is not exactly one (a damaged cache)."""
-    lines = unpack_lines(packed)
-    return _modules(lines) if lines is not None else None
-
-
-def _lines(rows: list[list[bool]]) -> list[str]:
-    return ["".join("1" if m else "0" for m in row) for row in rows]
-
-
 def _modules(lines: list[str]) -> list[list[bool]]:
-    """:func:`_lines` undone: rows of '0'/'1' as rows of modules, dark when true."""
+    """Rows of '0'/'1' as rows of modules, dark when true."""
     return [[m == "1" for m in line] for line in lines]
-
-
-class QRCache:
-    """Symbols already encoded, by text, kept in a file between builds.
-
-    A code depends only on its text (and the encoder: :data:`ENCODER` names the file), and
-    card URLs never change, so each is encoded once, ever: about 0.12 ms a code, a second
-    of CPU for the sample, ten for a province. CI keeps the folder between runs.
-    A missing, unreadable or damaged file or entry is simply encoded again.
-    """
-
-    def __init__(self, folder: Path | None) -> None:
-        self.path = folder / f"qr-{ENCODER}.json" if folder is not None else None
-        self.added: dict[str, str] = {}
-
-    @cached_property
-    def known(self) -> dict[str, str]:
-        """The file's symbols, read when a first code is wanted (a province's file is 30 MB; a
-        rebuild that renders no card does not read it)."""
-        return self._read()
-
-    def _read(self) -> dict[str, str]:
-        if self.path is None:
-            return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict):
-            return {}
-        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
-
-    def lines(self, text: str) -> list[str]:
-        """The symbol's rows as '0'/'1' text, from the cache or newly encoded."""
-        packed = self.known.get(text) or self.added.get(text)
-        lines = unpack_lines(packed) if packed else None
-        if lines is None:
-            lines = qr_lines(text)
-            self.added[text] = pack_lines(lines)
-        return lines
-
-    def modules(self, text: str) -> list[list[bool]]:
-        return _modules(self.lines(text))
-
-    def take_added(self) -> dict[str, str]:
-        """What was encoded since the last call (a render worker sends it to the build)."""
-        added, self.added = self.added, {}
-        self.known.update(added)
-        return added
-
-    def save(self, added: dict[str, str]) -> None:
-        """Add ``added`` to the file, atomically (a build killed meanwhile leaves the old file)."""
-        if self.path is None or not added:
-            return
-        merged = {**self._read(), **added}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        staged = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        staged.write_text(json.dumps(merged, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(staged, self.path)
 
 
 _DARK_RUN = re.compile("1+")
@@ -395,13 +292,15 @@ def _path(lines: list[str]) -> str:
     return "".join(parts)
 
 
-def qr_svg(text: str, label: str, cache: QRCache | None = None) -> Markup:
+def qr_svg(text: str, label: str) -> Markup:
     """An inline SVG of the code, sized by CSS, no ids.
 
     Markup so templates need no ``| safe``: the label carries roster text (a village
     name), so it is escaped here; everything else in the element is our own numbers.
+    The symbol is made from ``text`` each time (0.12 ms): no symbol kept from elsewhere
+    can stand for it.
     """
-    lines = cache.lines(text) if cache is not None else qr_lines(text)
+    lines = qr_lines(text)
     n = len(lines)
     return Markup(
         f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" '

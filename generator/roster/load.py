@@ -2,7 +2,10 @@
 
 ``load_documents`` parses every roster file into a tree of :class:`Node` values that
 remember their 1-based line and column, reporting files that cannot be read (not
-UTF-8, bad YAML, duplicate keys) as problems instead of raising. ``build_roster``
+UTF-8, bad YAML, duplicate keys) as problems instead of raising. It reads only from
+inside the roster folder: a file or folder that is a link leading out of it is a
+problem that names the link and reads nothing of what it leads to (a pull request
+could otherwise commit a link to a runner's key and have it quoted in the job log). ``build_roster``
 turns parsed documents into the model, taking published fields only;
 ``read_programme`` reads the programme's settings, for the model and for the
 validator's policy alike, so both read them one way.
@@ -11,6 +14,7 @@ validator's policy alike, so both read them one way.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from generator.core.i18n import _
 from generator.core.model import (
     Advisor,
     Centre,
@@ -119,6 +124,9 @@ def display_path(path: Path) -> str:
 #: Bounds on input, so that no file can make loading slow or large (each reported as a problem).
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the sample's largest file, advisors.yaml, is 0.4 MB
 MAX_DEPTH = 20  # the roster nests 4 levels deep; libyaml itself crashes near 100,000
+#: A plain scalar longer than this is kept as its text, never made a number: a roster's numbers are codes of
+#: at most 12 digits, and Python refuses to convert (or print) integers of thousands of digits.
+MAX_NUMBER_TEXT = 100
 
 
 def _at(mark: Any) -> tuple[int, int]:
@@ -182,7 +190,8 @@ def _convert(node: yaml.Node, constructor: Any, problems: list[tuple[str, tuple[
     """A composed YAML node as a :class:`Node`; a repeated key keeps its first value and goes to ``problems``."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.ScalarNode):
-        return Node(constructor.construct_object(node), line, col)
+        long = len(node.value) > MAX_NUMBER_TEXT  # too long to be a number (the validator says too-large)
+        return Node(node.value if long else constructor.construct_object(node), line, col)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(n, constructor, problems, f"{path}[{i}]") for i, n in enumerate(node.value)], line, col)
     assert isinstance(node, yaml.MappingNode)
@@ -251,12 +260,25 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Node | None, list[Problem]]:
     return root, problems
 
 
+def inside(path: Path | str, root: str) -> bool:
+    """Whether ``path``, its links followed, is in the folder ``root`` (a real path: os.path.realpath)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root + os.sep)
+
+
+def outside(path: Path | str, message: str) -> Problem:
+    """The problem of a link that leads out of the roster folder: it names the link, never its target."""
+    return Problem(display_path(Path(path)), 0, 0, "error", "", message, "outside-roster")
+
+
 def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     """Township files, in a stable order (``regions/<unit>/<code>-<name>.yaml``), and folders
-    that cannot be read. Symlinked folders are followed once; a link loop is a problem."""
+    that cannot be read. Linked folders inside the roster are followed once (a link loop is a
+    problem); a folder or file linked from outside it is a problem, and not read."""
     found: list[Path] = []
     problems: list[Problem] = []
     seen: set[str] = set()
+    root = os.path.realpath(data_dir)
 
     def unreadable(path: str, why: str) -> None:
         problems.append(Problem(display_path(Path(path)), 0, 0, "error", "",
@@ -266,6 +288,11 @@ def region_files(data_dir: Path) -> tuple[list[Path], list[Problem]]:
     for folder, dirs, files in os.walk(data_dir / REGIONS_DIR, followlinks=True,
                                        onerror=lambda e: unreadable(e.filename, f"one that cannot be read ({e.strerror})")):
         real = os.path.realpath(folder)
+        if not inside(real, root):
+            problems.append(outside(folder, _("expected a folder of township files inside the roster folder, found "
+                                              "a link that leads out of it, which is not read; put the folder itself here")))
+            dirs.clear()
+            continue
         if real in seen:
             unreadable(folder, "a link that leads back to a folder already read (a loop)")
             dirs.clear()
@@ -280,13 +307,17 @@ def read_file(path: Path, shown: str, record: str) -> tuple[bytes, None] | tuple
     """A roster file's bytes, or the problem that stops us reading them (never an exception)."""
     what = f"the roster's {record.replace('-file', '')} list"
     try:
-        size = path.stat().st_size
+        st = path.stat()
         if path.is_dir():
             return None, Problem(shown, 0, 0, "error", "", f"expected the file {path.name} ({what}), found a folder; "
                                  "move the folder away and put the file there", "unreadable-file")
-        if size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(st.st_mode):  # a device or a pipe would never end, or never answer
+            return None, Problem(shown, 0, 0, "error", "", _("expected the file {name} ({what}), found something "
+                                 "else (a device or a pipe); put the file there").format(name=path.name, what=what),
+                                 "unreadable-file")
+        if st.st_size > MAX_FILE_BYTES:
             return None, Problem(shown, 0, 0, "error", "", f"expected a file of at most {MAX_FILE_BYTES // 2**20} MB, "
-                                 f"found {size / 2**20:.1f} MB; split it or remove what does not belong", "too-large")
+                                 f"found {st.st_size / 2**20:.1f} MB; split it or remove what does not belong", "too-large")
         with path.open("rb") as f:  # read no more than the limit, even if the file grows meanwhile
             return f.read(MAX_FILE_BYTES + 1), None
     except FileNotFoundError:
@@ -303,6 +334,10 @@ def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Doc
     With ``cache``, files parsed by an earlier build (the same bytes) are not parsed again."""
     data_dir = Path(data_dir)
     docs = Documents(data_dir)
+    if data_dir.is_symlink():  # the roster folder itself: a checkout's link would make anything the roster
+        docs.problems.append(outside(data_dir, _("expected the roster folder, found a link to a folder elsewhere, "
+                                                 "which is not read; give the folder it leads to")))
+        return docs
     if not data_dir.is_dir():
         docs.problems.append(Problem(
             display_path(data_dir), 0, 0, "error", "",
@@ -311,11 +346,17 @@ def load_documents(data_dir: Path | str, cache: ParseCache | None = None) -> Doc
         ))
         return docs
     wanted = [(data_dir / name, record) for name, record in ROSTER_FILES.items()]
-    wanted += [(data_dir / name, record) for name, record in OPTIONAL_FILES.items() if (data_dir / name).exists()]
+    wanted += [(data_dir / name, record) for name, record in OPTIONAL_FILES.items() if os.path.lexists(data_dir / name)]
     regions, docs.problems = region_files(data_dir)
     wanted += [(p, TOWNSHIP_FILE) for p in regions]
+    home = os.path.realpath(data_dir)
     for path, record in wanted:
         shown = display_path(path)
+        if os.path.islink(path) and not inside(path, home):
+            docs.problems.append(outside(path, _("expected a roster file inside the roster folder, found a link that "
+                                                 "leads out of it, which is not read; put the file itself here")))
+            docs.items.append(Document(shown, record, None))
+            continue
         raw, problem = read_file(path, shown, record)
         if problem is not None:
             docs.problems.append(problem)

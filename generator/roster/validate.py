@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import assert_never
 
+from generator.core.i18n import _
 from generator.core.model import RETIREMENT_SUCCESSORS, Programme
 from generator.core.problems import Level, Problem, sort_problems
 from generator.core.schema import (
@@ -41,22 +42,23 @@ from generator.core.schema import (
     Url,
     fields,
 )
+from generator.core.text import INVISIBLE, invisible_name
 
 from .load import Document, Documents, Node, read_programme, scalar_text
+from .names import SCOPES, Named, name_problems
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-(\d{7,8}|1\d{4})(-\d{1,5})?")  # 0635-8888888, 0635-12348, ext.
 SERVICE = re.compile(r"1\d{2,4}|[48]00-?\d{3}-?\d{4}")  # 12348, 110, 400-xxx-xxxx
 ID_TEXT = re.compile(r"[A-Za-z0-9_-]+")
-# scheme, host, optional port and a path of URL-safe characters: no quotes, spaces, '<', '>' or '\\'
-URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?")
+# scheme, host, optional port (1–65535) and a path of URL-safe characters: no quotes, spaces, '<', '>' or '\\'
+URL = re.compile(r"https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::(?P<port>\d{1,5}))?(?:/[A-Za-z0-9._~%!$&()*+,;=:@/-]*)?")
 #: The longest value a field may hold: a name, an address or opening hours fit in 200 characters;
 #: an id must fit in a file name and a short URL.
 MAX_TEXT = 200
 MAX_ID = 64
-#: Characters no roster text may hold: controls (they reach terminals and PDFs) and the
-#: bidirectional overrides and isolates that can make text read other than it is stored.
-FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+#: The most retirements a path of successors may pass before it reaches a live place.
+MAX_CHAIN = 20
 
 
 def edits(a: str, b: str) -> int:
@@ -96,7 +98,8 @@ def describe(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping (key: value lines)"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"  # a value of any length: a message's worth
 
 
 def shown(f: Field, text: str) -> str:
@@ -135,6 +138,7 @@ class Checker:
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
     refs: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, list[Seen]] = field(default_factory=lambda: defaultdict(list))
 
     def report(self, doc: Document, node: Node, level: Level, path: str, message: str, code: str,
                at_key: str | None = None) -> None:
@@ -177,6 +181,8 @@ class Checker:
                 if text is None or (isinstance(v, float) and not math.isfinite(v)):
                     self.not_text(doc, node, path, kind_words(f), f.private)
                     return
+                if f.name == "name" and (record in SCOPES or record == "advisor") and len(text) <= MAX_TEXT:
+                    self.names[record].append(Seen(text, doc, node, path, owner, record, f.name))  # even if bad-text
                 if not self.plain_text(doc, node, f, kind, text, path):
                     return
                 self.text(doc, node, f, kind, text, path)
@@ -206,8 +212,11 @@ class Checker:
                 if not kind.accepts(v):
                     self.report(doc, node, "error", path, f"expected true or false, found {describe(v)}", "wrong-type")
             case Count():
-                if not kind.accepts(v):
-                    self.report(doc, node, "error", path, f"expected a whole number ≥ 1, found {describe(v)}", "wrong-type")
+                if not kind.whole(v):
+                    self.report(doc, node, "error", path, f"expected {kind_words(f)}, found {describe(v)}", "wrong-type")
+                elif not kind.accepts(v):
+                    self.report(doc, node, "error", path, _("expected {what}, found {found}; give a number in that "
+                                "range").format(what=kind_words(f), found=describe(v)), "out-of-range")
             case _:
                 assert_never(kind)
 
@@ -220,8 +229,10 @@ class Checker:
         if not text:
             self.report(doc, node, "error", path, f"expected {kind_words(f)}, found only spaces; fill it in", "empty-value")
             return False
-        if bad := FORBIDDEN.search(text):
-            self.report(doc, node, "error", path, f"expected printable text, found the invisible character U+{ord(bad.group()):04X} at position {bad.start() + 1}; retype the value (it often comes with copy and paste)", "bad-text")
+        if bad := INVISIBLE.search(text):
+            self.report(doc, node, "error", path, _("expected printable text, found the invisible character {char} at "
+                        "position {at}; retype the value (it often comes with copy and paste)").format(
+                            char=invisible_name(bad.group()), at=bad.start() + 1), "bad-text")
             return False
         return True
 
@@ -243,8 +254,11 @@ class Checker:
                 if not kind.accepts(text):
                     self.report(doc, node, "error", path, f"expected one of {', '.join(options)}, found {shown(f, text)}{did_you_mean(text, options)}", "bad-choice")
             case Url():
-                if not URL.fullmatch(text):
+                if not (url := URL.fullmatch(text)):
                     self.report(doc, node, "error", path, f"expected an absolute web address such as https://example.org/, found {shown(f, text)}", "bad-url")
+                elif url["port"] is not None and not 1 <= int(url["port"]) <= 65535:
+                    self.report(doc, node, "error", path, _("expected a port from 1 to 65535 in the web address, found "
+                                "{port}; leave the port out for the usual one").format(port=url["port"]), "bad-url")
             case IdCard():
                 if not id_card_ok(text):
                     self.report(doc, node, "error", path, f"expected an 18-character resident ID number with a valid check digit, found {shown(f, text)} of {len(text)} characters; check it against the card", "bad-id-card")
@@ -268,6 +282,14 @@ class Checker:
                     self.report(s.doc, s.node, "error", s.path, f"expected a unique {record} id, found '{s.value}' again (first used at {f.doc.path}:{f.node.line}:{f.node.column}); give each {record} its own id", "duplicate-id")
                 else:
                     first[s.value] = s
+
+    def same_names(self) -> None:
+        """Names that read the same where records must differ by name, and two spellings of one name (names.py)."""
+        townships = {id(s.doc): s.value for s in self.ids.get("township", [])}
+        for record, seen in self.names.items():
+            named = [Named(s.value, s.doc.path, s.node.line, s.node.column, s.path, name_scope(s, townships))
+                     for s in seen]
+            self.problems += name_problems(record, named)
 
     def references(self, not_read: set[str]) -> None:
         """Every reference names an existing key, unless the file defining its target could not be read."""
@@ -355,6 +377,8 @@ class Checker:
             records = {s.value: s for s in self.ids.get(f"retired-{what}", [])}
             successors = {code: [r.value for r in self.refs.get(what, []) if r.owner is s.owner and r.field == "successors"]
                           for code, s in records.items()}
+            loops, lengths = follow(successors)
+            named = {c for codes in successors.values() for c in codes}
             for code, s in records.items():
                 if code in live:
                     self.report(s.doc, s.node, "error", s.path, f"expected a retired {what} code to be gone from the roster, found {code} both here and as a live {what}; remove this record or the {what}", "retired-still-live")
@@ -370,29 +394,60 @@ class Checker:
                     wanted = "no successors" if high == 0 else f"one successor {what} code" if low == high == 1 else f"at least {low} successor {what} codes"
                     self.report(s.doc, at, "error", path, f"expected {wanted} for kind '{kind}', found {n}; list in successors the {what} code(s) that took {code}'s place, or pick the kind that fits", "bad-successors")
                     continue
-                if (back := loop(code, successors)) is not None:
+                if (back := loops.get(code)) is not None:
                     self.report(s.doc, at, "error", path, f"expected successors that lead to a live {what}, found a loop back to {back}; name the {what} that exists now", "bad-successors")
+                elif lengths.get(code, 0) > MAX_CHAIN and code not in named:  # once, where the chain starts
+                    self.report(s.doc, at, "error", path, _("expected successors that reach a live {what} within "
+                                "{most} retirements, found a chain of {n}; name the {what} that exists now").format(
+                                    what=what, most=MAX_CHAIN, n=lengths[code]), "bad-successors")
 
 
-def loop(start: str, successors: dict[str, list[str]]) -> str | None:
-    """The code at which following successors from ``start`` comes back on its own path, if it does."""
-    on_path: set[str] = set()
-    done: set[str] = set()
+def follow(successors: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, int]]:
+    """Following each retired code's successors (``successors``: retired code → its successor codes): for
+    each code whose paths come back on themselves, the code a path comes back to; for the others, the
+    most retirements a path from it passes, itself included. Iterative, each code followed once: a
+    chain of any length takes time in proportion to it (a recursion of 1,000 links overflowed)."""
+    loops: dict[str, str] = {}
+    lengths: dict[str, int] = {}
+    for start in successors:
+        if start in lengths or start in loops:
+            continue
+        stack = [(start, iter(successors[start]))]
+        on_path = {start}
+        while stack:
+            code, rest = stack[-1]
+            nxt = next(rest, None)
+            if nxt is None:  # every successor followed
+                stack.pop()
+                on_path.discard(code)
+                if code in loops:
+                    if stack:
+                        loops.setdefault(stack[-1][0], loops[code])
+                else:
+                    lengths[code] = 1 + max((lengths.get(s, 0) for s in successors[code]), default=0)
+            elif nxt in on_path:
+                loops.setdefault(code, nxt)
+            elif nxt in loops:
+                loops.setdefault(code, loops[nxt])
+            elif nxt in successors and nxt not in lengths:  # a retired code not yet followed
+                on_path.add(nxt)
+                stack.append((nxt, iter(successors[nxt])))
+    return loops, lengths
 
-    def visit(code: str) -> str | None:
-        if code in on_path:
-            return code
-        if code in done:
-            return None
-        on_path.add(code)
-        for nxt in successors.get(code, []):
-            if (found := visit(nxt)) is not None:
-                return found
-        on_path.discard(code)
-        done.add(code)
-        return None
 
-    return visit(start)
+def name_scope(s: Seen, townships: dict[int, str]) -> str | None:
+    """Where the name ``s`` must be unique (names.py): a village's township, a township's or an
+    organization's unit, a unit's city; None for an advisor, whose name may be anyone's."""
+    match s.record:
+        case "village":
+            return townships.get(id(s.doc), s.doc.path)
+        case "township" | "organization":
+            return s.owner.text("county") or ""
+        case "county":
+            return s.owner.text("city") or ""
+        case "city":
+            return ""
+    return None
 
 
 def join(path: str, key: str) -> str:
@@ -417,8 +472,8 @@ def kind_words(f: Field) -> str:
             return "a web address"
         case Flag():
             return "true or false"
-        case Count():
-            return "a whole number"
+        case Count(low, high):
+            return f"a whole number from {low} to {high}"
         case IdCard():
             return "an ID-card number"
         case Choice(options):
@@ -446,6 +501,7 @@ def validate_roster(docs: Documents) -> list[Problem]:
             continue
         checker.record(doc, doc.root, doc.record, "")
     checker.duplicates()
+    checker.same_names()
     not_read = {doc.record for doc in docs.items if doc.root is None}  # record types of files without content
     checker.references(not_read)
     checker.nesting()

@@ -8,14 +8,18 @@ versions, and the next build reads the trees of unchanged files back. Only files
 without a problem, and only trees of plain values (text, numbers, yes/no, nothing), are kept;
 anything else is parsed every time.
 
-The file is :mod:`marshal` data (plain values only, no code, read by the interpreter in C) behind
-a SHA-256 of itself: a damaged or foreign file is ignored, and rewritten at the end of the build.
-Entries of files no longer in the roster are dropped when the cache is written.
+The file is :mod:`marshal` data (plain values only, no code, read by the interpreter in C) sealed
+with this machine's state key (store.py): a damaged file, or one that did not come from a build on
+this machine (committed to the repository, restored from another runner's cache), is ignored and
+rewritten at the end of the build, so a tree is never taken from anywhere but a parse of the file's
+own bytes. Entries of files no longer in the roster are dropped when the cache is written. A cache
+that cannot be written costs the next build its parse, nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +27,10 @@ from typing import Any, TypeVar
 
 import yaml
 
+from generator.core.i18n import _
 from generator.core.store import read_sealed, write_sealed
+
+log = logging.getLogger(__name__)
 
 #: Bump when the encoding below or the way files are parsed changes.
 FORMAT = 1
@@ -89,5 +96,9 @@ class ParseCache:
         """Write the trees this build used, when they differ from the file's."""
         if self.path is None or self._used.keys() == self._old.keys():
             return
-        write_sealed(self.path, self._used)
+        try:
+            write_sealed(self.path, self._used)
+        except OSError as exc:
+            log.warning(_("cannot keep parsed roster files in {path} ({why}): the next build parses them "
+                          "again").format(path=self.path.parent, why=exc.strerror or exc))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -19,8 +18,10 @@ from generator.build.output import (
     files_under,
     journal_path,
     lock_path,
+    manifest_path,
     staging_dir,
     swap_in,
+    write_journal,
 )
 from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers.sites import project
@@ -107,8 +108,7 @@ def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path:
     # as a killed build leaves it: the plan written, the first move done (a/5), the rest not
     (site / "a" / "5").mkdir(parents=True)
     (site / "a" / "5" / "index.html").write_text("five", encoding="utf-8")
-    journal_path(site).write_text(json.dumps({"staging": str(staging), "moves": ["a/5/index.html", "new.html", "v/2/index.html"],
-                                              "deletes": ["v/3/index.html"]}), encoding="utf-8")
+    write_journal(site, ["a/5/index.html", "new.html", "v/2/index.html"], ["v/3/index.html"])
     nxt = Publication.begin(site)
     assert files_under(site) == ["a/5/index.html", "index.html", "new.html", "v/1/index.html", "v/2/index.html"]
     assert [(site / r).read_text() for r in ("a/5/index.html", "new.html", "v/2/index.html")] == ["five", "new", "TWO"]
@@ -154,7 +154,8 @@ def test_two_builds_at_once_leave_one_whole_site(tmp_path: Path) -> None:
     site = folder / "site"
     assert (site / "index.html").exists() and (site / "search.json").exists() and (site / "assets").is_dir()
     assert len(list((site / "v").iterdir())) == 9
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [lock_path(site).name]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [lock_path(site).name,
+                                                                                    manifest_path(site).name]
 
 
 def children(pid: int) -> list[int]:
@@ -228,22 +229,6 @@ def test_a_rebuild_touches_only_the_files_that_changed(tmp_path: Path) -> None:
     clean = project(tmp_path / "clean", folder / "data")  # the same roster built from nothing
     assert mkdocs_build(clean).returncode == 0
     assert tree_digest(clean / "site") == tree_digest(site)
-
-
-@pytest.mark.slow  # three real builds
-def test_the_qr_cache_changes_no_byte(tmp_path: Path) -> None:
-    from tests.helpers.sites import mkdocs_build, tree_digest
-
-    folder = project(tmp_path / "p", SMALL)
-    assert mkdocs_build(folder).returncode == 0
-    cache = list((folder / ".cache").glob("qr-*.json"))
-    assert len(cache) == 1 and "https://fw.lc.example/v/371502001001/" in cache[0].read_text()
-    first = tree_digest(folder / "site")
-    assert mkdocs_build(folder).returncode == 0  # every code from the cache
-    assert tree_digest(folder / "site") == first
-    cache[0].write_text('{"https://fw.lc.example/v/371502001001/": "37:zz", "x": 1', encoding="utf-8")
-    assert mkdocs_build(folder).returncode == 0  # a damaged cache is ignored, then rewritten
-    assert tree_digest(folder / "site") == first
 
 
 def test_files_are_compared_whole_however_long(tmp_path: Path) -> None:
@@ -334,7 +319,7 @@ def test_a_village_dropped_from_the_roster_leaves_the_site_as_a_clean_build_woul
     clean = project(tmp_path / "clean", folder / "data")
     assert mkdocs_build(clean).returncode == 0
     assert tree_digest(clean / "site") == tree_digest(site)
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock"]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".site")) == [".site.lock", ".site.manifest"]
 
 
 def test_a_swap_the_kernel_refuses_as_impossible_is_reported_as_not_done(tmp_path: Path) -> None:

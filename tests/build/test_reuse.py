@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from generator.build import fork
-from generator.build.output import files_under
+from generator.build.output import files_under, manifest_path
 from generator.build.pipeline import read_roster
 from generator.build.render import RenderInputs, render_tasks
-from generator.build.reuse import MANIFEST, Reuse
+from generator.build.reuse import Reuse
 from generator.core.model import Roster
-from generator.printing.qr import QRCache
 from generator.site.pages import Assets, page_tasks
 from tests.helpers import ROOT, TESTS
 from tests.helpers.roster_edit import copy_roster, edit
@@ -49,8 +48,8 @@ def clean(roster: Roster, out: Path) -> dict[str, str]:
 
 def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
-    site, cache = tmp_path / "site", tmp_path / ".cache"
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    site = tmp_path / "site"
+    first = Reuse(site, workers=1)
     render(first, read_roster(data).roster, site)  # as if published: the render went straight to the site
     first.commit(files_under(site))
     assert (first.rendered, first.reused) == (6, 0)  # the open data, counties, three townships, one batch of advisors
@@ -58,7 +57,7 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
 
     edit(data, "371502102-堂邑镇.yaml", "hours: 周一至周五 9:00—17:00", "hours: 周一至周五 8:30—17:00")
     roster = read_roster(data).roster
-    second = Reuse(cache, site, QRCache(None), workers=1)
+    second = Reuse(site, workers=1)
     second.prepare(read_roster(data).roster)  # as the plugin does, but for another roster (equal, not the same)
     render(second, roster, tmp_path / "staging")
     # the open data (always made: it names the roster's version), the unit pages (they count every
@@ -89,13 +88,13 @@ def _rewritten_in_place_at_the_same_size(page: Path) -> None:
 @pytest.mark.parametrize("touch", [_rewritten, _rewritten_in_place_at_the_same_size])
 def test_a_touched_published_file_is_rendered_again(touch: Callable[[Path], None], tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
-    site, cache = tmp_path / "site", tmp_path / ".cache"
+    site = tmp_path / "site"
     roster = read_roster(data).roster
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
     touch(site / "v" / "371502001003" / "index.html")
-    second = Reuse(cache, site, QRCache(None), workers=1)
+    second = Reuse(site, workers=1)
     second.prepare(roster)  # as the plugin does: digests and checks in a second process
     render(second, roster, tmp_path / "staging")
     assert (second.rendered, second.reused) == (2, 4)  # its township's task, and the open data (always made)
@@ -106,16 +105,16 @@ def test_a_touched_published_file_is_rendered_again(touch: Callable[[Path], None
 
 def test_another_site_folder_or_a_damaged_manifest_renders_everything(tmp_path: Path) -> None:
     roster = read_roster(copy_roster(tmp_path)).roster
-    site, cache = tmp_path / "site", tmp_path / ".cache"
-    first = Reuse(cache, site, QRCache(None), workers=1)
+    site = tmp_path / "site"
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
-    other = Reuse(cache, tmp_path / "other-site", QRCache(None), workers=1)
+    other = Reuse(tmp_path / "other-site", workers=1)
     render(other, roster, tmp_path / "staging1")
     assert (other.reused, other.kept, other.previous) == (0, [], None)
-    manifest = cache / MANIFEST
-    manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its checksum no longer holds
-    again = Reuse(cache, site, QRCache(None), workers=1)
+    manifest = manifest_path(site)
+    manifest.write_bytes(manifest.read_bytes()[:-1] + b"x")  # damaged: its seal no longer holds
+    again = Reuse(site, workers=1)
     render(again, roster, tmp_path / "staging2")
     assert (again.reused, again.previous) == (0, None)  # without the list of published files: the whole site
     assert tree_digest(tmp_path / "staging2") == tree_digest(site)
@@ -154,7 +153,7 @@ def test_a_plan_that_no_render_uses_leaves_no_process_behind(tmp_path: Path) -> 
     data = copy_roster(tmp_path)
     roster = read_roster(data).roster
     before = _children()
-    reuse = Reuse(tmp_path / ".cache", tmp_path / "site", QRCache(None), workers=1)
+    reuse = Reuse(tmp_path / "site", workers=1)
     reuse.prepare(roster)
     if fork.can_fork():
         assert _children() - before  # the plan is made in a second process
@@ -172,7 +171,7 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
     from generator.build.reuse import VERSION
     from generator.core.store import write_sealed
 
-    site, cache = tmp_path / "site", tmp_path / ".cache"
+    site = tmp_path / "site"
     (site / "v").mkdir(parents=True)
     page = site / "v" / "index.html"
     page.write_text("村", encoding="utf-8")
@@ -183,8 +182,8 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
             "others": ["search.json"]}
 
     def loaded(manifest: object) -> list[str] | None:
-        write_sealed(cache / MANIFEST, manifest)
-        reuse = Reuse(cache, site, QRCache(None))
+        write_sealed(manifest_path(site), manifest)
+        reuse = Reuse(site)
         tasks, files = reuse._load()
         assert (tasks == {}) == (files is None)
         return files
@@ -201,7 +200,7 @@ def test_a_manifest_or_record_that_cannot_be_trusted_keeps_nothing(tmp_path: Pat
     (tmp_path / "site-gone").rename(site)
     (tmp_path / "away.html").rename(page)
 
-    reuse = Reuse(cache, site, QRCache(None))
+    reuse = Reuse(site)
     record = {"digest": "d", "files": [entry]}
     assert reuse._intact(record)
     for bad_record in ([record], {"digest": "d", "files": []}, {"digest": "d", "files": {}},
@@ -218,9 +217,9 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
     from generator.changes.history import History
 
     data = copy_roster(tmp_path)
-    site, cache, qr_cache = tmp_path / "site", tmp_path / ".cache", QRCache(None)
+    site = tmp_path / "site"
     roster = read_roster(data).roster
-    first = Reuse(cache, site, qr_cache, workers=1)
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
     templates = tmp_path / "templates"
@@ -233,12 +232,12 @@ def test_what_every_page_reads_renders_every_task_when_it_changes(tmp_path: Path
                "assets": (roster, TEMPLATES, Assets(stylesheets=("assets/stylesheets/new.css",)), "村居法律顾问"),
                "templates": (roster, templates, Assets(), "村居法律顾问")}
     for what, (r, folder, assets, name) in {"nothing": (roster, TEMPLATES, Assets(), "村居法律顾问"), **changed}.items():
-        again = Reuse(cache, site, qr_cache, workers=1)
+        again = Reuse(site, workers=1)
         out = tmp_path / f"staging-{what}"
         out.mkdir()
         again.render(RenderInputs(r, folder, assets, name), out)
         assert again.reused == (5 if what == "nothing" else 0), what
-    dated = Reuse(cache, site, qr_cache, workers=1)
+    dated = Reuse(site, workers=1)
     (tmp_path / "staging-dated").mkdir()
     dated.render(RenderInputs(roster, TEMPLATES, Assets(), "村居法律顾问",
                               History(village_dates={"371502102001": "2024-01-02"})), tmp_path / "staging-dated")
@@ -251,14 +250,14 @@ def test_a_kept_task_is_kept_again_and_a_file_lost_before_the_record_renders_its
     site; a task whose file is gone by the time the site is recorded is left out (it renders next time)
     and its other files stay known as the site's, so that a later build can still delete them."""
     roster = read_roster(copy_roster(tmp_path)).roster
-    site, cache, qr_cache = tmp_path / "site", tmp_path / "project" / ".cache", QRCache(None)  # no project folder yet
-    first = Reuse(cache, site, qr_cache, workers=1)
+    site = tmp_path / "project" / "site"  # no project folder yet
+    first = Reuse(site, workers=1)
     render(first, roster, site)
     (site / "search.json").write_text("{}", encoding="utf-8")  # a file of the site that no task wrote
     (site / "v" / "371502001003" / "index.html").unlink()  # lost before the publication is recorded
     first.commit(files_under(site))
     for run in ("second", "third"):  # nothing changed: every task's files are kept, and recorded again
-        again = Reuse(cache, site, qr_cache, workers=1)
+        again = Reuse(site, workers=1)
         render(again, roster, tmp_path / f"staging-{run}")
         assert again.reused == (4 if run == "second" else 5), run  # 古楼街道 rendered (its page was lost), once
         assert again.previous is not None and sorted(again.previous) == sorted(files_under(site)), run

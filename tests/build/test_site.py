@@ -171,8 +171,9 @@ def test_builds_are_byte_identical_and_failures_atomic(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     assert tree_digest(folder / "site") == first
     # no staging or old folder left; the lock file stays (removing it would race a waiting build),
-    # and so does the QR cache
-    assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", "content", "data", "mkdocs.yml", "overrides", "site"]
+    # and so do the parse cache and the record of the published site
+    assert sorted(p.name for p in folder.iterdir()) == [".cache", ".site.lock", ".site.manifest", "content", "data",
+                                                        "mkdocs.yml", "overrides", "site"]
 
 
 @pytest.mark.slow  # real builds of a roster: the full run covers it

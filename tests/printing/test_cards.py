@@ -159,6 +159,13 @@ def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
     listing.write_text("# reprint\n371502010002\n\n37150201000\n", encoding="utf-8")
     with pytest.raises(cards.SelectionError, match=r"reprint.txt:4: expected a 12-digit village code, found '37150201000'"):
         cards.read_village_list(listing)
+    listing.write_text("\x1b]0;x\x07" + "Z" * 5000 + "\n", encoding="utf-8")  # a line quoted as far as a message needs
+    with pytest.raises(cards.SelectionError) as found:
+        cards.read_village_list(listing)
+    assert "\x1b" not in str(found.value) and "\\u001b" in str(found.value) and len(str(found.value)) < 200
+    listing.write_bytes(b"371502010002\n" * (cards.MAX_LIST_BYTES // 13 + 1))
+    with pytest.raises(cards.SelectionError, match="at most 10 MB"):
+        cards.read_village_list(listing)
 
 
 def run_cards(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -549,13 +556,14 @@ def test_documents_hold_whole_townships_up_to_their_sheet_limit() -> None:
 def test_print_shop_documents_split_by_township_and_keep_a_reprint_lists_order() -> None:
     """By township, each township starts a sheet and the label names the first and last; a reprint
     list (not by township) is one run of cards in its order, labelled by its first township. No backs
-    unless asked; the title is the print shop's; each code goes into the caller's QR cache."""
+    unless asked; the title is the print shop's; each card carries the code of its own URL."""
     roster = read_roster(SMALL).roster
     overrides = ROOT / "overrides"
-    cache = qr.QRCache(None)
-    docs = cards.print_documents(roster, roster.villages, overrides, sheets_per_document=1, qr_cache=cache)
+    docs = cards.print_documents(roster, roster.villages, overrides, sheets_per_document=1)
     assert [label for label, _ in docs] == ["3 cards, 古楼街道", "3 cards, 蒋官屯街道", "3 cards, 堂邑镇"]
-    assert set(cache.added) == {f"https://fw.lc.example/v/{v.code}/" for v in roster.villages}
+    for v in roster.villages:
+        url = f"https://fw.lc.example/v/{v.code}/"
+        assert sum(str(qr.qr_svg(url, f"二维码：{v.short_name}页面 {url}")) in html for _, html in docs) == 1
     html = docs[0][1]
     assert "<title>便民服务卡 - 便民服务卡打印</title>" in html and 'class="sheet back"' not in html
     reprint = [roster.village[c] for c in ("371502102003", "371502001001", "371502010002", "371502001002")]
@@ -615,18 +623,17 @@ def test_print_sheets_say_what_they_hold_and_link_back_and_to_their_citys_backs(
 
 def test_cards_tile_the_sheet_inside_its_margins_and_carry_their_pages_code() -> None:
     """Ten cards, rows first, edge to edge, with equal margins left and right, top and bottom; each
-    card's QR code is its village page's URL, encoded through the caller's cache."""
+    card's QR code is its village page's URL."""
     corners = [cards.slot_mm(i) for i in range(cards.PER_SHEET)]
     (w, h), (mx, my) = cards.CARD_MM, cards.MARGIN_MM
     assert corners == [(mx + col * w, my + row * h) for row in range(cards.ROWS) for col in range(cards.COLUMNS)]
     assert corners[0] == (15, 13.5) and (corners[-1][0] + w, corners[-1][1] + h) == (210 - 15, 297 - 13.5)
     site = sheet_site()
-    cache = qr.QRCache(None)
     village = site.roster.village["371502001003"]
-    card = cards.card_for(site.roster, village, cache)
+    card = cards.card_for(site.roster, village)
     assert card.content.url == "https://fw.lc.example/v/371502001003/"
     assert card.qr == qr.qr_svg(card.content.url, f"二维码：{village.short_name}页面 {card.content.url}")
-    assert list(cache.added) == [card.content.url]
-    cards.township_sheets(site, site.roster.township["371502102"], cache)
-    assert set(cache.added) == {card.content.url} | {f"https://fw.lc.example/v/{v.code}/"
-                                                     for v in site.roster.township["371502102"].villages}
+    sheet = cards.township_sheets(site, site.roster.township["371502102"])[1]
+    for v in site.roster.township["371502102"].villages:
+        url = f"https://fw.lc.example/v/{v.code}/"
+        assert str(qr.qr_svg(url, f"二维码：{v.short_name}页面 {url}")) in sheet

@@ -1,50 +1,15 @@
-"""The QR cache: a code is encoded once, ever, and the cache never changes a symbol."""
+"""The QR encoder (generator/printing/qr.py): exactly qrcode's symbols, made faster, and their SVG."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 import qrcode
 import qrcode.constants
 
 from generator.printing import qr
-from generator.printing.qr import ENCODER, QUIET_ZONE, QRCache, pack, qr_modules, unpack
+from generator.printing.qr import QUIET_ZONE, qr_modules
 
 URL = "https://fw.lc.example/v/371502001001/"
-
-
-def test_pack_round_trips_and_refuses_damage() -> None:
-    rows = qr_modules(URL)
-    assert unpack(pack(rows)) == rows
-    for damaged in ("", "37", "37:zz", "5:1", "37:1", f"{len(rows)}:{'f' * 400}"):
-        assert unpack(damaged) is None, damaged
-
-
-def test_a_cached_code_is_not_encoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = QRCache(tmp_path)
-    rows = cache.modules(URL)
-    cache.save(cache.take_added())
-    assert (tmp_path / f"qr-{ENCODER}.json").exists()
-
-    def refuse(text: str) -> list[str]:
-        raise AssertionError(f"encoded {text} again")
-
-    monkeypatch.setattr(qr, "qr_lines", refuse)
-    again = QRCache(tmp_path)
-    assert again.modules(URL) == rows and again.take_added() == {}
-
-
-def test_a_damaged_entry_is_encoded_again(tmp_path: Path) -> None:
-    (tmp_path / f"qr-{ENCODER}.json").write_text(f'{{"{URL}": "37:12", "other": 5}}', encoding="utf-8")
-    cache = QRCache(tmp_path)
-    assert cache.modules(URL) == qr_modules(URL)
-    assert list(cache.take_added()) == [URL]
-
-
-def test_the_file_names_the_encoder(tmp_path: Path) -> None:
-    (tmp_path / "qr-0-old.json").write_text(f'{{"{URL}": "{pack([[True] * 21] * 21)}"}}', encoding="utf-8")
-    assert QRCache(tmp_path).modules(URL) == qr_modules(URL)  # another encoder's file is never read
 
 
 def modules_of_path(d: str, n: int) -> list[list[bool]]:
@@ -75,29 +40,6 @@ def test_the_svg_paints_exactly_the_symbol() -> None:
     d = re.search(r'<path d="([^"]+)" stroke="#000"', svg)
     assert d and 'fill="none"' in svg
     assert modules_of_path(d.group(1), len(rows)) == rows
-
-
-def test_a_cache_entry_is_taken_only_if_it_is_exactly_one_symbol() -> None:
-    """The smallest and largest symbols round-trip; one size beyond either, a padded or overlong
-    bit string (even with a CRC that matches what it holds) is refused, so a damaged cache never prints."""
-    import zlib
-
-    q = qr.QUIET_ZONE
-
-    def packed(n: int, bits: str, hex_digits: int | None = None) -> str:
-        digits = hex_digits if hex_digits is not None else -(-n * n // 4)
-        return f"{n}:{int(bits, 2):0{digits}x}:{zlib.crc32(bits.encode()):08x}"
-
-    for n in (21 + 2 * q, 177 + 2 * q):  # version 1 and version 40, with their quiet zones
-        bits = ("10" * n * n)[: n * n]
-        assert qr.unpack_lines(packed(n, bits)) == [bits[i : i + n] for i in range(0, n * n, n)]
-    for n in (20 + 2 * q, 178 + 2 * q):
-        assert qr.unpack_lines(packed(n, "1" * n * n)) is None, n
-    n = 21 + 2 * q
-    bits = "1" * n * n
-    assert qr.unpack_lines(packed(n, bits, -(-n * n // 4) + 1)) is None  # one hex digit too many
-    too_long = "1" + bits  # fits the hex digits of n × n bits (n × n is not a multiple of 4), one bit too many
-    assert qr.unpack_lines(packed(n, too_long)) is None
 
 
 @pytest.mark.parametrize("text", [URL, "https://a.example/xxxxxx", "https://example.org/" + "x" * 180])
@@ -177,42 +119,6 @@ def test_the_svg_path_is_one_absolute_move_a_row_then_relative_steps() -> None:
     path = re.search(r'<path d="([^"]+)"', str(qr_svg(URL, "x")))
     assert path and re.fullmatch(r"(M\d+ \d+\.5h\d+(m\d+ 0h\d+)*)+", path.group(1))
     assert path.group(1).count("M") == sum(any(row) for row in rows)
-
-
-def test_a_card_code_comes_from_the_cache_and_is_the_same_symbol(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.printing.qr import qr_svg
-
-    cache = QRCache(tmp_path)
-    svg = qr_svg(URL, "王庄村", cache)
-    assert svg == qr_svg(URL, "王庄村") and list(cache.take_added()) == [URL]  # encoded once, into the cache
-
-    def refuse(text: str) -> list[str]:
-        raise AssertionError(f"encoded {text} again")
-
-    other = "https://fw.lc.example/v/371502001002/"
-    rows = cache.modules(other)  # encoded in this build, not yet taken by the build
-    monkeypatch.setattr(qr, "qr_lines", refuse)
-    assert qr_svg(URL, "王庄村", cache) == svg and cache.modules(other) == rows
-
-
-def test_a_cache_entry_that_is_not_text_is_encoded_again(tmp_path: Path) -> None:
-    (tmp_path / f"qr-{ENCODER}.json").write_text(f'{{"{URL}": 5}}', encoding="utf-8")
-    assert QRCache(tmp_path).modules(URL) == qr_modules(URL)
-
-
-def test_the_cache_file_is_the_same_bytes_whatever_order_codes_were_added(tmp_path: Path) -> None:
-    """CI keeps the file between runs: the same codes give the same compact bytes, and every code
-    saved is read back (no code is encoded twice), into folders made as needed."""
-    texts = [URL, "https://fw.lc.example/v/371502001002/", "https://fw.lc.example/t/371502001/"]
-    files = []
-    for name, order in (("a", texts), ("b", texts[::-1])):
-        cache = QRCache(tmp_path / name / "cache")
-        for text in order:
-            cache.modules(text)
-        cache.save(cache.take_added())
-        files.append((tmp_path / name / "cache" / f"qr-{ENCODER}.json").read_bytes())
-        assert sorted(QRCache(tmp_path / name / "cache").known) == sorted(texts)
-    assert files[0] == files[1] and b" " not in files[0]
 
 
 # --- the encoder's parts against qrcode's, at every version (qrcode's own functions, no mask search) ---

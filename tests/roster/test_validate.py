@@ -32,6 +32,22 @@ def gbk(root: Path) -> tuple[str, int]:
     return "advisors.yaml", 3
 
 
+def look_alike(root: Path) -> tuple[str, int]:
+    """Two advisors' names that differ only in width and case (two advisors may share a name: a warning)."""
+    edit(root, "advisors.yaml", "name: 李秀英", "name: ＬＩ ＮＡ")
+    return "advisors.yaml", edit(root, "advisors.yaml", "name: 张伟", "name: Li Na")
+
+
+def link_out(name: str) -> Fault:
+    """The roster file ``name`` as a link to a copy of itself outside the roster folder."""
+    def fault(root: Path) -> tuple[str, int]:
+        away = root.parent / f"away-{name}"
+        (root / name).rename(away)
+        (root / name).symlink_to(away)
+        return name, 0
+    return fault
+
+
 def remove(name: str) -> Fault:
     def fault(root: Path) -> tuple[str, int]:
         (root / name).unlink()
@@ -111,7 +127,11 @@ CASES: dict[str, tuple[Fault, str]] = {
     "too-deep": (replace("programme.yaml", "city: 聊城市", "city: " + "[" * 30 + "]" * 30), "at most 20 levels"),
     "too-large": (too_large, "at most 10 MB, found 10.5 MB"),
     "unreadable-file": (folder_for_file, "found a folder"),
-    "bad-text": (replace("advisors.yaml", "name: 李秀英", "name: \"李秀\\u202e英\""), "U+202E at position 3"),
+    "bad-text": (replace("advisors.yaml", "name: 李秀英", "name: \"李秀\\u202e英\""), "U+202E RIGHT-TO-LEFT OVERRIDE at position 3"),
+    "duplicate-name": (replace("371502102-堂邑镇.yaml", "name: 堌堆村委会", "name: 王庄村委会"), "unique in its township"),
+    "look-alike-name": (look_alike, "found 'Li Na', which reads the same as 'ＬＩ ＮＡ'"),
+    "out-of-range": (replace("programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 101"), "from 1 to 100, found the number 101"),
+    "outside-roster": (link_out("advisors.yaml"), "a link that leads out of it"),
     "repeated-reference": (replace("371502102-堂邑镇.yaml", "team: ['A0004', 'A0002']", "team: ['A0004', 'A0004']"), "found 'A0004' again"),
     "unknown-field": (replace("advisors.yaml", "phone: '13905350002'", "phnoe: '13905350002'"), "did you mean 'phone'"),
     "missing-field": (replace("advisors.yaml", A2, "  - id: A0002\n", 0), "expected a field 'name'"),
@@ -147,7 +167,7 @@ SINCE_CASES: dict[str, tuple[Fault, str]] = {
 }
 EXCEL_CODES = {"number-cell", "bad-sheet"}  # tests/workbook/test_excel.py
 #: Problems that do not stop a build: the roster is usable as it is (gaps are errors unless the programme says otherwise).
-WARNINGS = {"misplaced-township", "advisor-overloaded", "advisor-idle"}
+WARNINGS = {"misplaced-township", "advisor-overloaded", "advisor-idle", "look-alike-name"}
 
 
 def test_every_code_has_a_case() -> None:
@@ -769,7 +789,7 @@ def test_every_kind_of_field_has_words_for_what_it_expects() -> None:
     from generator.roster.validate import kind_words
 
     words = {Text(): "text", Id(): "an id", Phone(): "a phone number", Url(): "a web address", Flag(): "true or false",
-             Count(): "a whole number", IdCard(): "an ID-card number", Choice(("a", "b")): "one of a, b",
+             Count(1, 100): "a whole number from 1 to 100", IdCard(): "an ID-card number", Choice(("a", "b")): "one of a, b",
              Code(9, "township"): "a 9-digit code", Ref("advisor"): "an advisor id", Ref("county"): "a county id",
              Refs("village"): "a list of village ids", Records("city"): "a list of city records",
              Record("centre"): "a centre record", Record("organization"): "an organization record"}
