@@ -209,12 +209,14 @@ def test_a_loop_through_any_successor_of_a_split_is_refused(order: str, tmp_path
 
 
 def test_a_loop_is_found_through_every_successor() -> None:
-    from generator.roster.validate import loop
+    from generator.roster.validate import follow
 
-    assert loop("a", {"a": ["b", "c"], "c": ["a"]}) == "a"
-    assert loop("a", {"a": ["b", "c"], "c": ["d"], "d": ["c"]}) == "c"
-    assert loop("a", {"a": ["b", "c"], "b": ["d"], "c": ["d"]}) is None  # a diamond: two ways to one place
-    assert loop("a", {"a": ["a"]}) == "a"
+    for successors in ({"a": ["b", "c"], "c": ["a"]}, {"a": ["c", "b"], "b": ["a"]}):  # through the first or the second
+        assert follow(successors)[0].get("a") == "a"
+    assert follow({"a": ["b"], "b": ["x", "c"], "c": ["a"]})[0].get("a") == "a"  # a split further down the way
+    assert follow({"a": ["b", "c"], "c": ["d"], "d": ["c"]})[0].get("a") == "c"
+    assert follow({"a": ["b", "c"], "b": ["d"], "c": ["d"]}) == ({}, {"b": 1, "c": 1, "a": 2})  # a diamond: two ways to one place
+    assert follow({"a": ["a"]})[0] == {"a": "a"}
 
 
 def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
