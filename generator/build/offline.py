@@ -8,6 +8,9 @@ fetched from the network first, so a new deploy is seen as soon as there is sign
 the fallback, and a page never visited is answered by the notice page (``offline/``). The cache's
 name holds a digest of the built site, so every deploy makes a new worker that deletes the old
 caches when it takes over; the same site gives the same bytes.
+
+The worker's script is ``sw.js`` beside this module, a template this module fills in; its strategy
+has unit tests of its own in Node (tests/node/sw/), which StrykerJS mutates (tests/node/README.md).
 """
 
 from __future__ import annotations
@@ -16,55 +19,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from generator.core.urls import OFFLINE, OPEN_DATA, SERVICE_WORKER
 
 from .output import files_under
-
-_WORKER = r"""/* Service worker of the directory (generator/build/offline.py): offline after the first visit. */
-'use strict';
-const PREFIX = 'dir-';
-const CACHE = PREFIX + '__VERSION__';
-const SCOPE = self.registration.scope;  // the site root, from any folder
-const OFFLINE = new URL('__OFFLINE__', SCOPE).href;
-const PRECACHE = __PRECACHE__.map((path) => new URL(path, SCOPE).href);
-const DATA = new URL('__DATA__', SCOPE).href;  // the open data: megabytes a phone should not keep
-const PATIENCE = 4000;  // ms to wait for the network before a saved copy is shown
-
-self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([OFFLINE, ...PRECACHE])).then(() => self.skipWaiting()));
-});
-
-self.addEventListener('activate', (event) => {
-  event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((key) => key.startsWith(PREFIX) && key !== CACHE).map((key) => caches.delete(key))))
-    .then(() => self.clients.claim()));
-});
-
-self.addEventListener('fetch', (event) => {
-  const request = event.request;
-  if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
-  const page = request.mode === 'navigate';
-  if (!page && request.url.startsWith(DATA)) return;  // the network's, never the cache's
-  const network = fetch(request).then((response) => {
-    if (response.ok && response.type === 'basic') {
-      const copy = response.clone();
-      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
-    }
-    return response;
-  });
-  const saved = caches.match(request, { ignoreSearch: page });
-  // The network first; a saved copy when the network fails, or keeps a weak signal waiting.
-  const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE)).then(() => saved).then((hit) => hit || network);
-  const answer = Promise.race([network, slow]).catch(() => saved.then((hit) => {
-    if (hit) return hit;
-    if (!page) return Response.error();
-    return Response.redirect(OFFLINE + '?from=' + encodeURIComponent(new URL(request.url).pathname), 302);
-  }));
-  event.respondWith(answer);
-});
-"""
 
 
 @dataclass(frozen=True)
@@ -99,6 +59,7 @@ def service_worker(site_dir: Path, precache: Iterable[str], known: Known | None 
     see :func:`site_digest` for ``known``), keeping the notice page and ``precache`` (paths from
     the site root) from its install on."""
     version = site_digest(site_dir, skip=[SERVICE_WORKER], known=known)
-    text = (_WORKER.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE).replace("__DATA__", OPEN_DATA)
+    template = resources.files(__package__).joinpath("sw.js").read_text(encoding="utf-8")
+    text = (template.replace("__VERSION__", version).replace("__OFFLINE__", OFFLINE).replace("__DATA__", OPEN_DATA)
             .replace("__PRECACHE__", json.dumps(sorted(set(precache)))))
     return SERVICE_WORKER, text.encode("utf-8")

@@ -113,6 +113,6 @@ def _render_all(tasks: list[Task], args: tuple[RenderInputs, Path, Path | None],
             results = pool.map(_render, tasks, chunksize=chunk)  # submits every task: the workers are forked now
             meanwhile()
             return list(results)
-        except BaseException:  # interrupted: do not render the rest before exiting
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # failed or interrupted: render no more, and leave no worker writing into `out`
+            pool.shutdown(wait=True, cancel_futures=True)
             raise

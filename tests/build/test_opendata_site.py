@@ -46,15 +46,20 @@ def test_the_data_page_lists_every_file_and_field(small_site: Path) -> None:
     assert "data_licence" in page and "XLOOKUP" in page and "urllib.request" in page
 
 
-def test_the_worker_never_keeps_the_data_files() -> None:
-    from generator.build.offline import _WORKER
+def test_the_worker_never_keeps_the_data_files(tmp_path: Path) -> None:
+    """The script the build writes names the open data's folder; what the worker does with it is tested in
+    Node (tests/node/sw/worker.test.mjs: the open data is the network's)."""
+    from generator.build.offline import service_worker
+    from generator.core.urls import OPEN_DATA
 
-    assert "if (!page && request.url.startsWith(DATA)) return;" in _WORKER
+    _, script = service_worker(tmp_path, [])
+    assert f"const DATA = new URL('{OPEN_DATA}', SCOPE).href;" in script.decode("utf-8")
+    assert "if (!page && request.url.startsWith(DATA)) return;" in script.decode("utf-8")
 
 
 @pytest.mark.slow  # a real browser with its service worker
 def test_a_phone_keeps_a_villages_json_but_not_the_tables(browser: object, small_site: Path) -> None:
-    from tests.helpers.browser import phone_context, serve
+    from tests.helpers.browser import phone_context, poll, serve
 
     with serve(small_site) as base:
         context = phone_context(browser)  # type: ignore[arg-type]
@@ -65,9 +70,8 @@ def test_a_phone_keeps_a_villages_json_but_not_the_tables(browser: object, small
             page.reload()  # now under the worker
             page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
             page.evaluate("Promise.all([fetch('index.json'), fetch('../../data/villages.csv')]).then(r => r.map(x => x.status))")
-            page.wait_for_function("caches.keys().then(k => caches.open(k[0])).then(c => c.keys())"
-                                   ".then(r => r.some(q => q.url.endsWith('/index.json')))", polling=200, timeout=10_000)
-            cached = page.evaluate("caches.keys().then(k => caches.open(k[0])).then(c => c.keys()).then(r => r.map(q => q.url))")
+            cached = poll(page, "caches.keys().then(k => caches.open(k[0])).then(c => c.keys()).then(r => r.map(q => q.url))",
+                          lambda urls: any(u.endswith("/index.json") for u in urls))
             assert any(u.endswith("/v/371502102001/index.json") for u in cached)
             assert not any("/data/" in u for u in cached), cached
         finally:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from generator.build import fork
 from generator.build.output import files_under, manifest_path
@@ -67,15 +70,30 @@ def test_rebuild_keeps_unchanged_tasks_and_renders_the_rest(tmp_path: Path) -> N
     assert merged(second, tmp_path / "staging") == clean(roster, tmp_path / "clean")
 
 
-def test_a_touched_published_file_is_rendered_again(tmp_path: Path) -> None:
+def _rewritten(page: Path) -> None:
+    page.write_text("tampered", encoding="utf-8")  # same inode, new size and mtime
+
+
+def _rewritten_in_place_at_the_same_size(page: Path) -> None:
+    """Edited by hand, keeping its length (a digit of a phone number): the same inode and size, another mtime."""
+    before, good = os.stat(page), page.read_bytes()
+    bad = good.replace(b"0535", b"0999", 1)
+    assert bad != good and len(bad) == len(good)
+    with open(page, "r+b") as f:
+        f.write(bad)
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # a second later
+    assert (os.stat(page).st_ino, os.stat(page).st_size) == (before.st_ino, before.st_size)
+
+
+@pytest.mark.parametrize("touch", [_rewritten, _rewritten_in_place_at_the_same_size])
+def test_a_touched_published_file_is_rendered_again(touch: Callable[[Path], None], tmp_path: Path) -> None:
     data = copy_roster(tmp_path)
     site = tmp_path / "site"
     roster = read_roster(data).roster
     first = Reuse(site, workers=1)
     render(first, roster, site)
     first.commit(files_under(site))
-    page = site / "v" / "371502001003" / "index.html"
-    page.write_text("tampered", encoding="utf-8")  # same inode, new size and mtime
+    touch(site / "v" / "371502001003" / "index.html")
     second = Reuse(site, workers=1)
     second.prepare(roster)  # as the plugin does: digests and checks in a second process
     render(second, roster, tmp_path / "staging")

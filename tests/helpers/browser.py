@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -314,3 +315,13 @@ def overflows(page: Page) -> bool:
         raise ValueError("overflows() needs a page with a fixed viewport")
     scroll_width, inner_width = page.evaluate(_WIDTHS)
     return bool(scroll_width > viewport["width"] or inner_width > viewport["width"])
+
+
+def poll(page: Page, expression: str, done: Callable[[Any], bool], timeout: float = 10) -> Any:
+    """Evaluate ``expression`` in the page (awaiting a promise it gives) until ``done`` says yes or
+    ``timeout`` seconds pass; return the last value, for the caller to assert on. Playwright's
+    ``wait_for_function`` does not await a promise: ``caches.keys().then(…)`` is truthy at once."""
+    deadline = time.monotonic() + timeout
+    while not done(value := page.evaluate(expression)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return value

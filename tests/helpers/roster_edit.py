@@ -26,3 +26,10 @@ def edit(root: Path, name: str, old: str, new: str, count: int = 1) -> int:
     at = text.index(old)
     path.write_text(text.replace(old, new, count), encoding="utf-8")
     return text.count("\n", 0, at) + 1
+
+
+def merged(code: str, successors: str, kind: str = "merged") -> str:
+    """retired.yaml of one village of 堂邑镇 (小王庄, ``code``) retired in 2021 as ``kind`` into ``successors``
+    (a YAML list); more records: add this without its first line."""
+    return (f"villages:\n  - code: '{code}'\n    name: 小王庄村委会\n    township: '371502102'\n    year: 2021\n"
+            f"    kind: {kind}\n    successors: {successors}\n")

@@ -16,7 +16,7 @@ from generator.core.problems import CODES, Problem, format_json, format_text
 from generator.core.schema import DEFINED_IN, RECORDS, Record, Records, Ref, Refs
 from generator.roster.load import load_documents
 from tests.helpers import TESTS
-from tests.helpers.roster_edit import SMALL, copy_roster, edit
+from tests.helpers.roster_edit import SMALL, copy_roster, edit, merged
 
 Fault = Callable[[Path], tuple[str, int]]  # breaks a roster; returns (file name, expected line)
 
@@ -111,11 +111,6 @@ def retired(text: str, line: int) -> Fault:
     return fault
 
 
-def merged(code: str, successors: str, kind: str = "merged") -> str:
-    return (f"villages:\n  - code: '{code}'\n    name: 小王庄村委会\n    township: '371502102'\n    year: 2021\n"
-            f"    kind: {kind}\n    successors: {successors}\n")
-
-
 def vanished(root: Path) -> tuple[str, int]:
     """validate --since: the roster before had a village that is now gone without a record."""
     edit(root, "371502102-堂邑镇.yaml", "  - code: '371502102003'\n    name: 堌堆村委会\n    advisor: A0002\n", "")
@@ -200,6 +195,29 @@ def test_a_retirement_loop_is_refused(tmp_path: Path) -> None:
     problems = [p for p in checked.problems if p.code == "bad-successors"]
     assert problems and "a loop back to" in problems[0].message
     assert checked.roster.successors_now("371502102009") == []  # the model follows a loop to nowhere, and ends
+
+
+@pytest.mark.parametrize("order", ["['371502102001', '371502102008']", "['371502102008', '371502102001']"])
+def test_a_loop_through_any_successor_of_a_split_is_refused(order: str, tmp_path: Path) -> None:
+    """A village split in two, one half live and the other merged back into the split village: the
+    second half's way leads back, whichever place the split lists it in."""
+    root = copy_roster(tmp_path)
+    split = merged("371502102009", order, kind="split")
+    back = merged("371502102008", "['371502102009']").removeprefix("villages:\n").replace("小王庄", "东王庄", 1)
+    (root / "retired.yaml").write_text(split + back, encoding="utf-8")
+    problems = [p for p in read_roster(root).problems if p.code == "bad-successors"]
+    assert [(p.file.rsplit("/", 1)[-1], p.line, p.level) for p in problems] == [("retired.yaml", 7, "error"), ("retired.yaml", 13, "error")]
+
+
+def test_a_loop_is_found_through_every_successor() -> None:
+    from generator.roster.validate import follow
+
+    for successors in ({"a": ["b", "c"], "c": ["a"]}, {"a": ["c", "b"], "b": ["a"]}):  # through the first or the second
+        assert follow(successors)[0].get("a") == "a"
+    assert follow({"a": ["b"], "b": ["x", "c"], "c": ["a"]})[0].get("a") == "a"  # a split further down the way
+    assert follow({"a": ["b", "c"], "c": ["d"], "d": ["c"]})[0].get("a") == "c"
+    assert follow({"a": ["b", "c"], "b": ["d"], "c": ["d"]}) == ({}, {"b": 1, "c": 1, "a": 2})  # a diamond: two ways to one place
+    assert follow({"a": ["a"]})[0] == {"a": "a"}
 
 
 def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from tests.helpers.browser import (
     lighthouse_failures,
     overflows,
     phone_context,
+    poll,
     serve,
 )
 
@@ -350,7 +351,7 @@ def test_a_new_build_has_a_new_cache_and_drops_the_old(browser: Browser, small_s
             sw = (site / "sw.js").read_text(encoding="utf-8").replace(first, "0123456789abcdef")
             (site / "sw.js").write_text(sw, encoding="utf-8")
             page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-            page.wait_for_function("caches.keys().then(k => k.length === 1 && k[0] === 'dir-0123456789abcdef')", polling=200, timeout=10_000)
+            assert poll(page, "caches.keys()", lambda keys: f"dir-{first}" not in keys) == ["dir-0123456789abcdef"]
         finally:
             context.close()
 

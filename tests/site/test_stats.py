@@ -120,6 +120,18 @@ def test_advisors_above_the_limit_are_listed_with_their_pages(tmp_path: Path) ->
     assert (bars[-1].label, bars[-1].text, bars[-1].alert) == ("超过 2 个", "1 名，超过上限", True)
 
 
+def test_advisors_over_the_limit_are_listed_most_loaded_first(tmp_path: Path) -> None:
+    """The list staff act on: the most loaded advisor first, equal loads by id, in the report and its JSON."""
+    root = copy_roster(tmp_path)
+    edit(root, "programme.yaml", "max_villages_per_advisor: 3", "max_villages_per_advisor: 1")
+    rep = report(read_roster(root).roster)
+    expected = [("A0005", 3), ("A0001", 2), ("A0002", 2), ("A0004", 2)]  # ids alone would put A0005 last
+    assert [(a.id, a.n) for a in rep.programme.over_limit] == expected
+    assert [(a.id, a.n) for a in rep.area("county", "371502").over_limit] == expected[1:]
+    top = json.loads(report_json(rep, "https://x.example/"))["areas"][0]
+    assert [(a["id"], a["villages"]) for a in top["over_limit"]] == expected
+
+
 # -- chart geometry, decided here and not by the browser ---------------------------------------
 
 

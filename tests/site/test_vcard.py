@@ -127,3 +127,27 @@ def test_the_card_downloads_in_chromium(small_site: Path, phone: object) -> None
         assert download.suggested_filename == "赵敏.vcf"
         v = parse(Path(download.path()).read_bytes())
         assert v.fn.value == "赵敏（余庄村等3个村居法律顾问）"
+
+
+@pytest.mark.parametrize(("octets", "lines"), [
+    (74, [74]), (75, [75]), (76, [75, 2]),  # a continuation's leading space is one of its octets
+    (149, [75, 75]), (150, [75, 75, 2]), (151, [75, 75, 3]),
+])
+def test_a_line_folds_at_exactly_75_octets(octets: int, lines: list[int]) -> None:
+    """RFC 2426 2.6: a content line of 75 octets is one line; one octet more is a continuation
+    (CRLF, a space, the rest), and every continuation holds at most 74 octets after its space."""
+    line = "NOTE:" + "x" * (octets - 5)
+    folded = fold(line)
+    assert [len(part.encode("utf-8")) for part in folded.split("\r\n")] == lines
+    assert folded.replace("\r\n ", "") == line
+
+
+def test_a_chinese_line_of_exactly_75_octets_is_one_line_and_a_card_keeps_it_whole() -> None:
+    value = "聊" * 22 + "abcde"  # ORG: is 4 octets, 22 characters of 3 octets and 5 letters: 75 in all
+    line = f"ORG:{value}"
+    assert len(line.encode("utf-8")) == 75 and fold(line) == line
+    parts = fold(line + "村").split("\r\n")  # 78 octets: the character is not split, the first line is 75
+    assert [len(p.encode("utf-8")) for p in parts] == [75, 4] and parts[1] == " 村"
+    data = card(name="王芳", phones=["13905350001"], url="https://fw.lc.example/a/x/", org=value, note="n")
+    assert f"\r\nORG:{value}\r\n" in data.decode("utf-8")
+    assert parse(data).org.value == [value]
