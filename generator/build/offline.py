@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -27,25 +26,16 @@ from generator.core.urls import OFFLINE, OPEN_DATA, SERVICE_WORKER
 from .output import files_under
 
 
-@dataclass(frozen=True)
-class Known:
-    """Files of the site whose bytes' SHA-256 (hex) the caller has, by path from the site root, as
-    the render workers computed them; ``folders``: top-level folders every file of which is in
-    ``hashes`` (the preview's data pages), which are not even listed again."""
-
-    hashes: Mapping[str, str]
-    folders: frozenset[str] = field(default_factory=frozenset)
-
-
-def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Known | None = None) -> str:
+def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Mapping[str, str] | None = None) -> str:
     """A digest of every file of the built site (its path and bytes), but those in ``skip``.
 
-    Files in ``known`` are not read again, and need not be in ``site_dir`` (reuse.py's files kept in
-    the published site). The digest is the same either way.
+    ``known`` gives files (paths from the site root) by the SHA-256 of their bytes (hex), as the
+    render workers computed them: they are not read again, and need not be in ``site_dir``
+    (reuse.py's files kept in the published site). The digest is the same either way.
     """
-    left_out, known = set(skip), known or Known({})
-    entries = {rel: bytes.fromhex(value) for rel, value in known.hashes.items() if rel not in left_out}
-    for rel in files_under(site_dir, skip=known.folders):
+    left_out, known = set(skip), known or {}
+    entries = {rel: bytes.fromhex(value) for rel, value in known.items() if rel not in left_out}
+    for rel in files_under(site_dir):
         if rel not in left_out and rel not in entries:
             entries[rel] = hashlib.sha256((site_dir / rel).read_bytes()).digest()
     digest = hashlib.sha256()
@@ -54,7 +44,7 @@ def site_digest(site_dir: Path, skip: Iterable[str] = (), known: Known | None = 
     return digest.hexdigest()[:16]
 
 
-def service_worker(site_dir: Path, precache: Iterable[str], known: Known | None = None) -> tuple[str, bytes]:
+def service_worker(site_dir: Path, precache: Iterable[str], known: Mapping[str, str] | None = None) -> tuple[str, bytes]:
     """``sw.js`` for the site built in ``site_dir`` (call it last: it digests every other file,
     see :func:`site_digest` for ``known``), keeping the notice page and ``precache`` (paths from
     the site root) from its install on."""

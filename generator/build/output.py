@@ -255,13 +255,11 @@ def _lock(fd: int, target: Path, wait: float) -> None:
                 ) from None
 
 
-def files_under(root: Path, skip: Collection[str] = ()) -> list[str]:
-    """Every file under ``root``, as sorted paths relative to it; not in the top-level folders ``skip``."""
+def files_under(root: Path) -> list[str]:
+    """Every file under ``root``, as sorted paths relative to it."""
     found = []
-    for folder, dirs, names in os.walk(root):
+    for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
-        if rel == ".":
-            dirs[:] = [d for d in dirs if d not in skip]
         found += [name if rel == "." else f"{rel}/{name}" for name in names]
     return sorted(found)
 

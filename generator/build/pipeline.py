@@ -8,7 +8,7 @@ worker. The build's life cycle around them (staging, publication, reuse, preview
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from generator.site.search import ContentPage, offline_files, read_content_pages
 from generator.site.stats import report, report_csv, report_json
 
 from .fork import in_child
-from .offline import Known, service_worker
+from .offline import service_worker
 from .output import gzip_bytes, write_files
 from .render import Renderer, RenderInputs, render_tasks
 from .version import RosterVersion
@@ -81,7 +81,7 @@ def edition(version: RosterVersion | None) -> Edition:
 
 def write_data_pages(roster: Roster, out: Path, overrides: Path, site_name: str, *,
                      renderer: Renderer | None = None, workers: int | None = None,
-                     history: History | None = None, fingerprints: Callable[[], Known] | None = None,
+                     history: History | None = None, fingerprints: Callable[[], Mapping[str, str]] | None = None,
                      searched: Roster | None = None, version: RosterVersion | None = None,
                      search: Search = search_files) -> int:
     """Render every data page into ``out`` (a site MkDocs built), with the search index and sitemap.
@@ -140,7 +140,8 @@ def write_search(out: Path, files: list[tuple[str, bytes]]) -> None:
     write_files(out, [(path, data) for path, data in files if path not in there])
 
 
-def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str, known: Known | None = None) -> None:
+def write_offline(roster: Roster, out: Path, overrides: Path, site_name: str,
+                  known: Mapping[str, str] | None = None) -> None:
     """The offline notice page, then the service worker, which digests everything else (offline.py)."""
     assets = find_assets(out)
     site = Site(roster, environment(overrides / "data"), assets, site_name)

@@ -33,7 +33,6 @@ from generator.site.pages import data_tasks, environment
 from generator.site.search import ContentPage, Places, place_index, place_inputs, search_files
 from generator.site.stats import report
 
-from .offline import Known
 from .output import clear
 from .render import RenderInputs, Task, render_tasks
 
@@ -142,10 +141,10 @@ class Preview:
         self.shared = None
         self.places = None
 
-    def known(self) -> Known:
-        """The data pages' digests, and the folders that hold nothing else (for the service worker's
-        version: :func:`offline.site_digest` then neither lists nor reads them)."""
-        return Known(self.hashes, frozenset(name for name in self.placed if name != SEARCH_SHARDS))
+    def known(self) -> dict[str, str]:
+        """The data pages' digests (for the service worker's version: :func:`offline.site_digest` then
+        reads none of them again)."""
+        return self.hashes
 
     def search(self, searched: Roster, pages: list[ContentPage], site: Roster) -> list[tuple[str, bytes]]:
         """A :data:`pipeline.Search`: the search files, with the villages' and advisors' shards of the

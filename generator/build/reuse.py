@@ -44,7 +44,6 @@ from generator.core.store import read_sealed, write_sealed
 from generator.site.pages import page_tasks
 
 from .fork import in_child
-from .offline import Known
 from .output import clear, manifest_path
 from .preview import _templates, task_inputs
 from .render import RenderInputs, Task, render_tasks
@@ -205,9 +204,9 @@ class Reuse:
         return sum(len(paths) for _, paths, _ in self._pending.values()) + sum(
             len(paths) for task, paths in zip(todo, written) if digests[task] is None)
 
-    def known(self) -> Known:
+    def known(self) -> dict[str, str]:
         """The last render's :attr:`fingerprints` (for :func:`pipeline.write_data_pages`)."""
-        return Known(self.fingerprints)
+        return self.fingerprints
 
     def commit(self, site: list[str]) -> None:
         """Record what the published site now holds: each task's digest and its files as published
