@@ -18,7 +18,7 @@ from tests.helpers import ROOT
 
 SITE, TEST = ROOT / "requirements" / "site.txt", ROOT / "requirements" / "test.txt"
 INSTALL_SITE = "sh scripts/install.sh && .venv/bin/mkdocs build"
-INSTALL_TEST = "sh tests/setup.sh && .venv/bin/python -m pytest"
+INSTALL_TEST = "sh tests/setup.sh && .venv/bin/python -m pytest -n 2"
 _PIN = re.compile(r"^([A-Za-z0-9._-]+)==(\S+)(?: ;[^\\]*)? \\$")
 
 

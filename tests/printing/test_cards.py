@@ -162,7 +162,8 @@ def test_selection_errors_name_what_is_missing(tmp_path: Path) -> None:
     listing.write_text("\x1b]0;x\x07" + "Z" * 5000 + "\n", encoding="utf-8")  # a line quoted as far as a message needs
     with pytest.raises(cards.SelectionError) as found:
         cards.read_village_list(listing)
-    assert "\x1b" not in str(found.value) and "\\u001b" in str(found.value) and len(str(found.value)) < 200
+    said = str(found.value).removeprefix(str(listing))  # the message after the file's name, whatever its folder
+    assert "\x1b" not in said and "\\u001b" in said and len(said) < 120
     listing.write_bytes(b"371502010002\n" * (cards.MAX_LIST_BYTES // 13 + 1))
     with pytest.raises(cards.SelectionError, match="at most 10 MB"):
         cards.read_village_list(listing)

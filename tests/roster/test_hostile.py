@@ -18,6 +18,8 @@ from generator.roster.load import _check_shape, _Loader, load_documents, parse_y
 from generator.roster.validate import validate_roster
 from tests.helpers.roster_edit import copy_roster, edit
 
+pytestmark = pytest.mark.slow  # generated and bomb-sized input, each read in bounded time and memory: the full suite's
+
 BILLION_LAUGHS = "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n" + "".join(
     f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )

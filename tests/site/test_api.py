@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generator.build.pipeline import read_roster
 from generator.site.api import api_schema
 from tests.changes.test_merge import SMALL_RETIRED
@@ -144,6 +146,7 @@ def test_an_old_cards_code_answers_with_its_successors(tmp_path: Path) -> None:
     assert not (site / "t/371502199/index.json").exists()  # cards print villages' URLs only
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_every_api_file_validates_against_its_schema(tmp_path: Path) -> None:
     roster = tmp_path / "data"
     shutil.copytree(SMALL, roster)

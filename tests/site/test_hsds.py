@@ -45,6 +45,7 @@ def small_hsds(tmp_path: Path) -> Path:
     return make_open_data(roster, tmp_path / "site") / "hsds"
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_every_service_document_validates_against_hsds_compiled_schema(small_hsds: Path, strict_schema: Path) -> None:
     documents = sorted((small_hsds / "services").glob("*.json"))
     assert len(documents) == 1 + 3  # the programme's legal advice and each township's team
@@ -83,6 +84,7 @@ def test_ids_are_uuid5_of_codes_and_never_change(tmp_path: Path, small_hsds: Pat
     assert (again / "services.csv").read_bytes().splitlines()[1:] == (small_hsds / "services.csv").read_bytes().splitlines()[1:]
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_the_tabular_form_passes_frictionless(small_hsds: Path) -> None:
     report = frictionless(small_hsds / "datapackage.json")
     assert report["valid"], [t["errors"][:3] for t in report["tasks"] if t["errors"]]
@@ -102,6 +104,7 @@ def test_the_tables_hold_upstreams_columns_in_upstreams_order(small_hsds: Path) 
         assert header == [k for k, v in schema["properties"].items() if "$ref" not in v and v.get("type") != "array"]
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_a_province_has_hsds_per_city(tmp_path: Path, strict_schema: Path) -> None:
     data = make_open_data(two_city_roster(tmp_path), tmp_path / "site")
     for city in ("3715", "3716"):

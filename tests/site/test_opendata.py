@@ -99,6 +99,7 @@ def test_a_provinces_files_are_cut_per_city_and_read_back_city_by_city(tmp_path:
     assert not (data / "villages.csv").exists()
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_json_files_validate_against_their_schemas(small_data: Path) -> None:
     """check-jsonschema, with formats checked: every JSON table against its schema; and it can fail."""
     for table in TABLES:
@@ -120,6 +121,7 @@ def frictionless(package: Path) -> dict:
     return json.loads(run.stdout)
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_the_data_package_passes_frictionless(tmp_path: Path, small_data: Path) -> None:
     report = frictionless(small_data / "datapackage.json")
     assert report["valid"], [t["errors"][:3] for t in report["tasks"] if t["errors"]]
@@ -131,6 +133,7 @@ def test_the_data_package_passes_frictionless(tmp_path: Path, small_data: Path) 
     assert not report["valid"] and "foreign-key" in json.dumps(report)
 
 
+@pytest.mark.slow  # an outside validator over every file
 def test_a_provinces_package_passes_frictionless(tmp_path: Path) -> None:
     data = make_open_data(two_city_roster(tmp_path), tmp_path / "site")
     report = frictionless(data / "datapackage.json")

@@ -423,7 +423,7 @@ def check(page: Page, query: Query, scale: Scale) -> None:
     text = scale.text(query.text)
     found = results(page, text)
     if query.says:  # corrections are tried after the keystroke's own answer, one per task
-        page.wait_for_function("() => /你是不是要找/.test(document.querySelector('.dir-search__status').textContent)")
+        page.wait_for_function("() => { const s = document.querySelector('.dir-search__status'); return !!s && /你是不是要找/.test(s.textContent); }")
         found = page.eval_on_selector_all(RESULTS, "as => as.map(a => new URL(a.href).pathname)")
     top = found[:5]
     status = page.inner_text(".dir-search__status")
@@ -641,7 +641,7 @@ def test_an_index_of_another_version_shows_no_results(browser: Browser, site_url
     try:
         page.tap("#dir-q")
         page.keyboard.type("王")
-        page.wait_for_function("() => !/载入/.test(document.querySelector('.dir-search__status').textContent)")
+        page.wait_for_function("() => { const s = document.querySelector('.dir-search__status'); return s && !/载入/.test(s.textContent); }")
         assert page.inner_text(".dir-search__status") == "搜索数据与本页的版本不符，请刷新页面。"
         assert page.eval_on_selector_all(RESULTS, "as => as.length") == 0
         results(page, "wangzhuang")  # the next keystroke neither crashes nor shows results

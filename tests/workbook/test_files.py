@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from tests.helpers import ROOT
 from tests.helpers.workbooks import one_line, run_import, small_book, tree
 
+pytestmark = pytest.mark.slow  # each import runs as a process of its own, some in a mount namespace: the full suite's
+
 
 def everything(root: Path) -> dict[str, bytes]:
     return tree(root)

@@ -16,6 +16,8 @@ from tests.helpers import ROOT
 from tests.helpers.roster_edit import SAMPLE, copy_roster
 from tests.helpers.workbooks import run_import, small_book, tree
 
+pytestmark = pytest.mark.slow  # each import runs as a process of its own, as staff run it: the full suite's
+
 
 def house(tmp: Path) -> tuple[Path, Path]:
     """The small roster in the house style (as import writes it) and its workbook."""

@@ -30,6 +30,8 @@ from tests.helpers.workbooks import (
     wide_rows,
 )
 
+pytestmark = pytest.mark.slow  # hostile workbooks, each imported in a process of its own with its time and memory measured: the full suite's
+
 MEMORY_MB = 250  # a refusal's peak (they take 110 to 175 MB); the bomb took 2.3 GB
 
 
