@@ -1,10 +1,12 @@
 """Lighthouse (mobile) on pages of the full sample site: the four category scores.
 
-    python3 -m bench.lighthouse [SITE_DIR] [URL_PATH ...]   # default: a page of every kind (PAGE_KINDS)
+    python3 -m bench.lighthouse [--plain] [SITE_DIR] [URL_PATH ...]   # default: a page of every kind (PAGE_KINDS)
 
-Builds nothing: run `mkdocs build` (or bench/bench.py --keep DIR) first. Performance is a
-timing on a shared 2-core machine and varies by a few points between runs; it is
-reported here and never asserted in tests.
+Builds nothing: run `mkdocs build` (or bench/bench.py --keep DIR) first. Text is served
+gzip-compressed, as static hosts serve it (GitHub Pages, nginx): Lighthouse's simulated slow 4G
+then carries the bytes a phone gets (``--plain``: uncompressed, the figures before 2026-12). Performance
+is a timing on a shared 2-core machine and varies by a few points between runs; it is reported here
+and never asserted in tests.
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ PAGE_KINDS = {
 
 
 def main(argv: list[str]) -> int:
+    plain = "--plain" in argv
+    argv = [a for a in argv if a != "--plain"]
     site = Path(argv[0]) if argv else ROOT / "site"
     paths = argv[1:] or list(PAGE_KINDS.values())
     kinds = {path: kind for kind, path in PAGE_KINDS.items()}
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (performance is a timing: other work lowers it)")
-    with serve(site) as base, tempfile.TemporaryDirectory() as tmp:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (performance is a timing: other work lowers it); "
+          f"text served {'uncompressed' if plain else 'gzip-compressed, as static hosts do'}")
+    with serve(site, compress=not plain) as base, tempfile.TemporaryDirectory() as tmp:
         for i, path in enumerate(paths):
             scores = lighthouse(f"{base}/{path}", Path(tmp) / str(i))
             row = "  ".join(f"{k} {round(v * 100):3d}" for k, v in scores.items())

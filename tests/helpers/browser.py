@@ -7,6 +7,7 @@ and Lighthouse and axe-core from ``tests/node/node_modules``.
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import json
 import os
@@ -84,6 +85,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Drop the access log."""
 
 
+class _GzipHandler(_QuietHandler):
+    """The same, compressing text (HTML, CSS, JavaScript, JSON, SVG, XML) for a client that accepts
+    gzip, as static hosts do (GitHub Pages, nginx's gzip): Lighthouse's simulated network then carries
+    the bytes a phone would."""
+
+    COMPRESSED = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".webmanifest")
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in self.COMPRESSED or not path.is_file():
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 class _QuietServer(http.server.ThreadingHTTPServer):
     """Threading server that does not print tracebacks for clients that hang up early."""
 
@@ -98,8 +123,9 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` over HTTP on 127.0.0.1 at a free port, in a background thread.
+def serve(folder: Path, compress: bool = False) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on 127.0.0.1 at a free port, in a background thread; with
+    ``compress``, text is sent gzip-compressed to a client that accepts it (:class:`_GzipHandler`).
 
     Yields the base URL without a trailing slash, e.g. ``http://127.0.0.1:40123``, and shuts
     the server down on exit.
@@ -107,7 +133,7 @@ def serve(folder: Path) -> Iterator[str]:
     folder = Path(folder)
     if not folder.is_dir():
         raise NotADirectoryError(folder)
-    handler = partial(_QuietHandler, directory=str(folder))
+    handler = partial(_GzipHandler if compress else _QuietHandler, directory=str(folder))
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(
         target=server.serve_forever,
