@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -189,29 +189,51 @@ def _township_label(roster: Roster, code: str) -> str:
 
 
 def diff(old: Roster, new: Roster, before: str = "before", after: str = "after") -> Diff:
-    """Every published change from ``old`` to ``new``, in a stable order."""
-    d = Diff(before, after)
-    add = d.changes.append
+    """Every published change from ``old`` to ``new``, in a stable order: section by section, as staff read them."""
+    steps = (_advisors_added, _advisors_left, _advisors_changed, _reassignments,
+             _villages_added, _villages_gone, _retirement_records_deleted, _villages_changed,
+             _townships_added, _townships_gone, _townships_changed,
+             _organization_changes, _county_changes, _city_changes, _programme_changes)
+    d = Diff(before, after, [change for step in steps for change in step(old, new)])
+    d.reprint = reprint_list(old, new)
+    return d
 
-    # -- advisors ------------------------------------------------------------------
+
+# -- advisors ------------------------------------------------------------------------------------
+
+
+def _advisors_added(old: Roster, new: Roster) -> Iterator[Change]:
+    """The advisors ``new`` has and ``old`` had not, with their role, organization and phone."""
     for a in new.advisors:
         if a.id not in old.advisor:
             org = new.organization.get(a.organization)
             text = _("added {name} ({id}) {role}, {organization}, {phone}").format(
                 name=a.name, id=a.id, role=a.role_name, organization=org.name if org else a.organization, phone=a.phone)
-            add(Change("advisor", "added", a.id, a.name, text))
+            yield Change("advisor", "added", a.id, a.name, text)
+
+
+def _advisors_left(old: Roster, new: Roster) -> Iterator[Change]:
+    """The advisors ``old`` had and ``new`` has not, with how many villages each served."""
     for a in old.advisors:
         if a.id not in new.advisor:
             n = len(old.villages_of.get(a.id, []))
             text = (ngettext("left: {name} ({id}) {role}, served {n} village", "left: {name} ({id}) {role}, served {n} villages", n)
                     if n else _("left: {name} ({id}) {role}"))
-            add(Change("advisor", "left", a.id, a.name, text.format(name=a.name, id=a.id, role=a.role_name, n=n)))
+            yield Change("advisor", "left", a.id, a.name, text.format(name=a.name, id=a.id, role=a.role_name, n=n))
+
+
+def _advisors_changed(old: Roster, new: Roster) -> Iterator[Change]:
+    """The advisors both rosters have whose published fields differ, roles in words."""
     for a in new.advisors:
         was = old.advisor.get(a.id)
         if was is not None and (details := _changed(was, a, ("name", "role", "organization", "phone"))):
             shown = [(f, ROLE_NAMES.get(x, x) if f == "role" else x, ROLE_NAMES.get(y, y) if f == "role" else y)
                      for f, x, y in details]
-            add(Change("advisor", "changed", a.id, a.name, _changes_of(_named(a.name, a.id), shown), tuple(details)))
+            yield Change("advisor", "changed", a.id, a.name, _changes_of(_named(a.name, a.id), shown), tuple(details))
+
+
+def _reassignments(old: Roster, new: Roster) -> Iterator[Change]:
+    """The villages both rosters have that changed advisor, one change per (old advisor, new advisor)."""
     moves: dict[tuple[str, str], list[str]] = defaultdict(list)
     for v in new.villages:
         was_v = old.village.get(v.code)
@@ -222,99 +244,151 @@ def diff(old: Roster, new: Roster, before: str = "before", after: str = "after")
         name = new.advisor[to].name if to in new.advisor else ""
         text = _("{before} → {after}: {villages}").format(before=_advisor_label(old, frm), after=_advisor_label(new, to),
                                                           villages=villages)
-        add(Change("advisor", "reassigned", f"{frm}->{to}", name, text, villages=tuple(codes)))
+        yield Change("advisor", "reassigned", f"{frm}->{to}", name, text, villages=tuple(codes))
 
-    # -- villages --------------------------------------------------------------------
+
+# -- villages ------------------------------------------------------------------------------------
+
+
+def _villages_added(old: Roster, new: Roster) -> Iterator[Change]:
+    """The villages ``new`` has and ``old`` had not, noting a retired code back in use."""
     for v in new.villages:
         if v.code not in old.village:
             again = _(" (a retired code back in use)") if v.code in old.retired_village else ""
             text = _("added {code} {village}{again}, advisor {advisor}").format(
                 code=v.code, village=_village_label(new, v.code), again=again, advisor=_advisor_label(new, v.advisor))
-            add(Change("village", "added", v.code, v.name, text))
+            yield Change("village", "added", v.code, v.name, text)
+
+
+def _villages_gone(old: Roster, new: Roster) -> Iterator[Change]:
+    """The villages ``old`` had and ``new`` has not: retired as recorded, or just gone."""
     for v in old.villages:
-        if v.code in new.village:
-            continue
-        add(_gone("village", v.code, v.name, f"{v.code} {_village_label(old, v.code)}", new.retired_village.get(v.code), new))
+        if v.code not in new.village:
+            yield _gone("village", v.code, v.name, f"{v.code} {_village_label(old, v.code)}", new.retired_village.get(v.code), new)
+
+
+def _retirement_records_deleted(old: Roster, new: Roster) -> Iterator[Change]:
+    """The retired villages of ``old`` that ``new`` has neither as a village nor as a retirement."""
     for r in old.retired_villages:
         if r.code not in new.village and r.code not in new.retired_village:
             text = _("{code} {name}: retirement record deleted (the URL on old cards will stop working)")
-            add(Change("village", "removed", r.code, r.name, text.format(code=r.code, name=r.short_name)))
+            yield Change("village", "removed", r.code, r.name, text.format(code=r.code, name=r.short_name))
+
+
+def _villages_changed(old: Roster, new: Roster) -> Iterator[Change]:
+    """The villages both rosters have that were renamed or whose studio changed."""
     for v in new.villages:
         was_v = old.village.get(v.code)
         if was_v is None:
             continue
         if was_v.name != v.name:
-            add(Change("village", "renamed", v.code, v.name, f"{v.code} {was_v.name} → {v.name}", (("name", was_v.name, v.name),)))
+            yield Change("village", "renamed", v.code, v.name, f"{v.code} {was_v.name} → {v.name}", (("name", was_v.name, v.name),))
         if details := _changed(was_v, v, ("studio",)):
-            add(Change("village", "changed", v.code, v.name, _changes_of(f"{v.code} {_village_label(new, v.code)}", details),
-                       tuple(details)))
+            yield Change("village", "changed", v.code, v.name, _changes_of(f"{v.code} {_village_label(new, v.code)}", details),
+                         tuple(details))
 
-    # -- townships ----------------------------------------------------------------------
+
+# -- townships -----------------------------------------------------------------------------------
+
+
+def _townships_added(old: Roster, new: Roster) -> Iterator[Change]:
+    """The townships ``new`` has and ``old`` had not, with their number of villages."""
     for t in new.townships:
         if t.code not in old.township:
             n = len(t.villages)
             text = ngettext("added {code} {name}, {n} village", "added {code} {name}, {n} villages", n)
-            add(Change("township", "added", t.code, t.name, text.format(code=t.code, name=t.name, n=n)))
+            yield Change("township", "added", t.code, t.name, text.format(code=t.code, name=t.name, n=n))
+
+
+def _townships_gone(old: Roster, new: Roster) -> Iterator[Change]:
+    """The townships ``old`` had and ``new`` has not: retired as recorded, or just gone."""
     for t in old.townships:
-        if t.code in new.township:
-            continue
-        add(_gone("township", t.code, t.name, f"{t.code} {t.name}", new.retired_township.get(t.code), new))
+        if t.code not in new.township:
+            yield _gone("township", t.code, t.name, f"{t.code} {t.name}", new.retired_township.get(t.code), new)
+
+
+def _townships_changed(old: Roster, new: Roster) -> Iterator[Change]:
+    """The townships both rosters have that were renamed, or whose county, workstation or team changed."""
     for t in new.townships:
         was_t = old.township.get(t.code)
         if was_t is None:
             continue
         if was_t.name != t.name:
-            add(Change("township", "renamed", t.code, t.name, f"{t.code} {was_t.name} → {t.name}", (("name", was_t.name, t.name),)))
+            yield Change("township", "renamed", t.code, t.name, f"{t.code} {was_t.name} → {t.name}", (("name", was_t.name, t.name),))
         details = _changed(was_t, t, ("county",)) + _changed(was_t.workstation, t.workstation, ("address", "phone", "hours"), "workstation.")
         if details:
-            add(Change("township", "changed", t.code, t.name, _changes_of(f"{t.code} {t.name}", details), tuple(details)))
+            yield Change("township", "changed", t.code, t.name, _changes_of(f"{t.code} {t.name}", details), tuple(details))
         if was_t.team != t.team:
-            joined = [m for m in t.team if m not in was_t.team]
-            gone = [m for m in was_t.team if m not in t.team]
-            words = [_("joined: {advisors}").format(advisors=listing(_advisor_label(new, m) for m in joined))] if joined else []
-            words += [_("left: {advisors}").format(advisors=listing(_advisor_label(old, m) for m in gone))] if gone else []
-            text = _("{township} team: {changes}").format(township=t.name,
-                                                          changes=pgettext("clauses", "; ").join(words) or _("order changed"))
-            add(Change("township", "team", t.code, t.name, text, (("team", ",".join(was_t.team), ",".join(t.team)),)))
+            yield _team_change(old, new, was_t, t)
 
-    # -- organizations, counties, programme ------------------------------------------------
-    for o in new.organizations:
-        if o.id not in old.organization:
-            add(Change("organization", "added", o.id, o.name, _("added {name} ({id})").format(name=o.name, id=o.id)))
-    for o in old.organizations:
-        if o.id not in new.organization:
-            add(Change("organization", "removed", o.id, o.name, _("removed {name} ({id})").format(name=o.name, id=o.id)))
+
+def _team_change(old: Roster, new: Roster, was_t: Township, t: Township) -> Change:
+    """A township's team change: who joined, who left, or only the order."""
+    joined = [m for m in t.team if m not in was_t.team]
+    gone = [m for m in was_t.team if m not in t.team]
+    words = [_("joined: {advisors}").format(advisors=listing(_advisor_label(new, m) for m in joined))] if joined else []
+    words += [_("left: {advisors}").format(advisors=listing(_advisor_label(old, m) for m in gone))] if gone else []
+    text = _("{township} team: {changes}").format(township=t.name,
+                                                  changes=pgettext("clauses", "; ").join(words) or _("order changed"))
+    return Change("township", "team", t.code, t.name, text, (("team", ",".join(was_t.team), ",".join(t.team)),))
+
+
+# -- organizations, counties, cities, programme --------------------------------------------------
+
+
+def _record_added(section: str, key: str, name: str) -> Change:
+    """'added 某所 (LF001)': an organization, county or city ``new`` has and ``old`` had not."""
+    return Change(section, "added", key, name, _("added {name} ({id})").format(name=name, id=key))
+
+
+def _record_removed(section: str, key: str, name: str) -> Change:
+    """'removed 某所 (LF001)': an organization, county or city ``old`` had and ``new`` has not."""
+    return Change(section, "removed", key, name, _("removed {name} ({id})").format(name=name, id=key))
+
+
+def _record_changed(section: str, key: str, name: str, details: list[tuple[str, str, str]]) -> Change:
+    """An organization, county or city whose published fields differ."""
+    return Change(section, "changed", key, name, _changes_of(_named(name, key), details), tuple(details))
+
+
+def _organization_changes(old: Roster, new: Roster) -> Iterator[Change]:
+    """The organizations added, then removed, then changed."""
+    yield from (_record_added("organization", o.id, o.name) for o in new.organizations if o.id not in old.organization)
+    yield from (_record_removed("organization", o.id, o.name) for o in old.organizations if o.id not in new.organization)
     for o in new.organizations:
         was_o = old.organization.get(o.id)
         if was_o is not None and (details := _changed(was_o, o, ("name", "kind", "county", "township", "address", "phone"))):
-            add(Change("organization", "changed", o.id, o.name, _changes_of(_named(o.name, o.id), details), tuple(details)))
-    for c in new.counties:
-        if c.id not in old.county:
-            add(Change("county", "added", c.id, c.name, _("added {name} ({id})").format(name=c.name, id=c.id)))
-    for c in old.counties:
-        if c.id not in new.county:
-            add(Change("county", "removed", c.id, c.name, _("removed {name} ({id})").format(name=c.name, id=c.id)))
+            yield _record_changed("organization", o.id, o.name, details)
+
+
+def _county_changes(old: Roster, new: Roster) -> Iterator[Change]:
+    """The counties added, then removed, then changed (their centre's fields with them)."""
+    yield from (_record_added("county", c.id, c.name) for c in new.counties if c.id not in old.county)
+    yield from (_record_removed("county", c.id, c.name) for c in old.counties if c.id not in new.county)
     for c in new.counties:
         was_c = old.county.get(c.id)
         if was_c is not None:
             details = _changed(was_c, c, ("name", "kind", "code", "city")) + _changed(was_c.centre, c.centre, ("name", "address", "phone", "hours"), "centre.")
             if details:
-                add(Change("county", "changed", c.id, c.name, _changes_of(_named(c.name, c.id), details), tuple(details)))
+                yield _record_changed("county", c.id, c.name, details)
+
+
+def _city_changes(old: Roster, new: Roster) -> Iterator[Change]:
+    """The cities of a province's roster added or changed, in ``new``'s order, then removed."""
     for city in new.cities:
         was_city = old.city.get(city.id)
         if was_city is None:
-            add(Change("city", "added", city.id, city.name, _("added {name} ({id})").format(name=city.name, id=city.id)))
+            yield _record_added("city", city.id, city.name)
         elif details := _changed(was_city, city, ("name", "code", "local_hotline", "base_url")):
-            add(Change("city", "changed", city.id, city.name, _changes_of(_named(city.name, city.id), details), tuple(details)))
-    for city in old.cities:
-        if city.id not in new.city:
-            add(Change("city", "removed", city.id, city.name, _("removed {name} ({id})").format(name=city.name, id=city.id)))
+            yield _record_changed("city", city.id, city.name, details)
+    yield from (_record_removed("city", city.id, city.name) for city in old.cities if city.id not in new.city)
+
+
+def _programme_changes(old: Roster, new: Roster) -> Iterator[Change]:
+    """The programme's fields that differ, as one change."""
     p_details = _changed(old.programme, new.programme, [f.name for f in fields(new.programme)])
     if p_details:
-        add(Change("programme", "changed", "programme", new.programme.name, _details_text(p_details), tuple(p_details)))
-
-    d.reprint = reprint_list(old, new)
-    return d
+        yield Change("programme", "changed", "programme", new.programme.name, _details_text(p_details), tuple(p_details))
 
 
 def _changes_of(label: str, details: Iterable[tuple[str, str, str]]) -> str:
