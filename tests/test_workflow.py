@@ -114,7 +114,7 @@ def test_the_province_matrix_takes_its_cities_from_the_roster() -> None:
 def test_the_code_workflow_runs_lint_types_and_the_quick_tests_on_code_changes_only() -> None:
     data = yaml.safe_load(CODE.read_text(encoding="utf-8"))
     runs = [str(step.get("run", "")).strip() for step in steps(CODE)]
-    for command in ("python -m ruff check .", "python -m mypy --strict", 'python -m pytest -m "not slow" -q'):
+    for command in ("python -m ruff check .", "python -m mypy --strict", 'python -m pytest -m "not slow" -q -n 2'):
         assert command in runs, command
     triggers = data[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"push", "pull_request"}
