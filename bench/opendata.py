@@ -34,10 +34,11 @@ from generator.site.pages import Site, environment, find_assets
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cpu(work: Callable[[], int]) -> tuple[float, int]:
+def cpu(work: Callable[[], int]) -> float:
+    """CPU seconds of this process while ``work`` runs."""
     start = time.process_time()
-    size = work()
-    return time.process_time() - start, size
+    work()
+    return time.process_time() - start
 
 
 def build_cpu(project: Path) -> tuple[float, float]:
@@ -74,7 +75,7 @@ def main() -> int:
     shares = []
     for i in range(args.rounds):
         user, system = first if i == 0 else build_cpu(project)
-        t, a = cpu(tables)[0], cpu(api)[0]
+        t, a = cpu(tables), cpu(api)
         shares.append((t + a) / (user - t - a))
         print(f"round {i + 1}: cold build {user:.2f} s user CPU (+ {system:.2f} s system); open data {t:.2f} s (tables, "
               f"HSDS, schemas) + {a:.2f} s (villages' index.json) = {shares[-1]:.1%} of the rest of the build's user CPU "
