@@ -6,14 +6,17 @@ collect and run on a machine without it (``pytest -m "not slow"`` needs no brows
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers import ROOT
+from tests.helpers.cli import Ran
 from tests.helpers.roster_edit import SMALL
 from tests.helpers.sites import mkdocs_build, project, render_data_pages
 
@@ -110,7 +113,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+#: Fixtures made once per process that cost seconds (a `mkdocs build`, a Chromium, the sample's workbook):
+#: under ``-n 2`` each worker would make its own, so the tests that use them go to one worker together
+#: (``--dist loadgroup``, pyproject.toml).
+SHARED_ONCE = ("small_site", "browser", "sample_workbook")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Send the tests of a costly shared fixture to one worker (:data:`SHARED_ONCE`); under mutation
+    testing, leave out the tests that read a site another process built (:func:`_leave_out_built`)."""
+    for item in items:
+        if any(name in getattr(item, "fixturenames", ()) for name in SHARED_ONCE):
+            item.add_marker(pytest.mark.xdist_group("shared-once"))
+    _leave_out_built(config, items)
+
+
+def _leave_out_built(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
     run), leave out the tests that read a site `mkdocs build` made in another process: that process
     imports the unmutated package, so they cannot catch a mutant, and each would build a site again
@@ -127,3 +145,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
+    """``cli(*args, cwd=…)`` runs ``python -m generator *args`` in this process: ``main`` as the entry
+    point calls it, its log lines on stderr as ``logging.basicConfig`` puts them there in a process of
+    its own. A third of a second quicker than a new process each; tests/test_cli.py runs the real one."""
+    from generator.cli import main
+
+    def run(*args: str, cwd: Path | None = None) -> Ran:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        handler = logging.StreamHandler(sys.stderr)  # the captured stream of this moment
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        root = logging.getLogger()
+        level = root.level
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        try:
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse's usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
+        out = capsys.readouterr()
+        return Ran(code, out.out, out.err)
+
+    return run

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers.source import PACKAGE, package_files, tree_of, walk
 
-PACKAGE = ROOT / "generator"
 FRONT_ENDS = {"cli", "plugin", "__main__", "__init__"}
 
 #: wing → the wings it may import (core is the ground: it imports none).
@@ -48,7 +47,7 @@ def imports(path: Path) -> set[str]:
     here = module_name(path).split(".")
     package = here if path.name == "__init__.py" else here[:-1]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in walk(tree_of(path)):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - (node.level - 1)]
@@ -67,7 +66,7 @@ def imports(path: Path) -> set[str]:
 
 
 def import_graph() -> dict[str, set[str]]:
-    return {module_name(p): imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+    return {module_name(p): imports(p) for p in package_files()}
 
 
 def wrong_imports(graph: dict[str, set[str]]) -> list[str]:
@@ -130,10 +129,10 @@ def test_wings_form_no_cycle_of_modules() -> None:
 
 def test_only_the_front_ends_import_their_frameworks() -> None:
     """mkdocs only in plugin.py, argparse only in cli.py: the library runs without either."""
-    for path in PACKAGE.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and not n.level}
+    for path in package_files():
+        tree = tree_of(path)
+        names = {a.name.split(".")[0] for n in walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {(n.module or "").split(".")[0] for n in walk(tree) if isinstance(n, ast.ImportFrom) and not n.level}
         module = module_name(path)
         if "mkdocs" in names:
             assert module == "plugin", f"{module} imports mkdocs"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
@@ -35,15 +34,17 @@ def test_validate_defaults_to_data_folder() -> None:
     assert r.returncode == 0 and r.stdout.startswith("data: no problems")
 
 
-def test_broken_roster_exits_1_with_every_problem(tmp_path: Path) -> None:
+def test_broken_roster_exits_1_with_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_roster(tmp_path)
     edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
     edit(root, "371502102-堂邑镇.yaml", "advisor: A0004", "advisor: A0040")
     (root / "counties.yaml").write_bytes("counties:\n  - id: 东昌府\n".encode("gbk"))
-    r = run("validate", "--data", "data", cwd=tmp_path)
-    assert r.returncode == 1
-    assert "Traceback" not in r.stderr + r.stdout
-    lines = r.stdout.splitlines()
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--data", "data"]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    lines = out.out.splitlines()
     assert any(ln.startswith("data/advisors.yaml:") and "[bad-phone]" in ln for ln in lines)
     assert any(ln.startswith("data/regions/371502-东昌府区/371502102-堂邑镇.yaml:13:14: error: villages[0].advisor:") for ln in lines)
     assert any(ln.startswith("data/counties.yaml:2:9: error:") and "[not-utf8]" in ln for ln in lines)
@@ -69,6 +70,7 @@ def test_strict_fails_on_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_missing_folder_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """Run as staff run it, ``python -m generator`` in a process of its own (the other tests call ``main``)."""
     r = run("validate", "--data", str(tmp_path / "nope"))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "expected a roster folder" in r.stdout
@@ -96,9 +98,10 @@ def test_stats_shows_gaps_without_rounding_them_away(tmp_path: Path, capsys: pyt
     assert "全覆盖 8/9 = 88.89%" in out
 
 
-def test_usage_error_exits_2() -> None:
-    r = run("validat")
-    assert r.returncode == 2 and "invalid choice" in r.stderr
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["validat"])
+    assert exit.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
 def documentation() -> str:
@@ -215,30 +218,34 @@ def test_cities_for_a_ci_matrix(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 # --- errors: one user-error type, caught once ---------------------------------------------------
 
-def test_messages_are_chinese_by_default_and_english_on_request(tmp_path: Path) -> None:
+def test_messages_are_chinese_by_default_and_english_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_roster(tmp_path)
     edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
-    zh = subprocess.run([sys.executable, "-m", "generator", "validate", "--data", str(root)], capture_output=True,
-                        text=True, env={**env, "LC_ALL": "C.UTF-8"})
-    assert zh.returncode == 1
-    assert ": 错误: advisors[3].phone: 应为手机号（11 位，1[3-9] 开头）" in zh.stdout
-    assert "实际是“1580535000”；请只写数字，区号后加一个“-” [bad-phone]" in zh.stdout
-    assert zh.stdout.splitlines()[-1] == "1 个错误，0 个警告"
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # as CI runners and containers have it
+    assert main(["validate", "--data", str(root)]) == 1
+    zh = capsys.readouterr().out
+    assert ": 错误: advisors[3].phone: 应为手机号（11 位，1[3-9] 开头）" in zh
+    assert "实际是“1580535000”；请只写数字，区号后加一个“-” [bad-phone]" in zh
+    assert zh.splitlines()[-1] == "1 个错误，0 个警告"
     for how in (["--lang", "en"], ["--lang=en"]):
-        en = subprocess.run([sys.executable, "-m", "generator", "validate", "--data", str(root), *how], capture_output=True,
-                            text=True, env={**env, "LC_ALL": "C.UTF-8"})
-        assert en.stdout.splitlines()[-1] == "1 error, 0 warnings"
-    en = subprocess.run([sys.executable, "-m", "generator", "validate", "--data", str(root)], capture_output=True,
-                        text=True, env={**env, "LANG": "en_US.UTF-8"})
-    assert "error: advisors[3].phone: expected a mobile number" in en.stdout
+        assert main(["validate", "--data", str(root), *how]) == 1
+        assert capsys.readouterr().out.splitlines()[-1] == "1 error, 0 warnings"
+    monkeypatch.delenv("LC_ALL")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert main(["validate", "--data", str(root)]) == 1
+    assert "error: advisors[3].phone: expected a mobile number" in capsys.readouterr().out
 
 
-def test_usage_errors_are_chinese_too() -> None:
-    r = subprocess.run([sys.executable, "-m", "generator", "--lang", "zh", "cards", "--all"], capture_output=True, text=True)
-    assert r.returncode == 2
-    assert r.stderr.startswith("用法：python -m generator cards")
-    assert r.stderr.splitlines()[-1] == "python -m generator cards：错误：缺少以下必需参数：-o/--output"
+def test_usage_errors_are_chinese_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["--lang", "zh", "cards", "--all"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：python -m generator cards")
+    assert err.splitlines()[-1] == "python -m generator cards：错误：缺少以下必需参数：-o/--output"
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_it(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 
 import pytest
 
 from generator.core.schema import OPTIONAL_FILES
 from tests.helpers import ROOT
+from tests.helpers.source import package_files, tree_of, walk
 from tests.test_architecture import ARROWS, LEAVES, PACKAGE, module_name
 
 DESIGN = (ROOT / "DESIGN.md").read_text(encoding="utf-8")
@@ -21,16 +23,17 @@ def section(title: str) -> str:
     return re.split(rf"^#{{1,{len(m[1])}}} ", DESIGN[m.end():], flags=re.M)[0]
 
 
+@cache
 def modules() -> dict[str, ast.Module]:
-    return {module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))}
+    return {module_name(p): tree_of(p) for p in package_files()}
 
 
 def strings(tree: ast.Module) -> list[str]:
     """The string constants of a module, its docstrings left out (they describe; they make nothing)."""
-    docs = {id(n.body[0].value) for n in ast.walk(tree)
+    docs = {id(n.body[0].value) for n in walk(tree)
             if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
             and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    return [n.value for n in walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
             and id(n) not in docs]
 
 
@@ -66,9 +69,9 @@ def test_the_wings_told_are_the_wings() -> None:
 
 def test_only_cli_py_prints() -> None:
     for name, tree in modules().items():
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        calls = [n for n in walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                  and n.func.id in ("print", "input")]
-        uses = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in ("stdout", "stderr")
+        uses = [n for n in walk(tree) if isinstance(n, ast.Attribute) and n.attr in ("stdout", "stderr")
                 and isinstance(n.value, ast.Name) and n.value.id == "sys"]
         if name != "cli":
             assert not calls and not uses, f"{name} prints: log instead, or let cli.py say it"
@@ -79,7 +82,7 @@ URL_START = re.compile(r"^(v|t|c|a|city|print|guides|stats|changes|cities|offlin
 
 def url_literals(tree: ast.Module) -> list[str]:
     found = [s for s in strings(tree) if URL_START.match(s) and not s.endswith(".md")]  # .md: MkDocs' sources
-    found += [ast.unparse(n) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.values
+    found += [ast.unparse(n) for n in walk(tree) if isinstance(n, ast.JoinedStr) and n.values
               and isinstance(n.values[0], ast.Constant) and URL_START.match(str(n.values[0].value))]
     return found
 
@@ -98,7 +101,7 @@ def test_urls_are_made_only_in_urls_py() -> None:
 
 def calls_into(tree: ast.Module, module: str, names: set[str]) -> bool:
     return any(isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == module
-               and (n.attr in names or n.attr.endswith("Loader")) for n in ast.walk(tree))
+               and (n.attr in names or n.attr.endswith("Loader")) for n in walk(tree))
 
 
 def test_who_parses_roster_files() -> None:
@@ -118,7 +121,7 @@ def test_who_parses_roster_files() -> None:
 def test_who_runs_other_programs(program: str, where: set[str]) -> None:
     runners = {name for name, tree in modules().items() if any(
         isinstance(n, (ast.Import, ast.ImportFrom)) and "subprocess" in {a.name for a in n.names} | {
-            getattr(n, "module", None)} for n in ast.walk(tree))}
+            getattr(n, "module", None)} for n in walk(tree))}
     assert runners == {"changes.revisions", "build.version", "printing.pdf", "printing.fonts"}
     naming = {name for name in runners if program in strings(modules()[name])}
     assert naming == where
@@ -138,8 +141,8 @@ def test_the_modules_table_names_every_module_once() -> None:
 
 def test_the_front_ends_are_thin() -> None:
     """plugin.py only translates MkDocs' events (DESIGN: no state of the build, one call a hook)."""
-    tree = ast.parse((PACKAGE / "plugin.py").read_text(encoding="utf-8"))
-    hooks = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name.startswith("on_")]
+    tree = tree_of(PACKAGE / "plugin.py")
+    hooks = [n for n in walk(tree) if isinstance(n, ast.FunctionDef) and n.name.startswith("on_")]
     assert hooks
     for hook in hooks:
         assert len(hook.body) <= 12, f"plugin.{hook.name} does work: move it into build/session.py"

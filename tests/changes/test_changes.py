@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from generator.cli import main
 from generator.printing.cards import CardContent, card_content, print_documents
 from generator.roster.load import load_documents
 from tests.helpers import ROOT
+from tests.helpers.cli import Ran
 from tests.helpers.raster import decode_qr, rasterize
 from tests.helpers.roster_edit import SMALL, copy_roster, edit
 
@@ -167,7 +169,7 @@ def test_diff_of_git_revisions_and_validate_since(tmp_path: Path) -> None:
     assert vanished(old, read_roster(SMALL).roster, load_documents(SMALL), "x") == []
 
 
-def test_revisions_that_are_not_there(tmp_path: Path) -> None:
+def test_revisions_that_are_not_there(tmp_path: Path, cli: Callable[..., Ran]) -> None:
     repo = repository(tmp_path)
     with pytest.raises(RevisionError, match="neither a roster folder nor a revision"):
         read_version("no-such-branch", repo / "data")
@@ -175,7 +177,7 @@ def test_revisions_that_are_not_there(tmp_path: Path) -> None:
         read_version("--output=/tmp/x", repo / "data")
     with pytest.raises(RevisionError, match="not in a git repository"):
         read_version("HEAD", tmp_path / "elsewhere")
-    r = subprocess.run([sys.executable, "-m", "generator", "diff", "HEAD", "nope"], cwd=repo, capture_output=True, text=True)
+    r = cli("diff", "HEAD", "nope", cwd=repo)
     assert r.returncode == 1 and r.stderr.startswith("error: 'nope' is neither") and "Traceback" not in r.stderr
 
 

@@ -8,6 +8,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -17,8 +18,7 @@ from babel.messages.catalog import Catalog
 from generator.core import i18n
 from generator.core.i18n import _, language_of, ngettext, pgettext, speaking
 from tests.helpers import ROOT
-
-PACKAGE = ROOT / "generator"
+from tests.helpers.source import package_files, tree_of, walk
 
 
 def messages_script() -> ModuleType:
@@ -116,20 +116,21 @@ LOG_METHODS = {"debug", "info", "warning", "error", "critical"}
 WORDS = re.compile(r"[A-Za-z]{2,}[^{}]*\s[A-Za-z]{2,}")
 
 
-def user_errors() -> set[str]:
+@cache
+def user_errors() -> frozenset[str]:
     """Every class name of the package that derives from UserError (by its source, as written)."""
     found = {"UserError"}
     changed = True
-    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")]
+    trees = [tree_of(p) for p in package_files()]
     while changed:
         changed = False
         for tree in trees:
-            for node in ast.walk(tree):
+            for node in walk(tree):
                 if isinstance(node, ast.ClassDef) and node.name not in found and any(
                         isinstance(b, ast.Name) and b.id in found for b in node.bases):
                     found.add(node.name)
                     changed = True
-    return found
+    return frozenset(found)
 
 
 def bare_text(node: ast.expr) -> list[str]:
@@ -153,10 +154,10 @@ def called_name(call: ast.Call) -> str:
     return call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
 
 
-def unwrapped_messages(source: str, errors: set[str]) -> list[str]:
-    """``line: text`` of every message in ``source`` written without the catalogue."""
+def unwrapped_messages(tree: ast.Module, errors: frozenset[str]) -> list[str]:
+    """``line: text`` of every message in the module ``tree`` written without the catalogue."""
     out = []
-    for node in ast.walk(ast.parse(source)):
+    for node in walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = called_name(node)
@@ -181,10 +182,10 @@ def test_no_message_is_written_around_the_catalogue() -> None:
     errors = user_errors()
     assert {"PdfError", "RevisionError", "SelectionError", "WorkbookError", "OutputBusy"} <= errors
     found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in package_files():
         if module_name(path) in LEAVES:
             continue
-        if lines := unwrapped_messages(path.read_text(encoding="utf-8"), errors):
+        if lines := unwrapped_messages(tree_of(path), errors):
             found[str(path.relative_to(ROOT))] = lines
     assert found == {}
 
@@ -197,7 +198,7 @@ def test_no_message_is_written_around_the_catalogue() -> None:
     'Problem(path, 1, 1, "error", "", _("expected {x}") + " and more words here", "missing-file")',
 ])
 def test_a_message_around_the_catalogue_is_found(source: str) -> None:
-    assert unwrapped_messages(source, user_errors()) != []
+    assert unwrapped_messages(ast.parse(source), user_errors()) != []
 
 
 def test_messages_through_the_catalogue_pass() -> None:
@@ -207,4 +208,4 @@ def test_messages_through_the_catalogue_pass() -> None:
         'log.info(_("roster: wrote {count} data pages").format(count=n))',
         'note(f"[{done}/{total}] {label}")',
     ])
-    assert unwrapped_messages(source, user_errors()) == []
+    assert unwrapped_messages(ast.parse(source), user_errors()) == []

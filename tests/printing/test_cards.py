@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from generator.build.pipeline import read_roster
 from generator.printing import cards, qr
 from generator.printing.pdf import MissingTool, PrintFailed, find_chromium, print_pdf, write_pdf
 from generator.site.pages import Assets, Site, environment
+from tests.helpers.cli import Ran
 from tests.helpers.raster import dark_runs, decode_qr, page_info, rasterize, text_in
 from tests.helpers.roster_edit import SAMPLE, SMALL, copy_roster, edit
 
@@ -174,8 +176,8 @@ def run_cards(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
                           env=env, check=False)
 
 
-def test_cli_refuses_unknown_township(tmp_path: Path) -> None:
-    r = run_cards("--data", str(SMALL), "--township", "371502999", "-o", str(tmp_path / "x.pdf"))
+def test_cli_refuses_unknown_township(tmp_path: Path, cli: Callable[..., Ran]) -> None:
+    r = cli("cards", "--data", str(SMALL), "--township", "371502999", "-o", str(tmp_path / "x.pdf"))
     assert r.returncode == 1 and "no township with code '371502999'" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.pdf").exists()
 
@@ -205,9 +207,12 @@ def test_missing_chromium_is_a_typed_error(tmp_path: Path, monkeypatch: pytest.M
     assert not out.exists()
 
 
-def test_cli_without_chromium_says_so_and_exits_1(tmp_path: Path) -> None:
+def test_cli_without_chromium_says_so_and_exits_1(tmp_path: Path, cli: Callable[..., Ran],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "x.pdf"
-    r = run_cards("--data", str(SMALL), "--township", "371502001", "-o", str(out), env=no_chromium(tmp_path))
+    for name, value in no_chromium(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    r = cli("cards", "--data", str(SMALL), "--township", "371502001", "-o", str(out))
     assert r.returncode == 1, r.stderr
     assert "error: CHROME_PATH=" in r.stderr and "apt-get install chromium" in r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr and not out.exists()
@@ -332,9 +337,9 @@ def test_parts_pdfunite_cannot_merge_are_a_typed_error(tmp_path: Path, monkeypat
     assert not out.exists() and not list(tmp_path.glob(".two.pdf*"))
 
 
-def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
+def test_cli_refuses_an_output_folder_that_does_not_exist(tmp_path: Path, cli: Callable[..., Ran]) -> None:
     out = tmp_path / "missing" / "x.pdf"
-    r = run_cards("--data", str(SMALL), "--township", "371502001", "-o", str(out))
+    r = cli("cards", "--data", str(SMALL), "--township", "371502001", "-o", str(out))
     assert r.returncode == 1 and f"error: cannot write {out}: no folder" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
 

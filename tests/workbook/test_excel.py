@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from generator.cli import main
 from generator.workbook.read import import_workbook
 from generator.workbook.sheets import SHEETS, export_workbook
+from tests.helpers.cli import Ran
 from tests.helpers.roster_edit import SAMPLE, SMALL, copy_roster
 from tests.helpers.two_cities import two_city_roster
 
@@ -118,10 +119,9 @@ def test_a_renamed_header_and_a_missing_sheet(tmp_path: Path) -> None:
     assert not result.ok and result.written == []
 
 
-def test_not_a_workbook_is_one_line(tmp_path: Path) -> None:
+def test_not_a_workbook_is_one_line(tmp_path: Path, cli: Callable[..., Ran]) -> None:
     (tmp_path / "x.xlsx").write_text("not a workbook", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "generator", "import", str(tmp_path / "x.xlsx"), "--data", str(tmp_path / "d")],
-                       capture_output=True, text=True)
+    r = cli("import", str(tmp_path / "x.xlsx"), "--data", str(tmp_path / "d"))
     assert r.returncode == 1 and "x.xlsx: error: " in r.stderr and r.stderr.count("\n") == 1 and r.stdout == ""
     assert not (tmp_path / "d").exists()
 

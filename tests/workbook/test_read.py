@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.workbook.read import Imported, import_workbook
+from tests.helpers.cli import Ran
 from tests.helpers.roster_edit import SAMPLE, copy_roster
 from tests.helpers.workbooks import rewrite, run_import, sheet_part, small_book, tree
 
@@ -340,10 +341,10 @@ def test_a_column_twice_is_one_problem(tmp_path: Path) -> None:
 # -- the CLI: one line where a workbook cannot be read -------------------------------------------------
 
 
-def test_an_old_xls_file_is_one_line(tmp_path: Path) -> None:
+def test_an_old_xls_file_is_one_line(tmp_path: Path, cli: Callable[..., Ran]) -> None:
     data, _ = small_book(tmp_path)
     (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)  # what Excel 97 and passwords write
-    r = run_import(tmp_path / "old.xlsx", data)
+    r = cli("import", str(tmp_path / "old.xlsx"), "--data", str(data))
     assert r.returncode == 1 and r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
     assert ".xls" in r.stderr and "password" in r.stderr and r.stderr.rstrip().endswith("[bad-workbook]")
 
