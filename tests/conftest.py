@@ -113,35 +113,41 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-#: Fixtures made once per process that cost seconds (a `mkdocs build`, a Chromium, the sample's workbook):
-#: under ``-n 2`` each worker would make its own, so the tests that use them go to one worker together
-#: (``--dist loadgroup``, pyproject.toml).
-SHARED_ONCE = ("small_site", "browser", "sample_workbook")
+def shared_scope(item: pytest.Item) -> str | None:
+    """The module whose module-scoped fixtures ``item`` uses (a site built, a browser's measurements), if any.
+
+    Under ``-n 2`` tests go to whichever worker is free: the tests of one module-scoped fixture could be
+    split between both, and each worker would make the fixture, seconds of work, again. They are sent
+    to one worker together (``--dist loadgroup``, pyproject.toml). Session fixtures (``small_site``,
+    ``browser``) are still made once per worker: grouping all their tests would leave the full suite's
+    browser tests to one worker."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    if any(d.scope == "module" for defs in definitions for d in defs):
+        return item.nodeid.split("::")[0]
+    return None
 
 
+def uses(item: pytest.Item, fixture: str) -> bool:
+    """Whether ``item`` needs ``fixture``, by name or as the value of an indirect parameter."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return fixture in getattr(item, "fixturenames", ()) or fixture in params.values()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (xdist/remote.py)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Send the tests of a costly shared fixture to one worker (:data:`SHARED_ONCE`); under mutation
-    testing, leave out the tests that read a site another process built (:func:`_leave_out_built`)."""
-    for item in items:
-        if any(name in getattr(item, "fixturenames", ()) for name in SHARED_ONCE):
-            item.add_marker(pytest.mark.xdist_group("shared-once"))
-    _leave_out_built(config, items)
+    """Send the tests of a module-scoped fixture to one worker (:func:`shared_scope`).
 
-
-def _leave_out_built(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
+    Under mutation testing (bench/mutation.py sets MUTANT_UNDER_TEST to a mutant's name for each
     run), leave out the tests that read a site `mkdocs build` made in another process: that process
     imports the unmutated package, so they cannot catch a mutant, and each would build a site again
     for every mutant. The same checks run on pages rendered in the test's process (``small_pages``)."""
-    import os
-
+    for item in items:
+        if scope := shared_scope(item):
+            item.add_marker(pytest.mark.xdist_group(scope))
     if "." not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
-    def built(item: pytest.Item) -> bool:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        return "small_site" in getattr(item, "fixturenames", ()) or "small_site" in params.values()
-
-    left_out = [item for item in items if built(item)]
+    left_out = [item for item in items if uses(item, "small_site")]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = [item for item in items if item not in left_out]
