@@ -1,5 +1,6 @@
 """What a person sees on a page, measured in one call: the texts shown, the links and call buttons
-with their boxes, phone numbers broken across lines, tap targets too small, the page's width.
+with their boxes, phone numbers broken across lines, tap targets too small, texts too pale to read,
+the page's width.
 
 Checks read the page as the browser laid it out (computed styles, boxes, text ranges), never its
 markup: a page may change its classes and structure and still pass, as long as people see the
@@ -53,10 +54,11 @@ class Seen(TypedDict):
     links: list[Link]
     broken_numbers: list[Number]  # phone numbers whose digits take two lines
     small_targets: list[dict[str, Any]]  # tap targets below the least size asked for
+    pale_texts: list[dict[str, Any]]  # texts shown with less contrast to their background than asked for
     search: dict[str, Any]  # the search box: visible and its height
 
 
-_SEEN = r"""({needles, least}) => {
+_SEEN = r"""({needles, least, ratio}) => {
   const W = innerWidth;
   const style = (el) => getComputedStyle(el);
   const shown = (el) => {
@@ -127,7 +129,7 @@ _SEEN = r"""({needles, least}) => {
   const label = (a) => (a.textContent.replace(/\s+/g, ' ').trim() || a.getAttribute('aria-label') || '');
   const links = [...document.querySelectorAll('a[href]')].map((a) => {
     const r = a.getBoundingClientRect(), visible = shown(a), href = a.getAttribute('href'), text = label(a);
-    const call = visible && (href.startsWith('tel:') || text.startsWith('拨打'));
+    const call = visible && (href.startsWith('tel:') || text.startsWith('拨打') || text.startsWith('☎'));
     return {text: visible ? a.innerText.replace(/\s+/g, ' ').trim() : '', label: text, href, url: a.href,
             download: a.getAttribute('download'), visible, width: r.width, height: r.height,
             font: parseFloat(style(a).fontSize), lines: numberLines(a), contrast: call ? contrast(a) : 0};
@@ -138,16 +140,23 @@ _SEEN = r"""({needles, least}) => {
     .filter((e) => { const p = e.parentElement; return !(p && p.tagName === 'P' && p.textContent.trim().length > e.textContent.trim().length + 2); })
     .map((e) => ({label: label(e).slice(0, 30), height: Math.round(e.getBoundingClientRect().height), cls: String(e.className)}))
     .filter((t) => t.height < least);
-  // the smallest text shown, and the size most of the page's own text is set in (its body text)
+  // the smallest text shown, the size most of the page's own text is set in (its body text), and text too
+  // pale on its background: below the contrast ratio asked for (WCAG's large text, 24 px or 18.66 px bold,
+  // may have two thirds of it, as AA's 3 of 4.5 and AAA's 4.5 of 7), once an element
   let minFont = 1000;
   const bySize = new Map();
   const main = document.querySelector('main') || document.body;
+  const pale = [], looked = new Set();
   for (const node of texts) {
     const el = node.parentElement;
     if (el.closest('svg, .dir-sr, [aria-hidden=true]') || !textShown(node, 0, node.data.length)) continue;
-    const size = parseFloat(style(el).fontSize);
+    const s = style(el), size = parseFloat(s.fontSize);
     minFont = Math.min(minFont, size);
     if (main.contains(el)) bySize.set(size, (bySize.get(size) || 0) + node.data.trim().length);
+    if (looked.has(el)) continue;
+    looked.add(el);
+    const large = size >= 24 || (size >= 18.66 && parseInt(s.fontWeight, 10) >= 700), c = contrast(el);
+    if (c < (large ? ratio * 2 / 3 : ratio)) pale.push({text: node.data.trim().slice(0, 20), contrast: Math.round(c * 100) / 100, font: size, large});
   }
   const bodyFont = [...bySize].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([size]) => size)[0] || 0;
   const toggle = document.querySelector('button[aria-pressed]');
@@ -159,20 +168,21 @@ _SEEN = r"""({needles, least}) => {
     pressed: toggle ? toggle.getAttribute('aria-pressed') : null, toggle_visible: shown(toggle),
     h1: h1 && shown(h1) ? h1.innerText.trim() : '',
     body_font: bodyFont, min_font: minFont,
-    texts: found, links, broken_numbers: broken, small_targets: small,
+    texts: found, links, broken_numbers: broken, small_targets: small, pale_texts: pale,
     search: {visible: shown(box), height: box ? box.getBoundingClientRect().height : 0},
   };
 }"""
 
 
-def seen(page: Page, needles: list[str] | tuple[str, ...] = (), least: float = 44) -> Seen:
+def seen(page: Page, needles: list[str] | tuple[str, ...] = (), least: float = 44, ratio: float = 4.5) -> Seen:
     """What ``page`` shows once its transitions have ended (a tap on 长辈模式 fades colours in): ``needles``
-    are texts to look for; tap targets below ``least`` px are listed."""
+    are texts to look for; tap targets below ``least`` px are listed, and texts with less contrast than
+    ``ratio`` (4.5: WCAG AA; 7: AAA)."""
     page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
-    result: Seen = page.evaluate(_SEEN, {"needles": list(needles), "least": least})
+    result: Seen = page.evaluate(_SEEN, {"needles": list(needles), "least": least, "ratio": ratio})
     return result
 
 
 def calls(s: Seen) -> list[Link]:
-    """The call buttons and phone links: a link that says 拨打 (dial) or goes to ``tel:``."""
-    return [a for a in s["links"] if a["label"].startswith("拨打") or a["href"].startswith("tel:")]
+    """The call buttons and phone links: a link that says 拨打 (dial) or ☎, or goes to ``tel:``."""
+    return [a for a in s["links"] if a["label"].startswith(("拨打", "☎")) or a["href"].startswith("tel:")]
