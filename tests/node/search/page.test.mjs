@@ -1,9 +1,9 @@
-// A village's or advisor's page: what 读给我听 reads; the offline page's list of saved pages.
+// A village's or advisor's page: what 读给我听 reads, an old card's mark; the offline page's list of saved pages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { canSpeak, spokenNumber, spokenText } from '../../../overrides/assets/javascripts/page.js';
-import { isPage, titleOf } from '../../../overrides/assets/javascripts/saved.js';
+import { canSpeak, oldCard, spokenNumber, spokenText } from '../../../overrides/assets/javascripts/page.js';
+import { isPage, savedPages, titleOf } from '../../../overrides/assets/javascripts/saved.js';
 
 test('a phone number is read digit by digit, 1 as 幺, a pause between its groups', () => {
   assert.equal(spokenNumber('15805350004'), '幺 五 八，零 五 三 五，零 零 零 四');
@@ -23,6 +23,26 @@ test('no window, no speech', () => {
   assert.equal(canSpeak(), false);
 });
 
+test("an old card's address (?from=<a merged village's code>) marks that village on the page that took its place", () => {
+  const item = { classes: [], first: null };
+  const li = { classList: { add: (c) => item.classes.push(c) }, prepend: (node) => { item.first = node; } };
+  globalThis.document = {
+    querySelector: (selector) => (selector === '.dir-merged li[data-code="371502102009"]' ? li : null),
+    createElement: (tag) => ({ tag, textContent: '' }),
+  };
+  try {
+    assert.equal(oldCard('?from=371502102009'), li);
+    assert.deepEqual(item.classes, ['dir-merged--old']);
+    assert.deepEqual(item.first, { tag: 'strong', textContent: '您扫描的是旧卡片：' });
+    assert.equal(oldCard('?utm=wechat&from=371502102009&x=1'), li);
+    for (const search of ['', '?from=37150210200', '?from=3715021020091', '?from=371502102008', '?xfrom=371502102009']) {
+      assert.equal(oldCard(search), null, search);
+    }
+  } finally {
+    delete globalThis.document;
+  }
+});
+
 test("a saved page's title without the site's name; only pages are listed", () => {
   assert.equal(titleOf('<html><head><title>前董村（堂邑镇）村居法律顾问 - 聊城村居法律顾问</title>'), '前董村（堂邑镇）村居法律顾问');
   assert.equal(titleOf('<title>A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;</title>'), 'A & B <c> "d" \'e\'');
@@ -33,4 +53,30 @@ test("a saved page's title without the site's name; only pages are listed", () =
   assert.ok(!isPage('https://x.example/site/offline/', root));
   assert.ok(!isPage('https://x.example/site/search.json', root));
   assert.ok(!isPage('https://x.example/other/v/1/', root));
+});
+
+test("the offline page lists the pages the service worker saved, from its caches only", async () => {
+  const root = 'https://x.example/site/';
+  const page = (title) => ({ text: async () => `<html><head><title>${title} - 聊城村居法律顾问</title>` });
+  /** A Cache Storage of named caches, each a list of [url, response], as the worker (generator/build/sw.js) fills it. */
+  const storage = new Map([
+    ['dir-1a2b3c', [[`${root}v/371502102001/`, page('前董村（堂邑镇）村居法律顾问')], [`${root}offline/`, page('没有网络')],
+      [`${root}search.json`, page('')], [`${root}a/A0004/`, page('刘洋（律师）')]]],
+    ['another-app', [[`${root}v/371502102002/`, page('王庄村（堂邑镇）村居法律顾问')]]],
+  ]);
+  const caches = {
+    keys: async () => [...storage.keys()],
+    open: async (name) => ({
+      keys: async () => storage.get(name).map(([url]) => ({ url })),
+      match: async (request) => (storage.get(name).find(([url]) => url === request.url) || [])[1],
+    }),
+  };
+  Object.assign(globalThis, { window: globalThis, caches });
+  try {
+    assert.deepEqual(await savedPages(root), [
+      [`${root}v/371502102001/`, '前董村（堂邑镇）村居法律顾问'], [`${root}a/A0004/`, '刘洋（律师）']]);
+  } finally {
+    delete globalThis.window;
+    delete globalThis.caches;
+  }
 });
