@@ -65,6 +65,18 @@ def test_advisor_card_has_every_field() -> None:
     assert "余庄村（蒋官屯街道）" in v.note.value and "玉庄村" in v.note.value and "12348" in v.note.value
 
 
+def test_the_saved_name_counts_the_villages_served() -> None:
+    """A phone book lists the name only: one village is named, two or more are counted (等2个), and a
+    team member who serves no village is said to be one."""
+    r = small()
+    names = {a.id: parse(advisor_card(PROGRAMME, a, r.organization.get(a.organization),
+                                      [(v, r.township[v.township]) for v in r.villages_of.get(a.id, [])],
+                                      f"https://fw.lc.example/a/{a.id}/")).fn.value for a in r.advisors}
+    assert names == {"A0001": "王建国（古城社区等2个村居法律顾问）", "A0002": "李秀英（王庄村等2个村居法律顾问）",
+                     "A0003": "张伟（乡镇法律服务团队）", "A0004": "刘洋（前董村等2个村居法律顾问）",
+                     "A0005": "赵敏（余庄村等3个村居法律顾问）"}
+
+
 def test_a_long_name_and_title_fold_and_round_trip() -> None:
     """A title of many villages and townships passes 75 octets many times: folded, and read back whole."""
     r = small()
