@@ -232,6 +232,29 @@ def test_retirements_that_meet_again_are_not_a_loop(tmp_path: Path) -> None:
     assert checked.roster.successors_now("371502102009") == ["371502102001"]  # reached twice, named once
 
 
+#: The numbers people have, as a roster writes them: each is published, none is a bad-phone (the small roster's
+#: own numbers are 7-digit landlines of 聊城 and 13x–18x mobiles only)
+GOOD_PHONES = {"'13905350001'": "'19905350001'",  # a 199 mobile
+               "'13905350002'": "'010-12345678'",  # 北京: a 3-digit area code and an 8-digit number
+               "'0635-8410001'": "'0635-8410001-801'",  # an extension
+               "'15805350004'": "'0531-87654321'",  # 济南: 8 digits after a 4-digit area code
+               "'18605350005'": "'400-123-4567'"}  # a company's service number
+#: Numbers a hand gets wrong: one digit short or long, a space where the dash goes
+BAD_PHONES = {"'13905350001'": "'1390535000'", "'13905350002'": "'139053500021'", "'0635-8410001'": "'0635-841000'",
+              "'15805350004'": "'010-123456789'", "'18605350005'": "'0635 8420001'"}
+
+
+@pytest.mark.parametrize(("numbers", "bad"), [(GOOD_PHONES, 0), (BAD_PHONES, 5)], ids=["good", "bad"])
+def test_phone_numbers_as_people_have_them(numbers: dict[str, str], bad: int, tmp_path: Path) -> None:
+    root = copy_roster(tmp_path)
+    for old, new in numbers.items():
+        edit(root, "advisors.yaml", old, new)
+    problems = read_roster(root).problems
+    assert [p.field for p in problems if p.code == "bad-phone"] == [f"advisors[{i}].phone" for i in range(bad)], \
+        [p.format() for p in problems]
+    assert [p for p in problems if p.code != "bad-phone"] == []
+
+
 def test_small_roster_is_clean() -> None:
     assert read_roster(TESTS / "rosters" / "small").problems == []
 
