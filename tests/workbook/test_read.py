@@ -110,6 +110,12 @@ def full_width_digits_in_phones_and_codes(wb: Workbook) -> None:
     wb["乡镇"]["G2"] = "Ａ０００３，Ａ０００１，Ａ０００２"
 
 
+def teams_listed_as_chinese_lists_are_written(wb: Workbook) -> None:
+    """The header asks for commas; a list typed in Chinese has 、 or ； between its items."""
+    wb["乡镇"]["G2"] = "A0003、A0001、A0002"
+    wb["乡镇"]["G3"] = "A0004；A0002"
+
+
 def padded_names(wb: Workbook) -> None:
     """Two-character names padded to line up with three-character ones; full-width spaces in hours."""
     wb["顾问"]["B4"] = "张　伟"
@@ -147,6 +153,7 @@ SAME: dict[str, Edit] = {
     "columns moved, headers spaced and half-width": columns_moved_and_headers_respaced,
     "full-width digits in phones, codes and lists": full_width_digits_in_phones_and_codes,
     "names padded with spaces, full-width spaces": padded_names,
+    "teams listed with Chinese commas and semicolons": teams_listed_as_chinese_lists_are_written,
     "hidden sheets, rows and columns": hidden_sheets_rows_and_columns,
     "the header again under the rows, blank rows": header_again_and_blank_rows,
     "sheet names with stray spaces": sheet_titles_with_spaces,
