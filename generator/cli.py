@@ -234,14 +234,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from generator.workbook.read import WorkbookError, plan_import, write_plan
+    from generator.workbook.read import plan_import, write_plan
 
     out = Path(args.data)
-    try:
-        plan = plan_import(args.workbook, out)
-    except WorkbookError as exc:  # the workbook cannot be read at all: one line, at its sheet, cell or part
-        note(exc.problem.format())
-        return 1
+    plan = plan_import(args.workbook, out)  # a workbook that cannot be read at all: a WorkbookError, from main
     if plan.problems:
         print(format_text(plan.problems))
     if not plan.ok or plan.docs is None:
@@ -457,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _settle_data(args)
             return func(args)
         except UserError as exc:
-            note(_("error: {message}").format(message=exc))
+            note(exc.line())
             return exc.exit_code
         except KeyboardInterrupt:
             return 130

@@ -65,6 +65,10 @@ class WorkbookError(UserError):
         super().__init__(problem.format())
         self.problem = problem
 
+    def line(self) -> str:
+        """The problem's own line: the workbook, its sheet or cell, ``error:``, what to do, and its code."""
+        return self.problem.format()
+
 
 @dataclass(frozen=True)
 class SheetEntry:
