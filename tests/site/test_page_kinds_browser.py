@@ -261,6 +261,15 @@ def test_text_is_large_enough_to_read(kind: str, mode: str, looks: Looks) -> Non
         assert s["body_font"] >= (20 if mode == "elderly" else 16), width
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_elderly_mode_makes_nothing_it_shows_smaller(kind: str, looks: Looks) -> None:
+    """What a kind shows in both modes (the place, the advisor's name…) is set at least as large in elderly mode."""
+    for width in WIDTHS:
+        normal, elderly = looks[kind, "normal", width]["texts"], looks[kind, "elderly", width]["texts"]
+        smaller = {t: (normal[t]["font"], elderly[t]["font"]) for t in KINDS[kind].shows if elderly[t]["font"] < normal[t]["font"]}
+        assert smaller == {}, f"smaller in elderly mode at {width}px (normal, elderly px): {smaller}"
+
+
 @pytest.mark.parametrize(("kind", "mode"), CASES)
 def test_text_is_dark_enough_to_read(kind: str, mode: str, looks: Looks) -> None:
     """Every text shown stands out from what is behind it: WCAG AA (4.5:1) in normal mode, AAA (7:1) in elderly
