@@ -76,6 +76,25 @@ def test_area_pages_state_the_programmes_limit_of_villages_per_advisor(province:
         assert f"超过上限（{limit} 个）" in pages[url + "index.html"], url
 
 
+def test_the_search_box_knows_where_the_reader_is(province: Roster) -> None:
+    """A unit's, township's or village's page tells its header's search its unit and city (box.js ranks and
+    fetches those places first: of 28 王庄, the reader's own); a page of no unit tells it the city only."""
+    s = site(province)
+    village = province.village["371602001001"]
+    rows = {a.id: a for a in s.report.area("county", "371602").children}
+    pages = {"village": s.village_page(village)[1], "township": s.township_page(province.township["371602001"])[1],
+             "county": s.county_page(province.county["371602"], rows)[1], "city": s.city_page(province.city["3716"])[1]}
+
+    def box(html: str) -> dict[str, str]:
+        form = re.search(r'<form class="dir-search" role="search"([^>]*)>', html)
+        assert form, "no search box in the header"
+        return dict(re.findall(r'data-(county|city)="([^"]*)"', form.group(1)))
+
+    assert {kind: box(html) for kind, html in pages.items()} == {
+        "village": {"county": "371602", "city": "3716"}, "township": {"county": "371602", "city": "3716"},
+        "county": {"county": "371602", "city": "3716"}, "city": {"city": "3716"}}
+
+
 def test_a_province_of_one_city_has_no_portal(province: Roster) -> None:
     """The portal lists a province's cities to choose from: with one city there is nothing to choose."""
     one = replace(province.only_city("3716"), province=())
