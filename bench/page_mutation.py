@@ -94,8 +94,8 @@ EDITS: tuple[Edit, ...] = (
     Edit("the official name left out of the village page", "data/village.html",
          '<p class="dir-sub dir-extra">{{ village.name }} · 代码', '<p class="dir-sub dir-extra">代码'),
     Edit("the offline page's retry forgets where the reader was", "data/offline.html", "if(/^\\/[^\\/]/.test(p)||p==='/')a.href=p", ""),
-    # a hand probe (tests/mutation-equivalents.md, 2026-12-06): all but the first and third survived the fast tests
-    # until tests were added for them
+    # a hand probe (tests/mutation-equivalents.md, 2026-12-06): all but the township's, the hours' and the cards' edits
+    # survived the fast tests until tests were added for them
     Edit("the township's villages list their advisor's role, not name", "data/township.html",
          '{{ a.name if a else "暂无顾问" }}', '{{ a.role_name if a else "暂无顾问" }}'),
     Edit("drop the tel: of the advisor serving a retired place's people now", "data/retired.html",
@@ -110,6 +110,12 @@ EDITS: tuple[Edit, ...] = (
     Edit("search results without where the place is", "assets/javascripts/search/box.js", "a.append(name, line);", "a.append(name);"),
     Edit("a search that finds nothing offers no hotline", "assets/javascripts/search/box.js",
          "const dead = !found.count && !state.busy;", "const dead = !found.count && state.busy;"),
+    Edit("printed cards without the workstation's phone", "data/print.html",
+         "法律服务工作站 {{ t.workstation_phone }}</p>", "法律服务工作站</p>"),
+    Edit("the header's search forgets the reader's unit", "data/chrome.html",
+         '{% if county %} data-county="{{ county | e }}"{% endif %}', ""),
+    Edit("the advisor's name no larger in elderly mode", "assets/stylesheets/phone.css",
+         "html.dir-senior .md-typeset .dir-big { font-size: 1.6em; }", "html.dir-senior .md-typeset .dir-big { font-size: 1em; }"),
 )
 
 
