@@ -95,6 +95,16 @@ def test_the_search_box_knows_where_the_reader_is(province: Roster) -> None:
         "county": {"county": "371602", "city": "3716"}, "city": {"city": "3716"}}
 
 
+def test_every_tel_link_dials_digits_alone(province: Roster) -> None:
+    """A hotline may be written 0531-12348 (a province's, or a city's): the header's ☎, the finder's buttons and
+    every number dial its digits alone (RFC 3966 allows separators; not every phone's dialler does)."""
+    roster = replace(province, programme=replace(province.programme, hotline="0531-12348"))
+    s = site(roster)
+    html = s.village_page(roster.village["371602001001"])[1] + s.city_page(roster.city["3716"])[1]
+    dialled = re.findall(r'href="tel:([^"]*)"', html)
+    assert "053112348" in dialled and [d for d in dialled if not d.isdigit()] == []
+
+
 def test_a_province_of_one_city_has_no_portal(province: Roster) -> None:
     """The portal lists a province's cities to choose from: with one city there is nothing to choose."""
     one = replace(province.only_city("3716"), province=())

@@ -42,7 +42,7 @@ test('the status line', () => {
 test('nothing found: the hotlines to call and the guides', () => {
   assert.deepEqual(helpRows(core), [
     ['tel:12348', '拨打 12348', '公共法律服务热线，免费法律咨询'],
-    ['tel:0635-12348', '拨打 0635-12348', '公共法律服务热线，免费法律咨询'],
+    ['tel:063512348', '拨打 0635-12348', '公共法律服务热线，免费法律咨询'],
     ['/guides/legal-aid/', '求法援 (法律援助)', '服务指南'],
     ['/guides/lawyer/', '找律师 (律师服务)', '服务指南'],
   ]);

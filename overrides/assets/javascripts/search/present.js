@@ -70,7 +70,8 @@ export function helpRows(core) {
   /** @type {string[]} */
   const tel = core.data.tel || [];
   /** @type {[string, string, string][]} */
-  const rows = tel.map((number) => [`tel:${number}`, `拨打 ${number}`, '公共法律服务热线，免费法律咨询']);
+  // the link dials the digits alone (RFC 3966 allows separators; not every phone's dialler does)
+  const rows = tel.map((number) => [`tel:${number.replace(/\D/g, '')}`, `拨打 ${number}`, '公共法律服务热线，免费法律咨询']);
   for (const page of core.pages) if (page.keywords.length) rows.push([page.url, page.name, '服务指南']);
   return rows;
 }
