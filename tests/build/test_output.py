@@ -53,7 +53,7 @@ def test_second_publication_waits_then_gives_up(tmp_path: Path) -> None:
     first = Publication.begin(tmp_path / "site")
     with pytest.raises(OutputBusy, match=rf"^another build has been writing {tmp_path / 'site'} for over 0 minutes "
                                          r"\(lock \.site\.lock\); wait for it or stop it, then build again$"):
-        Publication.begin(tmp_path / "site", wait=0.5)
+        Publication.begin(tmp_path / "site", wait=0.1)
     first.abandon()
     second = Publication.begin(tmp_path / "site", wait=0.5)
     site_with(second.staging / "v", "x")
@@ -368,7 +368,7 @@ def test_a_lock_freed_while_waiting_lets_the_build_go_ahead(tmp_path: Path, capl
 
     site = tmp_path / "site"
     first = Publication.begin(site)
-    threading.Timer(0.3, first.abandon).start()  # the first build ends while the second waits
+    threading.Timer(0.1, first.abandon).start()  # the first build ends while the second waits
     with caplog.at_level("WARNING", logger="generator.build.output"):
         second = Publication.begin(site, wait=90)
     assert caplog.messages == [f"another build is writing {site}; waiting for it to finish (up to 2 minutes)"]
