@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -126,6 +127,18 @@ def shared_scope(item: pytest.Item) -> str | None:
     if any(d.scope == "module" for defs in definitions for d in defs):
         return item.nodeid.split("::")[0]
     return None
+
+
+SLOW_MODULE = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.M)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """In the quick loop (``-m "not slow"``) a module whose every test is slow (``pytestmark =
+    pytest.mark.slow``, the browser and hostile-input suites) is not imported at all: each worker
+    would import and rewrite it only to deselect it, half a second of the loop."""
+    if config.option.markexpr != "not slow" or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    return True if SLOW_MODULE.search(collection_path.read_text(encoding="utf-8")) else None
 
 
 def uses(item: pytest.Item, fixture: str) -> bool:
