@@ -103,8 +103,8 @@ def cpu_seconds() -> float:
 def filesystem(path: Path) -> str:
     """The filesystem ``path`` is on and its options that slow writes and deletions (Linux's /proc/mounts):
     a cold build writes 25,000 files, and on ext4 mounted with ``discard`` each build is slower than the
-    last while the previous folder's blocks are discarded (7.5, 11 and 14 s in a row here; 5.9 s each on
-    tmpfs). Build with ``--keep /dev/shm/…`` to measure the generator rather than the disk."""
+    last while the previous folder's blocks are discarded. Build with ``--keep /dev/shm/…`` (tmpfs) to
+    measure the generator rather than the disk."""
     best, found = "", "unknown"
     for line in Path("/proc/mounts").read_text().splitlines() if Path("/proc/mounts").exists() else []:
         _dev, point, kind, options, *_ = line.split()

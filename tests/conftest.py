@@ -135,7 +135,7 @@ SLOW_MODULE = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.M)
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """In the quick loop (``-m "not slow"``) a module whose every test is slow (``pytestmark =
     pytest.mark.slow``, the browser and hostile-input suites) is not imported at all: each worker
-    would import and rewrite it only to deselect it, half a second of the loop."""
+    would import it, and rewrite its assertions, only to deselect every test in it."""
     if config.option.markexpr != "not slow" or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
         return None
     return True if SLOW_MODULE.search(collection_path.read_text(encoding="utf-8")) else None
@@ -170,7 +170,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Ran]:
     """``cli(*args, cwd=…)`` runs ``python -m generator *args`` in this process: ``main`` as the entry
     point calls it, its log lines on stderr as ``logging.basicConfig`` puts them there in a process of
-    its own. A third of a second quicker than a new process each; tests/test_cli.py runs the real one."""
+    its own, without the cost of starting Python again; tests/test_cli.py runs the real one."""
     from generator.cli import main
 
     def run(*args: str, cwd: Path | None = None) -> Ran:

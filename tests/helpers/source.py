@@ -1,8 +1,7 @@
 """The package's own source, parsed once per test process.
 
-The design, architecture and message tests all read the package as syntax trees. Each used to parse
-every module again, and walk each tree again, for every check and parameter: a dozen parses of the
-whole package per run, two seconds of the quick loop. Here each file is parsed and walked once.
+The design, architecture and message tests read the package as syntax trees, many checks and
+parameters over the same modules: each file is parsed once and each tree walked once, here.
 The trees are shared: read them, never change them.
 """
 
