@@ -392,7 +392,7 @@ def ready(page: Page) -> None:
 def settled(page: Page) -> None:
     """Wait until the search has fetched what the query in the box needs and shows its results
     (search.js marks the panel aria-busy while it fetches)."""
-    page.wait_for_function("() => document.querySelector('.dir-search__panel').getAttribute('aria-busy') === 'false'")
+    page.wait_for_function("() => document.querySelector('.dir-search__panel')?.getAttribute('aria-busy') === 'false'")
 
 
 def results(page: Page, text: str) -> list[str]:
