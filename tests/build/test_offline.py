@@ -11,6 +11,7 @@ tests/site/test_phone_browser.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -88,8 +89,12 @@ def test_the_worker_in_chromium(browser: Browser, tmp_path: Path) -> None:
             page.reload()  # through the worker: the page is saved now
 
             # network first: a new deploy's page is what the reader sees with signal
-            (site / "v" / "1" / "index.html").write_text(
-                (site / "v" / "1" / "index.html").read_text(encoding="utf-8").replace("前董村", "前董村（新）"), encoding="utf-8")
+            village = site / "v" / "1" / "index.html"
+            saved_at = village.stat().st_mtime
+            village.write_text(village.read_text(encoding="utf-8").replace("前董村", "前董村（新）"), encoding="utf-8")
+            # a deploy seconds later, as any is: in the same second the server's Last-Modified would not change
+            # and the browser's revalidation would keep its copy (304), whatever the worker does
+            os.utime(village, (saved_at + 10, saved_at + 10))
             page.reload()
             assert page.inner_text("h1") == "前董村（新）"
 
@@ -105,6 +110,8 @@ def test_the_worker_in_chromium(browser: Browser, tmp_path: Path) -> None:
             # a new deploy: a new worker, its own cache; the old one is dropped, another app's kept
             second = write_worker(site)
             assert second != first
+            deployed = (site / SERVICE_WORKER).stat().st_mtime + 10  # seconds later, as above: a new Last-Modified
+            os.utime(site / SERVICE_WORKER, (deployed, deployed))
             page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
             assert sorted(poll(page, "caches.keys()", lambda keys: first not in keys)) == ["another-app", second]
     finally:
