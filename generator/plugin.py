@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,6 +26,7 @@ from mkdocs.structure.pages import Page
 from generator.build.session import Folders, Session, user_fault
 from generator.core.errors import UserError
 from generator.site.escape import html_text
+from generator.site.pages import template_filters
 
 
 class RosterConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs' __init_subclass__
@@ -79,6 +81,10 @@ class RosterPlugin(BasePlugin[RosterConfig]):  # type: ignore[no-untyped-call]
         for path, text in self.session.extra_pages():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        env.filters.update(template_filters())
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.session is not None

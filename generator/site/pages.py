@@ -10,7 +10,7 @@ this module knows nothing of cards.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,13 @@ def menu_items(entries: list[tuple[str, str]], root: str, path: str) -> list[tup
     return [(label, root + target, path == target) for label, target in entries]
 
 
+def template_filters() -> dict[str, Callable[..., object]]:
+    """The filters of the data templates, which Material's pages get too (plugin.on_env): they import
+    data/chrome.html, whose call links dial through ``tel``."""
+    return {"tel": tel_uri, "phone": phone_text, "words": words,
+            "jsonld": lambda d: json_for_script(_without_none(d))}
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -178,11 +185,8 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["tel"] = tel_uri
-    env.filters["phone"] = phone_text
-    env.filters["words"] = words
+    env.filters.update(template_filters())
     env.globals.update(template_globals())
-    env.filters["jsonld"] = lambda d: json_for_script(_without_none(d))
     env.globals["chrome"] = _Macros(env, "chrome.html", _SAME_FOR_ALL)
     env.globals["m"] = _Macros(env, "macros.html")
     env.globals["menu"] = _Macros(env, "menu.html")
