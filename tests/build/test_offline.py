@@ -23,7 +23,7 @@ from playwright.sync_api import Browser
 from generator.build.offline import service_worker, site_digest
 from generator.core.urls import OFFLINE, SERVICE_WORKER
 from tests.helpers import ROOT, TESTS
-from tests.helpers.browser import phone_context, poll, serve
+from tests.helpers.browser import phone_context, poll, serve, wait_until_saved
 
 
 def test_the_workers_strategy_in_node() -> None:
@@ -97,6 +97,7 @@ def test_the_worker_in_chromium(browser: Browser, tmp_path: Path) -> None:
             os.utime(village, (saved_at + 10, saved_at + 10))
             page.reload()
             assert page.inner_text("h1") == "前董村（新）"
+            wait_until_saved(page, "/v/1/", containing="前董村（新）")
 
             context.set_offline(True)
             page.goto(f"{base}/v/1/")

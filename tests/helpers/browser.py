@@ -351,3 +351,17 @@ def poll(page: Page, expression: str, done: Callable[[Any], bool], timeout: floa
     while not done(value := page.evaluate(expression)) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     return value
+
+
+def wait_until_saved(page: Page, *paths: str, containing: str = "", timeout: float = 10) -> None:
+    """Wait until the service worker's caches hold a copy of each of ``paths`` (relative to the page's
+    origin) whose text contains ``containing``. The worker saves a page it fetched after answering, so
+    a test that goes offline must wait for the copy, as a phone's reader would have by the time the
+    signal goes."""
+    copy = "caches.match(new URL(path, location.origin).href, { ignoreSearch: true })"
+    expression = (
+        f"Promise.all({json.dumps(list(paths))}.map((path) => {copy}"
+        f".then((hit) => hit ? hit.text() : '').then((text) => text !== '' && text.includes({json.dumps(containing)}))))"
+    )
+    found = poll(page, expression, all, timeout)
+    assert all(found), f"not saved by the worker within {timeout} s: {[p for p, f in zip(paths, found) if not f]}"

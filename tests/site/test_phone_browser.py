@@ -24,6 +24,7 @@ from tests.helpers.browser import (
     phone_context,
     poll,
     serve,
+    wait_until_saved,
 )
 
 pytestmark = pytest.mark.slow
@@ -311,6 +312,7 @@ def test_a_visited_village_page_opens_offline(browser: Browser, small_site: Path
             page.wait_for_selector(".dir-search__list a")  # the search index, saved too
             page.goto(f"{base}/a/A0004/")
             page.wait_for_load_state("networkidle")
+            wait_until_saved(page, f"/{VILLAGE}", "/a/A0004/")
 
             context.set_offline(True)
             for path, heading in ((VILLAGE, "前董村"), ("a/A0004/", "刘洋")):
@@ -624,10 +626,12 @@ def test_offline_search_opens_a_saved_village_and_the_notice_lists_the_saved_pag
         try:
             page.goto(f"{base}/{VILLAGE}")
             page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-            page.wait_for_function("""async () => { const names = await caches.keys(); if (!names.length) return false;
-                const keys = await (await caches.open(names[0])).keys(); return keys.some((r) => /search\\/near-/.test(r.url)); }""")
+            near = poll(page, """caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys()))))
+                .then((lists) => lists.flat().some((r) => /search\\/near-/.test(r.url)))""", bool)
+            assert near, "the worker kept no near file of the search"
             page.reload()
             page.wait_for_function("navigator.serviceWorker.controller !== null")
+            wait_until_saved(page, f"/{VILLAGE}")
             context.set_offline(True)
             page.goto(f"{base}/{VILLAGE}")
             page.tap("#dir-q")
