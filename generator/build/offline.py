@@ -2,12 +2,14 @@
 
 A page opened once with signal opens again without it: the worker keeps every page, stylesheet,
 script and the search index it has fetched (the plain Cache API, no framework), and a village's
-``index.json``; the open data under ``data/`` (megabytes of tables) goes to the network only, and
-nothing is fetched ahead but the notice page and the theme's files. Pages and data are
-fetched from the network first, so a new deploy is seen as soon as there is signal; the cache is
-the fallback, and a page never visited is answered by the notice page (``offline/``). The cache's
-name holds a digest of the built site, so every deploy makes a new worker that deletes the old
-caches when it takes over; the same site gives the same bytes.
+``index.json``, and as it installs, the pages open in the browser (the first one a phone opens
+comes before any worker); the open data under ``data/`` (megabytes of tables) goes to the network
+only, and nothing else is fetched ahead but the notice page and the files given to
+:func:`service_worker`. Pages and data are fetched from the network first, so a new deploy is seen
+as soon as there is signal; the cache is the fallback, and a page never visited is answered by the
+notice page (``offline/``). The cache's name holds a digest of the built site, so every deploy makes
+a new worker, which takes over the pages the old caches saved and then deletes them; the same site
+gives the same bytes.
 
 The worker's script is ``sw.js`` beside this module, a template this module fills in; its strategy
 has unit tests of its own in Node (tests/node/sw/), which StrykerJS mutates (tests/node/README.md).

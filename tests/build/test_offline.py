@@ -1,7 +1,8 @@
 """The service worker (generator/build/offline.py and its script, generator/build/sw.js) on its own.
 
 Its strategy (network first; the phone's copy without signal or when the signal keeps a reader
-waiting; the notice page for a page never saved; a new deploy's worker drops the old caches) has unit
+waiting; the notice page for a page never saved; the first page opened, saved as the worker installs;
+a new deploy's worker takes over the saved pages and drops the old caches) has unit
 tests in Node (tests/node/sw/, the ones StrykerJS mutates), run here; and the same strategy is checked
 in Chromium on a tiny site of four pages served on localhost with the script the build generates,
 going offline through the browser context. The whole site's offline behaviour is in
@@ -85,6 +86,11 @@ def test_the_worker_in_chromium(browser: Browser, tmp_path: Path) -> None:
             page.evaluate("navigator.serviceWorker.ready.then(() => true)")
             page.wait_for_function("navigator.serviceWorker.controller !== null")
             assert page.evaluate("caches.keys()") == [first]
+            # the first page a phone opens came before the worker: the worker saved it as it installed
+            context.set_offline(True)
+            page.goto(f"{base}/v/1/")
+            assert page.inner_text("h1") == "前董村"
+            context.set_offline(False)
             page.evaluate("caches.open('another-app')")  # a cache the site's worker does not own
             page.reload()  # through the worker: the page is saved now
 
@@ -115,6 +121,10 @@ def test_the_worker_in_chromium(browser: Browser, tmp_path: Path) -> None:
             os.utime(site / SERVICE_WORKER, (deployed, deployed))
             page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
             assert sorted(poll(page, "caches.keys()", lambda keys: first not in keys)) == ["another-app", second]
+            # the pages saved on the phone came over to the new cache, as the phone last saw them
+            context.set_offline(True)
+            page.goto(f"{base}/v/1/")
+            assert page.inner_text("h1") == "前董村（新）"
     finally:
         context.set_offline(False)
         context.close()

@@ -17,8 +17,8 @@ export function script({ version = 'v1', offline = 'offline/', precache = [], da
 
 /** A response as a same-origin fetch gives it (type "basic"), or made by the worker (redirect, error). */
 export class FakeResponse {
-  constructor(body, { status = 200, type = 'basic', url = '', headers = {} } = {}) {
-    Object.assign(this, { body, status, type, url, headers });
+  constructor(body, { status = 200, type = 'basic', url = '', headers = {}, redirected = false } = {}) {
+    Object.assign(this, { body, status, type, url, headers, redirected });
   }
   get ok() { return this.status >= 200 && this.status < 300; }
   clone() { return new FakeResponse(this.body, this); }
@@ -31,6 +31,7 @@ const key = (url, ignoreSearch) => (ignoreSearch ? url.split('?')[0] : url);
 class FakeCache {
   constructor(world) { this.world = world; this.entries = new Map(); }
   async put(request, response) { this.entries.set(typeof request === 'string' ? request : request.url, response); }
+  async keys() { return [...this.entries.keys()].map((url) => ({ url, method: 'GET' })); }
   async addAll(urls) {
     const responses = await Promise.all(urls.map((url) => this.world.fetch({ url, method: 'GET', mode: 'no-cors' })));
     if (responses.some((r) => !r.ok)) throw new TypeError('addAll: a response was not ok');
@@ -56,6 +57,7 @@ export class World {
     this.skipped = false;
     this.claimed = false;
     this.fetched = [];
+    this.clients = [];  // what the browser has open: { url, type: 'window' | 'worker', controlled }
     this.stores = new Map();
     const world = this;
     this.caches = {
@@ -71,13 +73,20 @@ export class World {
       registration: { scope: SCOPE },
       addEventListener(type, handler) { world.handlers[type] = handler; },
       skipWaiting() { world.skipped = true; return Promise.resolve(); },
-      clients: { claim() { world.claimed = true; return Promise.resolve(); } },
+      clients: {
+        claim() { world.claimed = true; return Promise.resolve(); },
+        async matchAll({ type = 'window', includeUncontrolled = false } = {}) {
+          return world.clients.filter((c) => (type === 'all' || c.type === type) && (includeUncontrolled || c.controlled));
+        },
+      },
     };
     this.fetch = (request) => {
       const url = typeof request === 'string' ? request : request.url;
       world.fetched.push(url);
       const online = world.online;
-      const answer = () => (online ? Promise.resolve(world.server.get(url)?.clone() ?? new FakeResponse('not found', { status: 404, url }))
+      // a static server: a query does not change the file it serves
+      const served = () => world.server.get(url) ?? world.server.get(url.split('?')[0]);
+      const answer = () => (online ? Promise.resolve(served()?.clone() ?? new FakeResponse('not found', { status: 404, url }))
         : Promise.reject(new TypeError('Failed to fetch')));
       if (!world.delay) return answer();
       return new Promise((resolve) => world.setTimeout(resolve, world.delay)).then(answer);
@@ -92,7 +101,10 @@ export class World {
     return this;
   }
 
-  page(path, body = `<h1>${path}</h1>`) { this.server.set(SCOPE + path, new FakeResponse(body, { url: SCOPE + path })); return this; }
+  page(path, body = `<h1>${path}</h1>`, options = {}) { this.server.set(SCOPE + path, new FakeResponse(body, { url: SCOPE + path, ...options })); return this; }
+
+  /** A window (or another kind of client) the browser has open at ``url``. */
+  open(url, { type = 'window', controlled = false } = {}) { this.clients.push({ url, type, controlled }); return this; }
 
   /** Move the fake clock on by ``ms``, firing the timers that fall due, and let promises settle. */
   async advance(ms) {
@@ -133,6 +145,9 @@ export class World {
     await Promise.all(event.waits);
     return done ? value : 'pending';
   }
+
+  /** A cache of ours made before every other one (caches.keys() lists them in the order they were made). */
+  async leftBehind(name) { this.stores = new Map([[name, new FakeCache(this)], ...this.stores]); return this.stores.get(name); }
 
   async saved(name, path) { return this.stores.get(name)?.entries.get(SCOPE + path); }
 }

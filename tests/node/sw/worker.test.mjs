@@ -1,9 +1,10 @@
 // The service worker's strategy (generator/build/sw.js): network first; the phone's saved copy without signal
-// or when the signal keeps a reader waiting; the notice page for a page never saved; each deploy its own cache,
-// the old ones dropped. Run: node --test tests/node/sw/ (tests/build/test_offline.py runs them too).
+// or when the signal keeps a reader waiting; the notice page for a page never saved; the pages open at install
+// saved; each deploy its own cache, which takes over the old ones' saved pages and drops them.
+// Run: node --test tests/node/sw/ (tests/build/test_offline.py runs them too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { World, SCOPE } from './worker.mjs';
+import { World, SCOPE, FakeResponse } from './worker.mjs';
 
 const PATIENCE = 4000;  // ms the worker waits for the network before it shows a saved copy
 
@@ -28,6 +29,68 @@ test('install fails when a file to save is missing, so a broken deploy does not 
   assert.equal(world.skipped, false);
 });
 
+test('install saves the pages open in a window, fresh from the network: the first page a phone opens is kept', async () => {
+  const world = new World().page('offline/', '没有网络').page('v/1/', '前董村').page('t/2/', '堂邑镇').page('assets/site.css', 'body{}')
+    .page('v/moved/', '前董村', { redirected: true })
+    .open(SCOPE + 'v/1/#dir-card')  // the page a card's QR code opened, before any worker was there
+    .open(SCOPE + 't/2/?from=wechat', { controlled: true })
+    .open(SCOPE + 'assets/site.css')  // a file, not a page
+    .open(SCOPE + 'offline/?from=%2Fsub%2Fv%2F9%2F')  // the notice page: saved already, by its own address
+    .open(SCOPE + 'v/moved/')  // an answer that was redirected: a navigation may not be given it
+    .open(SCOPE + 'v/gone/')  // no longer on the server
+    .open('https://other.example/sub/v/1/')
+    .open(SCOPE + 'v/1/', { type: 'worker' })
+    .load({ version: 'v1' });
+  await world.lifecycle('install');
+  const saved = [...world.stores.get('dir-v1').entries.keys()];
+  assert.deepEqual(saved, [SCOPE + 'offline/', SCOPE + 'v/1/', SCOPE + 't/2/?from=wechat']);
+  assert.equal((await world.saved('dir-v1', 'v/1/')).body, '前董村');
+  assert.equal(world.skipped, true);
+  world.online = false;
+  await world.lifecycle('activate');
+  assert.equal((await world.answer(world.request('v/1/', { mode: 'navigate' }))).body, '前董村');
+});
+
+test('install does not fail for an open page it cannot fetch: the next visit saves it', async () => {
+  const world = new World().page('offline/').open(SCOPE + 'v/1/').load({ version: 'v1' });
+  const fetch = world.fetch;
+  world.fetch = (request) => ((typeof request === 'string' ? request : request.url) === SCOPE + 'v/1/'
+    ? Promise.reject(new TypeError('Failed to fetch')) : fetch(request));
+  world.load({ version: 'v1' });
+  await world.lifecycle('install');
+  assert.equal(world.skipped, true);
+  assert.deepEqual([...world.stores.get('dir-v1').entries.keys()], [SCOPE + 'offline/']);
+});
+
+test("a new version takes over the pages the phone saved, as it saw them, and none of the old deploy's files", async () => {
+  const world = new World().page('offline/', '没有网络').page('assets/site.css', 'body{}').page('v/1/', '前董村').page('v/2/', '王庄村');
+  world.load({ version: 'old', precache: ['assets/site.css'] });
+  await world.lifecycle('install');
+  await world.lifecycle('activate');
+  for (const path of ['v/1/', 'v/2/', 'search/shard-3.json']) {
+    world.page(path, path === 'search/shard-3.json' ? '{}' : undefined);
+    await world.answer(world.request(path, { mode: path.endsWith('/') ? 'navigate' : 'no-cors' }));
+  }
+  assert.equal((await world.saved('dir-old', 'v/2/')).body, '<h1>v/2/</h1>');
+  // a deploy: the reader has v/1/ open, whose new copy the new worker saves; v/2/ comes over as it was
+  world.page('v/1/', '前董村（新）').page('v/2/', '王庄村（新）').open(SCOPE + 'v/1/', { controlled: true });
+  world.load({ version: 'new', precache: ['assets/site.css'] });
+  // the cache of a deploy before the old one, left behind (a worker stopped while it took over): older copies
+  (await world.leftBehind('dir-older')).put(SCOPE + 'v/2/', new FakeResponse('王庄村（旧）'));
+  (await world.caches.open('dir-older')).put(SCOPE + 'v/3/', new FakeResponse('张庄村'));
+  await world.lifecycle('install');
+  await world.lifecycle('activate');
+  assert.deepEqual(await world.caches.keys(), ['dir-new']);
+  const entries = world.stores.get('dir-new').entries;
+  assert.deepEqual([...entries.keys()].sort(), ['assets/site.css', 'offline/', 'v/1/', 'v/2/', 'v/3/'].map((path) => SCOPE + path));
+  assert.equal(entries.get(SCOPE + 'v/3/').body, '张庄村');
+  assert.equal(entries.get(SCOPE + 'v/1/').body, '前董村（新）');  // fresh: it was open
+  assert.equal(entries.get(SCOPE + 'v/2/').body, '<h1>v/2/</h1>');  // the latest the phone saw, not an older deploy's
+  assert.equal(entries.get(SCOPE + 'offline/').body, '没有网络');
+  world.online = false;
+  assert.equal((await world.answer(world.request('v/2/', { mode: 'navigate' }))).body, '<h1>v/2/</h1>');
+});
+
 test('a new version drops the caches of earlier versions and keeps the current one and caches not its own', async () => {
   const world = new World().page('offline/');
   for (const name of ['dir-old1', 'dir-old2', 'other-app', 'dir-new']) await world.caches.open(name);
@@ -43,8 +106,9 @@ test('the old caches are gone before the worker takes the pages over', async () 
   world.load({ version: 'new' });
   let keysAtClaim;
   world.self.clients.claim = async () => { keysAtClaim = await world.caches.keys(); };
+  await world.lifecycle('install');
   await world.lifecycle('activate');
-  assert.deepEqual(keysAtClaim, []);
+  assert.deepEqual(keysAtClaim, ['dir-new']);
 });
 
 test('with signal the network answers, even where a copy is saved, and the copy is renewed', async () => {
