@@ -33,9 +33,7 @@ async function keepOpenPages(cache) {
 async function carryPages(cache, name) {
   const old = await caches.open(name);
   for (const request of await old.keys()) {
-    if (!isPage(request.url) || await cache.match(request)) continue;
-    const copy = await old.match(request);
-    if (copy) await cache.put(request, copy);
+    if (isPage(request.url) && !(await cache.match(request))) await cache.put(request, await old.match(request));
   }
 }
 
