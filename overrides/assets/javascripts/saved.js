@@ -18,7 +18,8 @@ export function titleOf(html) {
 
 /**
  * Whether a saved address is a page to list: a folder of the site (a page), not a file, nor the
- * notice page itself.
+ * notice page itself; the rule by which the service worker (generator/build/sw.js, isPage) keeps
+ * the pages open at its install and carries pages over to a new deploy's cache.
  * @param {string} url
  * @param {string} root the site root's URL
  */
