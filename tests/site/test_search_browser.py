@@ -516,8 +516,16 @@ def test_other_cities_pieces_wait_while_the_reader_types(browser: Browser, provi
     for key, start in other:
         last_key = max(k for k in keys if k <= start)
         assert start - last_key >= 150, (key, start - last_key)
-    stale = [start for key, start in other if key == "q"]
-    assert stale and min(stale) >= max(start for key, start in other if key != "q"), other
+    # after the last key, the query on screen's pieces first, then those of q, taken back; but on a machine
+    # too slow to type the next key within 150 ms, q stood long enough for its pieces to be asked for then
+    typed = [k for k in keys if k >= typing]
+    assert len(typed) == 10, typed
+    late = [(key, start) for key, start in other if start > typed[-1]]
+    stale = [start for key, start in late if key == "q"]
+    if typed[1] - typed[0] < 150:
+        assert stale, other
+    if stale:
+        assert min(stale) >= max(start for key, start in late if key != "q"), other
     context.close()
 
 
