@@ -353,6 +353,14 @@ def poll(page: Page, expression: str, done: Callable[[Any], bool], timeout: floa
     return value
 
 
+def settled(page: Page, box: str = "") -> None:
+    """Wait until a search box (the header's, or the one under the CSS selector ``box``, such as a
+    guide's ``.dir-find``) has fetched what its query needs and shows its results: search.js marks its
+    panel aria-busy while it fetches, and makes the panel only when it starts."""
+    panel = json.dumps(f"{box} .dir-search__panel".strip())
+    page.wait_for_function(f"() => document.querySelector({panel})?.getAttribute('aria-busy') === 'false'")
+
+
 def wait_until_saved(page: Page, *paths: str, containing: str = "", timeout: float = 10) -> None:
     """Wait until the service worker's caches hold a copy of each of ``paths`` (relative to the page's
     origin) whose text contains ``containing``. The worker saves a page it fetched after answering, so

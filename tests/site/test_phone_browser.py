@@ -24,6 +24,7 @@ from tests.helpers.browser import (
     phone_context,
     poll,
     serve,
+    settled,
     wait_until_saved,
 )
 
@@ -547,8 +548,8 @@ def test_every_guide_calls_and_finds(browser: Browser, base_url: str) -> None:
             assert box.get_by_role("heading", name="找本村法律顾问").is_visible()
             box.locator("input").tap()
             page.keyboard.type(query, delay=10)
-            page.wait_for_function("() => document.querySelector('.dir-find .dir-search__panel')?.getAttribute('aria-busy') === 'false'"
-                                   " && document.querySelector('.dir-find .dir-search__list a')")
+            settled(page, ".dir-find")
+            page.wait_for_selector(".dir-find .dir-search__list a")
             kinds = page.eval_on_selector_all(".dir-find .dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")
             assert kinds and all(k.startswith("/v/") for k in kinds), (slug, kinds)  # villages only
             page.keyboard.press("Enter")
@@ -636,12 +637,12 @@ def test_offline_search_opens_a_saved_village_and_the_notice_lists_the_saved_pag
             page.goto(f"{base}/{VILLAGE}")
             page.tap("#dir-q")
             page.keyboard.type("qiandongcun", delay=10)
-            page.wait_for_function("() => document.querySelector('.dir-search__panel')?.getAttribute('aria-busy') === 'false'")
+            settled(page)
             paths = page.eval_on_selector_all(".dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")
             assert paths[0] == f"/{VILLAGE}", paths
             # a village of another unit of the city, never searched: found from the near files
             page.fill("#dir-q", "湖南社区")
-            page.wait_for_function("() => document.querySelector('.dir-search__panel')?.getAttribute('aria-busy') === 'false'")
+            settled(page)
             assert page.eval_on_selector_all(".dir-search__list a", "as => as.map(a => new URL(a.href).pathname)")[:1] == ["/v/371502001002/"]
             page.fill("#dir-q", "前董")
             page.wait_for_selector(".dir-search__list a")

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page
 from generator.build.pipeline import read_roster
 from generator.core.model import Roster
 from generator.site.search import FORMAT_VERSION, search_core, search_files
-from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve
+from tests.helpers.browser import RequestLog, axe_violations, overflows, phone_context, serve, settled
 from tests.helpers.heldout import KINDS, heldout, measure
 from tests.helpers.roster_edit import SAMPLE, SMALL
 from tests.helpers.sites import PROVINCE_CITY, city_build, mkdocs_build, project, province_roster
@@ -387,12 +387,6 @@ def ready(page: Page) -> None:
     page.keyboard.type("王")
     page.wait_for_selector(RESULTS)
     settled(page)
-
-
-def settled(page: Page) -> None:
-    """Wait until the search has fetched what the query in the box needs and shows its results
-    (search.js marks the panel aria-busy while it fetches)."""
-    page.wait_for_function("() => document.querySelector('.dir-search__panel')?.getAttribute('aria-busy') === 'false'")
 
 
 def results(page: Page, text: str) -> list[str]:
