@@ -7,12 +7,14 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator import cli
 from generator.cli import main, parser
+from tests.helpers.cli import Ran
 from tests.helpers.roster_edit import SAMPLE, SMALL, copy_roster, edit
 from tests.helpers.two_cities import two_city_roster
 
@@ -34,17 +36,15 @@ def test_validate_defaults_to_data_folder() -> None:
     assert r.returncode == 0 and r.stdout.startswith("data: no problems")
 
 
-def test_broken_roster_exits_1_with_every_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_roster_exits_1_with_every_problem(tmp_path: Path, cli: Callable[..., Ran]) -> None:
     root = copy_roster(tmp_path)
     edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
     edit(root, "371502102-堂邑镇.yaml", "advisor: A0004", "advisor: A0040")
     (root / "counties.yaml").write_bytes("counties:\n  - id: 东昌府\n".encode("gbk"))
-    monkeypatch.chdir(tmp_path)
-    assert main(["validate", "--data", "data"]) == 1
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err + out.out
-    lines = out.out.splitlines()
+    r = cli("validate", "--data", "data", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr + r.stdout
+    lines = r.stdout.splitlines()
     assert any(ln.startswith("data/advisors.yaml:") and "[bad-phone]" in ln for ln in lines)
     assert any(ln.startswith("data/regions/371502-东昌府区/371502102-堂邑镇.yaml:13:14: error: villages[0].advisor:") for ln in lines)
     assert any(ln.startswith("data/counties.yaml:2:9: error:") and "[not-utf8]" in ln for ln in lines)
@@ -98,10 +98,9 @@ def test_stats_shows_gaps_without_rounding_them_away(tmp_path: Path, capsys: pyt
     assert "全覆盖 8/9 = 88.89%" in out
 
 
-def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit:
-        main(["validat"])
-    assert exit.value.code == 2 and "invalid choice" in capsys.readouterr().err
+def test_usage_error_exits_2(cli: Callable[..., Ran]) -> None:
+    r = cli("validat")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
 
 
 def documentation() -> str:
@@ -218,32 +217,34 @@ def test_cities_for_a_ci_matrix(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 # --- errors: one user-error type, caught once ---------------------------------------------------
 
-def test_messages_are_chinese_by_default_and_english_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_messages_are_chinese_by_default_and_english_on_request(tmp_path: Path, cli: Callable[..., Ran],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_roster(tmp_path)
     edit(root, "advisors.yaml", "'15805350004'", "'1580535000'")
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LC_ALL", "C.UTF-8")  # as CI runners and containers have it
-    assert main(["validate", "--data", str(root)]) == 1
-    zh = capsys.readouterr().out
+    r = cli("validate", "--data", str(root))
+    assert r.returncode == 1
+    zh = r.stdout
     assert ": 错误: advisors[3].phone: 应为手机号（11 位，1[3-9] 开头）" in zh
     assert "实际是“1580535000”；请只写数字，区号后加一个“-” [bad-phone]" in zh
     assert zh.splitlines()[-1] == "1 个错误，0 个警告"
     for how in (["--lang", "en"], ["--lang=en"]):
-        assert main(["validate", "--data", str(root), *how]) == 1
-        assert capsys.readouterr().out.splitlines()[-1] == "1 error, 0 warnings"
+        r = cli("validate", "--data", str(root), *how)
+        assert r.returncode == 1
+        assert r.stdout.splitlines()[-1] == "1 error, 0 warnings"
     monkeypatch.delenv("LC_ALL")
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    assert main(["validate", "--data", str(root)]) == 1
-    assert "error: advisors[3].phone: expected a mobile number" in capsys.readouterr().out
+    r = cli("validate", "--data", str(root))
+    assert r.returncode == 1
+    assert "error: advisors[3].phone: expected a mobile number" in r.stdout
 
 
-def test_usage_errors_are_chinese_too(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit:
-        main(["--lang", "zh", "cards", "--all"])
-    assert exit.value.code == 2
-    err = capsys.readouterr().err
+def test_usage_errors_are_chinese_too(cli: Callable[..., Ran]) -> None:
+    r = cli("--lang", "zh", "cards", "--all")
+    assert r.returncode == 2
+    err = r.stderr
     assert err.startswith("用法：python -m generator cards")
     assert err.splitlines()[-1] == "python -m generator cards：错误：缺少以下必需参数：-o/--output"
 
