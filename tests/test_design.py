@@ -10,8 +10,8 @@ import pytest
 
 from generator.core.schema import OPTIONAL_FILES
 from tests.helpers import ROOT
-from tests.helpers.source import package_files, tree_of, walk
-from tests.test_architecture import ARROWS, LEAVES, PACKAGE, module_name
+from tests.helpers.source import PACKAGE, package_files, tree_of, walk
+from tests.test_architecture import ARROWS, LEAVES, module_name
 
 DESIGN = (ROOT / "DESIGN.md").read_text(encoding="utf-8")
 
@@ -134,7 +134,7 @@ def test_the_modules_table_names_every_module_once() -> None:
     """(scripts/make_docs.py writes it from the docstrings; tests/test_docs.py checks it is fresh.)"""
     table = DESIGN.split("<!-- modules:", 1)[1].split("<!-- /modules -->", 1)[0]
     listed = re.findall(r"^\| [^|]* \| `([\w/.]+)` \|", table, re.M)
-    on_disk = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")]
+    on_disk = [p.relative_to(PACKAGE).as_posix() for p in package_files()]
     on_disk = [f.removesuffix("__init__.py") if "/" in f else f for f in on_disk]  # a wing as `core/`
     assert sorted(listed) == sorted(on_disk)
 
