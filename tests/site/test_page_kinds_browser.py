@@ -111,9 +111,12 @@ def _needles(kind: Kind) -> list[str]:
     return [*kind.shows, *kind.shows_normally, *kind.links]
 
 
-def _asked(mode: str) -> dict[str, float]:
-    """The least tap target (px) and text contrast (WCAG AA; AAA in elderly mode) each mode asks for."""
-    return {"least": 56, "ratio": 7} if mode == "elderly" else {"least": 44, "ratio": 4.5}
+def _asked(mode: str, kind: str = "home") -> dict[str, float]:
+    """The least tap target (px) and text contrast (WCAG AA; AAA in elderly mode) each mode asks for. A print
+    sheet's cards are printed matter, which elderly mode leaves as they print: AA for them."""
+    if mode != "elderly":
+        return {"least": 44, "ratio": 4.5}
+    return {"least": 56, "ratio": 4.5 if kind == "print" else 7}
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +137,7 @@ def looks(kinds_site: Path, browser: Browser) -> Iterator[Looks]:
     def measure(name: str, widths: tuple[int, ...]) -> None:
         for width in widths:
             page.set_viewport_size({"width": width, "height": 740})
-            measured[name, mode, width] = seen(page, _needles(KINDS[name]), **_asked(mode))
+            measured[name, mode, width] = seen(page, _needles(KINDS[name]), **_asked(mode, name))
         if name == "home":  # search from the home page: what a few letters bring up
             page.set_viewport_size({"width": WIDTHS[0], "height": 740})
             for query in SEARCHES:
