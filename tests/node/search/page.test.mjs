@@ -4,6 +4,7 @@ import { test } from 'node:test';
 
 import { canSpeak, oldCard, spokenNumber, spokenText } from '../../../overrides/assets/javascripts/page.js';
 import { isPage, savedPages, titleOf } from '../../../overrides/assets/javascripts/saved.js';
+import { FakeResponse, World } from '../sw/worker.mjs';
 
 test('a phone number is read digit by digit, 1 as 幺, a pause between its groups', () => {
   assert.equal(spokenNumber('15805350004'), '幺 五 八，零 五 三 五，零 零 零 四');
@@ -57,21 +58,14 @@ test("a saved page's title without the site's name; only pages are listed", () =
 
 test("the offline page lists the pages the service worker saved, from its caches only", async () => {
   const root = 'https://x.example/site/';
-  const page = (title) => ({ text: async () => `<html><head><title>${title} - 聊城村居法律顾问</title>` });
-  /** A Cache Storage of named caches, each a list of [url, response], as the worker (generator/build/sw.js) fills it. */
-  const storage = new Map([
-    ['dir-1a2b3c', [[`${root}v/371502102001/`, page('前董村（堂邑镇）村居法律顾问')], [`${root}offline/`, page('没有网络')],
-      [`${root}search.json`, page('')], [`${root}a/A0004/`, page('刘洋（律师）')]]],
-    ['another-app', [[`${root}v/371502102002/`, page('王庄村（堂邑镇）村居法律顾问')]]],
-  ]);
-  const caches = {
-    keys: async () => [...storage.keys()],
-    open: async (name) => ({
-      keys: async () => storage.get(name).map(([url]) => ({ url })),
-      match: async (request) => (storage.get(name).find(([url]) => url === request.url) || [])[1],
-    }),
-  };
-  Object.assign(globalThis, { window: globalThis, caches });
+  const page = (title) => new FakeResponse(`<html><head><title>${title} - 聊城村居法律顾问</title>`);
+  // the Cache Storage the worker's own tests run it against, filled as the worker (generator/build/sw.js) fills it
+  const world = new World();
+  const saved = await world.caches.open('dir-1a2b3c');
+  for (const [path, title] of [['v/371502102001/', '前董村（堂邑镇）村居法律顾问'], ['offline/', '没有网络'], ['search.json', ''],
+    ['a/A0004/', '刘洋（律师）']]) await saved.put(root + path, page(title));
+  await (await world.caches.open('another-app')).put(`${root}v/371502102002/`, page('王庄村（堂邑镇）村居法律顾问'));
+  Object.assign(globalThis, { window: globalThis, caches: world.caches });
   try {
     assert.deepEqual(await savedPages(root), [
       [`${root}v/371502102001/`, '前董村（堂邑镇）村居法律顾问'], [`${root}a/A0004/`, '刘洋（律师）']]);

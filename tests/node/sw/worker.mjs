@@ -21,6 +21,7 @@ export class FakeResponse {
     Object.assign(this, { body, status, type, url, headers, redirected });
   }
   get ok() { return this.status >= 200 && this.status < 300; }
+  async text() { return this.body ?? ''; }
   clone() { return new FakeResponse(this.body, this); }
   static error() { return new FakeResponse(null, { status: 0, type: 'error' }); }
   static redirect(url, status) { return new FakeResponse(null, { status, type: 'redirect', headers: { location: url } }); }
